@@ -1,0 +1,47 @@
+"""build(): the order of the stages, and nothing else. Reads nothing from disk and writes nothing."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .checks import check_fact_store
+from .downloads import download_files
+from .errors import Problem, sort_problems
+from .facts import FactStore, load_fact_store
+from .inputs import SiteInputs
+from .pages import Page, read_pages
+from .prose import render_markdown
+from .render import make_environment, render_pages, site_view
+
+
+@dataclass
+class BuildResult:
+    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes; empty if it failed
+    pages: list[Page] = field(default_factory=list)
+    store: FactStore = field(default_factory=FactStore)
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings, sorted by file and line
+    seconds: float = 0.0
+
+    def failed(self, strict: bool) -> bool:
+        return any(p.severity == "error" or strict for p in self.problems)
+
+
+def build(inputs: SiteInputs) -> BuildResult:
+    started = time.perf_counter()
+    result = BuildResult()
+    result.store, problems = load_fact_store(inputs.data)
+    result.pages, found = read_pages(inputs.content)
+    problems += found
+    chart_html: dict[str, str] = {}
+    if not result.store.unreadable:  # with a data file unread, every id in it would be reported unknown
+        problems += render_markdown(result.pages, result.store, chart_html)
+        problems += check_fact_store(result.store)
+    if not any(p.severity == "error" for p in problems):
+        view = site_view(inputs.settings, result.pages, result.store, chart_html)
+        html, found = render_pages(make_environment(inputs.template_dirs), view)
+        problems += found
+        result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
+                        **download_files(result.store), **html}
+    result.problems = sort_problems(problems)
+    result.seconds = time.perf_counter() - started
+    return result

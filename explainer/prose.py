@@ -1,0 +1,71 @@
+"""Rendering each page's Markdown to HTML with the facts extension, and placing its problems in the file."""
+from __future__ import annotations
+
+import re
+
+from markdown import Markdown
+
+from .citations import FACT_PATTERN, SOURCE_PATTERN, FactsExtension, Mention
+from .errors import Problem, did_you_mean, problem_at
+from .facts import FactStore
+from .numbers import PROSE_NUMBER
+from .pages import Page
+
+_MARKUP = re.compile(f"{FACT_PATTERN}|{SOURCE_PATTERN}|`[^`]*`")
+
+
+def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdown, FactsExtension]:
+    facts = FactsExtension(store, chart_html)
+    md = Markdown(extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", facts],
+                  extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
+                  output_format="html")
+    # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md, facts
+
+
+def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str]) -> list[Problem]:
+    """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found."""
+    md, facts = make_markdown(store, chart_html)
+    problems: list[Problem] = []
+    for page in pages:
+        md.reset()
+        page.html = md.convert(page.body)
+        page.toc = md.toc_tokens
+        page.references = facts.references()
+        page.facts_used = list(dict.fromkeys(facts.facts_used))
+        page.charts_used = list(dict.fromkeys(facts.charts_used))
+        problems += [_unknown_id(page, mention, store, chart_html) for mention in facts.unknown]
+        problems += [_bare_number(page, mention) for mention in facts.bare_numbers]
+    return problems
+
+
+def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict[str, str]) -> Problem:
+    offset = _find(page, mention.token, mention.occurrence)
+    known = {"fact": store.facts, "source": store.sources, "chart": chart_html}[mention.kind]
+    hint = {"fact": "Add it to a file in data/facts/ or fix the id.",
+            "source": "Add it to data/sources.json or fix the id.",
+            "chart": "Add a module for it in charts/ or fix the name."}[mention.kind]
+    return problem_at(page.source_path, page.source_text, offset,
+                      f'unknown {mention.kind} "{mention.name}".{did_you_mean(mention.name, set(known))} {hint}')
+
+
+def _bare_number(page: Page, mention: Mention) -> Problem:
+    """A number typed into prose; found again in the file by masking out fact markup and code."""
+    masked = _MARKUP.sub(lambda m: " " * len(m.group(0)), page.body)
+    matches = [m.start() for m in PROSE_NUMBER.finditer(masked) if m.group(0) == mention.token]
+    offset = page.body_offset + (matches[mention.occurrence] if mention.occurrence < len(matches) else 0)
+    return problem_at(page.source_path, page.source_text, offset,
+                      f'the number "{mention.token}" is typed into the prose: insert it as a fact ({{{{fact-id}}}}) '
+                      "so it carries its source, or write it in words if it is not a figure.", severity="warning")
+
+
+def _find(page: Page, token: str, occurrence: int) -> int:
+    start = -1
+    for _ in range(occurrence + 1):
+        found = page.body.find(token, start + 1)
+        if found == -1:
+            break
+        start = found
+    return page.body_offset + max(start, 0)

@@ -1,0 +1,108 @@
+"""The Jinja2 side: the template environment (autoescape on, undefined is an error) and rendering every page."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .errors import Problem
+from .facts import FactStore
+from .inputs import SiteSettings
+from .pages import Page
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the generator makes from the fact store rather than from content/."""
+
+    slug: str
+    title: str
+    summary: str
+    template: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}.html"
+
+
+GENERATED = (
+    GeneratedPage("sources", "Sources", "Every source, the facts it supports and where they appear.", "sources.html"),
+    GeneratedPage("data", "Data", "Every fact and series on this site, to read or download.", "data.html"),
+)
+NOT_FOUND = GeneratedPage("404", "Page not found", "", "404.html")
+
+
+@dataclass
+class SiteView:
+    """What every template can read about the whole site."""
+
+    settings: SiteSettings
+    pages: list[Page]
+    store: FactStore
+    chart_html: dict[str, str] = field(default_factory=dict)
+    fact_pages: dict[str, list[Page]] = field(default_factory=dict)  # fact id → pages that insert it
+    source_pages: dict[str, list[Page]] = field(default_factory=dict)  # source id → pages citing it
+
+    @property
+    def nav(self) -> list:
+        return [*self.pages, *GENERATED]
+
+
+def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str]) -> SiteView:
+    view = SiteView(settings, pages, store, chart_html)
+    for page in pages:
+        for fact_id in page.facts_used:
+            view.fact_pages.setdefault(fact_id, []).append(page)
+        for reference in page.references:
+            view.source_pages.setdefault(reference.source_id, []).append(page)
+    return view
+
+
+def render_pages(environment: jinja2.Environment, view: SiteView) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every HTML file of the site: site-relative path → bytes."""
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    chapters = view.pages
+    for index, page in enumerate(chapters):
+        context = {"page": page, "previous": chapters[index - 1] if index > 0 else None,
+                   "next": chapters[index + 1] if index + 1 < len(chapters) else None}
+        _render(environment, "page.html", context, view, page.url, files, problems)
+    for page in (*GENERATED, NOT_FOUND):
+        _render(environment, page.template, {"page": page, "previous": None, "next": None}, view, page.url, files,
+                problems)
+    return files, problems
+
+
+def _render(environment, template_name, context, view, url, files, problems) -> None:
+    try:
+        html = environment.get_template(template_name).render(site=view, **context)
+    except jinja2.TemplateSyntaxError as error:
+        path = Path(error.filename or template_name)
+        problems.append(Problem(path, error.lineno or 1, 1, f"template syntax error: {error.message}",
+                                source_line=error.source.splitlines()[error.lineno - 1] if error.source else None))
+        return
+    except jinja2.TemplateNotFound as error:
+        problems.append(Problem(Path(template_name), 1, 1, f'template "{error.name}" not found: add it to '
+                                "templates/ or fix the name."))
+        return
+    except Exception as error:  # an error raised while rendering: place it at the template line
+        path, line = _template_frame(error, template_name)
+        problems.append(Problem(path, line, 1, f"while rendering {url}: {error}"))
+        return
+    files[url] = html.encode("utf-8")
+
+
+def _template_frame(error: Exception, template_name: str) -> tuple[Path, int]:
+    """The innermost template file and line in the traceback (Jinja2 rewrites frames to point at templates)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return Path(frame.filename), frame.lineno or 1
+    return Path(template_name), 1
