@@ -1,0 +1,151 @@
+"""`python build.py` end to end: exit codes, clear errors, and a failed build never touching the last good site."""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, SITES
+
+EXPECTED = SITES / "tiny.expected"
+
+
+def run(*arguments, cwd=PROJECT):
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *map(str, arguments)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = tmp_path / "tiny"
+    shutil.copytree(SITES / "tiny", root)
+    return root
+
+
+def test_build_writes_the_site_and_prints_one_summary_line(site, tmp_path):
+    result = run("--root", site, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"2 pages, 5 facts, 1 series, 2 sources.* in \d+\.\d\d s → .*out\n", result.stdout)
+    assert {"index.html", "elite.html", "sources.html", "data.html", "404.html", "assets/style.css",
+            "data/facts.csv", "data/facts.json", "data/series/arrivals.csv"} <= set(tree(tmp_path / "out"))
+
+
+def test_the_fixture_site_matches_its_expected_output(site, tmp_path):
+    assert run("--root", site, "--out", tmp_path / "out").returncode == 0
+    built = tmp_path / "out"
+    if os.environ.get("UPDATE_EXPECTED"):
+        shutil.rmtree(EXPECTED, ignore_errors=True)
+        shutil.copytree(built, EXPECTED)
+    pages_and_data = lambda files: {name: digest for name, digest in files.items()  # noqa: E731
+                                    if name.endswith(".html") or name.startswith("data/")}
+    differing = sorted(set(pages_and_data(tree(built)).items()) ^ set(pages_and_data(tree(EXPECTED)).items()))
+    assert not differing, (f"{sorted({name for name, _ in differing})} differ from {EXPECTED}: after an intended "
+                           "change, run with UPDATE_EXPECTED=1 and review the diff")
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    assert run("--root", site, "--out", tmp_path / "a").returncode == 0
+    assert run("--root", site, "--out", tmp_path / "b").returncode == 0
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_check_validates_and_writes_nothing(site, tmp_path):
+    result = run("check", "--root", site, "--out", tmp_path / "out")
+    assert result.returncode == 0 and "nothing written" in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_arguments_exit_2(site):
+    assert run("--no-such-flag").returncode == 2
+    assert run("publish").returncode == 2
+    assert run("--root", site / "missing").returncode == 2
+
+
+def break_unknown_fact(root):
+    edit(root / "content/index.md", "{{residents}}", "{{resident}}")
+    return "content/index.md:6:7:", 'unknown fact "resident". Did you mean "residents"?'
+
+
+def break_unknown_source(root):
+    edit(root / "content/index.md", "[@gazette]", "[@gazete]")
+    return "content/index.md:11:8:", 'unknown source "gazete". Did you mean "gazette"?'
+
+
+def break_json(root):
+    edit(root / "data/facts/main.json", '"value": 194,', '"value": 194')
+    return "data/facts/main.json:14:19:", "not valid JSON"
+
+
+def break_front_matter(root):
+    edit(root / "content/elite.md", "order: 1", "order one")
+    return "content/elite.md:4:1:", "front matter lines are 'key: value'"
+
+
+def break_fact_source(root):
+    edit(root / "data/facts/main.json", '"source": "desk"', '"source": "desc"', count=1)
+    return "data/facts/main.json:18:7:", 'cites unknown source "desc". Did you mean "desk"?'
+
+
+def edit(path: Path, old: str, new: str, count: int = -1) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, count))
+
+
+@pytest.mark.parametrize("breaker", [break_unknown_fact, break_unknown_source, break_json, break_front_matter,
+                                     break_fact_source])
+def test_bad_input_names_the_place_and_leaves_the_last_good_site(site, tmp_path, breaker):
+    out = tmp_path / "out"
+    assert run("--root", site, "--out", out).returncode == 0
+    before = tree(out)
+    location, message = breaker(site)
+    result = run("--root", site, "--out", out)
+    assert result.returncode == 1
+    assert f"{location} " in result.stderr and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "The previous site was left as it was." in result.stderr
+    assert tree(out) == before
+
+
+def test_all_problems_are_reported_together(site):
+    break_unknown_fact(site)
+    break_unknown_source(site)
+    break_fact_source(site)
+    result = run("check", "--root", site)
+    assert result.returncode == 1
+    assert result.stderr.count(": unknown ") == 2 and result.stderr.count("cites unknown source") == 1
+
+
+def test_strict_turns_warnings_into_errors(site, tmp_path):
+    edit(site / "content/elite.md", "Elites were", "Some 12 elites were")
+    relaxed = run("--root", site, "--out", tmp_path / "out")
+    assert relaxed.returncode == 0 and "content/elite.md:8:6: warning: the number \"12\"" in relaxed.stderr
+    strict = run("--root", site, "--out", tmp_path / "out2", "--strict")
+    assert strict.returncode == 1 and not (tmp_path / "out2").exists()
+
+
+def test_a_site_without_templates_falls_back_to_the_projects(site, tmp_path):
+    assert not (site / "templates").exists()
+    run("--root", site, "--out", tmp_path / "out")
+    assert "<nav class=\"site-nav\"" in (tmp_path / "out/index.html").read_text()
+
+
+def test_a_template_error_names_the_template_line(site, tmp_path):
+    (site / "templates").mkdir()
+    for name in ("base.html", "sources.html", "data.html", "404.html", "_references.html", "_source.html"):
+        shutil.copy(PROJECT / "templates" / name, site / "templates" / name)
+    (site / "templates/page.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ page.titel }}\n'
+                                              "{% endblock %}\n")
+    result = run("--root", site, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert re.search(r"templates/page\.html:3:1: while rendering index\.html: .*titel", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
