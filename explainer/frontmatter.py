@@ -6,13 +6,14 @@ from pathlib import Path
 
 from .errors import Problem, did_you_mean
 
-FIELDS = {"title", "summary", "order"}
+FIELDS = {"title", "nav_title", "summary", "order"}
 REQUIRED = ("title",)
 
 
 @dataclass(frozen=True)
 class FrontMatter:
     title: str
+    nav_title: str  # the shorter label for the navigation; the title when not given
     summary: str
     order: int
     body: str
@@ -57,4 +58,4 @@ def parse_front_matter(path: Path, text: str) -> tuple[FrontMatter | None, list[
         return None, problems
     body_line = number + 1
     order = int(values.get("order", "100"))
-    return FrontMatter(values["title"], values.get("summary", ""), order, "\n".join(lines[number:]), body_line), []
+    return FrontMatter(values["title"], values.get("nav_title", values["title"]), values.get("summary", ""), order, "\n".join(lines[number:]), body_line), []

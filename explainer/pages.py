@@ -27,6 +27,7 @@ class Page:
     source_path: Path
     slug: str
     title: str
+    nav_title: str
     summary: str
     order: int
     source_text: str  # the whole file, to point problems at their line
@@ -54,7 +55,8 @@ def read_pages(files: dict[Path, str]) -> tuple[list[Page], list[Problem]]:
         if front is None:
             continue
         body_offset = len(text) - len(front.body)
-        pages.append(Page(path, path.stem, front.title, front.summary, front.order, text, front.body, body_offset))
+        pages.append(Page(path, path.stem, front.title, front.nav_title, front.summary, front.order, text, front.body,
+                          body_offset))
     pages.sort(key=lambda page: (page.order, page.slug))
     slugs = {page.slug for page in pages}
     for reserved in ("sources", "data", "404"):

@@ -26,6 +26,10 @@ class GeneratedPage:
     def url(self) -> str:
         return f"{self.slug}.html"
 
+    @property
+    def nav_title(self) -> str:
+        return self.title
+
 
 GENERATED = (
     GeneratedPage("sources", "Sources", "Every source, the facts it supports and where they appear.", "sources.html"),

@@ -9,8 +9,10 @@ PATH = Path("content/page.md")
 def test_reads_fields_and_where_the_body_starts():
     front, problems = parse_front_matter(PATH, "---\ntitle: Arrivals\nsummary: How many came.\norder: 2\n---\nBody\n")
     assert problems == []
-    assert (front.title, front.summary, front.order, front.body, front.body_line) == (
-        "Arrivals", "How many came.", 2, "Body\n", 6)
+    assert (front.title, front.nav_title, front.summary, front.order, front.body, front.body_line) == (
+        "Arrivals", "Arrivals", "How many came.", 2, "Body\n", 6)
+    front, _ = parse_front_matter(PATH, "---\ntitle: A long title\nnav_title: Short\n---\n")
+    assert (front.title, front.nav_title) == ("A long title", "Short")
 
 
 def test_missing_block_unclosed_block_and_bad_lines():
