@@ -70,6 +70,8 @@ def summary_line(result, out: Path | None) -> str:
     warnings = sum(1 for p in result.problems if p.severity == "warning")
     return (f"{len(result.pages)} pages, {len(store.facts)} facts, {len(store.series)} series, "
             f"{len(store.sources)} sources"
+            + (f", {result.charts.total} chart{'s' if result.charts.total > 1 else ''} "
+               f"({result.charts.rendered} rendered, {result.charts.cached} cached)" if result.charts.total else "")
             + (f", {warnings} warning(s)" if warnings else "")
             + f" in {result.seconds:.2f} s{where}")
 

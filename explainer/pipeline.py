@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from .charts import ChartCounts, chart_files, load_charts
 from .checks import check_fact_store
 from .downloads import download_files
 from .errors import Problem, sort_problems
@@ -21,6 +22,7 @@ class BuildResult:
     store: FactStore = field(default_factory=FactStore)
     problems: list[Problem] = field(default_factory=list)  # errors and warnings, sorted by file and line
     seconds: float = 0.0
+    charts: ChartCounts = field(default_factory=ChartCounts)  # filled by load_charts: rendered vs cached
 
     def failed(self, strict: bool) -> bool:
         return any(p.severity == "error" or strict for p in self.problems)
@@ -32,7 +34,10 @@ def build(inputs: SiteInputs) -> BuildResult:
     result.store, problems = load_fact_store(inputs.data)
     result.pages, found = read_pages(inputs.content)
     problems += found
-    chart_html: dict[str, str] = {}
+    # Runs the charts/ modules, and keeps their SVGs in ROOT/.cache/; loads nothing while a data file is unreadable.
+    charts, found = load_charts(inputs, result.store)
+    problems += found
+    chart_html, result.charts = charts.html, charts.counts
     if not result.store.unreadable:  # with a data file unread, every id in it would be reported unknown
         problems += render_markdown(result.pages, result.store, chart_html)
         problems += check_fact_store(result.store)
@@ -40,8 +45,10 @@ def build(inputs: SiteInputs) -> BuildResult:
         view = site_view(inputs.settings, result.pages, result.store, chart_html)
         html, found = render_pages(make_environment(inputs.template_dirs), view)
         problems += found
+        chart_output, found = chart_files(charts, result.pages)  # the runtime only if a page has a chart
+        problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
-                        **download_files(result.store), **html}
+                        **download_files(result.store), **html, **chart_output}
     result.problems = sort_problems(problems)
     result.seconds = time.perf_counter() - started
     return result

@@ -1,0 +1,49 @@
+"""A small content-addressed file cache on disk (ROOT/.cache/), for what is slow to make and never changes.
+
+Keys are hashes of everything that determines the value (the chart's spec and the renderer's version), so an
+entry is never stale: a changed input is a new key. A failure to read or write the cache only costs time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def content_key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")  # so ("ab", "c") and ("a", "bc") differ
+    return digest.hexdigest()
+
+
+def canonical_json(value) -> str:
+    """One spelling per value: the same spec always hashes to the same key."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class DiskCache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, name: str, data: bytes) -> None:
+        """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half a file."""
+        temporary = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, self.folder / name)
+        except OSError:  # a read-only checkout still builds, only more slowly
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)

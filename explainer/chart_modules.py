@@ -1,0 +1,87 @@
+"""Running the chart modules of charts/: find them, execute each, call its chart(store), and report failures.
+
+A module that fails (a syntax error, an exception, a missing id, no chart function) becomes a Problem at the
+line of that module where it failed, never a traceback. Each build executes the files afresh, so the preview
+server picks up edits; nothing is added to sys.modules for longer than the module takes to run.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chart_definition import ChartDefinition, MissingData
+from .errors import Problem
+from .facts import FactStore
+
+FUNCTION = "chart"
+
+
+@dataclass(frozen=True)
+class ChartModule:
+    name: str  # the file's stem: the name pages use in {{chart:name}}
+    path: Path
+    definition: ChartDefinition
+    line: int  # where the chart function is defined, for problems with what it returned
+
+
+def find_chart_files(chart_dirs: tuple[Path, ...]) -> dict[str, Path]:
+    """Chart name → file. chart_dirs lists the site's own folder first; its files override the project's.
+
+    Files whose names start with "_" are helpers, not charts.
+    """
+    found: dict[str, Path] = {}
+    for folder in reversed(chart_dirs):
+        for path in sorted(folder.glob("*.py")):
+            if not path.name.startswith("_"):
+                found[path.stem] = path
+    return dict(sorted(found.items()))
+
+
+def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModule | None, list[Problem]]:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(path, 1, 1, f"cannot read this chart module: {error}.")]
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as error:
+        return None, [Problem(path, error.lineno or 1, error.offset or 1, f"syntax error: {error.msg}.",
+                              source_line=error.text)]
+    module = types.ModuleType(f"explainer_chart_{name.replace('-', '_')}")
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module  # dataclasses and typing look modules up while they are defined
+    try:
+        exec(code, module.__dict__)
+        function = getattr(module, FUNCTION, None)
+        if not callable(function):
+            return None, [Problem(path, 1, 1, f'this chart module has no function "{FUNCTION}": define '
+                                  f"`def {FUNCTION}(store: FactStore) -> ChartDefinition`.")]
+        definition = function(store)
+    except Exception as error:  # anything a module raises is the data desk's to fix: report it in place
+        return None, [_problem_from(error, path, source)]
+    finally:
+        sys.modules.pop(module.__name__, None)
+    line = getattr(getattr(function, "__code__", None), "co_firstlineno", 1)
+    if not isinstance(definition, ChartDefinition):
+        return None, [Problem(path, line, 1, f"{FUNCTION}() returned {type(definition).__name__}, not a "
+                              "ChartDefinition: return ChartDefinition(title=..., chart=...).")]
+    return ChartModule(name, path, definition, line), []
+
+
+def _problem_from(error: Exception, path: Path, source: str) -> Problem:
+    """The error placed at the innermost line of the chart module in its traceback."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
+    line, column = (frames[-1].lineno or 1, (frames[-1].colno or 0) + 1) if frames else (1, 1)
+    lines = source.splitlines()
+    shown = lines[line - 1] if 0 < line <= len(lines) else None
+    if isinstance(error, MissingData):
+        message = str(error)
+    elif isinstance(error, KeyError):
+        message = (f"KeyError: {error}: no such key. If it is a fact or series id, read it with "
+                   "facts(store, ...) or series(store, ...), which say what is missing.")
+    else:
+        message = f"{type(error).__name__}: {error}"
+    return Problem(path, line, column, f"while making the chart: {message}", source_line=shown)

@@ -1,0 +1,114 @@
+"""From a chart module's definition to the Vega-Lite spec the page embeds, and the specs of its static SVGs.
+
+The engine owns a chart's data, width and colours, so that every chart fits the page and the theme:
+- the definition's rows become the dataset "rows" that the chart was built on (alt.Chart(ROWS));
+- the chart is as wide as its container (width "container", autosize fit-x), so it fits a 360-px phone;
+- the alt text becomes the spec's description, which Vega gives the interactive SVG as its accessible name;
+- the light config is the spec's own, and the dark config rides along in usermeta for charts.js.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+from . import chart_theme
+from .chart_definition import ROWS, ChartDefinition
+from .chart_modules import ChartModule
+from .errors import Problem
+
+# The static pictures, shown at the width of the text column. Narrow: drawn for a 360-px phone (328 px),
+# shown up to 1.55 times that on screens up to 540 px; wide: drawn for the 672-px column less a little,
+# shown from 0.8 to 1.05 times. Labels drawn at 13 px so stay between 10 and 20 px.
+PICTURE_WIDTHS = {"narrow": 328, "wide": 640}
+NARROW_MEDIA = "(max-width: 540px)"
+
+# What Altair adds to every chart unless told otherwise; anything else in "config" was set by the module.
+_ALTAIR_DEFAULT_CONFIG = {"view": {"continuousWidth": 300, "continuousHeight": 300}}
+_SPREAD_VIEWS = ("hconcat", "concat", "facet", "repeat")
+
+
+def chart_spec(module: ChartModule) -> tuple[dict | None, list[Problem]]:
+    """The spec the page embeds, or None with the problems that prevent it."""
+    definition = module.definition
+    problem = lambda message, severity="error": Problem(module.path, module.line, 1, message, severity)  # noqa: E731
+    messages = check_rows(definition)
+    if messages:
+        return None, [problem(message) for message in messages]
+    try:
+        spec = definition.chart.to_dict()
+    except Exception as error:  # Altair validates the chart against the Vega-Lite schema here
+        return None, [problem(f"the Altair chart is not valid Vega-Lite: {error}")]
+    problems = []
+    module_config = spec.pop("config", None)
+    if module_config not in (None, _ALTAIR_DEFAULT_CONFIG):
+        problems.append(problem("configure_*() and theme settings are ignored: the site's theme "
+                                "(explainer/chart_theme.py) styles every chart, in light and dark.", "warning"))
+    foreign = [repr(data) for data in _data_references(spec) if data != ROWS]
+    if foreign or "datasets" in spec:
+        return None, problems + [problem(
+            f"the chart reads data other than its rows ({(foreign or ['datasets'])[0]}): build every part of it on "
+            "alt.Chart(ROWS), so the chart, its table and its downloads show the same rows.")]
+    if any(key in spec for key in _SPREAD_VIEWS):
+        return None, problems + [problem("side-by-side, faceted and repeated charts do not fit a phone: stack "
+                                         "the parts with alt.vconcat() instead.")]
+    spec["datasets"] = {"rows": [dict(row) for row in definition.rows]}
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    for view in spec["vconcat"] if "vconcat" in spec else [spec]:
+        view["width"] = "container"
+    spec["description"] = definition.alt
+    themes = chart_theme.configs()
+    spec["config"] = themes["light"]
+    spec["usermeta"] = {"darkConfig": themes["dark"]}
+    return spec, problems
+
+
+def static_spec(spec: dict, scheme: str, width: int) -> dict:
+    """The spec of one static picture: one scheme's config, and a fixed width where the page has a container."""
+    picture = copy.deepcopy(spec)
+    picture.pop("usermeta", None)
+    picture["config"] = chart_theme.configs()[scheme]
+    for view in picture["vconcat"] if "vconcat" in picture else [picture]:
+        view["width"] = width
+    return picture
+
+
+def check_rows(definition: ChartDefinition) -> list[str]:
+    """What is wrong with the rows: each a dict of exactly the columns, with plain JSON values."""
+    names = [column.name for column in definition.columns]
+    if not names:
+        return ["the definition has no columns: list the columns of its rows with ChartColumn(name, label)."]
+    if not isinstance(definition.rows, (list, tuple)) or not definition.rows:
+        return ["the definition has no rows: a chart plots at least one row."]
+    for index, row in enumerate(definition.rows):
+        if not isinstance(row, dict) or list(row) != names:
+            keys = list(row) if isinstance(row, dict) else type(row).__name__
+            return [f"row {index} has the keys {keys}, but the columns are {names}: give every row exactly the "
+                    "columns' names, in the same order."]
+        for name, value in row.items():
+            if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                return [f"row {index}, {name}: {value!r} is a {type(value).__name__}; plotted values are text, "
+                        "numbers or None."]
+            if isinstance(value, float) and not math.isfinite(value):
+                return [f"row {index}, {name}: {value} is not a finite number."]
+    return []
+
+
+def _data_references(node) -> list:
+    """Every "data" property anywhere in a spec: the top level, layers, stacked views, lookups."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "data":
+                found.append(value)
+            else:
+                found += _data_references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _data_references(item)
+    return found
+
+
+def spec_json(spec: dict) -> str:
+    """The spec as compact JSON with sorted keys: the same chart is always the same bytes."""
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

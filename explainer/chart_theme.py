@@ -1,0 +1,77 @@
+"""The charts' look: one Vega-Lite config per colour scheme, made from one palette each so both stay in step.
+
+Chart modules never name colours. Single-series marks take the theme's primary colour, categories take the
+colour-blind-safe category range (Okabe & Ito's palette), and two mark styles are themed by name:
+`mark_bar(style="muted")` for context (a grey that reads on both backgrounds) and
+`mark_text(style="annotation")` for notes written on the chart. The backgrounds and text colours match
+assets/style.css, so a chart sits on the page like the text around it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The page's own font stack (assets/style.css), so chart labels look like the text around them.
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", sans-serif'
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: str
+    text: str
+    muted_text: str
+    grid: str
+    domain: str
+    primary: str
+    muted: str  # context marks: 3:1 or more against the background
+    categories: tuple[str, ...]
+
+
+# Okabe & Ito, "Color Universal Design" (2008): told apart with every common colour-vision deficiency.
+# Light: the darker members first, for contrast on the near-white page; dark: the lighter members first.
+LIGHT = Palette(background="#fdfcfa", text="#1d1f24", muted_text="#565b66", grid="#e4e0d8", domain="#8a8f99",
+                primary="#0072b2", muted="#8a8f99",
+                categories=("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#f0e442"))
+DARK = Palette(background="#16181c", text="#e8e6e1", muted_text="#a9adb6", grid="#2f333a", domain="#6b707a",
+               primary="#56b4e9", muted="#7d828c",
+               categories=("#56b4e9", "#e69f00", "#2cc295", "#e08cc0", "#f07e3c", "#8fd0f5", "#f0e442"))
+
+SCHEMES = {"light": LIGHT, "dark": DARK}
+
+
+def config(palette: Palette) -> dict:
+    """The Vega-Lite config of one scheme. Both schemes give the same keys, so one can replace the other."""
+    axis = {"labelColor": palette.muted_text, "titleColor": palette.text, "gridColor": palette.grid,
+            "domainColor": palette.domain, "tickColor": palette.domain, "labelFont": FONT, "titleFont": FONT,
+            "labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": 600, "labelPadding": 4, "titlePadding": 8}
+    return {
+        "background": palette.background,
+        "padding": 4,
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": axis,
+        # Few ticks: a phone-width axis with more runs its labels together.
+        "axisQuantitative": {"tickCount": 5},
+        "legend": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": FONT, "titleFont": FONT,
+                   "labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": 600, "orient": "bottom",
+                   "direction": "vertical", "symbolType": "square", "labelLimit": 320, "titleLimit": 320},
+        "title": {"color": palette.text, "font": FONT, "fontSize": 15, "anchor": "start"},
+        "header": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": FONT, "titleFont": FONT,
+                   "labelFontSize": 13, "titleFontSize": 13},
+        "mark": {"color": palette.primary},
+        "bar": {"color": palette.primary},
+        "line": {"color": palette.primary, "strokeWidth": 2.5},
+        "point": {"color": palette.primary, "filled": True, "size": 40},
+        "rule": {"color": palette.domain},
+        "text": {"color": palette.text, "font": FONT, "fontSize": 13},
+        "range": {"category": list(palette.categories)},
+        "style": {
+            "muted": {"color": palette.muted},
+            "annotation": {"color": palette.text, "fontSize": 13, "fontWeight": 600},
+            "guide-label": {"font": FONT},
+            "guide-title": {"font": FONT},
+        },
+    }
+
+
+def configs() -> dict[str, dict]:
+    return {scheme: config(palette) for scheme, palette in SCHEMES.items()}

@@ -1,0 +1,166 @@
+"""The "load charts" stage: every chart module of the site becomes the figure a page shows, and its files.
+
+    load_charts(inputs, store)      chart name → figure HTML for {{chart:name}}; SVGs and downloads to write
+    chart_files(charts, pages)      those files, plus the chart runtime when some page shows a chart
+
+A chart module (charts/<name>.py) imports what it needs from here:
+
+    import altair as alt
+    from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts, series
+
+    def chart(store) -> ChartDefinition: ...
+
+Only the charts that some page names are made: a small site that falls back to the project's charts/ does
+not need the project's data. The static SVGs are rendered here, before the pages, because each figure states
+its pictures' sizes (so the page does not jump while they load); they come from the cache in
+ROOT/.cache/charts/ unless the spec changed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .chart_cache import DiskCache
+from .chart_definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
+from .chart_html import Picture, chart_sources, download_files, figure_html
+from .chart_modules import ChartModule, find_chart_files, run_chart_module
+from .chart_render import Rendered, render_svgs
+from .chart_runtime import runtime_files
+from .chart_spec import PICTURE_WIDTHS, chart_spec, static_spec
+from .chart_theme import SCHEMES
+from .citations import CHART_LINE
+from .errors import Problem, did_you_mean
+from .facts import FactStore
+from .inputs import SiteInputs
+from .pages import Page
+from .render import make_environment
+
+# What a page gets for a chart that failed: the build fails on the chart's problem, and the page naming it
+# must not also report it as an unknown chart.
+FAILED = '<figure class="chart chart-failed"></figure>'
+_SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+@dataclass(frozen=True)
+class ChartCounts:
+    total: int = 0
+    rendered: int = 0  # charts with at least one picture rendered by this build
+    cached: int = 0  # charts whose pictures all came from the cache
+
+
+@dataclass
+class ChartSet:
+    html: dict[str, str] = field(default_factory=dict)  # chart name → its <figure>
+    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes: SVGs and downloads
+    counts: ChartCounts = field(default_factory=ChartCounts)
+    cache_folder: Path | None = None
+
+
+def cache_folder(root: Path) -> Path:
+    return root / ".cache"
+
+
+def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Problem]]:
+    if store.unreadable:  # with a data file unread, charts would report its ids as missing
+        return ChartSet(), []
+    charts = ChartSet(cache_folder=cache_folder(inputs.root))
+    problems: list[Problem] = []
+    specs: dict[str, tuple[ChartModule, dict]] = {}
+    wanted = charts_named_in(inputs.content)
+    for name, path in find_chart_files(inputs.chart_dirs).items():
+        if name in wanted:
+            prepared, found = _prepare(name, path, store)
+            problems += found
+            if prepared is None:
+                charts.html[name] = FAILED
+            else:
+                specs[name] = prepared
+    jobs = {(name, scheme, size): static_spec(spec, scheme, width) for name, (_, spec) in specs.items()
+            for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
+    rendered = render_svgs(jobs, DiskCache(charts.cache_folder / "charts"))
+    environment = make_environment(inputs.template_dirs)
+    fresh = 0
+    for name, (module, spec) in specs.items():
+        problem = _add_chart(charts, name, module, spec, rendered, environment, store)
+        if problem is not None:
+            problems.append(problem)
+            charts.html[name] = FAILED
+        elif any(job[0] == name for job in rendered.fresh):
+            fresh += 1
+    made = len(charts.html) - list(charts.html.values()).count(FAILED)
+    charts.counts = ChartCounts(made, fresh, made - fresh)
+    return charts, problems
+
+
+def _prepare(name: str, path: Path, store: FactStore) -> tuple[tuple[ChartModule, dict] | None, list[Problem]]:
+    """Run the module and make its spec; None if either failed (the problems say why)."""
+    module, problems = run_chart_module(name, path, store)
+    if module is None:
+        return None, problems
+    problems += _check_cites(module, store)
+    spec, found = chart_spec(module)
+    return ((module, spec) if spec is not None else None), problems + found
+
+
+def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, rendered: Rendered,
+               environment: jinja2.Environment, store: FactStore) -> Problem | None:
+    """Add the chart's figure and files to charts, or return what prevented it."""
+    errors = [(job, error) for job, error in rendered.errors.items() if job[0] == name]
+    if errors:
+        (_, scheme, size), error = errors[0]
+        return Problem(module.path, module.line, 1, f"vl-convert could not render the chart ({scheme}, {size}): "
+                       f"{error}")
+    pictures = [_picture(name, scheme, size, rendered.svgs[name, scheme, size])
+                for scheme in SCHEMES for size in PICTURE_WIDTHS]
+    sources = chart_sources(module.definition, store)
+    try:
+        charts.html[name] = figure_html(environment, name, module.definition, spec, pictures, sources)
+    except Exception as error:  # a broken _chart.html: name the template line, as for the other templates
+        return _template_problem(error)
+    charts.files.update({picture.path: picture.svg.encode("utf-8") for picture in pictures})
+    charts.files.update(download_files(name, module.definition, sources))
+    return None
+
+
+def charts_named_in(content: dict[Path, str]) -> set[str]:
+    """The chart names that pages embed, from their {{chart:name}} lines."""
+    return {match.group(1) for text in content.values() for line in text.splitlines()
+            if (match := CHART_LINE.match(line.strip()))}
+
+
+def chart_files(charts: ChartSet, pages: list[Page]) -> tuple[dict[str, bytes], list[Problem]]:
+    """The charts' files for the site; the runtime too, but only if a page shows a chart."""
+    if charts.cache_folder is None or not any(page.charts_used for page in pages):
+        return dict(charts.files), []
+    runtime, problems = runtime_files(DiskCache(charts.cache_folder / "runtime"))
+    return {**charts.files, **runtime}, problems
+
+
+def _check_cites(module: ChartModule, store: FactStore) -> list[Problem]:
+    cites = module.definition.cites
+    if not cites:
+        return [Problem(module.path, module.line, 1, "the chart cites nothing: list the ids of the facts and "
+                        "series it plots in cites=(...), so its source line can name their sources.")]
+    known = set(store.facts) | set(store.series)
+    return [Problem(module.path, module.line, 1, f'the chart cites "{cited}", which is neither a fact nor a '
+                    f"series.{did_you_mean(cited, known)} Fix the id in cites=(...).")
+            for cited in cites if cited not in known]
+
+
+def _picture(name: str, scheme: str, size: str, svg: str) -> Picture:
+    suffix = ("-narrow" if size == "narrow" else "") + ("-dark" if scheme == "dark" else "")
+    match = _SVG_SIZE.search(svg)
+    width, height = (round(float(match.group(1))), round(float(match.group(2)))) if match else (0, 0)
+    return Picture(scheme, size, f"charts/{name}{suffix}.svg", width, height, svg)
+
+
+def _template_problem(error: Exception) -> Problem:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(Path(error.filename or "_chart.html"), error.lineno or 1, 1,
+                       f"template syntax error: {error.message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(Path("_chart.html"), 1, 1, 'template "_chart.html" not found: add it to templates/.')
+    return Problem(Path("_chart.html"), 1, 1, f"while rendering a chart's figure: {error}")
