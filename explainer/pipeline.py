@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .charts import ChartCounts, chart_files, load_charts
 from .checks import check_fact_store
@@ -13,6 +14,9 @@ from .inputs import SiteInputs
 from .pages import Page, read_pages
 from .prose import render_markdown
 from .render import make_environment, render_pages, site_view
+
+if TYPE_CHECKING:
+    from .build_cache import BuildCache
 
 
 @dataclass
@@ -28,27 +32,34 @@ class BuildResult:
         return any(p.severity == "error" or strict for p in self.problems)
 
 
-def build(inputs: SiteInputs) -> BuildResult:
+def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
+    """With a cache (the preview server's), each stage reuses what has not changed since the previous build."""
     started = time.perf_counter()
     result = BuildResult()
-    result.store, problems = load_fact_store(inputs.data)
-    result.pages, found = read_pages(inputs.content)
+    reuse = cache.reuse if cache is not None else _run
+    result.store, problems = reuse(load_fact_store, inputs.data)
+    result.pages, found = cache.pages(read_pages, inputs.content) if cache else read_pages(inputs.content)
     problems += found
     # Runs the charts/ modules, and keeps their SVGs in ROOT/.cache/; loads nothing while a data file is unreadable.
-    charts, found = load_charts(inputs, result.store)
+    charts, found = cache.charts(load_charts, inputs, result.store) if cache else load_charts(inputs, result.store)
     problems += found
     chart_html, result.charts = charts.html, charts.counts
     if not result.store.unreadable:  # with a data file unread, every id in it would be reported unknown
-        problems += render_markdown(result.pages, result.store, chart_html)
-        problems += check_fact_store(result.store)
+        problems += render_markdown(result.pages, result.store, chart_html, cache.markdown if cache else None)
+        problems += reuse(check_fact_store, result.store)
     if not any(p.severity == "error" for p in problems):
         view = site_view(inputs.settings, result.pages, result.store, chart_html)
-        html, found = render_pages(make_environment(inputs.template_dirs), view)
+        environment = cache.environment(inputs.template_dirs) if cache else make_environment(inputs.template_dirs)
+        html, found = render_pages(environment, view, cache.templates if cache else None)
         problems += found
         chart_output, found = chart_files(charts, result.pages)  # the runtime only if a page has a chart
         problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
-                        **download_files(result.store), **html, **chart_output}
+                        **reuse(download_files, result.store), **html, **chart_output}
     result.problems = sort_problems(problems)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _run(stage, *arguments):
+    return stage(*arguments)

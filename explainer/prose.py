@@ -25,19 +25,30 @@ def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdow
     return md, facts
 
 
-def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str]) -> list[Problem]:
-    """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found."""
-    md, facts = make_markdown(store, chart_html)
+def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str], cache=None) -> list[Problem]:
+    """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found.
+
+    cache (the preview server's build_cache.MarkdownCache) restores pages whose body and facts are unchanged.
+    """
+    md = facts = None  # made on the first page that needs converting: a warm preview rebuild may need none
     problems: list[Problem] = []
     for page in pages:
-        md.reset()
-        page.html = md.convert(page.body)
-        page.toc = md.toc_tokens
-        page.references = facts.references()
-        page.facts_used = list(dict.fromkeys(facts.facts_used))
-        page.charts_used = list(dict.fromkeys(facts.charts_used))
-        problems += [_unknown_id(page, mention, store, chart_html) for mention in facts.unknown]
-        problems += [_bare_number(page, mention) for mention in facts.bare_numbers]
+        mentions = cache.restore(page, store, chart_html) if cache is not None else None
+        if mentions is None:
+            if md is None:
+                md, facts = make_markdown(store, chart_html)
+            md.reset()
+            page.html = md.convert(page.body)
+            page.toc = md.toc_tokens
+            page.references = facts.references()
+            page.facts_used = list(dict.fromkeys(facts.facts_used))
+            page.charts_used = list(dict.fromkeys(facts.charts_used))
+            mentions = (list(facts.unknown), list(facts.bare_numbers))
+            if cache is not None:
+                cache.remember(page, mentions, store, chart_html)
+        unknown, bare_numbers = mentions
+        problems += [_unknown_id(page, mention, store, chart_html) for mention in unknown]
+        problems += [_bare_number(page, mention) for mention in bare_numbers]
     return problems
 
 

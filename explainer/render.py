@@ -70,22 +70,29 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
     return view
 
 
-def render_pages(environment: jinja2.Environment, view: SiteView) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every HTML file of the site: site-relative path → bytes."""
+def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every HTML file of the site: site-relative path → bytes.
+
+    cache (the preview server's build_cache.TemplateCache) reuses the pages whose inputs are unchanged.
+    """
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     chapters = view.pages
     for index, page in enumerate(chapters):
         context = {"page": page, "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
-        _render(environment, "page.html", context, view, page.url, files, problems)
+        _render(environment, "page.html", context, view, page.url, files, problems, cache)
     for page in (*GENERATED, NOT_FOUND):
         _render(environment, page.template, {"page": page, "previous": None, "next": None}, view, page.url, files,
-                problems)
+                problems, cache)
     return files, problems
 
 
-def _render(environment, template_name, context, view, url, files, problems) -> None:
+def _render(environment, template_name, context, view, url, files, problems, cache=None) -> None:
+    key = cache.key(template_name, context, view) if cache is not None else None
+    if key is not None and (cached := cache.get(url, key)) is not None:
+        files[url] = cached
+        return
     try:
         html = environment.get_template(template_name).render(site=view, **context)
     except jinja2.TemplateSyntaxError as error:
@@ -102,6 +109,8 @@ def _render(environment, template_name, context, view, url, files, problems) -> 
         problems.append(Problem(path, line, 1, f"while rendering {url}: {error}"))
         return
     files[url] = html.encode("utf-8")
+    if key is not None:
+        cache.put(url, key, files[url])
 
 
 def _template_frame(error: Exception, template_name: str) -> tuple[Path, int]:

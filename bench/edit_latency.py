@@ -1,0 +1,264 @@
+"""Edit-to-browser latency of `python build.py serve`: from the file write until the browser shows the new text.
+
+    python bench/edit_latency.py                      # the project's site and a 1,000-page corpus, 10 runs each
+    python bench/edit_latency.py --sites project --runs 20
+
+For each site (copied to a temporary folder, with a copy of the project's templates so that they can be
+edited), it starts the server, opens a page in Debian's Chromium (Playwright), and times three kinds of edit:
+a Markdown edit of that page, a fact edit (the value of a fact the page shows) and a template edit (page.html);
+and, as a baseline, the same page reloaded with no edit (what the browser alone takes to show it again).
+
+Both ends use the same clock (the system's wall clock): Python reads it just before writing the file; in the
+page, a script installed before any page script records `performance.timeOrigin + performance.now()` at the
+first animation frame after the new text is in the document. The server's own log line gives the rebuild time.
+Also times a cold `python build.py` of the corpus. Not a test: it asserts nothing, it prints figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "bench"))
+
+from explainer.numbers import format_value  # noqa: E402
+from generate_corpus import generate  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+SHOWN = """(() => {
+  const marker = sessionStorage.getItem("bench-marker");
+  if (!marker) return;
+  const observer = new MutationObserver(() => {
+    if (document.documentElement.textContent.includes(marker)) {
+      observer.disconnect();
+      requestAnimationFrame(() => sessionStorage.setItem(
+        "bench-shown", String(performance.timeOrigin + performance.now())));
+    }
+  });
+  observer.observe(document, {childList: true, subtree: true, characterData: true});
+})();"""
+REBUILD_LINE = re.compile(r" → .*?(\d+) ms$")
+
+
+def prepare(kind: str, folder: Path, pages: int) -> tuple[Path, str]:
+    """A site folder to edit, and the slug of the page to watch."""
+    root = folder / kind
+    if kind == "project":
+        root.mkdir()
+        for name in ("content", "data"):
+            shutil.copytree(PROJECT / name, root / name)
+        shutil.copy(PROJECT / "site.json", root / "site.json")
+        slug = "arrivals"  # a chapter with facts and a chart
+    else:
+        generate(root, pages)
+        slug = f"page-{pages // 2:04d}"
+    shutil.copytree(PROJECT / "templates", root / "templates")  # the site's own copy, to edit
+    if (PROJECT / ".cache").is_dir():  # the charts' pictures: the same specs, so no need to render them again
+        shutil.copytree(PROJECT / ".cache", root / ".cache")
+    return root, slug
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, root: Path, log: Path):
+        self.port = free_port()
+        self.log_path = log
+        with open(log, "wb") as output:
+            self.process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(root),
+                                             "--port", str(self.port)], stdout=output, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, cwd=PROJECT)
+        deadline = time.monotonic() + 600
+        while "first build →" not in self.log():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise SystemExit(f"the server did not start:\n{self.log()}")
+            time.sleep(0.1)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def rebuild_milliseconds(self) -> list[int]:
+        return [int(match.group(1)) for line in self.log().splitlines() if (match := REBUILD_LINE.search(line))]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def time_edit(page, write, marker: str) -> float:
+    """Milliseconds from just before write() until the page shows marker."""
+    page.evaluate("m => { sessionStorage.setItem('bench-marker', m); sessionStorage.removeItem('bench-shown'); }",
+                  marker)
+    started = time.time() * 1000
+    if write == "reload":
+        page.evaluate("location.reload()")
+    else:
+        write()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            shown = page.evaluate("sessionStorage.getItem('bench-shown')")
+        except Exception:  # the page is navigating: ask again
+            shown = None
+        if shown:
+            return float(shown) - started
+        time.sleep(0.01)
+    raise SystemExit(f"the browser never showed {marker!r}")
+
+
+def markdown_edits(root: Path, slug: str):
+    path = root / "content" / f"{slug}.md"
+    original = path.read_text(encoding="utf-8")
+    for run in range(10**6):
+        marker = f"Benchmarkmarker{run}x{int(time.time() * 1000) % 100000}"
+        text = original.replace("\n\n", f"\n\n{marker} ", 1)
+        yield marker, lambda text=text: path.write_text(text, encoding="utf-8")
+
+
+def fact_edits(root: Path, slug: str):
+    """The value of a fact the page inserts, changed each run to a value the page does not show.
+
+    A fact that no derived fact and no chart uses, so that the new value passes the build's checks.
+    """
+    stores = {path: json.loads(path.read_text(encoding="utf-8"))
+              for path in sorted((root / "data" / "facts").glob("*.json"))}
+    inputs = {input_id for store in stores.values() for fact in store["facts"]
+              for input_id in fact.get("derived", {}).get("of", ())}
+    charts = " ".join(path.read_text(encoding="utf-8") for path in (PROJECT / "charts").glob("*.py"))
+    body = (root / "content" / f"{slug}.md").read_text(encoding="utf-8").split("---", 2)[2]
+    candidates = re.findall(r"\{\{\s*([a-z0-9-]+)\s*\}\}", body)
+    for fact_id in candidates:
+        for path, store in stores.items():
+            fact = next((fact for fact in store["facts"] if fact["id"] == fact_id), None)
+            if fact and "derived" not in fact and fact_id not in inputs and f'"{fact_id}"' not in charts:
+                break
+        else:
+            continue
+        break
+    else:
+        raise SystemExit(f"no fact on {slug} can be edited alone")
+    original = fact["value"]
+    for run in range(10**6):
+        step = run + 1
+        fact["value"] = original + 7919 * step if isinstance(original, int) else round(original + 0.37 * step, 2)
+        marker = format_value(fact["value"], fact["unit"], fact.get("decimals"), fact.get("approximate", False))
+        text = json.dumps(store, ensure_ascii=False, indent=2) + "\n"
+        yield marker, lambda text=text, path=path: path.write_text(text, encoding="utf-8")
+
+
+def template_edits(root: Path, slug: str):
+    path = root / "templates" / "page.html"
+    original = path.read_text(encoding="utf-8")
+    anchor = "{% block main %}"
+    assert anchor in original
+    for run in range(10**6):
+        marker = f"Templatemarker{run}x{int(time.time() * 1000) % 100000}"
+        text = original.replace(anchor, f'{anchor}\n<p class="bench">{marker}</p>', 1)
+        yield marker, lambda text=text: path.write_text(text, encoding="utf-8")
+
+
+def reloads_alone(root: Path, slug: str, page=None):
+    """No edit: the page reloaded by hand. What the browser alone costs; the rest of an edit is the server's."""
+    title = (root / "content" / f"{slug}.md").read_text(encoding="utf-8").split("title:", 1)[1].split("\n")[0].strip()
+    while True:
+        yield title, "reload"
+
+
+EDITS = {"reload alone": reloads_alone, "Markdown edit": markdown_edits, "fact edit": fact_edits,
+         "template edit": template_edits}
+
+
+def measure_site(kind: str, folder: Path, runs: int, pages: int, browser, edits: list[str]) -> dict:
+    root, slug = prepare(kind, folder, pages)
+    server = Server(root, folder / f"{kind}.log")
+    results = {}
+    try:
+        page = browser.new_page()
+        page.add_init_script(SHOWN)
+        page.goto(f"http://127.0.0.1:{server.port}/{slug}.html")
+        time.sleep(1.0)  # livereload.js connects
+        for name in edits:
+            generator = EDITS[name](root, slug)
+            latencies, rebuilds = [], []
+            for _ in range(runs):
+                marker, write = next(generator)
+                before = len(server.rebuild_milliseconds())
+                latencies.append(time_edit(page, write, marker))
+                time.sleep(0.3)  # let the page settle and livereload reconnect before the next edit
+                rebuilds += server.rebuild_milliseconds()[before:]
+            results[name] = {"latency_ms": latencies, "rebuild_ms": rebuilds}
+            rebuilt = f"(rebuild median {statistics.median(rebuilds):.0f} ms)" if rebuilds else ""
+            print(f"{kind:8} {name:14} median {statistics.median(latencies):7.0f} ms, "
+                  f"p90 {percentile(latencies, 90):7.0f} ms {rebuilt}", flush=True)
+        page.close()
+    finally:
+        server.stop()
+    return results
+
+
+def cold_build(folder: Path, pages: int, repeats: int) -> list[float]:
+    """Wall seconds of `python build.py` on a fresh corpus, in a new process each time."""
+    root = folder / "cold"
+    generate(root, pages)
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--out", str(folder / "out")],
+                       check=True, cwd=PROJECT, capture_output=True)
+        seconds.append(time.perf_counter() - started)
+    print(f"cold build of {pages} pages: median {statistics.median(seconds):.2f} s over {repeats} "
+          f"({', '.join(f'{s:.2f}' for s in seconds)})", flush=True)
+    return seconds
+
+
+def percentile(values: list[float], percent: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--sites", default="project,corpus", help="comma-separated: project, corpus")
+    parser.add_argument("--cold-builds", type=int, default=3, help="cold builds of the corpus to time (0: none)")
+    parser.add_argument("--edits", default=",".join(EDITS), help=f"comma-separated, of: {', '.join(EDITS)}")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    arguments = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="edit-latency-") as temporary, sync_playwright() as playwright:
+        folder = Path(temporary)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        for kind in arguments.sites.split(","):
+            results[kind] = measure_site(kind, folder, arguments.runs, arguments.pages, browser,
+                                         arguments.edits.split(","))
+        browser.close()
+        if arguments.cold_builds:
+            results["cold_build_seconds"] = cold_build(folder, arguments.pages, arguments.cold_builds)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""What the preview server adds to each HTML page it serves, and only there: never to `python build.py` output.
+
+- In <head>: livereload's client (/livereload.js, served with a small livereload plugin in front that tells
+  the server which build the page came from). The server compares it with its latest build when the page
+  connects, and reloads a page that missed a rebuild while it was loading (livereload would leave it stale).
+- Before </body>, while the latest build fails: the problems as an overlay, `path:line:col: message` with
+  the offending line, HTML-escaped. The page under it is the last good build.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .errors import Problem
+
+PLUGIN_ID = "explainer-preview"
+
+# A script file, not inline: the site's Content-Security-Policy allows scripts from 'self' only.
+_HEAD = '<script src="/livereload.js?generation=%d" async></script>\n'
+
+# Put before livereload.js in the same file: livereload.js adds every window.LiveReloadPlugin* it finds when
+# it starts, and sends each plugin's analyze() to the server when it connects.
+_PLUGIN = """/* python build.py serve: live reload (never part of the built site) */
+window.LiveReloadPluginExplainerPreview = (function () {
+  function Plugin() {}
+  Plugin.identifier = "%(plugin)s";
+  Plugin.version = "1";
+  Plugin.prototype.analyze = function () { return {generation: %(generation)d}; };
+  return Plugin;
+})();
+document.addEventListener("click", function (event) {
+  if (event.target.matches && event.target.matches("[data-explainer-hide]")) {
+    event.target.closest("[role=alert]").remove();
+  }
+});
+"""
+
+_OVERLAY_STYLE = ("position:fixed;top:0;left:0;right:0;max-height:70vh;overflow:auto;z-index:2147483647;"
+                  "margin:0;padding:1em 1.25em;background:#fff4f4;color:#1b1b1b;border-bottom:4px solid #b3001b;"
+                  "box-shadow:0 2px 12px rgba(0,0,0,.3);font:15px/1.45 system-ui,sans-serif;text-align:left")
+_PROBLEM_STYLE = ("margin:.5em 0;padding:.5em .75em;background:#fff;border-left:4px solid #b3001b;"
+                  "white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.4 ui-monospace,monospace;color:#1b1b1b")
+
+
+def head_scripts(generation: int) -> bytes:
+    return (_HEAD % generation).encode("utf-8")
+
+
+def plugin_script(generation: int) -> bytes:
+    """The livereload plugin that reports which build the page came from (served with livereload.js)."""
+    return (_PLUGIN % {"plugin": PLUGIN_ID, "generation": generation}).encode("utf-8")
+
+
+def overlay(problems: tuple[Problem, ...], root: Path, strict: bool) -> bytes:
+    """The problems of a failed build as a fixed panel over the page; each one escaped."""
+    errors = [p for p in problems if p.severity == "error" or strict] or list(problems)
+    items = "".join(f'<pre style="{_PROBLEM_STYLE}">{html.escape(p.format(relative_to=root))}</pre>'
+                    for p in errors)
+    count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
+    return (f'<div id="explainer-preview-problems" role="alert" style="{_OVERLAY_STYLE}">'
+            f'<p style="margin:0 0 .5em"><strong>The site does not build: {count}.</strong> '
+            "This page is the last version that built. Fix the file and save: the page reloads by itself. "
+            '<button type="button" data-explainer-hide>Hide</button></p>'
+            f"{items}</div>\n").encode("utf-8")
+
+
+def inject(page: bytes, generation: int, problems_overlay: bytes | None) -> bytes:
+    """The page with the reload scripts in its head and, if given, the overlay at the end of its body."""
+    scripts = head_scripts(generation)
+    page = page.replace(b"</head>", scripts + b"</head>", 1) if b"</head>" in page else scripts + page
+    if problems_overlay:
+        index = page.rfind(b"</body>")
+        page = page[:index] + problems_overlay + page[index:] if index != -1 else page + problems_overlay
+    return page
+
+
+def placeholder_page(generation: int, problems_overlay: bytes | None) -> bytes:
+    """Served in place of every page until a first build succeeds: the overlay, and a reload when fixed."""
+    body = problems_overlay or "<p>Building the site…</p>".encode("utf-8")
+    page = (b'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Preview: the site does not '
+            b"build</title></head><body><main><h1>The site does not build yet</h1></main></body></html>\n")
+    return inject(page, generation, body)

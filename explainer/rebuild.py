@@ -1,0 +1,128 @@
+"""One preview rebuild: from the files that changed to the site to serve, the problems to show, and a log line.
+
+The first build reads the whole site folder. Later ones start from the previous inputs and replace only the
+texts of the content and data files that changed (the watcher already read them), so a Markdown edit does
+not re-read a thousand files; anything else (a file created or deleted, an asset, site.json) reads the site
+folder again. Templates and charts are read by their own stages. The build itself is the same
+pipeline.build() as `python build.py`, given the cache that makes it incremental.
+
+Nothing the engine raises escapes from here: a bug becomes a Problem shown in the browser, and the server
+keeps serving the last good site.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build_cache import BuildCache
+from .errors import Problem
+from .inputs import PROJECT, SiteInputs, read_inputs
+from .pipeline import BuildResult, build
+from .source_watch import Changes
+
+logger = logging.getLogger("explainer.serve")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished rebuild: the files of the new site, or None when it failed and the last good one stays."""
+
+    files: dict[str, bytes] | None
+    problems: tuple[Problem, ...]  # errors and warnings
+    summary: str  # what was rebuilt and how long it took, for the log line
+    failed: bool = False
+    assets: dict[str, Path] = field(default_factory=dict)  # site path of each asset → the file it came from
+
+
+class Rebuilder:
+    """Keeps the inputs and the build cache between rebuilds. Used by one thread."""
+
+    def __init__(self, root: Path, strict: bool, project: Path = PROJECT):
+        self.root = root.resolve()
+        self.project = project
+        self.strict = strict
+        self.cache = BuildCache()
+        self.inputs: SiteInputs | None = None
+
+    def rebuild(self, changes: Changes | None = None) -> Outcome:
+        """Build after these changes (None: the first build). Never raises."""
+        started = time.perf_counter()
+        self.cache.start_build()
+        try:
+            inputs, problems = self._inputs(changes)
+            if problems:  # the site folder itself is broken (no content/, a file not UTF-8…)
+                self.inputs = None  # read it whole next time
+                return self._failed(problems, started)
+            self.inputs = inputs
+            result = build(inputs, self.cache)
+        except Exception as error:  # a bug in the engine must not stop the preview
+            logger.error("internal error in the build:\n%s", traceback.format_exc())
+            self.inputs = None
+            return self._failed([internal_problem(error)], started)
+        if result.failed(self.strict):
+            self.cache.finish_build(succeeded=False)
+            return self._failed(result.problems, started)
+        self.cache.finish_build(succeeded=True)
+        return Outcome(result.files, tuple(result.problems), self._summary(result, started),
+                       assets=self._asset_sources(inputs))
+
+    def _inputs(self, changes: Changes | None) -> tuple[SiteInputs, list[Problem]]:
+        if self.inputs is None or changes is None or changes.created or changes.deleted:
+            return read_inputs(self.root, self.project)
+        content, data = dict(self.inputs.content), dict(self.inputs.data)
+        read_by_their_stage = (*self.inputs.template_dirs, *self.inputs.chart_dirs)
+        for path, raw in changes.modified.items():
+            if path in content or path in data:
+                try:
+                    text = _as_read_text(raw)
+                except UnicodeDecodeError:
+                    return read_inputs(self.root, self.project)  # which reports the problem in its words
+                (content if path in content else data)[path] = text
+            elif not any(path.is_relative_to(folder) for folder in read_by_their_stage):
+                return read_inputs(self.root, self.project)  # an asset or site.json: read the folder again
+        return dataclasses.replace(self.inputs, content=content, data=data), []
+
+    def _failed(self, problems, started: float) -> Outcome:
+        errors = [p for p in problems if p.severity == "error" or self.strict]
+        milliseconds = (time.perf_counter() - started) * 1000
+        summary = (f"build failed with {len(errors)} error(s), shown in the browser; still serving the last good "
+                   f"site, {milliseconds:.0f} ms")
+        return Outcome(None, tuple(problems), summary, failed=True)
+
+    def _summary(self, result: BuildResult, started: float) -> str:
+        stats = self.cache.stats
+        charts = result.charts.total if "charts" in stats.stages_rerun else 0
+        milliseconds = (time.perf_counter() - started) * 1000
+        warnings = sum(1 for p in result.problems if p.severity == "warning")
+        return (f"{stats.pages_rendered} page(s) re-rendered ({stats.markdown_rendered} from Markdown), "
+                f"{charts} chart(s)" + (f", {warnings} warning(s)" if warnings else "") + f", {milliseconds:.0f} ms")
+
+    def _asset_sources(self, inputs: SiteInputs) -> dict[str, Path]:
+        """Where each asset was read from: the site's own assets/ first, then the project's (as inputs.py does)."""
+        folders = [folder for folder in (self.root / "assets", self.project / "assets") if folder.is_dir()]
+        sources = {}
+        for name in inputs.assets:
+            for folder in folders:
+                if (folder / name).is_file():
+                    sources[f"assets/{name}"] = folder / name
+                    break
+        return sources
+
+
+def _as_read_text(raw: bytes) -> str:
+    """The text Path.read_text(encoding="utf-8") gives for these bytes: UTF-8, universal newlines."""
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def internal_problem(error: Exception) -> Problem:
+    """A bug in the engine, placed at the innermost engine line of its traceback."""
+    frames = traceback.extract_tb(error.__traceback__)
+    frame = frames[-1] if frames else None
+    path = Path(frame.filename) if frame else Path("explainer")
+    return Problem(path, (frame.lineno or 1) if frame else 1, 1,
+                   f"internal error in the build ({type(error).__name__}: {error}). This is a bug, not your edit: "
+                   "the traceback is in the terminal.")

@@ -1,0 +1,131 @@
+"""`python build.py serve`: build the site, serve it from memory, rebuild on every change and reload the pages.
+
+    watcher thread   SourceWatcher: native file events wake it; a scan says what changed (source_watch.py)
+    rebuild thread   Rebuilder: the same pipeline.build() as `python build.py`, with a cache (rebuild.py)
+    event loop       tornado: the site from memory and livereload's socket; publish() swaps in a build and
+                     reloads the pages it changed (preview_server.py)
+
+What livereload 2.7.1 could not do, and what this does instead (see preview_server.py and source_watch.py):
+it polls every 800 ms and ignores changes for 3 s after a reload (here: native events, a 50 ms debounce, and
+reloads sent the moment a build is published); it has no Host check and accepts any Origin (here: both
+checked); it serves files from disk (here: from memory, only the built site); its script would be injected
+into any HTML (here: only in served pages, never in `python build.py` output).
+
+The site is served from memory: site/ (or --out) is not written; `python build.py` publishes.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from .inputs import PROJECT
+from .preview_access import AccessPolicy, escaping_assets
+from .preview_server import PreviewState, make_application
+from .rebuild import Outcome, Rebuilder
+from .source_watch import SourceWatcher
+
+logger = logging.getLogger("explainer.serve")
+EXIT_OK, EXIT_USAGE = 0, 2
+MOST_RETRIES = 5  # rebuilds in a row whose files changed again during the build, before one is shown anyway
+
+
+def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
+    """Serve the site at root until interrupted (Ctrl+C or SIGTERM). Returns the exit code."""
+    _configure_logging()
+    try:
+        sockets = bind_sockets(port, address=host)
+    except OSError as error:
+        print(f"cannot listen on {host}:{port}: {error.strerror or error}. Choose another port with --port.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    policy = AccessPolicy(host, sockets[0].getsockname()[1])
+    if not policy.is_loopback_only:
+        print(f"warning: serving on {host}, not only on this machine: anyone who can reach it on port "
+              f"{policy.port} can read the preview, drafts included. Omit --host to serve on 127.0.0.1 only.",
+              file=sys.stderr, flush=True)
+    try:
+        return asyncio.run(_run(root, strict, sockets, policy))
+    except KeyboardInterrupt:  # where the platform has no signal handlers for the event loop
+        return EXIT_OK
+
+
+async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
+    loop = asyncio.get_running_loop()
+    state = PreviewState(root, strict)
+    server = HTTPServer(make_application(state, policy))
+    server.add_sockets(sockets)
+    watcher = SourceWatcher(root, PROJECT)
+    watcher.start()
+    stopping = asyncio.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signal_number, stopping.set)
+        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt instead
+            pass
+    shown_host = f"[{policy.host}]" if ":" in policy.host else policy.host
+    logger.info("serving http://%s:%d/ from memory (site/ is not written; `python build.py` publishes). "
+                "Ctrl+C stops.", shown_host if policy.host not in ("0.0.0.0", "::") else "127.0.0.1", policy.port)
+    rebuilds = threading.Thread(target=_rebuild_forever, name="rebuild", daemon=True,
+                                args=(watcher, Rebuilder(root, strict), state, loop, root))
+    rebuilds.start()
+    await stopping.wait()
+    server.stop()  # first, so that the port is free at once; stopping the watcher's threads can take a second
+    watcher.stop()
+    logger.info("stopped")
+    return EXIT_OK
+
+
+def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: PreviewState, loop, root: Path) -> None:
+    """The rebuild thread: the first build, then one rebuild per burst of changes, for ever."""
+    outcome = rebuilder.rebuild(None)
+    _publish(outcome, state, loop, root, "first build")
+    while True:
+        try:
+            changes = watcher.wait_for_changes()
+            described = changes
+            outcome = rebuilder.rebuild(changes)
+            for _ in range(MOST_RETRIES):  # files changed during the build: build again, show only the last
+                later = watcher.check(everything=False)
+                if not later:
+                    break
+                described = described.merge(later)
+                outcome = rebuilder.rebuild(later)
+            _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild")
+        except Exception:  # the watcher or the publishing failed: log it, keep serving, keep watching
+            logger.exception("the preview could not rebuild; it keeps serving the last build")
+
+
+_warned_links: set[str] = set()
+
+
+def _publish(outcome: Outcome, state: PreviewState, loop, root: Path, what: str) -> None:
+    refused = frozenset()
+    if outcome.files is not None:
+        refused = frozenset(escaping_assets(outcome.assets, [root / "assets", PROJECT / "assets"]))
+        for path in sorted(refused - _warned_links):
+            logger.warning("%s is a link to a file outside assets/: not served", path)
+        _warned_links.update(refused)
+    loop.call_soon_threadsafe(state.publish, outcome.files, outcome.problems, refused)
+    logger.info("%s → %s", what, outcome.summary)
+    if outcome.failed:
+        for problem in outcome.problems:
+            print(problem.format(relative_to=root), file=sys.stderr, flush=True)
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    # livereload logs every connection and reload at INFO; tornado logs each request: the one line per rebuild
+    # above says what matters.
+    logging.getLogger("livereload").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)

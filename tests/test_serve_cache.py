@@ -1,0 +1,218 @@
+"""The preview's incremental build gives the same bytes as a full build, and rebuilds only what changed.
+
+Also the parts of the preview server that need no server: the watcher, the access rules, the overlay.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from serve_support import copy_site, edit
+
+from conftest import PROJECT, SITES
+from explainer.errors import Problem
+from explainer.inputs import read_inputs
+from explainer.pipeline import build
+from explainer.preview_access import AccessPolicy, Refused, site_path
+from explainer.preview_overlay import inject, overlay
+from explainer.rebuild import Rebuilder
+from explainer.source_watch import Changes, SourceWatcher
+
+
+def full_build(root: Path) -> dict[str, bytes]:
+    inputs, problems = read_inputs(root)
+    assert not problems
+    result = build(inputs)
+    assert not result.failed(strict=False), [p.format() for p in result.problems]
+    return result.files
+
+
+class Session:
+    """A Rebuilder fed by a SourceWatcher, as in the server, without the server."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.watcher = SourceWatcher(root, PROJECT)
+        self.watcher.start()
+        self.rebuilder = Rebuilder(root, strict=False)
+        self.outcome = self.rebuilder.rebuild(None)
+        assert self.outcome.files is not None, [p.format() for p in self.outcome.problems]
+
+    def rebuild(self):
+        changes = self.watcher.check()
+        assert changes, "the watcher saw no change"
+        self.outcome = self.rebuilder.rebuild(changes)
+        return self.rebuilder.cache.stats
+
+    def close(self):
+        self.watcher.stop()
+
+
+@pytest.fixture
+def session(tmp_path):
+    started = Session(copy_site(tmp_path))
+    yield started
+    started.close()
+
+
+def test_incremental_builds_match_full_builds(session):
+    root = session.root
+    assert session.outcome.files == full_build(root)
+    pages = len([path for path in session.outcome.files if path.endswith(".html")])
+
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
+    stats = session.rebuild()
+    assert (stats.markdown_rendered, stats.pages_rendered) == (1, 1)  # not the sources or data pages
+    assert session.outcome.files == full_build(root)
+
+    edit(root / "content" / "elite.md", "title: Elites", "title: Elite defectors")  # in every page's navigation
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 0 and stats.pages_rendered == pages
+    assert session.outcome.files == full_build(root)
+
+    facts = root / "data" / "facts" / "main.json"
+    edit(facts, '"value": 1.22', '"value": 1.25')
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 1  # elite.md alone shows elite-share
+    assert session.outcome.files == full_build(root)
+
+    (root / "templates").mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "templates" / "page.html", root / "templates" / "page.html")
+    edit(root / "templates" / "page.html", "<h1>", '<h1 class="edited">')  # a site template now overrides
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 0 and stats.pages_rendered == pages
+    assert b'<h1 class="edited">' in session.outcome.files["index.html"]
+    assert session.outcome.files == full_build(root)
+
+    (root / "content" / "new.md").write_text("---\ntitle: New\norder: 5\n---\nAbout {{residents}}.\n")
+    session.rebuild()
+    assert session.outcome.files == full_build(root)
+    (root / "content" / "new.md").unlink()
+    session.rebuild()
+    assert "new.html" not in session.outcome.files
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_failed_build_keeps_the_cache_and_recovers(session):
+    root = session.root
+    edit(root / "content" / "index.md", "{{residents}}", "{{no-such-fact}}")
+    session.rebuild()
+    assert session.outcome.failed and session.outcome.files is None
+    assert any('unknown fact "no-such-fact"' in p.message for p in session.outcome.problems)
+    edit(root / "content" / "index.md", "{{no-such-fact}}", "{{residents}}")
+    stats = session.rebuild()
+    assert not session.outcome.failed
+    assert stats.pages_rendered == 1  # the other pages came from the cache kept through the failure
+    assert session.outcome.files == full_build(root)
+
+
+def test_an_engine_exception_becomes_a_problem(session, monkeypatch):
+    def broken(*arguments):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("explainer.rebuild.build", broken)
+    edit(session.root / "content" / "index.md", "About", "Roughly")
+    session.rebuild()
+    assert session.outcome.failed
+    assert "internal error in the build (RuntimeError: a bug)" in session.outcome.problems[0].message
+
+
+def test_the_watcher_reports_what_changed_and_ignores_what_did_not(tmp_path):
+    root = copy_site(tmp_path)
+    watcher = SourceWatcher(root, PROJECT)
+    watcher.start()
+    try:
+        index = root / "content" / "index.md"
+        index.write_text(index.read_text())  # saved unchanged
+        (root / "content" / ".index.md.swp").write_text("editor debris")
+        (root / "content" / "__pycache__").mkdir()
+        (root / "content" / "__pycache__" / "x.pyc").write_bytes(b"cache")
+        assert not watcher.wait_for_changes(timeout=0.5)
+        edit(index, "About", "Roughly")
+        (root / "content" / "new.md").write_text("---\ntitle: New\n---\n")
+        (root / "content" / "elite.md").unlink()
+        changes = watcher.wait_for_changes(timeout=30)
+        deadline = time.monotonic() + 30
+        while len(changes.modified) + len(changes.created) + len(changes.deleted) < 3 and time.monotonic() < deadline:
+            changes = changes.merge(watcher.wait_for_changes(timeout=1))
+        assert set(changes.modified) == {index.resolve()}
+        assert b"Roughly" in changes.modified[index.resolve()]
+        assert set(changes.created) == {(root / "content" / "new.md").resolve()}
+        assert changes.deleted == {(root / "content" / "elite.md").resolve()}
+    finally:
+        watcher.stop()
+
+
+def test_changes_merge_into_one_step():
+    a, b = Path("/s/a.md"), Path("/s/b.md")
+    merged = Changes(created={a: b"1"}).merge(Changes(modified={a: b"2"}, deleted=frozenset({b})))
+    assert merged.created == {a: b"2"} and merged.deleted == {b} and not merged.modified
+    assert not Changes(created={a: b"1"}).merge(Changes(deleted=frozenset({a})))
+    assert Changes(deleted=frozenset({a})).merge(Changes(created={a: b"3"})).modified == {a: b"3"}
+    assert Changes(modified={a: b""}).describe(Path("/s")) == "a.md changed"
+
+
+def test_access_rules():
+    policy = AccessPolicy("127.0.0.1", 8000)
+    assert policy.allows_host("127.0.0.1:8000") and policy.allows_host("localhost:8000")
+    assert policy.allows_host("[::1]:8000")
+    assert not policy.allows_host("evil.example:8000") and not policy.allows_host("127.0.0.1:8001")
+    assert not policy.allows_host("127.0.0.1") and not policy.allows_host(None)
+    assert policy.allows_origin("http://localhost:8000") and not policy.allows_origin("http://localhost:9000")
+    assert not policy.allows_origin("https://evil.example") and not policy.allows_origin("null")
+    everywhere = AccessPolicy("0.0.0.0", 8000)
+    assert everywhere.allows_host("192.168.1.20:8000") and not everywhere.allows_host("evil.example:8000")
+    assert not everywhere.is_loopback_only and policy.is_loopback_only
+    assert site_path("/") == "index.html" and site_path("/data/facts.csv") == "data/facts.csv"
+    assert site_path("/caf%C3%A9.html") == "café.html"
+    for path in ("/../x", "/%2e%2e/x", "/a/%2E%2E/x", "/a%2f..%2fx", "/a\\..\\x", "/%00", "/%ff"):
+        with pytest.raises(Refused):
+            site_path(path)
+
+
+def test_the_overlay_escapes_problems_and_injection_needs_no_head():
+    problem = Problem(Path("/site/content/a.md"), 3, 7, 'unknown fact "<b>x</b>"', source_line="<script>x</script>")
+    shown = overlay((problem,), Path("/site"), strict=False).decode()
+    assert "content/a.md:3:7: unknown fact &quot;&lt;b&gt;x&lt;/b&gt;&quot;" in shown
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    page = inject(b"<html><head></head><body><p>x</p></body></html>", 4, shown.encode())
+    assert page.index(b'/livereload.js?generation=4') < page.index(b"</head>")
+    assert page.index(b"explainer-preview-problems") < page.index(b"</body>")
+    assert inject(b"<p>no head</p>", 1, None).startswith(b"<script")
+
+
+def test_the_cache_does_not_change_python_build_output(tmp_path):
+    """The same files with and without a cache: the cache only reuses."""
+    root = copy_site(tmp_path)
+    facts = json.loads((root / "data" / "facts" / "main.json").read_text())
+    assert facts["facts"]
+    from explainer.build_cache import BuildCache
+
+    inputs, _ = read_inputs(root)
+    cache = BuildCache()
+    for _ in range(2):
+        cache.start_build()
+        cached = build(inputs, cache)
+        cache.finish_build(succeeded=True)
+        assert cached.files == full_build(root)
+
+
+def test_charts_are_reused_until_a_page_embeds_another(tmp_path):
+    root = tmp_path / "charts-site"
+    shutil.copytree(SITES / "charts", root)
+    index = root / "content" / "index.md"
+    edit(index, "{{chart:women_share}}", "No chart here yet.")
+    session = Session(root)
+    try:
+        edit(index, "No chart here yet.", "No chart here yet, still.")
+        stats = session.rebuild()
+        assert "charts" not in stats.stages_rerun
+        edit(index, "No chart here yet, still.", "{{chart:women_share}}")
+        stats = session.rebuild()
+        assert "charts" in stats.stages_rerun
+        assert session.outcome.files == full_build(root)
+    finally:
+        session.close()
