@@ -55,9 +55,11 @@ def chart(store: FactStore) -> ChartDefinition:
         (alt.datum.kind == NOT_BROKEN_DOWN) | (alt.datum.kind == kinds[0]))  # one name per bar
     return ChartDefinition(
         title="North Korean defectors working in South Korea's public sector",
-        caption=(f"{later.value} defectors held public-sector jobs at the end of {later.as_of[:4]}, "
-                 f"{later.value - earlier.value} more than a year earlier. {parts[2].value} of them were "
-                 f"administrative-support staff; {parts[0].value + parts[1].value} were civil servants."),
+        # Every number in the caption is a fact of the store: none is computed here.
+        caption=(f"{later.display} defectors held public-sector jobs at the end of {later.as_of[:4]}, "
+                 f"up from {earlier.display} a year earlier: {parts[0].display} central-government and "
+                 f"{parts[1].display} local-government civil servants, and {parts[2].display} "
+                 "administrative-support staff."),
         alt=(f"Horizontal bar chart. At the end of {earlier.as_of[:4]}, {earlier.value} defectors worked in the "
              f"public sector; at the end of {later.as_of[:4]}, {later.value}, split into "
              + ", ".join(f"{part.value} {kind.lower()}" for (kind, _), part in zip(BREAKDOWN, parts)) + "."),
