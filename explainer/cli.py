@@ -36,13 +36,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{root}: no such folder: --root must name a site folder with content/ and data/.", file=sys.stderr)
         return EXIT_USAGE
     if arguments.command == "serve":
-        from .serve import serve  # imported here: only the preview needs livereload
+        from .preview.serve import serve  # imported here: only the preview needs livereload
 
         return serve(root, out, host=arguments.host, port=arguments.port, strict=arguments.strict)
     return run_build(root, out, strict=arguments.strict, write=arguments.command == "build")
 
 
 def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
+    if sys.stderr.isatty():  # a cold build renders every chart: say something while it works
+        print(f"Building {root} …", file=sys.stderr, flush=True)
     inputs, problems = read_inputs(root)
     if problems:
         report(problems, root)

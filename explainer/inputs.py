@@ -50,9 +50,15 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
     data = _read_texts([p for p in data_paths if p.exists()], problems)
     assets: dict[str, bytes] = {}
     for folder in _fallback(root, project, "assets")[::-1]:  # the site's own files override the project's
+        inside = folder.resolve()
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                assets[path.relative_to(folder).as_posix()] = path.read_bytes()
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(inside):  # a symlink out of assets/ must not publish that file
+                problems.append(Problem(path, 1, 1, "this asset is a link to a file outside assets/: copy the "
+                                        "file into assets/ instead, so only what is meant to be public is."))
+                continue
+            assets[path.relative_to(folder).as_posix()] = path.read_bytes()
     inputs = SiteInputs(root, _read_settings(root, problems), content, data,
                         tuple(_fallback(root, project, "templates")), tuple(_fallback(root, project, "charts")),
                         assets)

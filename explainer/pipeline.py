@@ -16,7 +16,7 @@ from .prose import render_markdown
 from .render import make_environment, render_pages, site_view
 
 if TYPE_CHECKING:
-    from .build_cache import BuildCache
+    from .preview.build_cache import BuildCache
 
 
 @dataclass
@@ -36,30 +36,40 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
     """With a cache (the preview server's), each stage reuses what has not changed since the previous build."""
     started = time.perf_counter()
     result = BuildResult()
-    reuse = cache.reuse if cache is not None else _run
-    result.store, problems = reuse(load_fact_store, inputs.data)
-    result.pages, found = cache.pages(read_pages, inputs.content) if cache else read_pages(inputs.content)
+    cache = cache or NoCache()
+    result.store, problems = cache.reuse(load_fact_store, inputs.data)
+    result.pages, found = cache.pages(read_pages, inputs.content)
     problems += found
     # Runs the charts/ modules, and keeps their SVGs in ROOT/.cache/; loads nothing while a data file is unreadable.
-    charts, found = cache.charts(load_charts, inputs, result.store) if cache else load_charts(inputs, result.store)
+    charts, found = cache.charts(load_charts, inputs, result.store)
     problems += found
     chart_html, result.charts = charts.html, charts.counts
     if not result.store.unreadable:  # with a data file unread, every id in it would be reported unknown
-        problems += render_markdown(result.pages, result.store, chart_html, cache.markdown if cache else None)
-        problems += reuse(check_fact_store, result.store)
+        problems += render_markdown(result.pages, result.store, chart_html, cache.markdown)
+        problems += cache.reuse(check_fact_store, result.store)
     if not any(p.severity == "error" for p in problems):
         view = site_view(inputs.settings, result.pages, result.store, chart_html)
-        environment = cache.environment(inputs.template_dirs) if cache else make_environment(inputs.template_dirs)
-        html, found = render_pages(environment, view, cache.templates if cache else None)
+        html, found = render_pages(cache.environment(inputs.template_dirs), view, cache.templates)
         problems += found
         chart_output, found = chart_files(charts, result.pages)  # the runtime only if a page has a chart
         problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
-                        **reuse(download_files, result.store), **html, **chart_output}
+                        **cache.reuse(download_files, result.store), **html, **chart_output}
     result.problems = sort_problems(problems)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _run(stage, *arguments):
-    return stage(*arguments)
+class NoCache:
+    """The cache of a plain `python build.py`: every stage simply runs. The preview server passes a BuildCache."""
+
+    markdown = None
+    templates = None
+
+    def reuse(self, stage, *arguments):
+        return stage(*arguments)
+
+    pages = charts = reuse
+
+    def environment(self, template_dirs):
+        return make_environment(template_dirs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -35,7 +36,11 @@ GENERATED = (
     GeneratedPage("sources", "Sources", "Every source, the facts it supports and where they appear.", "sources.html"),
     GeneratedPage("data", "Data", "Every fact and series on this site, to read or download.", "data.html"),
 )
+CONTENTS = GeneratedPage("contents", "Contents", "Every chapter, in reading order.", "contents.html")
 NOT_FOUND = GeneratedPage("404", "Page not found", "", "404.html")
+# Past this many chapters the header links the contents page instead of every chapter: a thousand links on
+# every page made each page 65 KB and its rendering ten times slower (bench/README.md).
+NAV_LIMIT = 12
 
 
 @dataclass
@@ -49,9 +54,18 @@ class SiteView:
     fact_pages: dict[str, list[Page]] = field(default_factory=dict)  # fact id → pages that insert it
     source_pages: dict[str, list[Page]] = field(default_factory=dict)  # source id → pages citing it
 
+    def has_page(self, slug: str) -> bool:
+        return slug in self._slugs
+
+    @cached_property
+    def _slugs(self) -> set[str]:
+        return {page.slug for page in self.pages}
+
     @property
     def nav(self) -> list:
-        return [*self.pages, *GENERATED]
+        if len(self.pages) <= NAV_LIMIT:
+            return [*self.pages, *GENERATED]
+        return [*self.pages[:1], CONTENTS, *GENERATED]
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
@@ -82,7 +96,7 @@ def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) ->
         context = {"page": page, "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
         _render(environment, "page.html", context, view, page.url, files, problems, cache)
-    for page in (*GENERATED, NOT_FOUND):
+    for page in (*GENERATED, CONTENTS, NOT_FOUND):
         _render(environment, page.template, {"page": page, "previous": None, "next": None}, view, page.url, files,
                 problems, cache)
     return files, problems

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SITES
-from explainer.chart_html import script_json
-from explainer.chart_modules import find_chart_files, run_chart_module
-from explainer.chart_render import normalise_ids
-from explainer.chart_spec import chart_spec
+from explainer.charts.figure import script_json
+from explainer.charts.modules import find_chart_files, run_chart_module
+from explainer.charts.svg import normalise_ids
+from explainer.charts.spec import chart_spec
 from explainer.facts import load_fact_store
 from explainer.inputs import read_inputs
 from explainer.output import write_site

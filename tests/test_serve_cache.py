@@ -16,10 +16,10 @@ from conftest import PROJECT, SITES
 from explainer.errors import Problem
 from explainer.inputs import read_inputs
 from explainer.pipeline import build
-from explainer.preview_access import AccessPolicy, Refused, site_path
-from explainer.preview_overlay import inject, overlay
-from explainer.rebuild import Rebuilder
-from explainer.source_watch import Changes, SourceWatcher
+from explainer.preview.access import AccessPolicy, Refused, site_path
+from explainer.preview.overlay import inject, overlay
+from explainer.preview.rebuild import Rebuilder
+from explainer.preview.source_watch import Changes, SourceWatcher
 
 
 def full_build(root: Path) -> dict[str, bytes]:
@@ -113,7 +113,7 @@ def test_an_engine_exception_becomes_a_problem(session, monkeypatch):
     def broken(*arguments):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("explainer.rebuild.build", broken)
+    monkeypatch.setattr("explainer.preview.rebuild.build", broken)
     edit(session.root / "content" / "index.md", "About", "Roughly")
     session.rebuild()
     assert session.outcome.failed
@@ -189,7 +189,7 @@ def test_the_cache_does_not_change_python_build_output(tmp_path):
     root = copy_site(tmp_path)
     facts = json.loads((root / "data" / "facts" / "main.json").read_text())
     assert facts["facts"]
-    from explainer.build_cache import BuildCache
+    from explainer.preview.build_cache import BuildCache
 
     inputs, _ = read_inputs(root)
     cache = BuildCache()

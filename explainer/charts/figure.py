@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from .chart_definition import ChartColumn, ChartDefinition
-from .chart_spec import NARROW_MEDIA
-from .facts import FactStore
-from .numbers import format_value
+from .definition import ChartColumn, ChartDefinition
+from .spec import NARROW_MEDIA
+from ..facts import FactStore
+from ..numbers import format_value
 
 # Inside <script>, the HTML parser ends the element at "</script" and treats "<!--" specially, whatever the
 # JSON means; and U+2028/2029 end a line in older JavaScript. Escaped as \uXXXX, JSON.parse reads them back.

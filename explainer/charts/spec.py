@@ -12,10 +12,10 @@ import copy
 import json
 import math
 
-from . import chart_theme
-from .chart_definition import ROWS, ChartDefinition
-from .chart_modules import ChartModule
-from .errors import Problem
+from . import theme as chart_theme
+from .definition import ROWS, ChartDefinition
+from .modules import ChartModule
+from ..errors import Problem
 
 # The static pictures, shown at the width of the text column. Narrow: drawn for a 360-px phone (328 px),
 # shown up to 1.55 times that on screens up to 540 px; wide: drawn for the 672-px column less a little,
@@ -43,7 +43,7 @@ def chart_spec(module: ChartModule) -> tuple[dict | None, list[Problem]]:
     module_config = spec.pop("config", None)
     if module_config not in (None, _ALTAIR_DEFAULT_CONFIG):
         problems.append(problem("configure_*() and theme settings are ignored: the site's theme "
-                                "(explainer/chart_theme.py) styles every chart, in light and dark.", "warning"))
+                                "(explainer/charts/theme.py) styles every chart, in light and dark.", "warning"))
     foreign = [repr(data) for data in _data_references(spec) if data != ROWS]
     if foreign or "datasets" in spec:
         return None, problems + [problem(

@@ -15,16 +15,16 @@ import dataclasses
 import logging
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .build_cache import BuildCache
-from .errors import Problem
-from .inputs import PROJECT, SiteInputs, read_inputs
-from .pipeline import BuildResult, build
+from ..errors import Problem
+from ..inputs import PROJECT, SiteInputs, read_inputs
+from ..pipeline import BuildResult, build
 from .source_watch import Changes
 
-logger = logging.getLogger("explainer.serve")
+logger = logging.getLogger("explainer.preview.serve")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,6 @@ class Outcome:
     problems: tuple[Problem, ...]  # errors and warnings
     summary: str  # what was rebuilt and how long it took, for the log line
     failed: bool = False
-    assets: dict[str, Path] = field(default_factory=dict)  # site path of each asset → the file it came from
 
 
 class Rebuilder:
@@ -67,8 +66,7 @@ class Rebuilder:
             self.cache.finish_build(succeeded=False)
             return self._failed(result.problems, started)
         self.cache.finish_build(succeeded=True)
-        return Outcome(result.files, tuple(result.problems), self._summary(result, started),
-                       assets=self._asset_sources(inputs))
+        return Outcome(result.files, tuple(result.problems), self._summary(result, started))
 
     def _inputs(self, changes: Changes | None) -> tuple[SiteInputs, list[Problem]]:
         if self.inputs is None or changes is None or changes.created or changes.deleted:
@@ -100,17 +98,6 @@ class Rebuilder:
         warnings = sum(1 for p in result.problems if p.severity == "warning")
         return (f"{stats.pages_rendered} page(s) re-rendered ({stats.markdown_rendered} from Markdown), "
                 f"{charts} chart(s)" + (f", {warnings} warning(s)" if warnings else "") + f", {milliseconds:.0f} ms")
-
-    def _asset_sources(self, inputs: SiteInputs) -> dict[str, Path]:
-        """Where each asset was read from: the site's own assets/ first, then the project's (as inputs.py does)."""
-        folders = [folder for folder in (self.root / "assets", self.project / "assets") if folder.is_dir()]
-        sources = {}
-        for name in inputs.assets:
-            for folder in folders:
-                if (folder / name).is_file():
-                    sources[f"assets/{name}"] = folder / name
-                    break
-        return sources
 
 
 def _as_read_text(raw: bytes) -> str:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Hashable
 
-from .chart_cache import DiskCache, canonical_json, content_key
+from .disk_cache import DiskCache, canonical_json, content_key
 
 # Part of every cache key: change it when the post-processing below changes, so old entries are not reused.
 RENDER_FORMAT = "svg-2"

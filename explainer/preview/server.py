@@ -25,11 +25,11 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado import escape, web
 
-from .errors import Problem
-from .preview_access import AccessPolicy, Refused, site_path
-from .preview_overlay import PLUGIN_ID, inject, overlay, placeholder_page, plugin_script
+from ..errors import Problem
+from .access import AccessPolicy, Refused, site_path
+from .overlay import PLUGIN_ID, inject, overlay, placeholder_page, plugin_script
 
-logger = logging.getLogger("explainer.serve")
+logger = logging.getLogger("explainer.preview.serve")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,6 @@ class Snapshot:
     files: dict[str, bytes] = field(default_factory=dict)  # the last good build; empty before the first one
     generation: int = 0  # counts published builds, good or failed
     overlay: bytes | None = None  # the failed build's problems, or None when the last build was good
-    refused: frozenset[str] = frozenset()  # built files never to serve (assets symlinked from outside)
 
 
 class PreviewState:
@@ -49,8 +48,7 @@ class PreviewState:
         self.snapshot = Snapshot()
         self.ready = asyncio.Event()  # set when the first build is published
 
-    def publish(self, files: dict[str, bytes] | None, problems: tuple[Problem, ...],
-                refused: frozenset[str] = frozenset()) -> None:
+    def publish(self, files: dict[str, bytes] | None, problems: tuple[Problem, ...]) -> None:
         """Serve a new build (files None: it failed, keep the last good files) and reload the pages it changes.
 
         Runs on the server's event loop, like every request and WebSocket handler, so it is atomic for them.
@@ -58,8 +56,7 @@ class PreviewState:
         old = self.snapshot
         failed = files is None
         new = Snapshot(old.files if failed else files, old.generation + 1,
-                       overlay(problems, self.root, self.strict) if failed else None,
-                       old.refused if failed else refused)
+                       overlay(problems, self.root, self.strict) if failed else None)
         self.snapshot = new
         self.ready.set()
         ReloadSocket.reload_changed(old, new)
@@ -97,8 +94,6 @@ class SiteHandler(GuardedHandler):
             path = site_path(self.request.path)
         except Refused:
             return self._plain(403, "403: this path leaves the site.\n", include_body)
-        if path in snapshot.refused:
-            return self._plain(403, "403: this file is a link to outside the site.\n", include_body)
         status, path, body = _find(snapshot, path)
         if body is None:
             return self._plain(404, "404: no such file in the built site.\n", include_body)

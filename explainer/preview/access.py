@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -92,14 +91,3 @@ def site_path(request_path: str) -> str:
     if path == "" or path.endswith("/"):
         path += "index.html"
     return path
-
-
-def escaping_assets(asset_sources: dict[str, Path], folders: list[Path]) -> set[str]:
-    """The site paths of assets that are symlinks to files outside every assets folder: never served."""
-    allowed = [folder.resolve() for folder in folders if folder.is_dir()]
-    escaping = set()
-    for site_file, source in asset_sources.items():
-        target = source.resolve()
-        if not any(target.is_relative_to(folder) for folder in allowed):
-            escaping.add(site_file)
-    return escaping

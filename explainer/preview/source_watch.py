@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-logger = logging.getLogger("explainer.serve")
+logger = logging.getLogger("explainer.preview.serve")
 
 WATCHED_FOLDERS = ("content", "data", "charts", "templates", "assets")  # of the site, and the project's fallbacks
 WATCHED_FILES = ("site.json",)  # of the site

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import did_you_mean
-from .facts import Fact, FactStore, Series
+from ..errors import did_you_mean
+from ..facts import Fact, FactStore, Series
 
 # The data of every chart: a named Vega-Lite dataset that the engine fills with the definition's rows.
 ROWS = {"name": "rows"}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .chart_cache import DiskCache, content_key
-from .chart_render import renderer_version
-from .errors import Problem
+from .disk_cache import DiskCache, content_key
+from .svg import renderer_version
+from ..errors import Problem
 
 RUNTIME_PATH = "assets/vendor/vega-embed.js"
 # The bundle's default snippet also sets window.vega and window.vegaLite, which come out null in vl-convert

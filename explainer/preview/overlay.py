@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 
 PLUGIN_ID = "explainer-preview"
 

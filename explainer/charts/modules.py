@@ -12,9 +12,9 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from .chart_definition import ChartDefinition, MissingData
-from .errors import Problem
-from .facts import FactStore
+from .definition import ChartDefinition, MissingData
+from ..errors import Problem
+from ..facts import FactStore
 
 FUNCTION = "chart"
 

@@ -23,20 +23,20 @@ from pathlib import Path
 
 import jinja2
 
-from .chart_cache import DiskCache
-from .chart_definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
-from .chart_html import Picture, chart_sources, download_files, figure_html
-from .chart_modules import ChartModule, find_chart_files, run_chart_module
-from .chart_render import Rendered, render_svgs
-from .chart_runtime import runtime_files
-from .chart_spec import PICTURE_WIDTHS, chart_spec, static_spec
-from .chart_theme import SCHEMES
-from .citations import CHART_LINE
-from .errors import Problem, did_you_mean
-from .facts import FactStore
-from .inputs import SiteInputs
-from .pages import Page
-from .render import make_environment
+from .disk_cache import DiskCache
+from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
+from .figure import Picture, chart_sources, download_files, figure_html
+from .modules import ChartModule, find_chart_files, run_chart_module
+from .svg import Rendered, render_svgs
+from .runtime import runtime_files
+from .spec import PICTURE_WIDTHS, chart_spec, static_spec
+from .theme import SCHEMES
+from ..citations import CHART_LINE
+from ..errors import Problem, did_you_mean
+from ..facts import FactStore
+from ..inputs import SiteInputs
+from ..pages import Page
+from ..render import make_environment
 
 # What a page gets for a chart that failed: the build fails on the chart's problem, and the page naming it
 # must not also report it as an unknown chart.

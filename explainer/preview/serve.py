@@ -3,9 +3,9 @@
     watcher thread   SourceWatcher: native file events wake it; a scan says what changed (source_watch.py)
     rebuild thread   Rebuilder: the same pipeline.build() as `python build.py`, with a cache (rebuild.py)
     event loop       tornado: the site from memory and livereload's socket; publish() swaps in a build and
-                     reloads the pages it changed (preview_server.py)
+                     reloads the pages it changed (server.py)
 
-What livereload 2.7.1 could not do, and what this does instead (see preview_server.py and source_watch.py):
+What livereload 2.7.1 could not do, and what this does instead (see server.py and source_watch.py):
 it polls every 800 ms and ignores changes for 3 s after a reload (here: native events, a 50 ms debounce, and
 reloads sent the moment a build is published); it has no Host check and accepts any Origin (here: both
 checked); it serves files from disk (here: from memory, only the built site); its script would be injected
@@ -25,13 +25,13 @@ from pathlib import Path
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from .inputs import PROJECT
-from .preview_access import AccessPolicy, escaping_assets
-from .preview_server import PreviewState, make_application
+from ..inputs import PROJECT
+from .access import AccessPolicy
+from .server import PreviewState, make_application
 from .rebuild import Outcome, Rebuilder
 from .source_watch import SourceWatcher
 
-logger = logging.getLogger("explainer.serve")
+logger = logging.getLogger("explainer.preview.serve")
 EXIT_OK, EXIT_USAGE = 0, 2
 MOST_RETRIES = 5  # rebuilds in a row whose files changed again during the build, before one is shown anyway
 
@@ -102,17 +102,9 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
             logger.exception("the preview could not rebuild; it keeps serving the last build")
 
 
-_warned_links: set[str] = set()
-
-
 def _publish(outcome: Outcome, state: PreviewState, loop, root: Path, what: str) -> None:
-    refused = frozenset()
-    if outcome.files is not None:
-        refused = frozenset(escaping_assets(outcome.assets, [root / "assets", PROJECT / "assets"]))
-        for path in sorted(refused - _warned_links):
-            logger.warning("%s is a link to a file outside assets/: not served", path)
-        _warned_links.update(refused)
-    loop.call_soon_threadsafe(state.publish, outcome.files, outcome.problems, refused)
+    # An asset linked from outside assets/ is a build problem (inputs.py): it never reaches these files.
+    loop.call_soon_threadsafe(state.publish, outcome.files, outcome.problems)
     logger.info("%s → %s", what, outcome.summary)
     if outcome.failed:
         for problem in outcome.problems:

@@ -31,9 +31,9 @@ from typing import Any, Callable
 
 import jinja2
 
-from .facts import FactStore, Location
-from .pages import Page, Reference
-from .render import make_environment
+from ..facts import FactStore, Location
+from ..pages import Page, Reference
+from ..render import make_environment
 
 Digest = bytes
 _serials = itertools.count(1)
@@ -189,7 +189,7 @@ class BuildCache:
 
     def _charts_named(self, content: dict[Path, str]) -> list[str]:
         """The charts the pages embed (charts.charts_named_in), looked for again only in the files that changed."""
-        from .charts import charts_named_in
+        from ..charts import charts_named_in
 
         known, names = self._chart_names, set()
         for path, text in content.items():
