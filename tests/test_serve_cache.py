@@ -216,3 +216,23 @@ def test_charts_are_reused_until_a_page_embeds_another(tmp_path):
         assert session.outcome.files == full_build(root)
     finally:
         session.close()
+
+
+def test_a_site_longer_than_the_navigation_limit_rebuilds_from_the_cache(tmp_path):
+    """Past NAV_LIMIT chapters the header lists only some pages; the cache must still know every page."""
+    from explainer.render import NAV_LIMIT
+
+    root = copy_site(tmp_path)
+    for number in range(NAV_LIMIT + 1):
+        (root / "content" / f"extra-{number:02d}.md").write_text(
+            f"---\ntitle: Extra {number}\norder: {10 + number}\n---\nAbout {{{{residents}}}} people.\n", encoding="utf-8")
+    session = Session(root)
+    assert b'href="contents.html"' in session.outcome.files["index.html"]
+    assert b"Extra 3" not in session.outcome.files["index.html"]  # the header no longer lists every chapter
+    assert b"Extra 3" in session.outcome.files["contents.html"]
+    page = root / "content" / "extra-03.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("About", "Roughly"), encoding="utf-8")
+    stats = session.rebuild()
+    session.close()
+    assert b"Roughly" in session.outcome.files["extra-03.html"]
+    assert stats.pages_rendered == 1

@@ -390,8 +390,9 @@ class TemplateCache:
         """Keys of what every page shows (settings, navigation), of what the generated pages list, and each
         page's short fields (computed once per build)."""
         if self._site_keys is None or self._site_keys[0] is not view:
-            fields_of = {id(item): _navigation_fields(item) for item in view.nav}
-            navigation = digest(repr(view.settings), list(fields_of.values()))
+            # Every page, and the generated pages: on a large site the navigation lists only some of them.
+            fields_of = {id(item): _navigation_fields(item) for item in (*view.pages, *view.nav)}
+            navigation = digest(repr(view.settings), [fields_of[id(item)] for item in view.nav])
             citations = self.owner.markdown.citations
             whole_site = digest(self.owner.use_store(view.store),
                                 [(fields_of[id(page)], citations(page)) for page in view.pages],
