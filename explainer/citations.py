@@ -97,8 +97,11 @@ class CitationInlineProcessor(InlineProcessor):
 
     def handleMatch(self, m: re.Match, data: str):
         fact_id, source_id = m.group(1), m.group(2)
-        element = self.fact(fact_id, m.group(0)) if fact_id else self.source(source_id, m.group(0))
-        return element, m.start(0), m.end(0)
+        if fact_id:
+            return self.fact(fact_id, m.group(0)), m.start(0), m.end(0)
+        # "in the North [@bbc]." reads as "in the North[1].": the mark takes the space before it.
+        start = m.start(0) - 1 if m.start(0) > 0 and data[m.start(0) - 1] == " " else m.start(0)
+        return self.source(source_id, m.group(0)), start, m.end(0)
 
     def source(self, source_id: str, token: str) -> etree.Element:
         extension = self.extension

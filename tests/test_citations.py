@@ -96,3 +96,8 @@ def test_chart_embeds_insert_prepared_html_and_report_unknown_names():
     assert "<figure>chart</figure>" in page.html and page.charts_used == ["arrivals"]
     assert len(problems) == 1 and (problems[0].line, problems[0].col) == (6, 1)
     assert 'unknown chart "arrivls". Did you mean "arrivals"?' in problems[0].message
+
+
+def test_a_source_citation_takes_the_space_before_it():
+    page, _ = render("In the North [@gazette]. Then {{jobs}}.")
+    assert "North<sup" in page.html and "Then <span" in page.html
