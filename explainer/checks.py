@@ -56,6 +56,11 @@ def _check_series(series: Series) -> list[Problem]:
             part_values = [row.values.get(part) for part in parts]
             if row.values.get(total) is None or any(v is None for v in part_values):
                 continue
+            if not all(isinstance(v, (int, float)) for v in [row.values[total], *part_values]):
+                problems.append(row.location.problem(
+                    f'{series.id} {row.values.get(series.key)}: {total} and {", ".join(parts)} must be numbers '
+                    '(write 662, not "662").'))
+                continue
             if abs(sum(part_values) - row.values[total]) > 1e-9:
                 problems.append(row.location.problem(
                     f'{series.id} {row.values.get(series.key)}: {total} is {row.values[total]} but '

@@ -25,6 +25,8 @@ from .pages import Reference
 FACT_PATTERN = r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}"
 SOURCE_PATTERN = r"\[@\s*([A-Za-z0-9_-]+)\s*\]"
 STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's marks for stashed HTML
+STRAY_MARKUP = re.compile(r"\{\{|\[@")  # what is left of fact or chart markup that matched no pattern
+UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
 
 
@@ -32,7 +34,7 @@ CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
 class Mention:
     """An id written in the page that the store does not know, or a bare number, to report with its position."""
 
-    kind: str  # "fact", "source", "chart" or "number"
+    kind: str  # "fact", "source", "chart", "number", "markup" (matched no pattern) or "link" (unsafe)
     name: str
     token: str  # the text as written, to find it again in the file
     occurrence: int  # how many earlier mentions wrote the same token
@@ -167,7 +169,9 @@ class ChartBlockProcessor(BlockProcessor):
 
 
 class BareNumberTreeprocessor(Treeprocessor):
-    """Finds numbers typed into prose that are neither years nor facts, for --strict to report."""
+    """Checks the prose after the facts are in: numbers typed by hand (neither years nor facts, for --strict),
+    fact or chart markup that matched no pattern (a missing brace, a space in an id, a chart inside a
+    paragraph), and links whose scheme could run script (javascript:, data:)."""
 
     SKIP = {"code", "pre", "data", "sup"}
 
@@ -179,6 +183,9 @@ class BareNumberTreeprocessor(Treeprocessor):
         self._visit(root)
 
     def _visit(self, element: etree.Element) -> None:
+        target = element.get("href") if element.tag == "a" else element.get("src") if element.tag == "img" else None
+        if target is not None and UNSAFE_LINK.match(target):
+            self.extension.unknown.append(self.extension.mention("link", target, target))
         if element.tag in self.SKIP or "fact" in element.get("class", "").split():
             self._scan(element.tail)
             return
@@ -188,6 +195,8 @@ class BareNumberTreeprocessor(Treeprocessor):
         self._scan(element.tail)
 
     def _scan(self, text: str | None) -> None:
+        for match in STRAY_MARKUP.finditer(text or ""):
+            self.extension.unknown.append(self.extension.mention("markup", match.group(0), match.group(0)))
         for match in PROSE_NUMBER.finditer(STASH_PLACEHOLDER.sub(" ", text or "")):
             token = match.group(0)
             if not is_year(token):

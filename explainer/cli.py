@@ -6,10 +6,16 @@ import sys
 from pathlib import Path
 
 from .inputs import PROJECT, read_inputs
-from .output import write_site
+from .output import SITE_MARKER, write_site
 from .pipeline import build
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give a number from 1 to 65535")
+    return int(text)
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -21,7 +27,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
+    parser.add_argument("--port", type=port_number, default=8000, help="serve: port (default 8000)")
     return parser.parse_args(argv)
 
 
@@ -35,11 +41,30 @@ def main(argv: list[str] | None = None) -> int:
     if not root.is_dir():
         print(f"{root}: no such folder: --root must name a site folder with content/ and data/.", file=sys.stderr)
         return EXIT_USAGE
+    refusal = unsafe_output(root, out)
+    if refusal and arguments.command == "build":
+        print(f"{out}: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
     if arguments.command == "serve":
         from .preview.serve import serve  # imported here: only the preview needs livereload
 
         return serve(root, out, host=arguments.host, port=arguments.port, strict=arguments.strict)
     return run_build(root, out, strict=arguments.strict, write=arguments.command == "build")
+
+
+def unsafe_output(root: Path, out: Path) -> str | None:
+    """Why writing the site to out could destroy something, or None. The build replaces out as a whole."""
+    if out == root or out in root.parents:
+        return "--out would replace the site folder itself: choose a folder of its own, e.g. ROOT/site."
+    for source in ("content", "data", "charts", "templates", "assets", "tests", ".git"):
+        if out == root / source or (root / source) in out.parents:
+            return f"--out is inside the site's {source}/ folder: choose a folder of its own, e.g. ROOT/site."
+    if out.exists() and not out.is_dir():
+        return "--out names a file, which the build would replace: choose a folder."
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).exists():
+        return (f"--out is a folder that this tool did not build (it has no {SITE_MARKER}), and the build "
+                "replaces it whole: choose an empty or new folder, or remove this one first.")
+    return None
 
 
 def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
@@ -56,7 +81,12 @@ def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
               f"{'The previous site was left as it was.' if write else ''}".rstrip(), file=sys.stderr)
         return EXIT_PROBLEMS
     if write:
-        write_site(result.files, out)
+        try:
+            write_site(result.files, out)
+        except OSError as error:
+            print(f"{out}: cannot write the site: {error.strerror or error}. The previous site was left as it "
+                  "was.", file=sys.stderr)
+            return EXIT_PROBLEMS
     print(summary_line(result, out if write else None))
     return EXIT_OK
 

@@ -52,4 +52,5 @@ def did_you_mean(name: str, known: list[str] | set[str]) -> str:
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (str(p.path), p.line, p.col, p.message))
+    """Sorted by file and position, each reported once (a template error otherwise repeats for every page)."""
+    return sorted(set(problems), key=lambda p: (str(p.path), p.line, p.col, p.message))

@@ -276,6 +276,12 @@ def _check_references(store: FactStore) -> list[Problem]:
             if source_id not in known_sources:
                 problems.append(series.location.problem(
                     f'series "{series.id}" cites unknown source "{source_id}".{did_you_mean(source_id, known_sources)}'))
+        for total, parts in series.sum_columns.items():
+            for name in (total, *parts):
+                if name not in column_names:
+                    problems.append(series.location.problem(
+                        f'sum_columns of series "{series.id}" names "{name}", which is not one of its columns.'
+                        f"{did_you_mean(name, column_names)} The sum would never be checked."))
         for row in series.rows:
             unknown = [name for name in row.values if name not in column_names]
             if unknown:

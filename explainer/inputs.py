@@ -40,6 +40,9 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
             problems.append(Problem(root / required, 1, 1, f"the site folder has no {required}/ folder: "
                                     f"create it, or point --root at a site folder that has one."))
     content = _read_texts(sorted((root / "content").glob("*.md")), problems)
+    if (root / "content").is_dir() and not (root / "content" / "index.md").exists():
+        problems.append(Problem(root / "content" / "index.md", 1, 1, "there is no content/index.md: every page "
+                                "links to the home page, so create it (front matter with a title, then the text)."))
     data_paths = [root / "data" / "sources.json", *sorted((root / "data" / "facts").glob("*.json")),
                   *sorted((root / "data" / "series").glob("*.json"))]
     if (root / "data" / "facts.json").exists():
@@ -78,7 +81,7 @@ def _read_texts(paths: list[Path], problems: list[Problem]) -> dict[Path, str]:
     texts = {}
     for path in paths:
         try:
-            texts[path] = path.read_text(encoding="utf-8")
+            texts[path] = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is not content
         except UnicodeDecodeError as error:
             problems.append(Problem(path, 1, error.start + 1, "this file is not UTF-8 text: save it as UTF-8."))
     return texts
@@ -89,9 +92,15 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
     if not path.exists():
         return SiteSettings()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, 1, error.start + 1, "this file is not UTF-8 text: save it as UTF-8."))
+        return SiteSettings()
     except json.JSONDecodeError as error:
         problems.append(Problem(path, error.lineno, error.colno, f"this is not valid JSON: {error.msg}."))
+        return SiteSettings()
+    if not isinstance(raw, dict):
+        problems.append(Problem(path, 1, 1, 'site.json must be one object, e.g. {"title": "My explainer"}.'))
         return SiteSettings()
     known = set(SiteSettings.__dataclass_fields__)
     unknown = sorted(set(raw) - known)

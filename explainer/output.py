@@ -7,6 +7,9 @@ import tempfile
 from pathlib import Path
 
 
+SITE_MARKER = ".explainer-site"  # marks a folder this tool built, so a later build may replace it
+
+
 def write_site(files: dict[str, bytes], out: Path) -> None:
     """Write files (site-relative path → bytes) as the folder out, swapping it in whole.
 
@@ -16,6 +19,7 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
+        (staging / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
         for relative, content in sorted(files.items()):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,15 +11,17 @@ from .facts import FactStore
 from .numbers import PROSE_NUMBER
 from .pages import Page
 
+CHART_LINES = re.compile(r"^\{\{\s*chart:\s*[A-Za-z0-9_-]+\s*\}\}\s*$", re.MULTILINE)
 _MARKUP = re.compile(f"{FACT_PATTERN}|{SOURCE_PATTERN}|`[^`]*`")
 
 
 def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdown, FactsExtension]:
     facts = FactsExtension(store, chart_html)
-    md = Markdown(extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", facts],
+    md = Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", facts],
                   extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
                   output_format="html")
-    # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run.
+    # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run; and no
+    # attr_list, whose {: onclick=...} would put script in an attribute.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     return md, facts
@@ -47,7 +49,8 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
             if cache is not None:
                 cache.remember(page, mentions, store, chart_html)
         unknown, bare_numbers = mentions
-        problems += [_unknown_id(page, mention, store, chart_html) for mention in unknown]
+        problems += [_invalid(page, mention) if mention.kind in ("markup", "link")
+                     else _unknown_id(page, mention, store, chart_html) for mention in unknown]
         problems += [_bare_number(page, mention) for mention in bare_numbers]
     return problems
 
@@ -60,6 +63,19 @@ def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict
             "chart": "Add a module for it in charts/ or fix the name."}[mention.kind]
     return problem_at(page.source_path, page.source_text, offset,
                       f'unknown {mention.kind} "{mention.name}".{did_you_mean(mention.name, set(known))} {hint}')
+
+
+def _invalid(page: Page, mention: Mention) -> Problem:
+    if mention.kind == "link":
+        return problem_at(page.source_path, page.source_text, _find(page, mention.token, mention.occurrence),
+                          f'the link "{mention.token}" could run script in readers\' browsers: link to an '
+                          "http(s) address or a page of the site.")
+    masked = CHART_LINES.sub(lambda m: " " * len(m.group(0)), _MARKUP.sub(lambda m: " " * len(m.group(0)), page.body))
+    found = [index for index in range(len(masked)) if masked.startswith(mention.token, index)]
+    offset = page.body_offset + (found[mention.occurrence] if mention.occurrence < len(found) else 0)
+    return problem_at(page.source_path, page.source_text, offset,
+                      f'"{mention.token}" starts no fact, source or chart: write {{{{fact-id}}}} or [@source-id] with '
+                      "lower-case letters, digits and hyphens, and put {{chart:name}} on a line of its own.")
 
 
 def _bare_number(page: Page, mention: Mention) -> Problem:

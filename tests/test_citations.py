@@ -1,5 +1,6 @@
 """The Markdown extension: facts, source citations, references, and problems placed in the file."""
 import json
+import re
 from pathlib import Path
 
 from explainer.facts import load_fact_store
@@ -101,3 +102,15 @@ def test_chart_embeds_insert_prepared_html_and_report_unknown_names():
 def test_a_source_citation_takes_the_space_before_it():
     page, _ = render("In the North [@gazette]. Then {{jobs}}.")
     assert "North<sup" in page.html and "Then <span" in page.html
+
+
+def test_markup_that_matches_no_pattern_is_an_error_at_its_place():
+    _, problems = render("Text {{residents} and {{arrivals 2009}}.\n\nSee {{chart:arrivals}} inline.\n")
+    assert [(p.severity, p.line, p.col) for p in problems] == [("error", 4, 6), ("error", 4, 23), ("error", 6, 5)]
+    assert "starts no fact, source or chart" in problems[0].message
+
+
+def test_script_links_and_attribute_lists_cannot_run_script():
+    page, problems = render('[x](javascript:alert(1)) and text\n{: onmouseover="alert(1)"}\n')
+    assert [(p.line, p.col) for p in problems if "could run script" in p.message] == [(4, 5)]
+    assert not re.search(r"<[^>]*onmouseover", page.html)  # shown as text, never an attribute

@@ -159,3 +159,30 @@ def test_an_asset_linking_outside_assets_is_refused(site, tmp_path):
     result = run("--root", site, "--out", tmp_path / "out")
     assert result.returncode == 1 and "assets/leak.txt:1:1: this asset is a link to a file outside assets/" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_out_never_replaces_the_site_or_a_folder_it_did_not_build(site, tmp_path):
+    for out in (site, site / "content", site / "data" / "x", tmp_path):
+        result = run("--root", site, "--out", out)
+        assert result.returncode == 2 and "choose" in result.stderr, (out, result.stderr)
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "holiday.jpg").write_bytes(b"not ours")
+    assert run("--root", site, "--out", foreign).returncode == 2
+    assert (foreign / "holiday.jpg").exists() and (site / "content" / "index.md").exists()
+    assert run("--root", site, "--out", tmp_path / "out").returncode == 0
+    assert run("--root", site, "--out", tmp_path / "out").returncode == 0  # its own earlier build: replaced
+
+
+def test_odd_settings_and_ports_get_clear_errors(site):
+    (site / "site.json").write_text("[1, 2]")
+    result = run("check", "--root", site)
+    assert result.returncode == 1 and "site.json:1:1: site.json must be one object" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run("serve", "--root", site, "--port", "70000").returncode == 2
+
+
+def test_a_site_without_a_home_page_is_an_error(site):
+    (site / "content" / "index.md").unlink()
+    result = run("check", "--root", site)
+    assert result.returncode == 1 and "content/index.md:1:1: there is no content/index.md" in result.stderr
