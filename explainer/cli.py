@@ -92,7 +92,7 @@ def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
 
 
 def summarise_problems(problems, strict: bool) -> str:
-    errors = sum(1 for p in problems if p.severity == "error" or strict)
+    errors = sum(1 for p in problems if p.stops_build(strict))
     return f"{errors} error(s)" + (f", {len(problems) - errors} warning(s)" if len(problems) > errors else "")
 
 

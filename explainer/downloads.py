@@ -11,11 +11,13 @@ FACT_COLUMNS = ["id", "label", "value", "unit", "display", "as_of", "source", "s
                 "note"]
 
 
-def _json(value) -> bytes:
+def json_bytes(value) -> bytes:
+    """Indented UTF-8 JSON ending in a newline: the form of every JSON download."""
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
+def csv_bytes(header: list[str], rows: list[list]) -> bytes:
+    """UTF-8 CSV with "\n" line ends, an empty cell for None: the form of every CSV download."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -43,15 +45,15 @@ def series_table(series: Series) -> tuple[list[str], list[list]]:
 def download_files(store: FactStore) -> dict[str, bytes]:
     """Site-relative path → bytes, for data/facts.{json,csv}, data/sources.json and data/series/<id>.{json,csv}."""
     files = {
-        "data/facts.json": _json([dict(zip(FACT_COLUMNS, row)) for row in fact_rows(store)]),
-        "data/facts.csv": _csv(FACT_COLUMNS, fact_rows(store)),
-        "data/sources.json": _json([{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
+        "data/facts.json": json_bytes([dict(zip(FACT_COLUMNS, row)) for row in fact_rows(store)]),
+        "data/facts.csv": csv_bytes(FACT_COLUMNS, fact_rows(store)),
+        "data/sources.json": json_bytes([{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
                                      "published": s.published, "accessed": s.accessed, "note": s.note}
                                     for s in store.sources.values()]),
     }
     for series in store.series.values():
         header, rows = series_table(series)
-        files[f"data/series/{series.id}.json"] = _json({"id": series.id, "title": series.title,
+        files[f"data/series/{series.id}.json"] = json_bytes({"id": series.id, "title": series.title,
                                                          "rows": [dict(zip(header, row)) for row in rows]})
-        files[f"data/series/{series.id}.csv"] = _csv(header, rows)
+        files[f"data/series/{series.id}.csv"] = csv_bytes(header, rows)
     return files

@@ -15,6 +15,10 @@ class Problem:
     severity: str = "error"  # "error" stops the build; "warning" does so only under --strict
     source_line: str | None = None  # the offending line, shown under the message like Jinja2 does
 
+    def stops_build(self, strict: bool) -> bool:
+        """Errors stop every build; warnings stop only a --strict one."""
+        return self.severity == "error" or strict
+
     def format(self, relative_to: Path | None = None) -> str:
         shown = self.path
         if relative_to is not None:
@@ -27,14 +31,6 @@ class Problem:
         if self.source_line is not None:
             text += f"\n    {self.source_line.rstrip()}\n    {' ' * max(self.col - 1, 0)}^"
         return text
-
-
-class BuildError(Exception):
-    """Raised when problems stop the build; carries every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s)")
 
 
 def problem_at(path: Path, text: str, offset: int, message: str, severity: str = "error") -> Problem:

@@ -29,7 +29,7 @@ class BuildResult:
     charts: ChartCounts = field(default_factory=ChartCounts)  # filled by load_charts: rendered vs cached
 
     def failed(self, strict: bool) -> bool:
-        return any(p.severity == "error" or strict for p in self.problems)
+        return any(p.stops_build(strict) for p in self.problems)
 
 
 def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:

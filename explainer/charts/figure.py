@@ -5,8 +5,6 @@ dataset. Every link is relative, so the site works under any URL prefix and from
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from markupsafe import Markup
 
 from .definition import ChartColumn, ChartDefinition
 from .spec import NARROW_MEDIA
+from ..downloads import csv_bytes, json_bytes
 from ..facts import FactStore
 from ..numbers import format_value
 
@@ -94,10 +93,6 @@ def figure_html(environment: jinja2.Environment, name: str, definition: ChartDef
 def download_files(name: str, definition: ChartDefinition, sources: list[SourceLink]) -> dict[str, bytes]:
     """charts/<name>.csv and .json: exactly the plotted rows, columns in the chart's order."""
     names = [column.name for column in definition.columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows([["" if row[name] is None else row[name] for name in names] for row in definition.rows])
     document = {
         "chart": name,
         "title": definition.title,
@@ -106,5 +101,5 @@ def download_files(name: str, definition: ChartDefinition, sources: list[SourceL
         "columns": [{"name": c.name, "label": c.label, "unit": c.unit} for c in definition.columns],
         "rows": [dict(row) for row in definition.rows],
     }
-    return {f"charts/{name}.csv": buffer.getvalue().encode("utf-8"),
-            f"charts/{name}.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+    return {f"charts/{name}.csv": csv_bytes(names, [[row[name] for name in names] for row in definition.rows]),
+            f"charts/{name}.json": json_bytes(document)}

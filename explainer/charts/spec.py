@@ -9,7 +9,6 @@ The engine owns a chart's data, width and colours, so that every chart fits the 
 from __future__ import annotations
 
 import copy
-import json
 import math
 
 from . import theme as chart_theme
@@ -108,7 +107,3 @@ def _data_references(node) -> list:
             found += _data_references(item)
     return found
 
-
-def spec_json(spec: dict) -> str:
-    """The spec as compact JSON with sorted keys: the same chart is always the same bytes."""
-    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

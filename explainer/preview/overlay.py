@@ -53,7 +53,7 @@ def plugin_script(generation: int) -> bytes:
 
 def overlay(problems: tuple[Problem, ...], root: Path, strict: bool) -> bytes:
     """The problems of a failed build as a fixed panel over the page; each one escaped."""
-    errors = [p for p in problems if p.severity == "error" or strict] or list(problems)
+    errors = [p for p in problems if p.stops_build(strict)] or list(problems)
     items = "".join(f'<pre style="{_PROBLEM_STYLE}">{html.escape(p.format(relative_to=root))}</pre>'
                     for p in errors)
     count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
