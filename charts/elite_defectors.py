@@ -10,17 +10,19 @@ from explainer.facts import FactStore
 BAR, STEP = 20, 52  # pixels: a bar's thickness, and the room each bar takes with its name
 
 # Per era: the count of elite defectors, all defectors in the same period, and the elite share of them.
+# Each era is named by the dates the count covers (July 1997 – December 2011, December 2011 – July 2024),
+# not by a ruler's whole reign, which the count does not cover.
 ERAS = (
-    ("Under Kim Jong Il", "elite-before-kji-death", "elite-denominator-kji", "elite-share-kji"),
-    ("Under Kim Jong Un", "elite-after-kji-death", "elite-denominator-kju", "elite-share-kju"),
+    ("elite-before-kji-death", "elite-denominator-kji", "elite-share-kji"),
+    ("elite-after-kji-death", "elite-denominator-kju", "elite-share-kju"),
 )
 
 
 def chart(store: FactStore) -> ChartDefinition:
     rows = []
-    for era, count_id, all_id, share_id in ERAS:
+    for count_id, all_id, share_id in ERAS:
         count, everyone, share = facts(store, count_id, all_id, share_id)
-        rows.append({"era": era, "period": count.as_of, "elite": count.value, "all_defectors": everyone.value,
+        rows.append({"period": count.as_of.label, "elite": count.value, "all_defectors": everyone.value,
                      "share": share.value})
     before, after = rows
     headroom = lambda field: max(row[field] for row in rows) * 1.3  # noqa: E731
@@ -28,16 +30,16 @@ def chart(store: FactStore) -> ChartDefinition:
     def panel(field: str, title: str, label: str) -> alt.LayerChart:
         base = alt.Chart(ROWS).encode(
             # Room after the longer bar for its value.
-            y=alt.Y("era:N", sort=None, axis=None),
+            y=alt.Y("period:N", sort=None, axis=None),
             x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, headroom(field)])),
-            tooltip=[alt.Tooltip("era:N", title="Era"), alt.Tooltip("period:N", title="Period"),
+            tooltip=[alt.Tooltip("period:N", title="Period"),
                      alt.Tooltip("elite:Q", title="Elite defectors", format=","),
                      alt.Tooltip("all_defectors:Q", title="All defectors", format=","),
                      alt.Tooltip("share:Q", title="Elite share (%)", format=".2f")])
-        earlier = base.mark_bar(style="muted", size=BAR).transform_filter(alt.datum.era == before["era"])
-        later = base.mark_bar(size=BAR).transform_filter(alt.datum.era == after["era"])
+        earlier = base.mark_bar(style="muted", size=BAR).transform_filter(alt.datum.period == before["period"])
+        later = base.mark_bar(size=BAR).transform_filter(alt.datum.period == after["period"])
         names = base.mark_text(align="left", baseline="bottom", dy=-(BAR // 2 + 4)).encode(
-            x=alt.value(0), text="era:N")
+            x=alt.value(0), text="period:N")
         values = base.mark_text(align="left", dx=4, style="annotation").transform_calculate(
             label=label).encode(text="label:N")
         return alt.layer(earlier, later, names, values).properties(height=alt.Step(STEP))
@@ -48,12 +50,12 @@ def chart(store: FactStore) -> ChartDefinition:
         caption=(f"{after['elite']} elite defectors came in the years after Kim Jong Il's death, against "
                  f"{before['elite']} before it: {share_text(after)} of all defectors then, against "
                  f"{share_text(before)}."),
-        alt=(f"Two bar charts comparing the two eras. Elite defectors: {before['elite']} under Kim Jong Il "
-             f"({before['period']}) and {after['elite']} under Kim Jong Un ({after['period']}). As a share of "
-             f"all defectors in the same years: {share_text(before)} of {before['all_defectors']:,} under Kim "
-             f"Jong Il and {share_text(after)} of {after['all_defectors']:,} under Kim Jong Un."),
-        cites=tuple(fact_id for _, *ids in ERAS for fact_id in ids),
-        columns=(ChartColumn("era", "Era"), ChartColumn("period", "Period"),
+        alt=(f"Two bar charts comparing the two periods. Elite defectors: {before['elite']} from "
+             f"{before['period']} and {after['elite']} from {after['period']}. As a share of all defectors in the "
+             f"same periods: {share_text(before)} of {before['all_defectors']:,}, then {share_text(after)} of "
+             f"{after['all_defectors']:,}."),
+        cites=tuple(fact_id for ids in ERAS for fact_id in ids),
+        columns=(ChartColumn("period", "Period"),
                  ChartColumn("elite", "Elite defectors", "people"),
                  ChartColumn("all_defectors", "All defectors", "people"),
                  ChartColumn("share", "Elite share (%)", "percent", decimals=2)),

@@ -19,8 +19,8 @@ NOT_BROKEN_DOWN = "All public-sector jobs (no breakdown published)"
 BAR = 22  # pixels
 
 
-def year_end(as_of: str) -> str:
-    return f"End of {as_of[:4]}"
+def year_end(as_of) -> str:
+    return f"End of {as_of.latest[:4]}"
 
 
 def chart(store: FactStore) -> ChartDefinition:
@@ -56,12 +56,12 @@ def chart(store: FactStore) -> ChartDefinition:
     return ChartDefinition(
         title="North Korean defectors working in South Korea's public sector",
         # Every number in the caption is a fact of the store: none is computed here.
-        caption=(f"{later.display} defectors held public-sector jobs at the end of {later.as_of[:4]}, "
+        caption=(f"{later.display} defectors held public-sector jobs at the end of {later.as_of.latest[:4]}, "
                  f"up from {earlier.display} a year earlier: {parts[0].display} central-government and "
                  f"{parts[1].display} local-government civil servants, and {parts[2].display} "
                  "administrative-support staff."),
-        alt=(f"Horizontal bar chart. At the end of {earlier.as_of[:4]}, {earlier.value} defectors worked in the "
-             f"public sector; at the end of {later.as_of[:4]}, {later.value}, split into "
+        alt=(f"Horizontal bar chart. At the end of {earlier.as_of.latest[:4]}, {earlier.value} defectors worked in the "
+             f"public sector; at the end of {later.as_of.latest[:4]}, {later.value}, split into "
              + ", ".join(f"{part.value} {kind.lower()}" for (kind, _), part in zip(BREAKDOWN, parts)) + "."),
         cites=(*TOTALS, *(fact_id for _, fact_id in BREAKDOWN)),
         columns=(ChartColumn("year_end", "As of"), ChartColumn("kind", "Job"),

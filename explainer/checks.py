@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .errors import Problem
-from .facts import Fact, FactStore, Series
+from .facts import Citation, Fact, FactStore, Location, Series
 from .numbers import format_value, states
 
 
@@ -11,13 +11,40 @@ def check_fact_store(store: FactStore) -> list[Problem]:
     for fact in store.facts.values():
         if fact.derived:
             problems += _check_derived(fact, store)
-        if not states(fact.quote, fact.value) and not fact.derived:
-            problems.append(fact.quote_location.problem(
-                f'the quote of fact "{fact.id}" does not state its value {fact.value}: copy the sentence of the '
-                "source that gives this figure, or correct the value.", severity="warning"))
+        if fact.series_cell is None:  # a series cell is checked with its series
+            problems += _check_stated(store, fact.citation, fact.value, fact.citation_location, f'fact "{fact.id}"')
+        for correction in fact.corrections:
+            if correction.citation and correction.citation.highlight:
+                problems += _check_stated(store, correction.citation, None, fact.location,
+                                          f'a correction of "{fact.id}"')
     for series in store.series.values():
-        problems += _check_series(series)
+        problems += _check_series(series, store)
     return problems
+
+
+def _check_stated(store: FactStore, citation: Citation | None, value, where: Location, whose: str) -> list[Problem]:
+    """The excerpt states the value: a table cell must (an error), a text should (a warning: words such as
+    "two-thirds" may state it in a way no parser reads). A highlight must be words of the excerpt."""
+    excerpt = store.excerpt(citation)
+    if excerpt is None:
+        return []  # a missing excerpt is reported when the store is loaded
+    if excerpt.table is not None:
+        cell = excerpt.table.cell(citation.row, citation.column)
+        if cell is not None and value is not None and not states(cell, value):
+            return [where.problem(f'{whose}: the cell ({citation.row}, {citation.column}) of table "{excerpt.id}" '
+                                  f'says "{cell}", not {value}: correct the value or the cell.')]
+        return []
+    if citation.highlight is not None:
+        if citation.highlight not in excerpt.text:
+            return [where.problem(f'{whose}: "highlight" must be words of excerpt "{excerpt.id}", copied exactly.')]
+        if value is not None and not states(citation.highlight, value):
+            return [where.problem(f'{whose}: the highlighted words "{citation.highlight}" do not state {value}.',
+                                  severity="warning")]
+        return []
+    if value is not None and not states(excerpt.text, value):
+        return [where.problem(f'excerpt "{excerpt.id}" does not state the value {value} of {whose}: point at the '
+                              "excerpt that gives this figure, or correct the value.", severity="warning")]
+    return []
 
 
 def recompute(op: str, values: list[float]) -> float | None:
@@ -47,11 +74,11 @@ def _check_derived(fact: Fact, store: FactStore) -> list[Problem]:
     return []
 
 
-def _check_series(series: Series) -> list[Problem]:
+def _check_series(series: Series, store: FactStore) -> list[Problem]:
     problems = []
     numeric = [c.name for c in series.columns if c.name != series.key]
     for row in series.rows:
-        summed = set()
+        summed = set()  # totals checked against their parts: a text need not state them too
         for total, parts in series.sum_columns.items():
             part_values = [row.values.get(part) for part in parts]
             if row.values.get(total) is None or any(v is None for v in part_values):
@@ -66,11 +93,11 @@ def _check_series(series: Series) -> list[Problem]:
                     f'{series.id} {row.values.get(series.key)}: {total} is {row.values[total]} but '
                     f'{" + ".join(parts)} = {sum(part_values)}: correct the row.'))
             summed.add(total)
-        quote = series.row_quote(row) or ""
         for name in numeric:
             value = row.values.get(name)
-            if isinstance(value, (int, float)) and name not in summed and not states(quote, value):
-                problems.append(row.location.problem(
-                    f'{series.id} {row.values.get(series.key)}: {name} = {value} is not stated in the row\'s '
-                    "quote: quote the source's words for this row.", severity="warning"))
+            citation = series.cell_citation(row, name)
+            excerpt = store.excerpt(citation)
+            if isinstance(value, (int, float)) and not (name in summed and excerpt and excerpt.table is None):
+                problems += _check_stated(store, citation, value, row.location,
+                                          f"{series.id} {row.values.get(series.key)} ({name})")
     return problems

@@ -1,8 +1,13 @@
 """The Markdown extension for facts, source citations and chart embeds, modelled on Python-Markdown's footnotes.
 
-    {{fact-id}}        the fact's formatted value, a numbered citation, and a card with source, date and quote
-    [@source-id]       a numbered citation of a source, for a claim that is not a figure
-    {{chart:name}}     on a line of its own: the chart, with its static SVG, table, source line and downloads
+    {{fact-id}}            the fact's value, a numbered citation, and a card with the excerpt that states it
+    [@source-id]           a numbered citation of a source, for a claim that is not a figure, with its card
+    [@source-id#excerpt]   the same, its card showing that excerpt
+    {{chart:name}}         on a line of its own: the chart, with its static SVG, table, source line and downloads
+    {{claims}}             on a line of its own: the claims of the reports we started from, with verdicts
+
+A fact is one tab stop: the value is a link to its reference (or, for our own calculation, to its working
+at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
 
 One FactsExtension holds the state of the document being converted (citations in order, problems found);
 Markdown.reset() resets it between documents.
@@ -18,16 +23,18 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .cards import claims_element, fact_card, source_card
 from .facts import FactStore
 from .numbers import PROSE_NUMBER, is_year
 from .pages import Reference
 
 FACT_PATTERN = r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}"
-SOURCE_PATTERN = r"\[@\s*([A-Za-z0-9_-]+)\s*\]"
+SOURCE_PATTERN = r"\[@\s*([A-Za-z0-9_-]+)(?:#([A-Za-z0-9_-]+))?\s*\]"
 STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's marks for stashed HTML
 STRAY_MARKUP = re.compile(r"\{\{|\[@")  # what is left of fact or chart markup that matched no pattern
 UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
+CLAIMS_LINE = re.compile(r"^\{\{\s*claims\s*\}\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -60,10 +67,12 @@ class FactsExtension(Extension):
         self.fact_ids_by_source: dict[str, list[str]] = {}
         self.citation_ids_by_source: dict[str, list[str]] = {}
         self.facts_used: list[str] = []
+        self.calculations: list[str] = []
         self.charts_used: list[str] = []
         self.unknown: list[Mention] = []
         self.bare_numbers: list[Mention] = []
         self._seen_tokens: dict[str, int] = {}
+        self.cards_made = 0
 
     def references(self) -> list[Reference]:
         return [Reference(number, source_id, tuple(dict.fromkeys(self.fact_ids_by_source[source_id])),
@@ -75,8 +84,9 @@ class FactsExtension(Extension):
         self._seen_tokens[token] = occurrence + 1
         return Mention(kind, name, token, occurrence)
 
-    def cite(self, source_id: str, fact_id: str | None) -> etree.Element:
-        """The citation mark `[n]` linking to the page's reference n; numbers follow first citation."""
+    def cite(self, source_id: str, fact_id: str | None) -> tuple[int, str]:
+        """The number of the page's reference to this source (numbers follow first citation), and the id of
+        this citation mark, for the reference's backlinks."""
         number = self.source_numbers.setdefault(source_id, len(self.source_numbers) + 1)
         self.fact_ids_by_source.setdefault(source_id, [])
         if fact_id:
@@ -84,10 +94,11 @@ class FactsExtension(Extension):
         marks = self.citation_ids_by_source.setdefault(source_id, [])
         mark_id = f"cite-{number}-{len(marks) + 1}"
         marks.append(mark_id)
-        sup = etree.Element("sup", {"class": "cite"})
-        link = etree.SubElement(sup, "a", {"href": f"#ref-{number}", "id": mark_id})
-        link.text = f"[{number}]"
-        return sup
+        return number, mark_id
+
+    def card_id(self) -> str:
+        self.cards_made += 1
+        return f"card-{self.cards_made}"
 
 
 class CitationInlineProcessor(InlineProcessor):
@@ -98,20 +109,34 @@ class CitationInlineProcessor(InlineProcessor):
         self.extension = extension
 
     def handleMatch(self, m: re.Match, data: str):
-        fact_id, source_id = m.group(1), m.group(2)
+        fact_id, source_id, excerpt_id = m.group(1), m.group(2), m.group(3)
         if fact_id:
             return self.fact(fact_id, m.group(0)), m.start(0), m.end(0)
         # "in the North [@bbc]." reads as "in the North[1].": the mark takes the space before it.
         start = m.start(0) - 1 if m.start(0) > 0 and data[m.start(0) - 1] == " " else m.start(0)
-        return self.source(source_id, m.group(0)), start, m.end(0)
+        return self.source(source_id, excerpt_id, m.group(0)), start, m.end(0)
 
-    def source(self, source_id: str, token: str) -> etree.Element:
+    def source(self, source_id: str, excerpt_id: str | None, token: str) -> etree.Element:
         extension = self.extension
         mention = extension.mention("source", source_id, token)
-        if source_id not in extension.store.sources:
+        source = extension.store.sources.get(source_id)
+        if source is None:
             extension.unknown.append(mention)
             return etree.Element("span", {"class": "cite-unknown"})
-        return extension.cite(source_id, None)
+        if excerpt_id is not None and excerpt_id not in source.excerpts:
+            extension.unknown.append(extension.mention("excerpt", f"{source_id}#{excerpt_id}", token))
+            return etree.Element("span", {"class": "cite-unknown"})
+        if excerpt_id is None and len(source.excerpts) == 1:
+            excerpt_id = next(iter(source.excerpts))
+        number, mark_id = extension.cite(source_id, None)
+        card_id = extension.card_id()
+        wrapper = etree.Element("span", {"class": "fact source-citation"})
+        link = etree.SubElement(wrapper, "a", {"class": "fact-value", "href": f"#ref-{number}", "id": mark_id,
+                                               "aria-describedby": card_id})
+        sup = etree.SubElement(link, "sup", {"class": "cite"})
+        sup.text = f"[{number}]"
+        wrapper.append(source_card(source, source.excerpts.get(excerpt_id or ""), card_id))
+        return wrapper
 
     def fact(self, fact_id: str, token: str) -> etree.Element:
         extension = self.extension
@@ -121,42 +146,47 @@ class CitationInlineProcessor(InlineProcessor):
             extension.unknown.append(mention)
             return etree.Element("span", {"class": "fact fact-unknown"})
         extension.facts_used.append(fact_id)
-        source = extension.store.sources.get(fact.source_id)
-        if source is None:  # already reported where the fact is defined; the page still renders for the rest
-            return etree.Element("span", {"class": "fact fact-unknown"})
-        card_id = f"fact-{fact_id}-{len(extension.facts_used)}"
-        span = etree.Element("span", {"class": "fact", "tabindex": "0", "aria-describedby": card_id})
-        value = etree.SubElement(span, "data", {"value": repr(fact.value)})
+        if fact.source_id is not None and fact.source_id not in extension.store.sources:
+            return etree.Element("span", {"class": "fact fact-unknown"})  # reported where the fact is defined
+        card_id = extension.card_id()
+        wrapper = etree.Element("span", {"class": "fact"})
+        link = etree.SubElement(wrapper, "a", {"class": "fact-value", "aria-describedby": card_id})
+        value = etree.SubElement(link, "data", {"value": repr(fact.value)})
         value.text = fact.display
-        span.append(extension.cite(fact.source_id, fact_id))
-        card = etree.SubElement(span, "span", {"class": "fact-card", "role": "tooltip", "id": card_id})
-        label = etree.SubElement(card, "span", {"class": "fact-label"})
-        label.text = f"{fact.label} ({fact.as_of})"
-        quote = etree.SubElement(card, "q", {"class": "fact-quote"})
-        if source.language != "en":
-            quote.set("lang", source.language)
-        quote.text = fact.quote
-        origin = etree.SubElement(card, "span", {"class": "fact-source"})
-        origin.text = f"{source.publisher}, {source.title}" + (f", {source.published}" if source.published else "")
-        return span
+        if fact.source_id is None:  # our own calculation: the link leads to its working below the references
+            extension.calculations.append(fact_id)
+            link.set("href", f"#calc-{fact_id}")
+        else:
+            number, mark_id = extension.cite(fact.source_id, fact_id)
+            link.set("href", f"#ref-{number}")
+            link.set("id", mark_id)
+            sup = etree.SubElement(link, "sup", {"class": "cite"})
+            sup.text = f"[{number}]"
+        wrapper.append(fact_card(fact, extension.store, card_id))
+        return wrapper
 
 
 class ChartBlockProcessor(BlockProcessor):
-    """`{{chart:name}}` alone in a paragraph becomes the chart's figure (pre-rendered HTML, stashed)."""
+    """`{{chart:name}}` alone in a paragraph becomes the chart's figure (pre-rendered HTML, stashed);
+    `{{claims}}` the table of claims checked."""
 
     def __init__(self, parser, extension: FactsExtension):
         super().__init__(parser)
         self.extension = extension
 
     def test(self, parent, block: str) -> bool:
-        return bool(CHART_LINE.match(block.split("\n", 1)[0]))
+        first = block.split("\n", 1)[0]
+        return bool(CHART_LINE.match(first) or CLAIMS_LINE.match(first))
 
     def run(self, parent, blocks: list[str]) -> bool:
         first, _, rest = blocks.pop(0).partition("\n")
         if rest.strip():
             blocks.insert(0, rest)
-        name = CHART_LINE.match(first).group(1)
         extension = self.extension
+        if CLAIMS_LINE.match(first):
+            parent.append(claims_element(extension.store))
+            return True
+        name = CHART_LINE.match(first).group(1)
         mention = extension.mention("chart", name, first.strip())
         if name not in extension.chart_html:
             extension.unknown.append(mention)
@@ -186,7 +216,8 @@ class BareNumberTreeprocessor(Treeprocessor):
         target = element.get("href") if element.tag == "a" else element.get("src") if element.tag == "img" else None
         if target is not None and UNSAFE_LINK.match(target):
             self.extension.unknown.append(self.extension.mention("link", target, target))
-        if element.tag in self.SKIP or "fact" in element.get("class", "").split():
+        classes = element.get("class", "").split()
+        if element.tag in self.SKIP or "fact" in classes or "claims" in classes:
             self._scan(element.tail)
             return
         self._scan(element.text)

@@ -1,33 +1,65 @@
-"""JSON Schemas of the fact store files: data/sources.json, data/facts/*.json and data/series/*.json."""
+"""JSON Schemas of the fact store files: data/sources/*.json, data/facts/*.json, data/series/*.json and
+data/claims.json (docs/fact-store.md describes them for editors)."""
 from __future__ import annotations
 
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
 UNITS = ["people", "percent", "percentage-points", "times", "years", "number"]
-
-SOURCES = {
+TEXT = {"type": "string", "minLength": 1}
+CELL = {
     "type": "object",
-    "required": ["sources"],
+    "additionalProperties": False,
+    "properties": {"row": TEXT, "column": TEXT},
+}
+AS_OF = {
+    "anyOf": [
+        DATE,
+        {"type": "object", "required": ["start", "end"], "additionalProperties": False,
+         "properties": {"start": DATE, "end": DATE}},
+    ]
+}
+CITATION = {  # a source's excerpt, as the evidence of a claim or a correction
+    "type": "object",
+    "required": ["source", "excerpt"],
+    "additionalProperties": False,
+    "properties": {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT},
+}
+
+TABLE = {
+    "type": "object",
+    "required": ["header", "rows"],
     "additionalProperties": False,
     "properties": {
-        "sources": {
+        "header": {"type": "array", "minItems": 2, "items": {"type": "string"}},
+        "rows": {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 2, "items": {"type": "string"}}},
+    },
+}
+
+SOURCE = {
+    "type": "object",
+    "required": ["id", "title", "publisher", "published", "accessed"],
+    "additionalProperties": False,
+    "properties": {
+        "id": ID,
+        "title": TEXT,
+        "title_translation": TEXT,
+        "publisher": TEXT,
+        "url": {"type": "string", "pattern": "^https?://"},
+        "published": {"anyOf": [DATE, {"type": "null"}]},
+        "accessed": DATE,
+        "language": LANGUAGE,
+        "note": {"type": "string"},
+        "excerpts": {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "title", "publisher", "published", "accessed"],
+                "required": ["id"],
+                "oneOf": [{"required": ["text"]}, {"required": ["table"]}],
                 "additionalProperties": False,
-                "properties": {
-                    "id": ID,
-                    "title": {"type": "string", "minLength": 1},
-                    "publisher": {"type": "string", "minLength": 1},
-                    "url": {"type": "string", "pattern": "^https?://"},
-                    "published": {"anyOf": [DATE, {"type": "null"}]},
-                    "accessed": DATE,
-                    "language": {"type": "string", "enum": ["en", "ko", "zh"]},
-                    "note": {"type": "string"},
-                },
+                "properties": {"id": ID, "text": TEXT, "table": TABLE, "language": LANGUAGE, "translation": TEXT},
             },
-        }
+        },
     },
 }
 
@@ -42,6 +74,14 @@ DERIVED = {
     },
 }
 
+CORRECTION = {
+    "type": "object",
+    "required": ["value", "date", "reason"],
+    "additionalProperties": False,
+    "properties": {"value": {"type": "number"}, "date": DATE, "reason": TEXT, "source": ID, "excerpt": ID,
+                   "cell": CELL, "highlight": TEXT},
+}
+
 FACTS = {
     "type": "object",
     "required": ["facts"],
@@ -51,25 +91,34 @@ FACTS = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "value", "unit", "label", "as_of", "source", "quote"],
+                "required": ["id", "unit", "label", "as_of"],
                 "additionalProperties": False,
                 "properties": {
                     "id": ID,
                     "value": {"type": "number"},
                     "unit": {"enum": UNITS},
-                    "label": {"type": "string", "minLength": 1},
-                    "as_of": {"type": "string", "minLength": 4},
+                    "label": TEXT,
+                    "as_of": AS_OF,
                     "source": ID,
-                    "quote": {"type": "string", "minLength": 1},
+                    "excerpt": ID,
+                    "cell": CELL,
+                    "highlight": TEXT,
+                    "series": {"type": "object", "required": ["id", "row", "column"], "additionalProperties": False,
+                               "properties": {"id": ID, "row": TEXT, "column": TEXT}},
                     "approximate": {"type": "boolean"},
+                    "provisional": {"type": "boolean"},
                     "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
                     "note": {"type": "string"},
                     "derived": DERIVED,
+                    "corrections": {"type": "array", "items": CORRECTION},
                 },
             },
         }
     },
 }
+
+ROW_FIELDS = {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT, "note": {"type": "string"},
+              "provisional": {"type": "boolean"}}
 
 SERIES = {
     "type": "object",
@@ -77,7 +126,7 @@ SERIES = {
     "additionalProperties": False,
     "properties": {
         "id": ID,
-        "title": {"type": "string", "minLength": 1},
+        "title": TEXT,
         "description": {"type": "string"},
         "key": {"type": "string"},
         "columns": {
@@ -91,20 +140,46 @@ SERIES = {
                     "name": {"type": "string", "pattern": "^[a-z_]+$"},
                     "label": {"type": "string"},
                     "unit": {"enum": UNITS},
+                    "table_row": TEXT,
+                    "table_column": TEXT,
                 },
             },
         },
         "sum_columns": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
         "source": ID,
-        "quote": {"type": "string", "minLength": 1},
+        "excerpt": ID,
         "rows": {
             "type": "array",
             "minItems": 1,
             "items": {
                 "type": "object",
-                "properties": {"source": ID, "quote": {"type": "string"}, "note": {"type": "string"}},
+                "properties": ROW_FIELDS,
                 "additionalProperties": {"type": ["number", "string", "null"]},
             },
         },
+    },
+}
+
+CLAIMS = {
+    "type": "object",
+    "required": ["claims"],
+    "additionalProperties": False,
+    "properties": {
+        "claims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "source", "excerpt", "verdict", "finding"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": ID,
+                    "source": ID,
+                    "excerpt": ID,
+                    "verdict": {"enum": ["correct", "caveat", "wrong"]},
+                    "finding": TEXT,
+                    "evidence": {"type": "array", "items": CITATION},
+                },
+            },
+        }
     },
 }

@@ -43,13 +43,14 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
     if (root / "content").is_dir() and not (root / "content" / "index.md").exists():
         problems.append(Problem(root / "content" / "index.md", 1, 1, "there is no content/index.md: every page "
                                 "links to the home page, so create it (front matter with a title, then the text)."))
-    data_paths = [root / "data" / "sources.json", *sorted((root / "data" / "facts").glob("*.json")),
+    data_paths = [*sorted((root / "data" / "sources").glob("*.json")), *sorted((root / "data" / "facts").glob("*.json")),
                   *sorted((root / "data" / "series").glob("*.json"))]
-    if (root / "data" / "facts.json").exists():
-        data_paths.append(root / "data" / "facts.json")
-    if (root / "data").is_dir() and not data_paths[0].exists():
-        problems.append(Problem(data_paths[0], 1, 1, "there is no data/sources.json: every fact needs a source, "
-                                "so create it with {\"sources\": []}."))
+    if (root / "data" / "claims.json").exists():
+        data_paths.append(root / "data" / "claims.json")
+    if (root / "data" / "sources.json").exists():
+        problems.append(Problem(root / "data" / "sources.json", 1, 1, "data/sources.json is the old form of the "
+                                "fact store: give each source a file of its own, data/sources/<id>.json, with its "
+                                "excerpts (docs/fact-store.md)."))
     data = _read_texts([p for p in data_paths if p.exists()], problems)
     assets: dict[str, bytes] = {}
     for folder in _fallback(root, project, "assets")[::-1]:  # the site's own files override the project's

@@ -16,25 +16,36 @@ _DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\
 _WORDS = re.compile(r"[A-Za-z]+")
 
 
-def numbers_in(text: str) -> set[Decimal]:
-    """Every number a quote states, in digits ("2,914", "1.22"), Korean units ("3만 4314") or words ("five")."""
-    found: set[Decimal] = set()
+def numbers_with_spans(text: str) -> list[tuple[int, int, Decimal]]:
+    """Every number a text states, with where it is written: digits ("2,914", "1.22"), Korean units
+    ("3만 4314") or words ("five"); in order of position."""
+    found: list[tuple[int, int, Decimal]] = []
     for match in _KOREAN.finditer(text):
         ten_thousands, thousands, rest = match.groups()
-        found.add(Decimal(ten_thousands) * 10000 + Decimal(thousands or 0) * 1000
-                  + Decimal((rest or "0").replace(",", "")))
+        found.append((match.start(), match.end(), Decimal(ten_thousands) * 10000 + Decimal(thousands or 0) * 1000
+                      + Decimal((rest or "0").replace(",", ""))))
     for match in _DIGITS.finditer(text):
-        found.add(Decimal(match.group(0).replace(",", "")))
+        found.append((match.start(), match.end(), Decimal(match.group(0).replace(",", ""))))
     for match in _WORDS.finditer(text):
         word = match.group(0).lower()
         if word in _NUMBER_WORDS:
-            found.add(Decimal(_NUMBER_WORDS[word]))
-    return found
+            found.append((match.start(), match.end(), Decimal(_NUMBER_WORDS[word])))
+    return sorted(found, key=lambda item: (item[0], -item[1]))
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    return {number for _, _, number in numbers_with_spans(text)}
 
 
 def states(text: str, value: float | int) -> bool:
     """Whether the text states this value, however it writes it."""
     return Decimal(str(value)) in numbers_in(text)  # Decimal("89.0") == Decimal("89"), and hashes alike
+
+
+def value_span(text: str, value: float | int) -> tuple[int, int] | None:
+    """Where the text first states this value (the widest writing of it, e.g. all of "3만 4314명")."""
+    wanted = Decimal(str(value))
+    return next(((start, end) for start, end, number in numbers_with_spans(text) if number == wanted), None)
 
 
 def decimals_of(value: float | int) -> int:

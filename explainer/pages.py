@@ -37,6 +37,7 @@ class Page:
     html: str = ""
     toc: list[dict] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    calculations: list[str] = field(default_factory=list)  # ids of the derived facts that cite no source
     facts_used: list[str] = field(default_factory=list)
     charts_used: list[str] = field(default_factory=list)
 
@@ -59,7 +60,7 @@ def read_pages(files: dict[Path, str]) -> tuple[list[Page], list[Problem]]:
                           body_offset))
     pages.sort(key=lambda page: (page.order, page.slug))
     slugs = {page.slug for page in pages}
-    for reserved in ("sources", "data", "contents", "404"):
+    for reserved in ("sources", "data", "contents", "corrections", "404"):
         if reserved in slugs:
             page = next(p for p in pages if p.slug == reserved)
             problems.append(Problem(page.source_path, 1, 1, f'"{reserved}" is a page the generator makes itself: '

@@ -9,7 +9,8 @@ from .charts import ChartCounts, chart_files, load_charts
 from .checks import check_fact_store
 from .downloads import download_files
 from .errors import Problem, sort_problems
-from .facts import FactStore, load_fact_store
+from .facts import FactStore
+from .store_loading import load_fact_store
 from .inputs import SiteInputs
 from .pages import Page, read_pages
 from .prose import render_markdown
@@ -37,7 +38,7 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     cache = cache or NoCache()
-    result.store, problems = cache.reuse(load_fact_store, inputs.data)
+    result.store, problems = cache.reuse(load_fact_store, inputs.data, inputs.settings.language)
     result.pages, found = cache.pages(read_pages, inputs.content)
     problems += found
     # Runs the charts/ modules, and keeps their SVGs in ROOT/.cache/; loads nothing while a data file is unreadable.

@@ -44,6 +44,7 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
             page.toc = md.toc_tokens
             page.references = facts.references()
             page.facts_used = list(dict.fromkeys(facts.facts_used))
+            page.calculations = list(dict.fromkeys(facts.calculations))
             page.charts_used = list(dict.fromkeys(facts.charts_used))
             mentions = (list(facts.unknown), list(facts.bare_numbers))
             if cache is not None:
@@ -57,9 +58,11 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
 
 def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict[str, str]) -> Problem:
     offset = _find(page, mention.token, mention.occurrence)
-    known = {"fact": store.facts, "source": store.sources, "chart": chart_html}[mention.kind]
+    excerpts = {f"{source.id}#{name}" for source in store.sources.values() for name in source.excerpts}
+    known = {"fact": store.facts, "source": store.sources, "chart": chart_html, "excerpt": excerpts}[mention.kind]
     hint = {"fact": "Add it to a file in data/facts/ or fix the id.",
-            "source": "Add it to data/sources.json or fix the id.",
+            "source": "Add a file for it in data/sources/ or fix the id.",
+            "excerpt": "Add the excerpt to the source's file in data/sources/ or fix the id.",
             "chart": "Add a module for it in charts/ or fix the name."}[mention.kind]
     return problem_at(page.source_path, page.source_text, offset,
                       f'unknown {mention.kind} "{mention.name}".{did_you_mean(mention.name, set(known))} {hint}')

@@ -6,10 +6,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import jinja2
+import xml.etree.ElementTree as etree
 
+import jinja2
+from markupsafe import Markup
+
+from . import cards
+from .dates import date_label
 from .errors import Problem
-from .facts import FactStore
+from .facts import Fact, FactStore, Source
 from .inputs import SiteSettings
 from .pages import Page
 
@@ -36,6 +41,9 @@ GENERATED = (
     GeneratedPage("sources", "Sources", "Every source, the facts it supports and where they appear.", "sources.html"),
     GeneratedPage("data", "Data", "Every fact and series on this site, to read or download.", "data.html"),
 )
+# Linked from every page's footer rather than the navigation, which must stay short.
+CORRECTIONS = GeneratedPage("corrections", "Corrections and updates", "Every figure we have corrected, newest "
+                            "first, with its earlier value, the date and the reason.", "corrections.html")
 CONTENTS = GeneratedPage("contents", "Contents", "Every chapter, in reading order.", "contents.html")
 NOT_FOUND = GeneratedPage("404", "Page not found", "", "404.html")
 # Past this many chapters the header links the contents page instead of every chapter: a thousand links on
@@ -61,6 +69,21 @@ class SiteView:
     def _slugs(self) -> set[str]:
         return {page.slug for page in self.pages}
 
+    def checked_on(self, page) -> str | None:
+        """When the figures a page shows were last checked: the latest access date of the sources it cites."""
+        source_ids = {reference.source_id for reference in getattr(page, "references", [])}
+        dates = [self.store.sources[source_id].accessed for source_id in source_ids if source_id in self.store.sources]
+        return date_label(max(dates)) if dates else None
+
+    def evidence(self, fact: Fact) -> Markup:
+        """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources)."""
+        box = etree.Element("div", {"class": "evidence"})
+        cards.fill_evidence(box, fact, self.store, focusable=True)
+        return cards.html(box)
+
+    def excerpt(self, source: Source, excerpt_id: str) -> Markup:
+        return cards.html(cards.excerpt_element(source.excerpts[excerpt_id], None, None, source))
+
     @property
     def nav(self) -> list:
         if len(self.pages) <= NAV_LIMIT:
@@ -69,9 +92,11 @@ class SiteView:
 
 
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-                              autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+                                     autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                     trim_blocks=True, lstrip_blocks=True)
+    environment.filters["date_label"] = date_label
+    return environment
 
 
 def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str]) -> SiteView:
@@ -96,7 +121,7 @@ def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) ->
         context = {"page": page, "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
         _render(environment, "page.html", context, view, page.url, files, problems, cache)
-    for page in (*GENERATED, CONTENTS, NOT_FOUND):
+    for page in (*GENERATED, CORRECTIONS, CONTENTS, NOT_FOUND):
         _render(environment, page.template, {"page": page, "previous": None, "next": None}, view, page.url, files,
                 problems, cache)
     return files, problems

@@ -25,7 +25,7 @@ import jinja2
 
 from .disk_cache import DiskCache
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
-from .figure import Picture, chart_sources, download_files, figure_html
+from .figure import Picture, chart_sources, data_as_of, download_files, figure_html
 from .modules import ChartModule, find_chart_files, run_chart_module
 from .svg import Rendered, render_svgs
 from .runtime import runtime_files
@@ -117,7 +117,8 @@ def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, ren
                 for scheme in SCHEMES for size in PICTURE_WIDTHS]
     sources = chart_sources(module.definition, store)
     try:
-        charts.html[name] = figure_html(environment, name, module.definition, spec, pictures, sources)
+        charts.html[name] = figure_html(environment, name, module.definition, spec, pictures, sources,
+                                        data_as_of(module.definition, store))
     except Exception as error:  # a broken _chart.html: name the template line, as for the other templates
         return _template_problem(error)
     charts.files.update({picture.path: picture.svg.encode("utf-8") for picture in pictures})

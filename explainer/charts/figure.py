@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .definition import ChartColumn, ChartDefinition
 from .spec import NARROW_MEDIA
 from ..downloads import csv_bytes, json_bytes
+from ..dates import date_label
 from ..facts import FactStore
 from ..numbers import format_value
 
@@ -53,7 +54,10 @@ def chart_sources(definition: ChartDefinition, store: FactStore) -> list[SourceL
     source_ids: list[str] = []
     for cited in definition.cites:
         if cited in store.facts:
-            source_ids.append(store.facts[cited].source_id)
+            fact = store.facts[cited]
+            inputs = fact.derived.inputs if fact.derived and not fact.source_id else ()
+            source_ids += [item.source_id for item in (fact, *(store.facts.get(i) for i in inputs))
+                           if item is not None and item.source_id]
         elif cited in store.series:
             series = store.series[cited]
             shown = {str(row.get(series.key)) for row in definition.rows} if any(
@@ -66,6 +70,16 @@ def chart_sources(definition: ChartDefinition, store: FactStore) -> list[SourceL
                        else f"{source.publisher}, {source.title}") for source in sources]
 
 
+def data_as_of(definition: ChartDefinition, store: FactStore) -> str | None:
+    """The latest date the plotted figures hold for: of each cited fact, and of each cited series' last row."""
+    dates = [store.facts[cited].as_of.latest for cited in definition.cites if cited in store.facts]
+    for cited in definition.cites:
+        if cited in store.series and store.series[cited].rows:
+            series = store.series[cited]
+            dates.append(str(series.rows[-1].values.get(series.key)))
+    return date_label(max(dates)) if dates else None
+
+
 def table_cell(value, column: ChartColumn) -> str:
     if value is None:
         return "–"
@@ -75,7 +89,7 @@ def table_cell(value, column: ChartColumn) -> str:
 
 
 def figure_html(environment: jinja2.Environment, name: str, definition: ChartDefinition, spec: dict,
-                pictures: list[Picture], sources: list[SourceLink]) -> str:
+                pictures: list[Picture], sources: list[SourceLink], as_of: str | None) -> str:
     """The <figure> a page shows for {{chart:name}}. It starts with "<figure", so Markdown keeps it a block."""
     by_kind = {(picture.scheme, picture.size): picture for picture in pictures}
     # Print takes the light pictures ("screen and" on the dark ones); the first matching <source> wins.
@@ -85,7 +99,7 @@ def figure_html(environment: jinja2.Environment, name: str, definition: ChartDef
     table = [[table_cell(row[column.name], column) for column in definition.columns] for row in definition.rows]
     html = environment.get_template("_chart.html").render(
         name=name, definition=definition, picture_sources=picture_sources, fallback=by_kind["light", "wide"],
-        sources=sources, table=table, spec_json=script_json(spec),
+        sources=sources, as_of=as_of, table=table, spec_json=script_json(spec),
         downloads={"CSV": f"charts/{name}.csv", "JSON": f"charts/{name}.json"})
     return html.strip()
 

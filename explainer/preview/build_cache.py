@@ -212,7 +212,8 @@ class BuildCache:
         self.use_store(store)
         key = (kind, record_id)
         if key not in self._fingerprints:
-            self._fingerprints[key] = record_fingerprint(getattr(store, kind).get(record_id))
+            table = getattr(store, kind)  # "*": the whole table, e.g. every claim with every source it quotes
+            self._fingerprints[key] = record_fingerprint(table if record_id == "*" else table.get(record_id))
         return self._fingerprints[key]
 
 
@@ -257,6 +258,7 @@ class _MarkdownEntry:
     references: list[Reference]
     facts_used: list[str]
     charts_used: list[str]
+    calculations: list[str]
     mentions: tuple[list, list]  # the unknown ids and bare numbers found, to place their problems again
     citations: Digest  # what the sources and data pages list of this page: the facts, sources and charts it uses
 
@@ -309,21 +311,28 @@ class MarkdownCache:
                 return None
             entry.checked_against = against
         page.html, page.toc, page.references = entry.html, entry.toc, entry.references
-        page.facts_used, page.charts_used = entry.facts_used, entry.charts_used
+        page.facts_used, page.charts_used, page.calculations = entry.facts_used, entry.charts_used, entry.calculations
         return entry.mentions
 
     def remember(self, page: Page, mentions: tuple[list, list], store: FactStore, chart_html: dict[str, str]) -> None:
         self.owner.stats.markdown_rendered += 1
         kinds = tuple(sorted(
             {("facts", fact_id) for fact_id in page.facts_used}
-            | {("sources", store.facts[fact_id].source_id) for fact_id in page.facts_used if fact_id in store.facts}
+            | {("sources", store.facts[fact_id].source_id) for fact_id in page.facts_used
+               if fact_id in store.facts and store.facts[fact_id].source_id}
+            # a derived fact's card shows its inputs' values
+            | {("facts", input_id) for fact_id in page.facts_used if fact_id in store.facts
+               and store.facts[fact_id].derived for input_id in store.facts[fact_id].derived.inputs}
             | {("sources", reference.source_id) for reference in page.references}
             | {("charts", name) for name in page.charts_used}
-            | {({"fact": "facts", "source": "sources", "chart": "charts"}[m.kind], m.name) for m in mentions[0]}))
+            | {({"fact": "facts", "source": "sources", "chart": "charts"}[m.kind], m.name) for m in mentions[0]
+               if m.kind in ("fact", "source", "chart")}
+            | {("sources", m.name.split("#")[0]) for m in mentions[0] if m.kind == "excerpt"}
+            | ({("claims", "*"), ("sources", "*")} if 'class="claims' in page.html else set())))
         self._entries[page.source_path] = _MarkdownEntry(
             next(_serials), page.source_text, digest(page.body), kinds,
             self._dependencies(kinds, store, chart_html), (self.owner.use_store(store), self._charts_key(chart_html)),
-            page.html, page.toc, page.references, page.facts_used, page.charts_used, mentions,
+            page.html, page.toc, page.references, page.facts_used, page.charts_used, page.calculations, mentions,
             digest(page.facts_used, repr(page.references), page.charts_used))
 
     def _dependencies(self, kinds: tuple, store: FactStore, chart_html: dict[str, str]) -> Digest:

@@ -1,0 +1,210 @@
+"""What a reader is shown to check a figure: the excerpt with the figure highlighted (or its table cell), the
+translation, the working of a derived figure, notes and corrections: as elements, built once here for the
+in-text cards, the references, the Sources page and the claims table alike.
+
+Every string from data/ is set as element text, and as an AtomicString, so Python-Markdown's inline patterns
+never read it (a quote with "*" or "[@x]" stays verbatim) and it is escaped when serialised.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown.serializers import to_html_string
+from markdown.util import AtomicString
+from markupsafe import Markup
+
+from .dates import date_label
+from .facts import Citation, Claim, Excerpt, Fact, FactStore, Source
+from .numbers import value_span
+
+OPERATORS = {"share": " ÷ ", "ratio": " ÷ ", "difference": " − ", "sum": " + "}
+LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "en": "English"}
+VERDICTS = {"correct": "Correct", "caveat": "Correct, with a caveat", "wrong": "Wrong as written"}
+
+
+def _add(parent: etree.Element, tag: str, text: str | None = None, **attributes: str) -> etree.Element:
+    element = etree.SubElement(parent, tag, {name.rstrip("_").replace("_", "-"): value
+                                             for name, value in attributes.items()})
+    element.text = AtomicString(text) if text is not None else None
+    return element
+
+
+def _append_text(parent: etree.Element, text: str) -> None:
+    """Add text after the parent's last child (ElementTree keeps text between children in .tail)."""
+    if len(parent):
+        parent[-1].tail = AtomicString((parent[-1].tail or "") + text)
+    else:
+        parent.text = AtomicString((parent.text or "") + text)
+
+
+def language_name(tag: str) -> str:
+    return LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
+
+
+def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: Source) -> etree.Element:
+    """The excerpt, its figure highlighted (a table: header, row label and cell), and its translation."""
+    box = etree.Element("span", {"class": "excerpt"})
+    if excerpt.table is not None:
+        _table_cell(box, excerpt, citation)
+    else:
+        quote = _add(box, "q", None, class_="excerpt-text", lang=excerpt.language)
+        span = _highlight_span(excerpt.text, citation, value)
+        if span is None:
+            quote.text = AtomicString(excerpt.text)
+        else:
+            start, end = span
+            quote.text = AtomicString(excerpt.text[:start])
+            mark = _add(quote, "mark", excerpt.text[start:end])
+            mark.tail = AtomicString(excerpt.text[end:])
+    if excerpt.translation:
+        translation = _add(box, "span", None, class_="translation", lang="en")
+        _add(translation, "span", f"Our translation from {language_name(excerpt.language)}: ", class_="translation-label")
+        _append_text(translation, excerpt.translation)
+    return box
+
+
+def _highlight_span(text: str, citation: Citation | None, value) -> tuple[int, int] | None:
+    if citation is not None and citation.highlight and citation.highlight in text:
+        start = text.index(citation.highlight)
+        return start, start + len(citation.highlight)
+    return value_span(text, value) if value is not None else None
+
+
+def _table_cell(box: etree.Element, excerpt: Excerpt, citation: Citation | None) -> None:
+    """One cell in context, as a two-by-two table of spans (a <table> may not sit inside a paragraph)."""
+    table = excerpt.table
+    grid = _add(box, "span", None, class_="excerpt-table", role="table", lang=excerpt.language)
+    row_label, column = (citation.row, citation.column) if citation else (None, None)
+    cell = table.cell(row_label, column) if row_label and column else None
+    if cell is None:  # no cell named: the whole table, as the source prints it
+        for index, cells in enumerate((table.header, *table.rows)):
+            row = _add(grid, "span", None, class_="excerpt-row", role="row")
+            for text in cells:
+                _add(row, "span", text, role="columnheader" if index == 0 else "cell")
+        return
+    header = _add(grid, "span", None, class_="excerpt-row", role="row")
+    _add(header, "span", table.header[0], role="columnheader")
+    _add(header, "span", column, role="columnheader")
+    row = _add(grid, "span", None, class_="excerpt-row", role="row")
+    _add(row, "span", row_label, role="rowheader")
+    _add(_add(row, "span", None, role="cell"), "mark", cell)
+
+
+def working_element(fact: Fact, store: FactStore, focusable: bool = False) -> etree.Element:
+    """"198 ÷ 223 × 100 = 88.8%": the computation, each input linked to its own fact on the Data page."""
+    working = etree.Element("span", {"class": "working"})
+    _add(working, "span", "Our calculation: ", class_="working-label")
+    inputs = [store.facts.get(input_id) for input_id in fact.derived.inputs]
+    for index, item in enumerate(inputs):
+        if index:
+            _append_text(working, OPERATORS[fact.derived.op])
+        if item is None:
+            _append_text(working, "?")
+            continue
+        link = _add(working, "a", item.format(item.value), href=f"data.html#fact-{item.id}", title=item.label)
+        if not focusable:
+            link.set("tabindex", "-1")
+    _append_text(working, (" × 100" if fact.derived.op == "share" else "") + f" = {fact.display}")
+    return working
+
+
+def source_line(source: Source, focusable: bool = False) -> etree.Element:
+    """The source's name linked to the source itself and to its entry on the Sources page."""
+    line = etree.Element("span", {"class": "card-source"})
+    _append_text(line, "Source: ")
+    extra = {} if focusable else {"tabindex": "-1"}
+    title = etree.SubElement(line, "a" if source.url else "span",
+                             {"href": source.url, "rel": "noopener noreferrer", **extra} if source.url else {})
+    title.text = AtomicString(f"{source.publisher}, ")
+    cited = _add(title, "cite", source.title, lang=source.language)
+    cited.tail = AtomicString(f" ({date_label(source.published)})" if source.published else "")
+    _append_text(line, " · ")
+    _add(line, "a", "all it supports", href=f"sources.html#source-{source.id}", **extra)
+    return line
+
+
+def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
+    """The card of one use of a fact: label, value, date, excerpt, working, note, corrections and source."""
+    card = etree.Element("span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+    head = _add(card, "span", None, class_="card-head")
+    _add(head, "span", fact.label, class_="card-label")
+    _append_text(head, " ")
+    _add(head, "span", fact.display, class_="card-value")
+    _append_text(head, f" · {fact.as_of.label}")
+    if fact.provisional:
+        _append_text(head, " · ")
+        _add(head, "span", "provisional", class_="card-flag")
+    fill_evidence(card, fact, store)
+    return card
+
+
+def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: bool = False) -> None:
+    """What supports a fact, in the order a checking reader needs it."""
+    excerpt = store.excerpt(fact.citation)
+    if excerpt is not None:
+        box.append(excerpt_element(excerpt, fact.citation, fact.value, store.sources[fact.source_id]))
+    if fact.derived is not None:
+        box.append(working_element(fact, store, focusable))
+    if fact.note:
+        _add(box, "span", fact.note, class_="card-note")
+    for correction in fact.corrections:
+        line = _add(box, "span", None, class_="card-correction")
+        _add(line, "strong", f"Corrected on {date_label(correction.date)}:")
+        _append_text(line, f" earlier {fact.format(correction.value)}. {correction.reason}")
+    if fact.source_id in store.sources:
+        box.append(source_line(store.sources[fact.source_id], focusable))
+    elif fact.derived is not None:
+        _add(box, "span", "Computed by us from the figures above, each with its own source.", class_="card-source")
+
+
+def source_card(source: Source, excerpt: Excerpt | None, card_id: str) -> etree.Element:
+    """The card of a citation of a source for a claim: the source and the excerpt the claim relies on."""
+    card = etree.Element("span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+    head = _add(card, "span", None, class_="card-head")
+    _add(head, "cite", source.title, class_="card-label", lang=source.language)
+    if source.title_translation:
+        _add(card, "span", f"Title in English: {source.title_translation}", class_="translation", lang="en")
+    if excerpt is not None:
+        card.append(excerpt_element(excerpt, None, None, source))
+    card.append(source_line(source))
+    return card
+
+
+def claims_element(store: FactStore) -> etree.Element:
+    """Every claim of the reports we started from, with our verdict and the excerpts that decide it."""
+    wrapper = etree.Element("div", {"class": "claims table-scroll", "tabindex": "0", "role": "region",
+                                    "aria-label": "Claims checked"})
+    table = _add(wrapper, "table", None, class_="claims-table")
+    head = _add(_add(table, "thead"), "tr")
+    for title in ("The report says", "Verdict", "What the sources show"):
+        _add(head, "th", title, scope="col")
+    body = _add(table, "tbody")
+    for claim in store.claims.values():
+        body.append(_claim_row(claim, store))
+    return wrapper
+
+
+def _claim_row(claim: Claim, store: FactStore) -> etree.Element:
+    row = etree.Element("tr", {"id": f"claim-{claim.id}", "class": f"verdict-{claim.verdict}"})
+    said = _add(row, "td")
+    source = store.sources.get(claim.citation.source_id)
+    excerpt = store.excerpt(claim.citation)
+    if excerpt is not None and source is not None:
+        said.append(excerpt_element(excerpt, claim.citation, None, source))
+        _add(said, "a", source.publisher, href=f"sources.html#source-{source.id}", class_="claim-source")
+    _add(_add(row, "td"), "strong", VERDICTS[claim.verdict], class_="verdict")
+    shown = _add(row, "td")
+    _add(shown, "p", claim.finding)
+    for citation in claim.evidence:
+        evidence_source, evidence = store.sources.get(citation.source_id), store.excerpt(citation)
+        if evidence is None or evidence_source is None:
+            continue
+        shown.append(excerpt_element(evidence, citation, None, evidence_source))
+        _add(shown, "a", evidence_source.publisher, href=f"sources.html#source-{evidence_source.id}",
+             class_="claim-source")
+    return row
+
+
+def html(element: etree.Element) -> Markup:
+    """An element as HTML for a template; its text was escaped when serialised."""
+    return Markup(to_html_string(element))

@@ -1,0 +1,341 @@
+"""Loading data/ into a FactStore: parsing and validating each JSON file, building the records, tying each
+series fact to its cell, and checking that every id, excerpt and table cell a record names exists.
+
+Reading the files is the caller's job (side effects at the edges); every problem becomes a `path:line:col`
+Problem pointing at the offending JSON value.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import jsonschema
+
+from . import fact_schema
+from .dates import as_of_from_json, is_valid_date
+from .errors import Problem, did_you_mean, problem_at
+from .facts import (Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact, FactStore, Location,
+                    Series, SeriesCell, SeriesRow, Source)
+from .json_positions import JsonPath, offset_of, value_offsets
+
+_SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
+            "claims": fact_schema.CLAIMS}
+_ROW_FIELDS = set(fact_schema.ROW_FIELDS)
+
+
+def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[FactStore, list[Problem]]:
+    """Parse data/ files (path → text). Excerpts not in the site's language must carry a translation."""
+    store = FactStore()
+    problems: list[Problem] = []
+    for path in sorted(files):
+        text = files[path]
+        kind = kind_of(path)
+        document = _parse(path, text, kind, problems)
+        if document is None:
+            store.unreadable.append(path)
+            continue
+        offsets = value_offsets(text)
+        where = lambda json_path: Location(path, text, offset_of(offsets, json_path))  # noqa: E731
+        if kind == "sources":
+            source = _source(document, where)
+            if source.id != path.stem:
+                problems.append(where(("id",)).problem(
+                    f'source id "{source.id}" differs from its file name "{path.name}": name the file {source.id}.json.'))
+            _add(store.sources, source, where(("id",)), "source", problems)
+        elif kind == "facts":
+            for index, raw in enumerate(document["facts"]):
+                _add(store.facts, _fact(raw, lambda p, i=index: where(("facts", i, *p))),
+                     where(("facts", index, "id")), "fact", problems)
+        elif kind == "series":
+            _add(store.series, _series(document, where), where(("id",)), "series", problems)
+        else:
+            for index, raw in enumerate(document["claims"]):
+                _add(store.claims, _claim(raw, lambda p, i=index: where(("claims", i, *p))),
+                     where(("claims", index, "id")), "claim", problems)
+    problems += _fill_series_facts(store)
+    problems += _check_references(store, site_language)
+    return store, problems
+
+
+def kind_of(path: Path) -> str:
+    if path.parent.name == "facts":
+        return "facts"
+    if path.parent.name == "series":
+        return "series"
+    if path.name == "claims.json":
+        return "claims"
+    return "sources"
+
+
+def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> dict | None:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        position = error.pos
+        if error.msg.startswith("Expecting ',' delimiter"):  # the comma is missing after the previous value
+            position = len(text[:position].rstrip())
+        problems.append(problem_at(path, text, position, f"this is not valid JSON: {error.msg}. "
+                                   "Check for a missing comma or quote, or a trailing comma, here."))
+        return None
+    validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:
+        return document
+    offsets = value_offsets(text)
+    for error in errors:
+        json_path, message = _explain(error, tuple(error.absolute_path))
+        problems.append(problem_at(path, text, offset_of(offsets, json_path), message))
+    return None
+
+
+def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:
+    """A schema error in an editor's words, and the path of the value it is about."""
+    where = "/".join(map(str, json_path)) or "the top level"
+    last = json_path[-1] if json_path else None
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return json_path, f'{where} is missing the required field "{missing}": add it.'
+    if error.validator == "oneOf":
+        return json_path, f"{where}: an excerpt has either \"text\" (the source's words) or \"table\", not both or neither."
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [name for name in error.instance if name not in allowed]
+        name = extra[0] if extra else "?"
+        return json_path + (name,), (f'unknown field "{name}" in {where}.{did_you_mean(name, allowed)} '
+                                     f'Allowed fields: {", ".join(allowed)}.')
+    if error.validator == "pattern" and last in ("language",):
+        return json_path, f"{where}: {error.instance!r} is not a language tag: write e.g. en, ko, zh, is or pt-BR."
+    if error.validator == "pattern" and last in ("published", "accessed", "date", "start", "end", "as_of"):
+        return json_path, f"{where}: {error.instance!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY."
+    if error.validator == "pattern":
+        return json_path, f"{where}: {error.instance!r} is not a valid id: use lower-case words joined by hyphens."
+    if error.validator == "anyOf" and last == "as_of":
+        return json_path, (f"{where}: {error.instance!r} is not a date or period: write \"2025\", \"2025-05\", "
+                           '"2025-05-14" or {"start": "1997-07", "end": "2011-12"}.')
+    if error.validator == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return json_path, f"{where}: {error.instance!r} is not one of the allowed values: {options}."
+    if error.validator == "type":
+        expected = error.validator_value
+        hint = " (write numbers without quotes or thousands separators: 2914, not \"2,914\")" \
+            if "number" in (expected if isinstance(expected, list) else [expected]) else ""
+        return json_path, f"{where}: expected {expected}, found {type(error.instance).__name__}{hint}."
+    return json_path, f"{where}: {error.message}."
+
+
+def _add(table: dict, record, id_location: Location, kind: str, problems: list[Problem]) -> None:
+    if record.id in table:
+        first = table[record.id].location
+        problems.append(id_location.problem(
+            f'duplicate {kind} id "{record.id}" (first defined at {first.path.name}); give each {kind} its own id.'))
+        return
+    table[record.id] = record
+
+
+def _citation(raw: dict) -> Citation | None:
+    if "source" not in raw:
+        return None
+    cell = raw.get("cell", {})
+    return Citation(raw["source"], raw.get("excerpt"), cell.get("row"), cell.get("column"), raw.get("highlight"))
+
+
+def _source(raw: dict, where) -> Source:
+    language = raw.get("language", "en")
+    excerpts = {}
+    for index, item in enumerate(raw.get("excerpts", [])):
+        table = item.get("table")
+        excerpts.setdefault(item["id"], Excerpt(
+            item["id"], raw["id"], item.get("language", language), item.get("text"),
+            ExcerptTable(tuple(table["header"]), tuple(map(tuple, table["rows"]))) if table else None,
+            item.get("translation"), where(("excerpts", index))))
+    return Source(raw["id"], raw["title"], raw.get("title_translation"), raw["publisher"], raw.get("url"),
+                  raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()))
+
+
+def _fact(raw: dict, where) -> Fact:
+    derived = None
+    if "derived" in raw:
+        spec = raw["derived"]
+        derived = Derived(spec["op"], tuple(spec["of"]), float(spec.get("tolerance", 0.05)))
+    cell = raw.get("series")
+    corrections = tuple(Correction(item["value"], item["date"], item["reason"], _citation(item))
+                        for item in raw.get("corrections", []))
+    cited_at = ("source",) if "source" in raw else ("series",) if cell else ()
+    return Fact(raw["id"], raw.get("value"), raw["unit"], raw["label"], as_of_from_json(raw["as_of"]),
+                _citation(raw), SeriesCell(cell["id"], cell["row"], cell["column"]) if cell else None, derived,
+                raw.get("approximate", False), raw.get("provisional", False), raw.get("decimals"), raw.get("note"),
+                corrections, where(()), where(cited_at))
+
+
+def _series(raw: dict, where) -> Series:
+    # A row without its own source still places itself in the series' table: {"cell": {"column": "'09"}}.
+    rows = tuple(
+        SeriesRow({k: v for k, v in row.items() if k not in _ROW_FIELDS},
+                  _citation(row if "source" in row or not ("cell" in row or "highlight" in row)
+                            else {**row, "source": raw.get("source"), "excerpt": raw.get("excerpt")}),
+                  row.get("note"), where(("rows", index)))
+        for index, row in enumerate(raw["rows"]))
+    columns = tuple(Column(c["name"], c["label"], c.get("unit"), c.get("table_row"), c.get("table_column"))
+                    for c in raw["columns"])
+    sums = {name: tuple(parts) for name, parts in raw.get("sum_columns", {}).items()}
+    return Series(raw["id"], raw["title"], raw.get("description", ""), raw["key"], columns, sums,
+                  _citation(raw), rows, where(()))
+
+
+def _claim(raw: dict, where) -> Claim:
+    return Claim(raw["id"], _citation(raw), raw["verdict"], raw["finding"],
+                 tuple(_citation(item) for item in raw.get("evidence", [])), where(()))
+
+
+def _fill_series_facts(store: FactStore) -> list[Problem]:
+    """A fact that is a cell of a series takes its value and citation from that cell: one figure, one place."""
+    problems = []
+    for fact in list(store.facts.values()):
+        cell = fact.series_cell
+        if cell is None:
+            if fact.value is None:
+                problems.append(fact.location.problem(
+                    f'fact "{fact.id}" has no "value": give it one, or take it from a series with '
+                    '"series": {"id", "row", "column"}.'))
+                store.facts[fact.id] = dataclasses.replace(fact, value=0)
+            continue
+        where = fact.citation_location
+        series = store.series.get(cell.series_id)
+        row = series.row_by_key(cell.row) if series else None
+        value = row.values.get(cell.column) if row else None
+        if series is None:
+            problems.append(where.problem(f'fact "{fact.id}" takes its value from unknown series "{cell.series_id}".'
+                                          f"{did_you_mean(cell.series_id, set(store.series))}"))
+        elif row is None:
+            keys = [str(r.values.get(series.key)) for r in series.rows]
+            problems.append(where.problem(f'series "{series.id}" has no row "{cell.row}".{did_you_mean(cell.row, keys)}'))
+        elif series.column(cell.column) is None or not isinstance(value, (int, float)):
+            names = [c.name for c in series.columns if c.name != series.key]
+            problems.append(where.problem(
+                f'series "{series.id}" row "{cell.row}" has no number in column "{cell.column}".'
+                f"{did_you_mean(cell.column, names)} Columns: {', '.join(names)}."))
+        elif fact.value is not None:
+            problems.append(where.problem(
+                f'fact "{fact.id}" gives a "value" and also takes it from series "{series.id}": remove "value", so '
+                "the figure is written in one place only."))
+        elif fact.citation is not None:
+            problems.append(where.problem(
+                f'fact "{fact.id}" cites a source and also takes its value from series "{series.id}": remove '
+                '"source"/"excerpt"; the series row says where the figure comes from.'))
+        else:
+            store.facts[fact.id] = dataclasses.replace(fact, value=value,
+                                                       citation=series.cell_citation(row, cell.column))
+            continue
+        store.facts[fact.id] = dataclasses.replace(fact, value=fact.value if fact.value is not None else 0)
+    return problems
+
+
+def _check_references(store: FactStore, site_language: str) -> list[Problem]:
+    """Every source, excerpt, table cell and fact a record names must exist; foreign words need a translation."""
+    problems = []
+    texts: dict[str, Excerpt] = {}
+    for source in store.sources.values():
+        if source.language != site_language and not source.title_translation:
+            problems.append(source.location.problem(
+                f'source "{source.id}" has a title in "{source.language}": add "title_translation" in the site\'s '
+                f'language ("{site_language}").'))
+        for excerpt in source.excerpts.values():
+            if excerpt.language != site_language and not excerpt.translation:
+                problems.append(excerpt.location.problem(
+                    f'excerpt "{excerpt.id}" of source "{source.id}" is in "{excerpt.language}": add a "translation" '
+                    f'into the site\'s language ("{site_language}"), so readers can check it.'))
+            first = texts.setdefault(" ".join(excerpt.words.split()), excerpt)
+            if first is not excerpt:
+                problems.append(excerpt.location.problem(
+                    f'excerpt "{excerpt.id}" repeats the words of excerpt "{first.id}" of source "{first.source_id}": '
+                    "keep one excerpt and point every fact at it."))
+    for fact in store.facts.values():
+        if fact.citation is None and fact.derived is None and fact.series_cell is None:
+            problems.append(fact.location.problem(
+                f'fact "{fact.id}" says nowhere where its value comes from: give "source" and "excerpt", a '
+                '"series" cell, or "derived".'))
+        if fact.series_cell is None:
+            problems += _check_citation(fact.citation, store, fact.citation_location, f'fact "{fact.id}"')
+        for correction in fact.corrections:
+            problems += _check_citation(correction.citation, store, fact.location, f'a correction of "{fact.id}"')
+            if not is_valid_date(correction.date):
+                problems.append(fact.location.problem(f'a correction of "{fact.id}" has the date "{correction.date}".'))
+        if fact.derived:
+            for input_id in fact.derived.inputs:
+                if input_id not in store.facts:
+                    problems.append(fact.location.problem(
+                        f'derived fact "{fact.id}" is computed from unknown fact "{input_id}".'
+                        f"{did_you_mean(input_id, set(store.facts))}"))
+    for series in store.series.values():
+        problems += _check_series(series, store)
+    for claim in store.claims.values():
+        for citation in (claim.citation, *claim.evidence):
+            problems += _check_citation(citation, store, claim.location, f'claim "{claim.id}"')
+    return problems
+
+
+def _check_citation(citation: Citation | None, store: FactStore, where: Location, whose: str) -> list[Problem]:
+    if citation is None:
+        return []
+    source = store.sources.get(citation.source_id)
+    if source is None:
+        return [where.problem(f'{whose} cites unknown source "{citation.source_id}".'
+                              f"{did_you_mean(citation.source_id, set(store.sources))} Add a file for it in "
+                              "data/sources/ or fix the id.")]
+    if citation.excerpt_id is None:
+        return [where.problem(f'{whose} names no "excerpt" of source "{source.id}": add the excerpt that states it.'
+                              f" Its excerpts: {', '.join(source.excerpts) or 'none yet'}.")]
+    excerpt = source.excerpts.get(citation.excerpt_id)
+    if excerpt is None:
+        return [where.problem(f'source "{source.id}" has no excerpt "{citation.excerpt_id}".'
+                              f"{did_you_mean(citation.excerpt_id, set(source.excerpts))} Add it to "
+                              f"data/sources/{source.id}.json or fix the id.")]
+    if excerpt.table is None:
+        if citation.row or citation.column:
+            return [where.problem(f'{whose} names a table cell, but excerpt "{excerpt.id}" is text: remove "cell".')]
+        return []
+    table = excerpt.table
+    if citation.row is None or citation.column is None:
+        return [where.problem(f'{whose} cites the table "{excerpt.id}" without saying which cell: add "cell": '
+                              '{"row": …, "column": …}.')]
+    if citation.row not in table.row_labels():
+        return [where.problem(f'table "{excerpt.id}" has no row "{citation.row}".'
+                              f"{did_you_mean(citation.row, table.row_labels())} Rows: {', '.join(table.row_labels())}.")]
+    if citation.column not in table.header[1:]:
+        return [where.problem(f'table "{excerpt.id}" has no column "{citation.column}".'
+                              f"{did_you_mean(citation.column, list(table.header[1:]))}")]
+    return []
+
+
+def _check_series(series: Series, store: FactStore) -> list[Problem]:
+    problems = []
+    column_names = {c.name for c in series.columns}
+    if series.key not in column_names:
+        problems.append(series.location.problem(
+            f'series "{series.id}" has key "{series.key}", which is not one of its columns.'))
+    for total, parts in series.sum_columns.items():
+        for name in (total, *parts):
+            if name not in column_names:
+                problems.append(series.location.problem(
+                    f'sum_columns of series "{series.id}" names "{name}", which is not one of its columns.'
+                    f"{did_you_mean(name, column_names)} The sum would never be checked."))
+    numeric = [c.name for c in series.columns if c.name != series.key]
+    for row in series.rows:
+        unknown = [name for name in row.values if name not in column_names]
+        if unknown:
+            problems.append(row.location.problem(
+                f'row has a value for "{unknown[0]}", which is not a column of series "{series.id}".'
+                f"{did_you_mean(unknown[0], column_names)}"))
+        if series.row_citation(row) is None:
+            problems.append(row.location.problem(
+                f'row of series "{series.id}" has no source: give the row or the whole series a "source".'))
+            continue
+        for name in numeric:
+            if isinstance(row.values.get(name), (int, float)):
+                found = _check_citation(series.cell_citation(row, name), store, row.location,
+                                        f'{series.id} {row.values.get(series.key)} ({name})')
+                problems += found
+                if found:
+                    break
+    return problems
