@@ -170,8 +170,9 @@ def source_card(source: Source, excerpt: Excerpt | None, card_id: str) -> etree.
     return card
 
 
-def claims_element(store: FactStore) -> etree.Element:
-    """Every claim of the reports we started from, with our verdict and the excerpts that decide it."""
+def claims_element(store: FactStore, report: str | None = None) -> etree.Element:
+    """The claims of the reports we started from (or of one report), with our verdict and the excerpts that
+    decide it."""
     wrapper = etree.Element("div", {"class": "claims table-scroll", "tabindex": "0", "role": "region",
                                     "aria-label": "Claims checked"})
     table = _add(wrapper, "table", None, class_="claims-table")
@@ -180,7 +181,8 @@ def claims_element(store: FactStore) -> etree.Element:
         _add(head, "th", title, scope="col")
     body = _add(table, "tbody")
     for claim in store.claims.values():
-        body.append(_claim_row(claim, store))
+        if report is None or claim.citation.source_id == report:
+            body.append(_claim_row(claim, store))
     return wrapper
 
 

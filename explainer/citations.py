@@ -5,6 +5,7 @@
     [@source-id#excerpt]   the same, its card showing that excerpt
     {{chart:name}}         on a line of its own: the chart, with its static SVG, table, source line and downloads
     {{claims}}             on a line of its own: the claims of the reports we started from, with verdicts
+    {{claims:source-id}}   the same, for the claims of one report
 
 A fact is one tab stop: the value is a link to its reference (or, for our own calculation, to its working
 at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
@@ -34,7 +35,7 @@ STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's marks fo
 STRAY_MARKUP = re.compile(r"\{\{|\[@")  # what is left of fact or chart markup that matched no pattern
 UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
-CLAIMS_LINE = re.compile(r"^\{\{\s*claims\s*\}\}\s*$")
+CLAIMS_LINE = re.compile(r"^\{\{\s*claims(?::\s*([A-Za-z0-9_-]+))?\s*\}\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,10 @@ class CitationInlineProcessor(InlineProcessor):
         link = etree.SubElement(wrapper, "a", {"class": "fact-value", "aria-describedby": card_id})
         value = etree.SubElement(link, "data", {"value": repr(fact.value)})
         value.text = fact.display
+        if fact.provisional:  # a first count that may be revised says so where it is read, not only in its card
+            value.tail = " "
+            flag = etree.SubElement(link, "small", {"class": "provisional-mark"})
+            flag.text = "(provisional)"
         if fact.source_id is None:  # our own calculation: the link leads to its working below the references
             extension.calculations.append(fact_id)
             link.set("href", f"#calc-{fact_id}")
@@ -183,8 +188,12 @@ class ChartBlockProcessor(BlockProcessor):
         if rest.strip():
             blocks.insert(0, rest)
         extension = self.extension
-        if CLAIMS_LINE.match(first):
-            parent.append(claims_element(extension.store))
+        if claims := CLAIMS_LINE.match(first):
+            report = claims.group(1)
+            if report is not None and report not in extension.store.sources:
+                extension.unknown.append(extension.mention("source", report, first.strip()))
+                return True
+            parent.append(claims_element(extension.store, report))
             return True
         name = CHART_LINE.match(first).group(1)
         mention = extension.mention("chart", name, first.strip())
