@@ -116,7 +116,7 @@ def source_line(source: Source, focusable: bool = False) -> etree.Element:
     title = etree.SubElement(line, "a" if source.url else "span",
                              {"href": source.url, "rel": "noopener noreferrer", **extra} if source.url else {})
     title.text = AtomicString(f"{source.publisher}, ")
-    cited = _add(title, "cite", source.title, lang=source.language)
+    cited = _add(title, "cite", source.title, lang=source.title_language)
     cited.tail = AtomicString(f" ({date_label(source.published)})" if source.published else "")
     _append_text(line, " · ")
     _add(line, "a", "all it supports", href=f"sources.html#source-{source.id}", **extra)
@@ -161,7 +161,7 @@ def source_card(source: Source, excerpt: Excerpt | None, card_id: str) -> etree.
     """The card of a citation of a source for a claim: the source and the excerpt the claim relies on."""
     card = etree.Element("span", {"class": "fact-card", "role": "tooltip", "id": card_id})
     head = _add(card, "span", None, class_="card-head")
-    _add(head, "cite", source.title, class_="card-label", lang=source.language)
+    _add(head, "cite", source.title, class_="card-label", lang=source.title_language)
     if source.title_translation:
         _add(card, "span", f"Title in English: {source.title_translation}", class_="translation", lang="en")
     if excerpt is not None:

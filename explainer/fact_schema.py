@@ -43,6 +43,7 @@ SOURCE = {
     "properties": {
         "id": ID,
         "title": TEXT,
+        "title_language": LANGUAGE,
         "title_translation": TEXT,
         "publisher": TEXT,
         "url": {"type": "string", "pattern": "^https?://"},

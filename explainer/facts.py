@@ -69,6 +69,7 @@ class Excerpt:
 class Source:
     id: str
     title: str
+    title_language: str  # the source's language, unless the title was given in another (e.g. a stand-in)
     title_translation: str | None
     publisher: str
     url: str | None
@@ -195,7 +196,9 @@ class Series:
         """The citation of one cell: the row's (or the series'), placed in the table by the column's row/column."""
         citation = self.row_citation(row)
         column = self.column(column_name)
-        if citation is None or column is None:
+        # Only a row that places itself in a table (its "cell") takes its column's place there; a row citing
+        # a sentence keeps the sentence.
+        if citation is None or column is None or not (citation.row or citation.column):
             return citation
         return Citation(citation.source_id, citation.excerpt_id, citation.row or column.table_row,
                         citation.column or column.table_column, citation.highlight)

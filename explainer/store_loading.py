@@ -149,7 +149,8 @@ def _source(raw: dict, where) -> Source:
             item["id"], raw["id"], item.get("language", language), item.get("text"),
             ExcerptTable(tuple(table["header"]), tuple(map(tuple, table["rows"]))) if table else None,
             item.get("translation"), where(("excerpts", index))))
-    return Source(raw["id"], raw["title"], raw.get("title_translation"), raw["publisher"], raw.get("url"),
+    return Source(raw["id"], raw["title"], raw.get("title_language", language), raw.get("title_translation"),
+                  raw["publisher"], raw.get("url"),
                   raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()))
 
 
@@ -236,10 +237,10 @@ def _check_references(store: FactStore, site_language: str) -> list[Problem]:
     problems = []
     texts: dict[str, Excerpt] = {}
     for source in store.sources.values():
-        if source.language != site_language and not source.title_translation:
+        if source.title_language != site_language and not source.title_translation:
             problems.append(source.location.problem(
-                f'source "{source.id}" has a title in "{source.language}": add "title_translation" in the site\'s '
-                f'language ("{site_language}").'))
+                f'source "{source.id}" has a title in "{source.title_language}": add "title_translation" in the '
+                f'site\'s language ("{site_language}"), or "title_language" if the title is not in the source\'s.'))
         for excerpt in source.excerpts.values():
             if excerpt.language != site_language and not excerpt.translation:
                 problems.append(excerpt.location.problem(
