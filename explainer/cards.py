@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .dates import date_label
 from .facts import Citation, Claim, Excerpt, Fact, FactStore, Source
-from .numbers import value_span
+from .numbers import states, value_span
 
 OPERATORS = {"share": " ÷ ", "ratio": " ÷ ", "difference": " − ", "sum": " + "}
 LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "en": "English"}
@@ -41,21 +41,22 @@ def language_name(tag: str) -> str:
     return LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
 
 
-def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: Source) -> etree.Element:
-    """The excerpt, its figure highlighted (a table: header, row label and cell), and its translation."""
+def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: Source,
+                    parts: tuple = ()) -> etree.Element:
+    """The excerpt, its figure highlighted (a table: header, row label and cell), and its translation. A total
+    the excerpt states only as its parts (men, women) has those parts highlighted instead."""
     box = etree.Element("span", {"class": "excerpt"})
     if excerpt.table is not None:
         _table_cell(box, excerpt, citation)
     else:
         quote = _add(box, "q", None, class_="excerpt-text", lang=excerpt.language)
         span = _highlight_span(excerpt.text, citation, value)
-        if span is None:
-            quote.text = AtomicString(excerpt.text)
-        else:
-            start, end = span
-            quote.text = AtomicString(excerpt.text[:start])
+        spans = [span] if span is not None else sorted(filter(None, (value_span(excerpt.text, part) for part in parts)))
+        quote.text = AtomicString(excerpt.text[:spans[0][0]] if spans else excerpt.text)
+        for index, (start, end) in enumerate(spans):
             mark = _add(quote, "mark", excerpt.text[start:end])
-            mark.tail = AtomicString(excerpt.text[end:])
+            following = spans[index + 1][0] if index + 1 < len(spans) else len(excerpt.text)
+            mark.tail = AtomicString(excerpt.text[end:following])
     if excerpt.translation:
         translation = _add(box, "span", None, class_="translation", lang="en")
         _add(translation, "span", f"Our translation from {language_name(excerpt.language)}: ", class_="translation-label")
@@ -141,10 +142,17 @@ def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
 def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: bool = False) -> None:
     """What supports a fact, in the order a checking reader needs it."""
     excerpt = store.excerpt(fact.citation)
+    parts = _summed_parts(fact, store)
     if excerpt is not None:
-        box.append(excerpt_element(excerpt, fact.citation, fact.value, store.sources[fact.source_id]))
+        box.append(excerpt_element(excerpt, fact.citation, fact.value, store.sources[fact.source_id],
+                                   tuple(value for _, value in parts)))
     if fact.derived is not None:
         box.append(working_element(fact, store, focusable))
+    elif parts and excerpt is not None and excerpt.text is not None and not states(excerpt.text, fact.value):
+        working = _add(box, "span", None, class_="card-parts")
+        _add(working, "span", "The source gives the parts: ", class_="working-label")
+        _append_text(working, " + ".join(f"{label} {fact.format(value)}" for label, value in parts)
+                     + f" = {fact.display}")
     if fact.note:
         _add(box, "span", fact.note, class_="card-note")
     for correction in fact.corrections:
@@ -155,6 +163,17 @@ def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: b
         box.append(source_line(store.sources[fact.source_id], focusable))
     elif fact.derived is not None:
         _add(box, "span", "Computed by us from the figures above, each with its own source.", class_="card-source")
+
+
+def _summed_parts(fact: Fact, store: FactStore) -> list[tuple[str, float | int]]:
+    """For a series cell that is a checked total (sum_columns), its parts as (label, value)."""
+    cell = fact.series_cell
+    series = store.series.get(cell.series_id) if cell else None
+    row = series.row_by_key(cell.row) if series else None
+    if row is None or cell.column not in series.sum_columns:
+        return []
+    parts = [(series.column(name).label.lower(), row.values.get(name)) for name in series.sum_columns[cell.column]]
+    return parts if all(isinstance(value, (int, float)) for _, value in parts) else []
 
 
 def source_card(source: Source, excerpt: Excerpt | None, card_id: str) -> etree.Element:

@@ -23,6 +23,7 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from .cards import claims_element, fact_card, source_card
 from .facts import FactStore
@@ -62,6 +63,8 @@ class FactsExtension(Extension):
         # Above links (160), so "[@id]" is not read as a link; below backticks (190), so code stays literal.
         md.inlinePatterns.register(CitationInlineProcessor(self), "explainer-citation", 176)
         md.treeprocessors.register(BareNumberTreeprocessor(md, self), "explainer-bare-numbers", 5)
+        # After inline patterns (20) made the cards, before the table of contents (toc, 5) reads the headings.
+        md.treeprocessors.register(HeadingFactsTreeprocessor(md), "explainer-heading-facts", 10)
 
     def reset(self) -> None:
         self.source_numbers: dict[str, int] = {}
@@ -127,15 +130,16 @@ class CitationInlineProcessor(InlineProcessor):
         if excerpt_id is not None and excerpt_id not in source.excerpts:
             extension.unknown.append(extension.mention("excerpt", f"{source_id}#{excerpt_id}", token))
             return etree.Element("span", {"class": "cite-unknown"})
-        if excerpt_id is None and len(source.excerpts) == 1:
-            excerpt_id = next(iter(source.excerpts))
+        if excerpt_id is None and len(source.excerpts) == 1:  # the source's only excerpt, unless a whole table
+            only = next(iter(source.excerpts.values()))
+            excerpt_id = only.id if only.table is None else None
         number, mark_id = extension.cite(source_id, None)
         card_id = extension.card_id()
         wrapper = etree.Element("span", {"class": "fact source-citation"})
         link = etree.SubElement(wrapper, "a", {"class": "fact-value", "href": f"#ref-{number}", "id": mark_id,
                                                "aria-describedby": card_id})
         sup = etree.SubElement(link, "sup", {"class": "cite"})
-        sup.text = f"[{number}]"
+        sup.text = AtomicString(f"[{number}]")  # never read as a reference link "[1]: …"
         wrapper.append(source_card(source, source.excerpts.get(excerpt_id or ""), card_id))
         return wrapper
 
@@ -153,7 +157,7 @@ class CitationInlineProcessor(InlineProcessor):
         wrapper = etree.Element("span", {"class": "fact"})
         link = etree.SubElement(wrapper, "a", {"class": "fact-value", "aria-describedby": card_id})
         value = etree.SubElement(link, "data", {"value": repr(fact.value)})
-        value.text = fact.display
+        value.text = AtomicString(fact.display)
         if fact.provisional:  # a first count that may be revised says so where it is read, not only in its card
             value.tail = " "
             flag = etree.SubElement(link, "small", {"class": "provisional-mark"})
@@ -166,7 +170,7 @@ class CitationInlineProcessor(InlineProcessor):
             link.set("href", f"#ref-{number}")
             link.set("id", mark_id)
             sup = etree.SubElement(link, "sup", {"class": "cite"})
-            sup.text = f"[{number}]"
+            sup.text = AtomicString(f"[{number}]")
         wrapper.append(fact_card(fact, extension.store, card_id))
         return wrapper
 
@@ -205,6 +209,24 @@ class ChartBlockProcessor(BlockProcessor):
         paragraph = etree.SubElement(parent, "p")
         paragraph.text = placeholder
         return True
+
+
+class HeadingFactsTreeprocessor(Treeprocessor):
+    """A fact in a heading keeps its value and its link, but not its card or citation mark: the heading's id
+    and its line in the table of contents are made from its text, which would otherwise be the whole card."""
+
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def run(self, root: etree.Element) -> None:
+        for heading in (element for element in root.iter() if element.tag in self.HEADINGS):
+            for wrapper in [element for element in heading.iter() if "fact" in element.get("class", "").split()]:
+                for child in list(wrapper):
+                    if child.get("class") == "fact-card":
+                        wrapper.remove(child)
+                for link in wrapper.iter("a"):
+                    link.attrib.pop("aria-describedby", None)
+                    for mark in [item for item in link if item.tag == "sup"]:
+                        link.remove(mark)
 
 
 class BareNumberTreeprocessor(Treeprocessor):

@@ -38,7 +38,7 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
         offsets = value_offsets(text)
         where = lambda json_path: Location(path, text, offset_of(offsets, json_path))  # noqa: E731
         if kind == "sources":
-            source = _source(document, where)
+            source = _source(document, where, problems)
             if source.id != path.stem:
                 problems.append(where(("id",)).problem(
                     f'source id "{source.id}" differs from its file name "{path.name}": name the file {source.id}.json.'))
@@ -81,12 +81,33 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> dict | 
     validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     if not errors:
-        return document
+        impossible = list(_impossible_dates(document, ()))
+        for json_path, value in impossible:
+            problems.append(problem_at(path, text, offset_of(value_offsets(text), json_path),
+                                       f'{"/".join(map(str, json_path))}: "{value}" is no date: write YYYY-MM-DD, '
+                                       "YYYY-MM or YYYY with a month from 01 to 12 and a day from 01 to 31."))
+        return None if impossible else document
     offsets = value_offsets(text)
     for error in errors:
         json_path, message = _explain(error, tuple(error.absolute_path))
         problems.append(problem_at(path, text, offset_of(offsets, json_path), message))
     return None
+
+
+_DATE_FIELDS = {"published", "accessed", "as_of", "start", "end", "date"}
+
+
+def _impossible_dates(value, json_path: JsonPath):
+    """The paths of date fields that match the pattern but name no real month or day ("2025-13")."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in _DATE_FIELDS and isinstance(item, str) and not is_valid_date(item):
+                yield (*json_path, key), item
+            else:
+                yield from _impossible_dates(item, (*json_path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _impossible_dates(item, (*json_path, index))
 
 
 def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:
@@ -140,11 +161,15 @@ def _citation(raw: dict) -> Citation | None:
     return Citation(raw["source"], raw.get("excerpt"), cell.get("row"), cell.get("column"), raw.get("highlight"))
 
 
-def _source(raw: dict, where) -> Source:
+def _source(raw: dict, where, problems: list[Problem]) -> Source:
     language = raw.get("language", "en")
     excerpts = {}
     for index, item in enumerate(raw.get("excerpts", [])):
         table = item.get("table")
+        if item["id"] in excerpts:
+            problems.append(where(("excerpts", index, "id")).problem(
+                f'duplicate excerpt id "{item["id"]}" in source "{raw["id"]}": give each excerpt its own id.'))
+            continue
         excerpts.setdefault(item["id"], Excerpt(
             item["id"], raw["id"], item.get("language", language), item.get("text"),
             ExcerptTable(tuple(table["header"]), tuple(map(tuple, table["rows"]))) if table else None,
@@ -260,8 +285,6 @@ def _check_references(store: FactStore, site_language: str) -> list[Problem]:
             problems += _check_citation(fact.citation, store, fact.citation_location, f'fact "{fact.id}"')
         for correction in fact.corrections:
             problems += _check_citation(correction.citation, store, fact.location, f'a correction of "{fact.id}"')
-            if not is_valid_date(correction.date):
-                problems.append(fact.location.problem(f'a correction of "{fact.id}" has the date "{correction.date}".'))
         if fact.derived:
             for input_id in fact.derived.inputs:
                 if input_id not in store.facts:
@@ -328,7 +351,11 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
             problems.append(row.location.problem(
                 f'row has a value for "{unknown[0]}", which is not a column of series "{series.id}".'
                 f"{did_you_mean(unknown[0], column_names)}"))
-        if series.row_citation(row) is None:
+        citation = series.row_citation(row)
+        if citation is not None and citation.source_id not in store.sources:
+            problems += _check_citation(citation, store, row.location, f'row of series "{series.id}"')
+            continue
+        if citation is None:
             problems.append(row.location.problem(
                 f'row of series "{series.id}" has no source: give the row or the whole series a "source".'))
             continue

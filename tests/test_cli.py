@@ -35,8 +35,9 @@ def test_build_writes_the_site_and_prints_one_summary_line(site, tmp_path):
     result = run("--root", site, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"2 pages, 5 facts, 1 series, 2 sources.* in \d+\.\d\d s → .*out\n", result.stdout)
-    assert {"index.html", "elite.html", "sources.html", "data.html", "404.html", "assets/style.css",
-            "data/facts.csv", "data/facts.json", "data/series/arrivals.csv"} <= set(tree(tmp_path / "out"))
+    assert {"index.html", "elite.html", "sources.html", "data.html", "corrections.html", "404.html",
+            "assets/style.css", "assets/facts.js", "data/facts.csv", "data/facts.json", "data/sources.json",
+            "data/series/arrivals.csv"} <= set(tree(tmp_path / "out"))
 
 
 def test_the_fixture_site_matches_its_expected_output(site, tmp_path):
@@ -95,6 +96,44 @@ def break_fact_source(root):
     return "data/facts/main.json:18:7:", 'cites unknown source "desc". Did you mean "desk"?'
 
 
+def break_excerpt_id(root):
+    path = root / "data/facts/main.json"
+    edit(path, '"excerpt": "excerpt-3"', '"excerpt": "excerpt-33"', count=1)  # residents, from the gazette
+    line, col = position_of(path, '"source": "gazette"', after='"id": "residents"')
+    return f"data/facts/main.json:{line}:{col}:", 'source "gazette" has no excerpt "excerpt-33". Did you mean "excerpt-3"?'
+
+
+def break_source_citation_excerpt(root):
+    edit(root / "content/index.md", "[@gazette]", "[@gazette#exerpt-3]")
+    return "content/index.md:11:8:", 'unknown excerpt "gazette#exerpt-3". Did you mean "gazette#excerpt-3"?'
+
+
+def break_translation(root):
+    path = root / "data/sources/desk.json"
+    edit(path, ',\n      "translation": "This is 17 more than the year before (194)"', "")
+    line, col = position_of(path, "{", after='"excerpts": [')
+    return f"data/sources/desk.json:{line}:{col}:", 'excerpt "excerpt-1" of source "desk" is in "ko": add a "translation"'
+
+
+def break_source_file_name(root):
+    (root / "data/sources/desk.json").rename(root / "data/sources/research-desk.json")
+    line, col = position_of(root / "data/sources/research-desk.json", '"id"')
+    return f"data/sources/research-desk.json:{line}:{col}:", 'source id "desk" differs from its file name'
+
+
+def break_old_sources_file(root):
+    (root / "data/sources.json").write_text('{"sources": []}\n')
+    return "data/sources.json:1:1:", "data/sources.json is the old form of the fact store"
+
+
+def position_of(path: Path, text: str, after: str = "") -> tuple[int, int]:
+    """Line and column (from 1) of the first `text` in the file after `after`."""
+    content = path.read_text()
+    offset = content.index(text, content.index(after) + len(after) if after else 0)
+    line_start = content.rfind("\n", 0, offset) + 1
+    return content.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
 def edit(path: Path, old: str, new: str, count: int = -1) -> None:
     text = path.read_text()
     assert old in text
@@ -102,7 +141,8 @@ def edit(path: Path, old: str, new: str, count: int = -1) -> None:
 
 
 @pytest.mark.parametrize("breaker", [break_unknown_fact, break_unknown_source, break_json, break_front_matter,
-                                     break_fact_source])
+                                     break_fact_source, break_excerpt_id, break_source_citation_excerpt,
+                                     break_translation, break_source_file_name])
 def test_bad_input_names_the_place_and_leaves_the_last_good_site(site, tmp_path, breaker):
     out = tmp_path / "out"
     assert run("--root", site, "--out", out).returncode == 0
@@ -114,6 +154,16 @@ def test_bad_input_names_the_place_and_leaves_the_last_good_site(site, tmp_path,
     assert "Traceback" not in result.stderr
     assert "The previous site was left as it was." in result.stderr
     assert tree(out) == before
+
+
+def test_the_old_sources_file_is_refused_and_the_last_good_site_kept(site, tmp_path):
+    out = tmp_path / "out"
+    assert run("--root", site, "--out", out).returncode == 0
+    before = tree(out)
+    location, message = break_old_sources_file(site)
+    result = run("--root", site, "--out", out)
+    assert result.returncode == 1 and f"{location} {message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and tree(out) == before
 
 
 def test_all_problems_are_reported_together(site):

@@ -96,6 +96,46 @@ def test_incremental_builds_match_full_builds(session):
     assert session.outcome.files == full_build(root)
 
 
+def test_a_card_follows_the_facts_it_shows_without_citing_them(session):
+    """A derived fact's card shows its inputs (value and label): a page showing only the derived fact is
+    converted again when an input changes."""
+    root = session.root
+    (root / "content" / "rise.md").write_text("---\ntitle: Rise\norder: 3\n---\nThe rise was {{public-sector-rise}}.\n",
+                                              encoding="utf-8")
+    session.rebuild()
+    assert b'title="Defectors in public-sector jobs">194</a>' in session.outcome.files["rise.html"]
+    facts = root / "data" / "facts" / "main.json"
+    edit(facts, '"label": "Defectors in public-sector jobs",\n      "as_of": "2023-12-31"',
+         '"label": "Public-sector jobs, end of 2023",\n      "as_of": "2023-12-31"')
+    session.rebuild()
+    assert b'title="Public-sector jobs, end of 2023">194</a>' in session.outcome.files["rise.html"]
+    assert session.outcome.files == full_build(root)
+
+
+def test_the_claims_table_and_the_corrections_page_follow_the_store(session):
+    root = session.root
+    claims = root / "data" / "claims.json"
+    claims.write_text(json.dumps({"claims": [{"id": "record", "source": "gazette", "excerpt": "excerpt-1",
+                                              "verdict": "correct", "finding": "The ministry's count."}]}),
+                      encoding="utf-8")
+    (root / "content" / "claims.md").write_text("---\ntitle: Claims\norder: 4\n---\n{{claims}}\n", encoding="utf-8")
+    session.rebuild()
+    assert b"Correct</strong>" in session.outcome.files["claims.html"]
+    edit(claims, '"verdict": "correct"', '"verdict": "wrong"')
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 1  # the claims page alone shows the claims
+    assert b"Wrong as written</strong>" in session.outcome.files["claims.html"]
+    assert session.outcome.files == full_build(root)
+
+    facts = root / "data" / "facts" / "main.json"
+    edit(facts, '"value": 1.22,', '"value": 1.22,\n      "corrections": [{"value": 1.2, "date": "2026-02-04", '
+         '"reason": "Recomputed."}],')
+    session.rebuild()
+    assert b"Recomputed." in session.outcome.files["corrections.html"]
+    assert b"Corrected on 4 February 2026" in session.outcome.files["elite.html"]
+    assert session.outcome.files == full_build(root)
+
+
 def test_a_failed_build_keeps_the_cache_and_recovers(session):
     root = session.root
     edit(root / "content" / "index.md", "{{residents}}", "{{no-such-fact}}")

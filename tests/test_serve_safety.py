@@ -39,7 +39,8 @@ def test_another_host_prints_a_warning(tmp_path):
         stop(server.process)
 
 
-@pytest.mark.parametrize("path", ["/content/index.md", "/data/facts/main.json", "/data/sources.json.bak",
+@pytest.mark.parametrize("path", ["/content/index.md", "/data/facts/main.json", "/data/sources/gazette.json",
+                                  "/data/sources.json.bak",
                                   "/site.json", "/build.py", "/.git/HEAD", "/.git/config", "/templates/base.html",
                                   "/explainer/preview/serve.py"])
 def test_source_files_are_not_served(preview, path):
@@ -76,8 +77,8 @@ def test_symlinks_out_of_the_site_are_never_served(tmp_path):
 
 
 def test_built_files_are_served(preview):
-    for path in ("/", "/index.html", "/elite.html", "/sources.html", "/data.html", "/data/facts.csv",
-                 "/assets/style.css"):
+    for path in ("/", "/index.html", "/elite.html", "/sources.html", "/data.html", "/corrections.html",
+                 "/data/facts.csv", "/data/sources.json", "/assets/style.css", "/assets/facts.js"):
         assert preview.request(path)[0] == 200, path
     assert preview.request("/no-such-page.html")[0] == 404
 
