@@ -154,7 +154,7 @@ class CitationInlineProcessor(InlineProcessor):
         if fact.source_id is not None and fact.source_id not in extension.store.sources:
             return etree.Element("span", {"class": "fact fact-unknown"})  # reported where the fact is defined
         card_id = extension.card_id()
-        wrapper = etree.Element("span", {"class": "fact"})
+        wrapper = etree.Element("span", {"class": "fact", "data-fact": fact_id})
         link = etree.SubElement(wrapper, "a", {"class": "fact-value", "aria-describedby": card_id})
         value = etree.SubElement(link, "data", {"value": repr(fact.value)})
         value.text = AtomicString(fact.display)

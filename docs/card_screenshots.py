@@ -1,0 +1,44 @@
+"""The README's pictures of open fact cards, taken from the built site in Debian's Chromium.
+
+    python docs/card_screenshots.py site/ docs/
+
+Writes card-<kind>-<width>.png for a Korean excerpt, a cell of the ministry's table and a derived figure, at
+1,280 and 360 px. Install fonts-noto-cjk first (apt-get), or Korean and Chinese show as boxes.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+# (picture name, page, fact id): the first use of the fact on that page is opened.
+CARDS = [("korean", "index.html", "cumulative-end-2024"), ("table", "arrivals.html", "arrivals-2009"),
+         ("derived", "women.html", "women-share-2025")]
+WIDTHS = {1280: 800, 360: 740}
+
+
+def main(site: Path, out: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
+                                                                args=CHROMIUM_ARGS)
+        tab = browser.new_page()
+        for name, page, fact_id in CARDS:
+            for width, height in WIDTHS.items():
+                tab.set_viewport_size({"width": width, "height": height})
+                tab.goto((site / page).resolve().as_uri())
+                link = tab.locator(f'.prose .fact[data-fact="{fact_id}"] .fact-value').first
+                link.focus()  # then put the figure a fifth of the way down, so its card fits below it
+                link.evaluate("el => window.scrollBy(0, el.getBoundingClientRect().top - window.innerHeight / 5)")
+                tab.wait_for_timeout(100)
+                tab.screenshot(path=str(out / f"card-{name}-{width}.png"))
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
