@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 PAGES = ["index.html", "arrivals.html", "women.html", "elite.html", "life.html", "about.html"]
-WIDTHS = [320, 600, 800, 1024, 1280]
+WIDTHS = [320, 600, 800, 1024, 1280, 1920]
 
 # Run in the page: open each card by focusing its figure, and report what a checking reader would miss.
 AUDIT_CARDS = """() => {

@@ -16,11 +16,11 @@ def test_fact_card_appears_on_hover_and_focus(tmp_path, static_server, page):
     page.keyboard.press("Tab")  # skip link
     page.keyboard.press("Tab")  # site title
     for _ in range(10):
-        if page.evaluate("document.activeElement.classList.contains('fact')"):
+        if page.evaluate("document.activeElement.classList.contains('fact-value')"):
             break
         page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.classList.contains('fact')")
-    assert page.locator(".fact:focus .fact-card").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('fact-value')")
+    assert page.locator(".fact:focus-within .fact-card").is_visible()
     assert page.console_errors == []
     assert all(url.startswith(base) for url in page.requests)
 
