@@ -1,13 +1,24 @@
-"""Writing the site: everything goes to a temporary folder, which replaces the old site only when complete."""
+"""Writing the site: everything goes to a temporary folder, which replaces the old site only when complete.
+
+The replacement is one atomic step where the system has one (Linux's renameat2 with RENAME_EXCHANGE swaps
+the two folders), so a build killed at any moment leaves either the old site or the new one, never none.
+Temporary folders that a killed build left behind are removed by the next build.
+"""
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
-
 SITE_MARKER = ".explainer-site"  # marks a folder this tool built, so a later build may replace it
+_RENAME_EXCHANGE = 2  # from linux/fs.h
+_AT_FDCWD = -100
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
@@ -17,21 +28,94 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    remove_stale_folders(out)
+    with _terminate_as_exit():
+        staging = Path(tempfile.mkdtemp(prefix=_prefix(out, "new"), dir=out.parent))
+        try:
+            (staging / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
+            for relative, content in sorted(files.items()):
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            os.chmod(staging, 0o755)
+            _swap_in(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
+
+
+def _prefix(out: Path, kind: str) -> str:
+    """Temporary folders carry the building process's id, so a later build knows which ones are abandoned."""
+    return f".{out.name}.{kind}-{os.getpid()}-"
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    # No atomic exchange here (not Linux, or a file system without it): two renames, the old site kept aside
+    # until the new one is in place.
+    retired = Path(tempfile.mkdtemp(prefix=_prefix(out, "old"), dir=out.parent))
+    os.rename(out, retired / out.name)
     try:
-        (staging / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
-        for relative, content in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        os.chmod(staging, 0o755)
-        retired = None
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rename(out, retired / out.name)
         os.rename(staging, out)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        os.rename(retired / out.name, out)
         raise
-    if retired is not None:
+    finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step; False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def remove_stale_folders(out: Path) -> list[Path]:
+    """Remove the temporary folders of builds of out that are no longer running (killed mid-build)."""
+    removed = []
+    for kind in ("new", "old"):
+        for folder in out.parent.glob(f".{out.name}.{kind}-*"):
+            pid = folder.name.removeprefix(f".{out.name}.{kind}-").split("-", 1)[0]
+            if folder.is_dir() and not (pid.isdigit() and _running(int(pid))):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours, but from an earlier build of this process that failed to clean up
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _terminate_as_exit():
+    """While writing, SIGTERM raises SystemExit like Ctrl-C raises KeyboardInterrupt, so the clean-up runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signal_number, frame):
+        raise SystemExit(128 + signal_number)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
