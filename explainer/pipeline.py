@@ -12,6 +12,7 @@ from .errors import Problem, sort_problems
 from .facts import FactStore
 from .store_loading import load_fact_store
 from .inputs import SiteInputs
+from .output_gate import check_output
 from .pages import Page, read_pages
 from .prose import render_markdown
 from .render import make_environment, render_pages, site_view
@@ -56,6 +57,9 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
         problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
                         **cache.reuse(download_files, result.store), **html, **chart_output}
+        # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
+        problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
+                                                for page in result.pages})
     result.problems = sort_problems(problems)
     result.seconds = time.perf_counter() - started
     return result

@@ -1,0 +1,187 @@
+"""The output gate: every URL in every HTML, SVG and CSS file the build writes, checked at the end.
+
+Markup is made in many places (Markdown, templates, cards, charts), so the guarantee is here rather than in
+each of them. Each URL is read as a browser reads it: character references decoded (by the HTML parser),
+CSS escapes decoded, tabs and newlines removed, leading and trailing control characters and spaces
+stripped. Then only these pass:
+
+- a link a reader follows (`<a href>`, `<area href>`): the site's own files, http(s): and mailto:;
+- anything the browser loads by itself (src, srcset, stylesheets, CSS url() and @import, forms, posters…):
+  only the site's own files, or an inline `data:` image;
+
+and a link to the site's own files must lead to a file the build writes, and to an element id that exists
+in it when it names one (`page.html#anchor`, `#anchor`).
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problem, problem_at
+
+FOLLOWED = {("a", "href"), ("area", "href")}
+LOADED = {"src", "srcset", "action", "formaction", "poster", "data", "background", "xlink:href", "href"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*?))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
+                      re.IGNORECASE)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
+_ATTRIBUTE = re.compile(r"""[\w:-]+\s*=\s*(["'])(.*?)\1""", re.DOTALL)
+_STRIPPED = "".join(map(chr, range(0x21))) + "\x7f"
+
+
+@dataclass(frozen=True)
+class FoundUrl:
+    file: str  # site-relative path of the file the URL is in
+    line: int
+    col: int
+    url: str  # as the browser reads it
+    followed: bool  # a link the reader clicks, rather than something the browser loads by itself
+    written: str = ""  # as the file writes it (character references not decoded), to find it in its source
+
+
+def browser_url(raw: str) -> str:
+    """The URL a browser acts on: tabs and newlines removed anywhere, C0 controls and spaces trimmed."""
+    return re.sub(r"[\t\n\r]", "", raw).strip(_STRIPPED)
+
+
+def _css_unescape(text: str) -> str:
+    return _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), text)
+
+
+class _UrlParser(HTMLParser):
+    def __init__(self, file: str):
+        super().__init__(convert_charrefs=True)
+        self.file = file
+        self.urls: list[FoundUrl] = []
+        self.ids: set[str] = set()
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attributes) -> None:
+        line, col = self.getpos()
+        values = {name: value or "" for name, value in attributes}
+        self._tag_text = self.get_starttag_text() or ""
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        for name, value in values.items():
+            if name == "srcset":
+                for candidate in value.split(","):
+                    self._add(candidate.strip().split(" ")[0], line, col, followed=False)
+            elif name == "style":
+                self._css(value, line, col)
+            elif name in LOADED:
+                followed = (tag, name) in FOLLOWED or (tag == "link" and values.get("rel") in (
+                    "canonical", "alternate", "license", "author", "prev", "next"))
+                self._add(value, line, col, followed)
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            target = re.split(r"url\s*=\s*", values.get("content", ""), maxsplit=1, flags=re.IGNORECASE)
+            if len(target) == 2:
+                self._add(target[1].strip("'\" "), line, col, followed=False)
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            line, col = self.getpos()
+            self._css(data, line, col)
+
+    def _css(self, text: str, line: int, col: int) -> None:
+        for match in _CSS_URL.finditer(text):
+            raw = next(group for group in match.groups() if group is not None)
+            self._add(_css_unescape(raw), line + text.count("\n", 0, match.start()), col, followed=False)
+
+    def _add(self, raw: str, line: int, col: int, followed: bool) -> None:
+        written = next((match.group(2) for match in _ATTRIBUTE.finditer(getattr(self, "_tag_text", ""))
+                        if html.unescape(match.group(2)) == raw), raw)
+        self.urls.append(FoundUrl(self.file, line, col + 1, browser_url(raw), followed,
+                                  written.replace("&amp;", "&")))
+
+
+def urls_and_ids(files: dict[str, bytes]) -> tuple[list[FoundUrl], dict[str, set[str]]]:
+    urls: list[FoundUrl] = []
+    ids: dict[str, set[str]] = {}
+    for name in sorted(files):
+        if name.endswith((".html", ".svg")):
+            parser = _UrlParser(name)
+            parser.feed(files[name].decode("utf-8", errors="replace"))
+            parser.close()
+            urls += parser.urls
+            ids[name] = parser.ids
+        elif name.endswith(".css"):
+            parser = _UrlParser(name)
+            for number, text in enumerate(files[name].decode("utf-8", errors="replace").splitlines(), start=1):
+                parser._css(text, number, 0)
+            urls += parser.urls
+    return urls, ids
+
+
+def refusal(found: FoundUrl, files: dict[str, bytes], ids: dict[str, set[str]]) -> str | None:
+    """Why this URL may not be published, or None."""
+    url = found.url
+    scheme = _SCHEME.match(url)
+    if scheme:
+        name = scheme.group(1).lower()
+        if found.followed and name in ("http", "https", "mailto"):
+            return None
+        if not found.followed and name == "data" and re.match(r"(?i)data:(image/(png|gif|jpeg|webp)[;,]|,)", url):
+            return None
+        if found.followed:
+            return f'the link "{url}" uses the scheme "{name}:": only http(s):, mailto: and the site\'s own pages.'
+        return f'"{url}" would make readers\' browsers load something from outside the site: copy it into assets/.'
+    if url.startswith("//") or url.startswith("\\\\"):
+        if found.followed:
+            return None
+        return f'"{url}" would make readers\' browsers load something from another site: copy it into assets/.'
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    target = found.file if not path else posixpath.normpath(posixpath.join(posixpath.dirname(found.file), path))
+    if target.startswith("../") or target == "..":
+        return f'"{url}" leads outside the site.'
+    if path.endswith("/") or target in ("", "."):
+        target = posixpath.join(target, "index.html").lstrip("./") if target not in ("", ".") else "index.html"
+    if target not in files:
+        return f'"{url}" leads to {target}, which the site does not have.'
+    if parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
+        return f'"{url}" leads to #{unquote(parts.fragment)}, which {target} does not have.'
+    return None
+
+
+def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] | None = None) -> list[Problem]:
+    """Every URL that may not be published, as a problem placed in the file that produced it where known
+    (origins: site-relative output path → (source path, source text)), or else in the output file."""
+    origins = origins or {}
+    urls, ids = urls_and_ids(files)
+    problems = []
+    for found in urls:
+        reason = refusal(found, files, ids)
+        if reason is None:
+            continue
+        origin = origins.get(found.file)
+        if origin is not None:
+            path, text = origin
+            offset = _offset_in_source(text, found.written)
+            offset = _offset_in_source(text, found.url) if offset is None else offset
+            if offset is not None:
+                problems.append(problem_at(path, text, offset, f"{reason} Fix or remove the link."))
+                continue
+        problems.append(Problem(Path(found.file), found.line, found.col,
+                                f"in the built file {found.file}: {reason} Fix the template or data that wrote it."))
+    return problems
+
+
+def _offset_in_source(text: str, url: str) -> int | None:
+    """Where the source file writes this URL; None when it is written differently (encoded, in a template)."""
+    for candidate in (url, url.split("#", 1)[0]):
+        if candidate and candidate in text:
+            return text.index(candidate)
+    return None

@@ -1,0 +1,95 @@
+"""The output gate reads every URL of the built files as a browser does, and lets through only safe ones."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, SITES
+from explainer.inputs import read_inputs
+from explainer.output_gate import browser_url, check_output
+from explainer.pipeline import build
+
+PAGE = "<!doctype html><html><body><p id=top>{}</p></body></html>"
+SITE = {"index.html": b"", "other.html": PAGE.format("<span id=here></span>").encode(), "assets/style.css": b""}
+
+
+def gate(markup: str, name: str = "index.html") -> list[str]:
+    files = {**SITE, name: (PAGE.format(markup) if name.endswith(".html") else markup).encode()}
+    return [problem.message for problem in check_output(files)]
+
+
+@pytest.mark.parametrize("link", [
+    "javascript:alert(1)", "jav&#x61;script:alert(1)", "&#106;avascript:alert(1)", "javascript&colon;alert(1)",
+    "java&#9;script:alert(1)", "java&#10;script:alert(1)", " \x01javascript:alert(1)", "JaVaScRiPt:alert(1)",
+    "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+])
+def test_script_and_other_schemes_are_refused_however_they_are_written(link):
+    assert gate(f'<a href="{link}">x</a>')
+
+
+@pytest.mark.parametrize("markup", [
+    '<img src="https://tracker.example/p.gif" alt="">', '<img src="//tracker.example/p.gif" alt="">',
+    '<img srcset="a.png 1x, https://tracker.example/p.png 2x" alt="">',
+    '<link rel="stylesheet" href="https://cdn.example/x.css">', '<script src="https://cdn.example/x.js"></script>',
+    '<p style="background: url(https://tracker.example/p.gif)">x</p>',
+    '<style>@import "https://cdn.example/x.css";</style>', '<form action="https://example.org/"></form>',
+    '<p style="background: url(\\68 ttps://tracker.example/p.gif)">x</p>',
+])
+def test_nothing_remote_is_loaded(markup):
+    assert gate(markup)
+
+
+def test_remote_urls_in_a_stylesheet_are_refused():
+    assert gate('body { background: url("https://tracker.example/p.gif") }', "assets/style.css")
+    assert gate('@import url(//cdn.example/x.css);', "assets/style.css")
+
+
+@pytest.mark.parametrize("markup", [
+    '<a href="https://example.org/page">x</a>', '<a href="mailto:desk@example.org">x</a>',
+    '<a href="other.html">x</a>', '<a href="other.html#here">x</a>', '<a href="#top">x</a>',
+    '<img src="data:image/png;base64,iVBORw0KGgo=" alt="">', '<link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="assets/style.css">',
+])
+def test_the_sites_own_files_and_ordinary_links_pass(markup):
+    assert gate(markup) == []
+
+
+@pytest.mark.parametrize("markup", ['<a href="missing.html">x</a>', '<a href="other.html#nowhere">x</a>',
+                                    '<a href="#nowhere">x</a>', '<a href="../outside.html">x</a>'])
+def test_internal_links_and_anchors_that_lead_nowhere_are_refused(markup):
+    assert gate(markup)
+
+
+def test_control_characters_and_whitespace_are_removed_as_a_browser_does():
+    assert browser_url(" \x00\tjava\nscript:x \x1f") == "javascript:x"
+
+
+def test_a_refused_link_in_a_page_is_placed_at_its_line_in_the_markdown(tmp_path):
+    problems = check_output({**SITE, "index.html": PAGE.format('<a href="missing.html">x</a>').encode()},
+                            {"index.html": (tmp_path / "index.md", "# Home\n\nSee [this](missing.html).\n")})
+    assert [(p.path.name, p.line, p.col) for p in problems] == [("index.md", 3, 12)]
+
+
+@pytest.mark.parametrize("root", [PROJECT, SITES / "tiny", SITES / "charts"])
+def test_every_site_we_build_passes_the_gate(root):
+    inputs, _ = read_inputs(Path(root))
+    result = build(inputs)
+    assert [p.format() for p in check_output(result.files)] == []
+
+
+@pytest.mark.parametrize("line", ["See [this](jav&#x61;script:alert(1)).", "See ![a dot](https://tracker.example/p.gif).",
+                                  "See ![a dot](//tracker.example/p.gif).", "See [the top](#nowhere-at-all).",
+                                  "See [elsewhere](missing-page.html)."])
+def test_a_page_with_a_refused_url_does_not_build_and_names_its_line(tmp_path, line):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "tiny", site)
+    index = site / "content" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    inputs, _ = read_inputs(site)
+    result = build(inputs)
+    assert result.failed(strict=False)
+    refused = [p for p in result.problems if p.path == index.resolve() or p.path == index]
+    assert refused and refused[0].line == index.read_text(encoding="utf-8").count("\n")
