@@ -43,6 +43,8 @@ def test_broken_fact_shows_the_overlay_then_the_fixed_page(preview, page):
     overlay = page.locator("#explainer-preview-problems")
     expect(overlay).to_be_visible(timeout=WAIT)
     expect(overlay).to_contain_text('content/index.md:6:')
+    # Styled under the site's CSP, which refuses style attributes written in the page.
+    assert overlay.evaluate("element => getComputedStyle(element).position") == "fixed"
     expect(overlay).to_contain_text('unknown fact "no-such-fact"')
     expect(overlay).to_contain_text("<img src=x id=injected>")
     assert page.locator("#injected").count() == 0

@@ -28,6 +28,18 @@ window.LiveReloadPluginExplainerPreview = (function () {
   Plugin.prototype.analyze = function () { return {generation: %(generation)d}; };
   return Plugin;
 })();
+// The site's Content-Security-Policy refuses style attributes written in the page; styles set from a script
+// file are allowed, so the overlay carries its styles as data and this applies them.
+function explainerStyleOverlay() {
+  document.querySelectorAll("[data-explainer-style]").forEach(function (element) {
+    element.style.cssText = element.getAttribute("data-explainer-style");
+  });
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", explainerStyleOverlay);
+} else {
+  explainerStyleOverlay();
+}
 document.addEventListener("click", function (event) {
   if (event.target.matches && event.target.matches("[data-explainer-hide]")) {
     event.target.closest("[role=alert]").remove();
@@ -54,11 +66,11 @@ def plugin_script(generation: int) -> bytes:
 def overlay(problems: tuple[Problem, ...], root: Path, strict: bool) -> bytes:
     """The problems of a failed build as a fixed panel over the page; each one escaped."""
     errors = [p for p in problems if p.stops_build(strict)] or list(problems)
-    items = "".join(f'<pre style="{_PROBLEM_STYLE}">{html.escape(p.format(relative_to=root))}</pre>'
-                    for p in errors)
+    items = "".join(f'<pre data-explainer-style="{_PROBLEM_STYLE}">'
+                    f"{html.escape(p.format(relative_to=root))}</pre>" for p in errors)
     count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
-    return (f'<div id="explainer-preview-problems" role="alert" style="{_OVERLAY_STYLE}">'
-            f'<p style="margin:0 0 .5em"><strong>The site does not build: {count}.</strong> '
+    return (f'<div id="explainer-preview-problems" role="alert" data-explainer-style="{_OVERLAY_STYLE}">'
+            f'<p data-explainer-style="margin:0 0 .5em"><strong>The site does not build: {count}.</strong> '
             "This page is the last version that built. Fix the file and save: the page reloads by itself. "
             '<button type="button" data-explainer-hide>Hide</button></p>'
             f"{items}</div>\n").encode("utf-8")
