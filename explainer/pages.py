@@ -4,6 +4,7 @@ Like MkDocs' Page, one record travels through the build; each field says which s
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +54,20 @@ MAX_LINE_CHARACTERS = 20_000
 MAX_BRACKETS_PER_PARAGRAPH = 1_000
 
 
+# A page's file name becomes its URL: these characters need no encoding in a link, a file system or a shell.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# Control characters other than tab and newline: invisible in an editor, and some (NUL) break HTML parsers.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def out_of_bounds(path: Path, text: str) -> Problem | None:
-    """The first way this file is too large to convert in reasonable time, as a problem at its place."""
+    """The first way this file cannot become a page (its name, a control character, its size), as a problem."""
+    if not SAFE_NAME.match(path.stem):
+        return Problem(path, 1, 1, f'the file name "{path.name}" becomes the page\'s address: use only letters '
+                       "a-z, digits, '-' and '_' (no spaces, quotes, '#', '?' or accents), e.g. life-in-the-south.md.")
+    if control := _CONTROL.search(text):
+        return problem_at(path, text, control.start(), f"this file holds the invisible control character "
+                          f"U+{ord(control.group(0)):04X}: delete it (it often comes with pasted text).")
     if len(text) > MAX_PAGE_CHARACTERS:
         return Problem(path, 1, 1, f"this file has {len(text):,} characters, more than the {MAX_PAGE_CHARACTERS:,} "
                        "a page may have: split it into several pages.")

@@ -30,3 +30,14 @@ def test_a_long_page_of_ordinary_prose_is_read():
     body = "\n\n".join(f"Paragraph with a [link](page.html) and more words, {n}." for n in range(2_000))
     pages, problems = read_pages({Path("content/index.md"): HEAD + body})
     assert problems == [] and len(pages) == 1
+
+
+@pytest.mark.parametrize("name", ["my page.md", "what's-new.md", "a#b.md", "why?.md", "café.md", "-x.md"])
+def test_a_file_name_that_would_break_its_address_is_an_error(name):
+    pages, problems = read_pages({Path("content") / name: HEAD + "Text."})
+    assert pages == [] and "file name" in problems[0].message
+
+
+def test_a_control_character_is_placed_at_its_line_and_column():
+    pages, problems = read_pages({Path("content/index.md"): HEAD + "One line.\nTwo\x00 lines."})
+    assert pages == [] and (problems[0].line, problems[0].col) == (6, 4) and "U+0000" in problems[0].message
