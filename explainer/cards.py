@@ -50,8 +50,9 @@ def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: 
         _table_cell(box, excerpt, citation)
     else:
         quote = _add(box, "q", None, class_="excerpt-text", lang=excerpt.language)
-        span = _highlight_span(excerpt.text, citation, value)
-        spans = [span] if span is not None else sorted(filter(None, (value_span(excerpt.text, part) for part in parts)))
+        span = _highlight_span(excerpt.text, citation, value, excerpt.language)
+        spans = [span] if span is not None else sorted(
+            filter(None, (value_span(excerpt.text, part, excerpt.language) for part in parts)))
         quote.text = AtomicString(excerpt.text[:spans[0][0]] if spans else excerpt.text)
         for index, (start, end) in enumerate(spans):
             mark = _add(quote, "mark", excerpt.text[start:end])
@@ -64,11 +65,11 @@ def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: 
     return box
 
 
-def _highlight_span(text: str, citation: Citation | None, value) -> tuple[int, int] | None:
+def _highlight_span(text: str, citation: Citation | None, value, language: str) -> tuple[int, int] | None:
     if citation is not None and citation.highlight and citation.highlight in text:
         start = text.index(citation.highlight)
         return start, start + len(citation.highlight)
-    return value_span(text, value) if value is not None else None
+    return value_span(text, value, language) if value is not None else None
 
 
 def _table_cell(box: etree.Element, excerpt: Excerpt, citation: Citation | None) -> None:
@@ -148,7 +149,8 @@ def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: b
                                    tuple(value for _, value in parts)))
     if fact.derived is not None:
         box.append(working_element(fact, store, focusable))
-    elif parts and excerpt is not None and excerpt.text is not None and not states(excerpt.text, fact.value):
+    elif parts and excerpt is not None and excerpt.text is not None and not states(
+            excerpt.text, fact.value, excerpt.language):
         working = _add(box, "span", None, class_="card-parts")
         _add(working, "span", "The source gives the parts: ", class_="working-label")
         _append_text(working, " + ".join(f"{label} {fact.format(value)}" for label, value in parts)

@@ -1,8 +1,10 @@
 """The number checks: each figure appears in its own quote, and derived figures agree with their inputs."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from .errors import Problem
-from .facts import Citation, Fact, FactStore, Location, Series
+from .facts import Acknowledgement, Citation, Fact, FactStore, Location, Series, SeriesRow
 from .numbers import format_value, states
 
 
@@ -12,7 +14,8 @@ def check_fact_store(store: FactStore) -> list[Problem]:
         if fact.derived:
             problems += _check_derived(fact, store)
         if fact.series_cell is None:  # a series cell is checked with its series
-            problems += _check_stated(store, fact.citation, fact.value, fact.citation_location, f'fact "{fact.id}"')
+            problems += _check_stated(store, fact.citation, fact.value, fact.citation_location, f'fact "{fact.id}"',
+                                      fact.acknowledged)
         for correction in fact.corrections:
             if correction.citation and correction.citation.highlight:
                 problems += _check_stated(store, correction.citation, None, fact.location,
@@ -22,29 +25,51 @@ def check_fact_store(store: FactStore) -> list[Problem]:
     return problems
 
 
-def _check_stated(store: FactStore, citation: Citation | None, value, where: Location, whose: str) -> list[Problem]:
-    """The excerpt states the value: a table cell must (an error), a text should (a warning: words such as
-    "two-thirds" may state it in a way no parser reads). A highlight must be words of the excerpt."""
+def _check_stated(store: FactStore, citation: Citation | None, value, where: Location, whose: str,
+                  acknowledged: Acknowledgement | None = None) -> list[Problem]:
+    """The excerpt states the value, read in the excerpt's language: a table cell must (an error), a text should
+    (a warning: words such as "two-thirds" may state it in a way no parser reads; the fact's "acknowledged" then
+    says how, and silences the warning). A highlight must be words of the excerpt."""
     excerpt = store.excerpt(citation)
     if excerpt is None:
-        return []  # a missing excerpt is reported when the store is loaded
+        return _misplaced(acknowledged, "a fact that cites no excerpt") if citation is None else []
     if excerpt.table is not None:
         cell = excerpt.table.cell(citation.row, citation.column)
-        if cell is not None and value is not None and not states(cell, value):
+        if cell is not None and value is not None and not states(cell, value, excerpt.language):
             return [where.problem(f'{whose}: the cell ({citation.row}, {citation.column}) of table "{excerpt.id}" '
                                   f'says "{cell}", not {value}: correct the value or the cell.')]
+        return _misplaced(acknowledged, f'a cell of table "{excerpt.id}", which must state the figure itself')
+    words, which = (citation.highlight, f'the highlighted words "{citation.highlight}"') \
+        if citation.highlight is not None else (excerpt.text, f'excerpt "{excerpt.id}"')
+    if words not in excerpt.text:
+        return [where.problem(f'{whose}: "highlight" must be words of excerpt "{excerpt.id}", copied exactly.')]
+    if value is None:
+        return []
+    if states(words, value, excerpt.language):
+        if acknowledged is not None:
+            return [acknowledged.location.problem(
+                f'{which} state {value} in a form the build reads: remove "acknowledged" from {whose}, so it '
+                "is checked like any other figure.", severity="warning")]
+        return []
+    if acknowledged is not None:
         return []
     if citation.highlight is not None:
-        if citation.highlight not in excerpt.text:
-            return [where.problem(f'{whose}: "highlight" must be words of excerpt "{excerpt.id}", copied exactly.')]
-        if value is not None and not states(citation.highlight, value):
-            return [where.problem(f'{whose}: the highlighted words "{citation.highlight}" do not state {value}.',
-                                  severity="warning")]
+        return [where.problem(f'{whose}: the highlighted words "{citation.highlight}" do not state {value}.'
+                              + _ACKNOWLEDGE_HINT, severity="warning")]
+    return [where.problem(f'excerpt "{excerpt.id}" does not state the value {value} of {whose}: point at the '
+                          f"excerpt that gives this figure, or correct the value.{_ACKNOWLEDGE_HINT}",
+                          severity="warning")]
+
+
+_ACKNOWLEDGE_HINT = (' If the words state it in a form no parser reads ("two-thirds", "a record"), say how the value '
+                     'follows from them in the fact\'s "acknowledged".')
+
+
+def _misplaced(acknowledged: Acknowledgement | None, what: str) -> list[Problem]:
+    if acknowledged is None:
         return []
-    if value is not None and not states(excerpt.text, value):
-        return [where.problem(f'excerpt "{excerpt.id}" does not state the value {value} of {whose}: point at the '
-                              "excerpt that gives this figure, or correct the value.", severity="warning")]
-    return []
+    return [acknowledged.location.problem(f'"acknowledged" has no words to stand for here ({what}): remove it.',
+                                          severity="warning")]
 
 
 def recompute(op: str, values: list[float]) -> float | None:
@@ -78,6 +103,7 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
     problems = []
     numeric = [c.name for c in series.columns if c.name != series.key]
     for row in series.rows:
+        problems += _check_derived_cells(series, row)
         summed = set()  # totals checked against their parts: a text need not state them too
         for total, parts in series.sum_columns.items():
             part_values = [row.values.get(part) for part in parts]
@@ -101,3 +127,49 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
                 problems += _check_stated(store, citation, value, row.location,
                                           f"{series.id} {row.values.get(series.key)} ({name})")
     return problems
+
+
+def _check_derived_cells(series: Series, row: SeriesRow) -> list[Problem]:
+    """A derived column's cell is recomputed from the other cells of its row, as a derived fact is."""
+    problems = []
+    for column in series.columns:
+        if column.derived is None:
+            continue
+        value = row.values.get(column.name)
+        inputs = [row.values.get(name) for name in column.derived.inputs]
+        whose = f"{series.id} {row.values.get(series.key)} ({column.name})"
+        if not all(isinstance(item, (int, float)) for item in inputs):
+            if value is not None:
+                problems.append(row.location.problem(
+                    f"{whose}: {', '.join(column.derived.inputs)} are not all numbers in this row, so {value} "
+                    "cannot be recomputed: write null, or fill the missing cells."))
+            continue
+        expected = recompute(column.derived.op, inputs)
+        if value is None or expected is None:
+            problems.append(row.location.problem(
+                f"{whose}: the {column.derived.op} of {', '.join(column.derived.inputs)} "
+                + (f"is {round(expected, 4)}: write it in the row (so downloads carry it)." if value is None
+                   else "divides by zero.")))
+        elif not isinstance(value, (int, float)) or abs(expected - value) > column.derived.tolerance:
+            problems.append(row.location.problem(
+                f"{whose} says {value}, but the {column.derived.op} of {', '.join(column.derived.inputs)} is "
+                f"{round(expected, 4)} (tolerance {column.derived.tolerance}): correct the row."))
+    return problems
+
+
+def acknowledgement_lines(store: FactStore, root: Path) -> list[str]:
+    """`check` lists every acknowledged value, one line each (`path:line:col: fact-id: how it follows`), so an
+    editor can review what the build took on trust."""
+    lines = []
+    for fact in sorted(store.facts.values(), key=lambda item: item.id):
+        if fact.acknowledged is None:
+            continue
+        where = fact.acknowledged.location
+        line = where.text.count("\n", 0, where.offset) + 1
+        column = where.offset - (where.text.rfind("\n", 0, where.offset) + 1) + 1
+        try:
+            shown = where.path.resolve().relative_to(root.resolve())
+        except ValueError:
+            shown = where.path
+        lines.append(f"{shown}:{line}:{column}: {fact.id}: {fact.acknowledged.text}")
+    return sorted(lines)

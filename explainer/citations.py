@@ -3,6 +3,7 @@
     {{fact-id}}            the fact's value, a numbered citation, and a card with the excerpt that states it
     [@source-id]           a numbered citation of a source, for a claim that is not a figure, with its card
     [@source-id#excerpt]   the same, its card showing that excerpt
+    [@one; @two]           a citation of each, in order (Pandoc's habit)
     {{chart:name}}         on a line of its own: the chart, with its static SVG, table, source line and downloads
     {{claims}}             on a line of its own: the claims of the reports we started from, with verdicts
     {{claims:source-id}}   the same, for the claims of one report
@@ -11,7 +12,8 @@ A fact is one tab stop: the value is a link to its reference (or, for our own ca
 at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
 
 One FactsExtension holds the state of the document being converted (citations in order, problems found);
-Markdown.reset() resets it between documents.
+Markdown.reset() resets it between documents. Every problem carries the offset in the page's body where it
+was written, which token_marks carries through Python-Markdown with each token.
 """
 from __future__ import annotations
 
@@ -27,26 +29,36 @@ from markdown.util import AtomicString
 
 from .cards import claims_element, fact_card, source_card
 from .facts import FactStore
-from .numbers import PROSE_NUMBER, is_year
 from .pages import Reference
+from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, \
+    opener_offsets, unmarked
 
-FACT_PATTERN = r"\{\{\s*([A-Za-z0-9_-]+)\s*\}\}"
-SOURCE_PATTERN = r"\[@\s*([A-Za-z0-9_-]+)(?:#([A-Za-z0-9_-]+))?\s*\]"
-STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's marks for stashed HTML
-STRAY_MARKUP = re.compile(r"\{\{|\[@")  # what is left of fact or chart markup that matched no pattern
+_ID = r"[A-Za-z0-9_-]+"
+FACT_PATTERN = rf"\{{\{{\s*(?P<fact>{_ID})\s*\}}\}}"
+SOURCE_PATTERN = rf"\[@\s*(?P<sources>{_ID}(?:#{_ID})?(?:\s*;\s*@\s*{_ID}(?:#{_ID})?)*)\s*\]"
+SOURCE_ITEM = re.compile(rf"(?P<source>{_ID})(?:#(?P<excerpt>{_ID}))?")
+# "About {{x}}" on an approximate fact would read "About about 30,000": the fact says "about" itself.
+APPROXIMATE_WORD = re.compile(r"(?<![A-Za-z])(about|around|approximately|roughly|circa)[\s*_]*$",
+                              re.IGNORECASE)
+# Python-Markdown's marks for stashed HTML, and for the "&" of an entity ("&#97;" in an obfuscated e-mail address)
+STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03(?:#\\d+;)?")
 UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
 CLAIMS_LINE = re.compile(r"^\{\{\s*claims(?::\s*([A-Za-z0-9_-]+))?\s*\}\}\s*$")
+_LINE_MARK = re.compile(rf"^(.*?){MARK}\s*$")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """An id written in the page that the store does not know, or a bare number, to report with its position."""
+    """Something written in the page to report: an id the store does not know, a bare number, markup that
+    matched no pattern, a fact where it cannot go; with where it was written."""
 
-    kind: str  # "fact", "source", "chart", "number", "markup" (matched no pattern) or "link" (unsafe)
+    kind: str  # "fact", "source", "excerpt", "chart", "number", "markup" (matched no pattern), "link" (unsafe),
+    # "link-text" (a fact or citation inside a link's text) or "about" (a word that repeats an approximate fact's)
     name: str
-    token: str  # the text as written, to find it again in the file
-    occurrence: int  # how many earlier mentions wrote the same token
+    token: str  # the text as written
+    occurrence: int  # how many earlier mentions wrote the same token, to find it again without an offset
+    offset: int | None = None  # where it is written in the page's body, when the token's mark says so
 
 
 class FactsExtension(Extension):
@@ -59,10 +71,17 @@ class FactsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
         self.md = md
+        # Before whitespace is normalised (30), so the marks hold offsets in the page as written.
+        md.preprocessors.register(MarkPreprocessor(md, self.read), "explainer-marks", 35)
         md.parser.blockprocessors.register(ChartBlockProcessor(md.parser, self), "explainer-chart", 110)
         # Above links (160), so "[@id]" is not read as a link; below backticks (190), so code stays literal.
         md.inlinePatterns.register(CitationInlineProcessor(self), "explainer-citation", 176)
-        md.treeprocessors.register(BareNumberTreeprocessor(md, self), "explainer-bare-numbers", 5)
+        # Right after the inline patterns (20), while the marks of tokens that matched nothing are still there;
+        # then the marks go, before the table of contents (5) reads the headings.
+        md.treeprocessors.register(LinkTextTreeprocessor(md, self), "explainer-link-text", 19)
+        md.treeprocessors.register(BareNumberTreeprocessor(md, self), "explainer-bare-numbers", 18)
+        md.treeprocessors.register(MarkStripTreeprocessor(md, lambda: self.marks_written - self.marks_taken),
+                                   "explainer-strip-marks", 17)
         # After inline patterns (20) made the cards, before the table of contents (toc, 5) reads the headings.
         md.treeprocessors.register(HeadingFactsTreeprocessor(md), "explainer-heading-facts", 10)
 
@@ -77,16 +96,28 @@ class FactsExtension(Extension):
         self.bare_numbers: list[Mention] = []
         self._seen_tokens: dict[str, int] = {}
         self.cards_made = 0
+        self.body = ""  # the page as written, read by MarkPreprocessor
+        self.marks_written = self.marks_taken = 0  # token_marks' marks, and those the patterns consumed
+        self.placed: dict[etree.Element, Mention] = {}  # each fact or citation made → where it was written
+
+    def read(self, body: str, marks: int) -> None:
+        self.body, self.marks_written = body, marks
+
+    def took(self, offset: int | None) -> int | None:
+        """A pattern consumed a token and its mark (if it had one): returns the token's offset."""
+        if offset is not None:
+            self.marks_taken += 1
+        return offset
 
     def references(self) -> list[Reference]:
         return [Reference(number, source_id, tuple(dict.fromkeys(self.fact_ids_by_source[source_id])),
                           tuple(self.citation_ids_by_source[source_id]))
                 for source_id, number in self.source_numbers.items()]
 
-    def mention(self, kind: str, name: str, token: str) -> Mention:
+    def mention(self, kind: str, name: str, token: str, offset: int | None = None) -> Mention:
         occurrence = self._seen_tokens.get(token, 0)
         self._seen_tokens[token] = occurrence + 1
-        return Mention(kind, name, token, occurrence)
+        return Mention(kind, name, token, occurrence, offset)
 
     def cite(self, source_id: str, fact_id: str | None) -> tuple[int, str]:
         """The number of the page's reference to this source (numbers follow first citation), and the id of
@@ -106,29 +137,41 @@ class FactsExtension(Extension):
 
 
 class CitationInlineProcessor(InlineProcessor):
-    """`{{fact-id}}` and `[@source-id]` in one pattern, so citation numbers follow the order of the text."""
+    """`{{fact-id}}` and `[@source-id]` in one pattern, so citation numbers follow the order of the text.
+
+    Each token comes with the mark token_marks wrote after it, which gives its offset in the page."""
 
     def __init__(self, extension: FactsExtension):
-        super().__init__(f"{FACT_PATTERN}|{SOURCE_PATTERN}")
+        super().__init__(f"(?:{FACT_PATTERN}|{SOURCE_PATTERN})(?:{MARK})?")
         self.extension = extension
 
     def handleMatch(self, m: re.Match, data: str):
-        fact_id, source_id, excerpt_id = m.group(1), m.group(2), m.group(3)
-        if fact_id:
-            return self.fact(fact_id, m.group(0)), m.start(0), m.end(0)
+        token = unmarked(m.group(0))
+        offset = self.extension.took(int(m.group("mark")) if m.group("mark") is not None else None)
+        if m.group("fact"):
+            return self.fact(m.group("fact"), token, offset), m.start(0), m.end(0)
         # "in the North [@bbc]." reads as "in the North[1].": the mark takes the space before it.
         start = m.start(0) - 1 if m.start(0) > 0 and data[m.start(0) - 1] == " " else m.start(0)
-        return self.source(source_id, excerpt_id, m.group(0)), start, m.end(0)
+        items = list(SOURCE_ITEM.finditer(m.group("sources")))
+        if len(items) == 1:
+            return self.source(items[0]["source"], items[0]["excerpt"], token, offset), start, m.end(0)
+        # "[@a; @b]" cites each: one mark per source, side by side, each with its own card.
+        group = etree.Element("span", {"class": "citations"})
+        within = m.start("sources") - m.start(0)  # each item's offset: where its id starts in the token
+        for item in items:
+            at = None if offset is None else offset + within + item.start()
+            group.append(self.source(item["source"], item["excerpt"], token, at))
+        return group, start, m.end(0)
 
-    def source(self, source_id: str, excerpt_id: str | None, token: str) -> etree.Element:
+    def source(self, source_id: str, excerpt_id: str | None, token: str, offset: int | None) -> etree.Element:
         extension = self.extension
-        mention = extension.mention("source", source_id, token)
+        mention = extension.mention("source", source_id, token, offset)
         source = extension.store.sources.get(source_id)
         if source is None:
             extension.unknown.append(mention)
             return etree.Element("span", {"class": "cite-unknown"})
         if excerpt_id is not None and excerpt_id not in source.excerpts:
-            extension.unknown.append(extension.mention("excerpt", f"{source_id}#{excerpt_id}", token))
+            extension.unknown.append(extension.mention("excerpt", f"{source_id}#{excerpt_id}", token, offset))
             return etree.Element("span", {"class": "cite-unknown"})
         if excerpt_id is None and len(source.excerpts) == 1:  # the source's only excerpt, unless a whole table
             only = next(iter(source.excerpts.values()))
@@ -141,16 +184,21 @@ class CitationInlineProcessor(InlineProcessor):
         sup = etree.SubElement(link, "sup", {"class": "cite"})
         sup.text = AtomicString(f"[{number}]")  # never read as a reference link "[1]: …"
         wrapper.append(source_card(source, source.excerpts.get(excerpt_id or ""), card_id))
+        extension.placed[wrapper] = mention
         return wrapper
 
-    def fact(self, fact_id: str, token: str) -> etree.Element:
+    def fact(self, fact_id: str, token: str, offset: int | None) -> etree.Element:
         extension = self.extension
         fact = extension.store.facts.get(fact_id)
-        mention = extension.mention("fact", fact_id, token)
+        mention = extension.mention("fact", fact_id, token, offset)
         if fact is None:
             extension.unknown.append(mention)
             return etree.Element("span", {"class": "fact fact-unknown"})
         extension.facts_used.append(fact_id)
+        if fact.approximate and offset is not None:
+            before = APPROXIMATE_WORD.search(extension.body, max(0, offset - 40), offset)
+            if before is not None:
+                extension.unknown.append(extension.mention("about", fact_id, before.group(1), before.start()))
         if fact.source_id is not None and fact.source_id not in extension.store.sources:
             return etree.Element("span", {"class": "fact fact-unknown"})  # reported where the fact is defined
         card_id = extension.card_id()
@@ -172,6 +220,7 @@ class CitationInlineProcessor(InlineProcessor):
             sup = etree.SubElement(link, "sup", {"class": "cite"})
             sup.text = AtomicString(f"[{number}]")
         wrapper.append(fact_card(fact, extension.store, card_id))
+        extension.placed[wrapper] = mention
         return wrapper
 
 
@@ -184,23 +233,25 @@ class ChartBlockProcessor(BlockProcessor):
         self.extension = extension
 
     def test(self, parent, block: str) -> bool:
-        first = block.split("\n", 1)[0]
+        first, _ = _without_mark(block.split("\n", 1)[0])
         return bool(CHART_LINE.match(first) or CLAIMS_LINE.match(first))
 
     def run(self, parent, blocks: list[str]) -> bool:
         first, _, rest = blocks.pop(0).partition("\n")
+        first, offset = _without_mark(first)
+        self.extension.took(offset)
         if rest.strip():
             blocks.insert(0, rest)
         extension = self.extension
         if claims := CLAIMS_LINE.match(first):
             report = claims.group(1)
             if report is not None and report not in extension.store.sources:
-                extension.unknown.append(extension.mention("source", report, first.strip()))
+                extension.unknown.append(extension.mention("source", report, first.strip(), offset))
                 return True
             parent.append(claims_element(extension.store, report))
             return True
         name = CHART_LINE.match(first).group(1)
-        mention = extension.mention("chart", name, first.strip())
+        mention = extension.mention("chart", name, first.strip(), offset)
         if name not in extension.chart_html:
             extension.unknown.append(mention)
             return True
@@ -209,6 +260,37 @@ class ChartBlockProcessor(BlockProcessor):
         paragraph = etree.SubElement(parent, "p")
         paragraph.text = placeholder
         return True
+
+
+def _without_mark(line: str) -> tuple[str, int | None]:
+    """A line without the mark written after its token, and the token's offset."""
+    marked_line = _LINE_MARK.match(line)
+    if marked_line is None:
+        return line, None
+    return marked_line.group(1), int(marked_line.group("mark"))
+
+
+class LinkTextTreeprocessor(Treeprocessor):
+    """A fact or citation inside a link's text is an error: the figure is itself a link, and a link inside a
+    link is invalid HTML that browsers split apart."""
+
+    def __init__(self, md: Markdown, extension: FactsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        if self.extension.placed:
+            self._visit(root, in_link=False)
+
+    def _visit(self, element: etree.Element, in_link: bool) -> None:
+        placed = self.extension.placed
+        for child in element:
+            mention = placed.get(child)
+            if mention is None:
+                self._visit(child, in_link or child.tag == "a")
+            elif in_link:  # and never into the fact's own link and card
+                self.extension.unknown.append(Mention("link-text", mention.name, mention.token,
+                                                      mention.occurrence, mention.offset))
 
 
 class HeadingFactsTreeprocessor(Treeprocessor):
@@ -230,9 +312,9 @@ class HeadingFactsTreeprocessor(Treeprocessor):
 
 
 class BareNumberTreeprocessor(Treeprocessor):
-    """Checks the prose after the facts are in: numbers typed by hand (neither years nor facts, for --strict),
-    fact or chart markup that matched no pattern (a missing brace, a space in an id, a chart inside a
-    paragraph), and links whose scheme could run script (javascript:, data:)."""
+    """Checks the prose after the facts are in: numbers typed by hand (neither years, the day of a date nor
+    facts, for --strict), fact or chart markup that matched no pattern (a missing brace, a space in an id, a
+    chart inside a paragraph), placed by the mark after it, and links whose scheme could run script."""
 
     SKIP = {"code", "pre", "data", "sup"}
 
@@ -245,6 +327,7 @@ class BareNumberTreeprocessor(Treeprocessor):
 
     def _visit(self, element: etree.Element) -> None:
         target = element.get("href") if element.tag == "a" else element.get("src") if element.tag == "img" else None
+        target = unmarked(target) if target is not None else None  # a token's mark: stripped later
         if target is not None and UNSAFE_LINK.match(target):
             self.extension.unknown.append(self.extension.mention("link", target, target))
         classes = element.get("class", "").split()
@@ -257,9 +340,8 @@ class BareNumberTreeprocessor(Treeprocessor):
         self._scan(element.tail)
 
     def _scan(self, text: str | None) -> None:
-        for match in STRAY_MARKUP.finditer(text or ""):
-            self.extension.unknown.append(self.extension.mention("markup", match.group(0), match.group(0)))
-        for match in PROSE_NUMBER.finditer(STASH_PLACEHOLDER.sub(" ", text or "")):
+        for opener, offset in opener_offsets(text or ""):
+            self.extension.unknown.append(self.extension.mention("markup", opener, opener, offset))
+        for match in bare_numbers(STASH_PLACEHOLDER.sub(" ", MARK_PATTERN.sub("", text or ""))):
             token = match.group(0)
-            if not is_year(token):
-                self.extension.bare_numbers.append(self.extension.mention("number", token, token))
+            self.extension.bare_numbers.append(self.extension.mention("number", token, token))

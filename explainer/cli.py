@@ -1,10 +1,13 @@
-"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict]`."""
+"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict]`, and
+`python build.py new DIR`."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from .charts.disk_cache import no_cache_writes
+from .checks import acknowledgement_lines
 from .inputs import PROJECT, read_inputs
 from .output import SITE_MARKER, write_site
 from .pipeline import build
@@ -20,9 +23,10 @@ def port_number(text: str) -> int:
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a fact-checked explainer site.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "new"],
                         help="build (default) writes the site; check validates and writes nothing; "
-                             "serve previews with live reload")
+                             "serve previews with live reload; new DIR starts a new site folder")
+    parser.add_argument("folder", nargs="?", type=Path, default=None, help="new: the site folder to create")
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -36,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     except SystemExit as exit:
         return EXIT_OK if exit.code == 0 else EXIT_USAGE
+    if arguments.command == "new" or arguments.folder is not None:
+        return new_site(arguments.command, arguments.folder)
     root = arguments.root.resolve()
     out = (arguments.out or root / "site").resolve()
     if not root.is_dir():
@@ -50,6 +56,25 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(root, out, host=arguments.host, port=arguments.port, strict=arguments.strict)
     return run_build(root, out, strict=arguments.strict, write=arguments.command == "build")
+
+
+def new_site(command: str, folder: Path | None) -> int:
+    """`python build.py new DIR`: write a starter site that builds and passes --strict, and say what to edit."""
+    from .scaffold import next_steps, write_starter  # imported here: only `new` needs it
+
+    if command != "new":
+        print(f"{folder}: only `new` takes a folder; to {command} another site folder, write --root {folder}.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if folder is None:
+        print("new: name the folder to create, e.g. `python build.py new my-explainer`.", file=sys.stderr)
+        return EXIT_USAGE
+    refusal = write_starter(folder)
+    if refusal:
+        print(f"{folder}: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    print(next_steps(folder))
+    return EXIT_OK
 
 
 def unsafe_output(root: Path, out: Path) -> str | None:
@@ -72,10 +97,14 @@ def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
         print(f"Building {root} …", file=sys.stderr, flush=True)
     inputs, problems = read_inputs(root)
     if problems:
-        report(problems, root)
+        report(problems, root, strict)
         return EXIT_PROBLEMS
-    result = build(inputs)
-    report(result.problems, root)
+    if write:
+        result = build(inputs)
+    else:  # check: reads the chart cache but writes nothing anywhere, not even .cache/
+        with no_cache_writes():
+            result = build(inputs)
+    report(result.problems, root, strict)
     if result.failed(strict):
         print(f"Build failed: {summarise_problems(result.problems, strict)}. "
               f"{'The previous site was left as it was.' if write else ''}".rstrip(), file=sys.stderr)
@@ -88,12 +117,17 @@ def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
                   "was.", file=sys.stderr)
             return EXIT_PROBLEMS
     print(summary_line(result, out if write else None))
+    acknowledged = [] if write else acknowledgement_lines(result.store, root)
+    if acknowledged:  # check: what the build took on the editor's word, for review
+        print(f"{len(acknowledged)} acknowledged value(s), stated in words the build cannot read:",
+              *acknowledged, sep="\n")
     return EXIT_OK
 
 
 def summarise_problems(problems, strict: bool) -> str:
     errors = sum(1 for p in problems if p.stops_build(strict))
-    return f"{errors} error(s)" + (f", {len(problems) - errors} warning(s)" if len(problems) > errors else "")
+    warnings = sum(1 for p in problems if p.severity == "warning" and not p.stops_build(strict))
+    return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
 
 
 def summary_line(result, out: Path | None) -> str:
@@ -108,6 +142,6 @@ def summary_line(result, out: Path | None) -> str:
             + f" in {result.seconds:.2f} s{where}")
 
 
-def report(problems, root: Path) -> None:
-    for problem in problems:
-        print(problem.format(relative_to=root), file=sys.stderr)
+def report(problems, root: Path, strict: bool = False) -> None:
+    for problem in problems:  # under --strict a warning stops the build, and says "error:"
+        print(problem.format(relative_to=root, strict=strict), file=sys.stderr)

@@ -51,13 +51,16 @@ def fact_rows(store: FactStore) -> list[list]:
 def series_table(series: Series, store: FactStore) -> tuple[list[str], list[list]]:
     """Header and rows of a series, with each row's source and excerpt, exactly as the site shows them."""
     names = [column.name for column in series.columns]
+    # Only a series with rounded figures gets the column saying which: the others' files stay as they were.
+    rounded = any(row.approximate for row in series.rows)
     rows = []
     for row in series.rows:
         citation = series.row_citation(row)
         excerpt = store.excerpt(citation)
         rows.append([row.values.get(name) for name in names]
-                    + [series.row_source(row), excerpt.id if excerpt else None, row.note])
-    return names + ["source", "excerpt", "note"], rows
+                    + [series.row_source(row), excerpt.id if excerpt else None, row.note]
+                    + ([" ".join(name for name in names if row.is_approximate(name)) or None] if rounded else []))
+    return names + ["source", "excerpt", "note"] + (["approximate"] if rounded else []), rows
 
 
 def download_files(store: FactStore) -> dict[str, bytes]:

@@ -1,7 +1,14 @@
-"""Problems found in the inputs, reported as `path:line:col: message` with the offending line shown."""
+"""Problems found in the inputs, reported as `path:line:col: message` with the offending line shown.
+
+A broken file or record (JSON that does not parse, a record that fails its schema) is a root cause: it takes
+records out of the store, and everything that names them is then reported as unknown. hold_back_echoes()
+reports the root causes first and holds those echoes back behind one line that says how many there are.
+"""
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,21 +19,26 @@ class Problem:
     line: int
     col: int
     message: str
-    severity: str = "error"  # "error" stops the build; "warning" does so only under --strict
+    # "error" stops the build; "warning" does so only under --strict; "note" never (it says what was held back)
+    severity: str = "error"
     source_line: str | None = None  # the offending line, shown under the message like Jinja2 does
+    # Set on a root cause: the ids of the records the broken file or record took out of the store.
+    lost_ids: tuple[str, ...] | None = None
 
     def stops_build(self, strict: bool) -> bool:
-        """Errors stop every build; warnings stop only a --strict one."""
-        return self.severity == "error" or strict
+        """Errors stop every build; warnings stop only a --strict one; notes none."""
+        return self.severity == "error" or (strict and self.severity == "warning")
 
-    def format(self, relative_to: Path | None = None) -> str:
+    def format(self, relative_to: Path | None = None, strict: bool = False) -> str:
+        """`path:line:col: message`; a warning says "warning:", or "error:" under --strict, where it stops the
+        build; a note says "note:"."""
         shown = self.path
         if relative_to is not None:
             try:
                 shown = self.path.resolve().relative_to(relative_to.resolve())
             except ValueError:
                 pass
-        label = "" if self.severity == "error" else f"{self.severity}: "
+        label = "" if self.severity == "error" else "error: " if self.stops_build(strict) else f"{self.severity}: "
         text = f"{shown}:{self.line}:{self.col}: {label}{self.message}"
         if self.source_line is not None:
             text += f"\n    {self.source_line.rstrip()}\n    {' ' * max(self.col - 1, 0)}^"
@@ -50,3 +62,42 @@ def did_you_mean(name: str, known: list[str] | set[str]) -> str:
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Sorted by file and position, each reported once (a template error otherwise repeats for every page)."""
     return sorted(set(problems), key=lambda p: (str(p.path), p.line, p.col, p.message))
+
+
+def root_cause(problem: Problem, lost_ids) -> Problem:
+    """The problem, marked as a root cause that took these records (ids) out of the store."""
+    return dataclasses.replace(problem, lost_ids=tuple(dict.fromkeys(lost_ids)))
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def hold_back_echoes(problems: list[Problem]) -> list[Problem]:
+    """The root causes first; then, if any problem only follows from them (it names, in quotes, a record a
+    root cause lost: 'unknown source "x"', 'no fact "x"', 'unknown excerpt "x#y"'), one note saying how many
+    are held back instead of those problems; then the others. Without a root cause: sorted as ever."""
+    roots = sort_problems([p for p in problems if p.lost_ids is not None])
+    if not roots:
+        return sort_problems(problems)
+    lost = {lost_id: None for root in roots for lost_id in root.lost_ids}  # in order: what broke, then what follows
+    others = sort_problems([p for p in problems if p.lost_ids is None])
+    echoes = [p for p in others if _names_any(p.message, lost)]
+    if not echoes:
+        return roots + others
+    named = [name for name in lost if any(name in _names(p.message) for p in echoes)]
+    shown = ", ".join(f'"{name}"' for name in named[:3]) + (", …" if len(named) > 3 else "")
+    last = roots[-1]
+    count = f"{len(echoes)} more problem{'s are' if len(echoes) > 1 else ' is'}"
+    note = Problem(last.path, last.line, last.col, f"{count} held back: {'they' if len(echoes) > 1 else 'it'} only "
+                   f"follow{'' if len(echoes) > 1 else 's'} from the above (naming {shown}). Fix the above and build "
+                   "again.", severity="note")
+    return roots + [note] + [p for p in others if not _names_any(p.message, lost)]
+
+
+def _names(message: str) -> list[str]:
+    """The ids a message quotes; "source#excerpt" names the source too."""
+    return [name for quoted in _QUOTED.findall(message) for name in dict.fromkeys((quoted, quoted.split("#")[0]))]
+
+
+def _names_any(message: str, ids) -> bool:
+    return any(name in ids for name in _names(message))

@@ -112,14 +112,21 @@ FACTS = {
                     "note": {"type": "string"},
                     "derived": DERIVED,
                     "corrections": {"type": "array", "items": CORRECTION},
+                    "acknowledged": TEXT,
                 },
             },
         }
     },
 }
 
+COLUMN_NAME = {"type": "string", "pattern": "^[a-z_]+$"}
 ROW_FIELDS = {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT, "note": {"type": "string"},
-              "provisional": {"type": "boolean"}}
+              "provisional": {"type": "boolean"},
+              # true: every figure of the row is rounded; or the names of the columns that are
+              "approximate": {"anyOf": [{"type": "boolean"}, {"type": "array", "items": COLUMN_NAME, "minItems": 1}]}}
+# A column computed in every row from other columns of the same row, as a derived fact is from other facts.
+COLUMN_DERIVED = {**DERIVED, "properties": {**DERIVED["properties"],
+                                            "of": {"type": "array", "items": COLUMN_NAME, "minItems": 2}}}
 
 SERIES = {
     "type": "object",
@@ -138,11 +145,12 @@ SERIES = {
                 "required": ["name", "label"],
                 "additionalProperties": False,
                 "properties": {
-                    "name": {"type": "string", "pattern": "^[a-z_]+$"},
+                    "name": COLUMN_NAME,
                     "label": {"type": "string"},
                     "unit": {"enum": UNITS},
                     "table_row": TEXT,
                     "table_column": TEXT,
+                    "derived": COLUMN_DERIVED,
                 },
             },
         },

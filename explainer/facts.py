@@ -117,6 +117,15 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """How a value follows from words that no parser reads ("two-thirds of 2,914, rounded"), written by the
+    editor who checked it: the build then takes the excerpt's word for it, and `check` lists it."""
+
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     value: float | int  # for a series cell, filled from the series when the store is loaded
@@ -133,6 +142,10 @@ class Fact:
     corrections: tuple[Correction, ...]
     location: Location
     citation_location: Location
+    acknowledged: Acknowledgement | None = None
+    # The site's language (site.json), in which its values are written: set by load_fact_store, the one place
+    # that knows it, so every page, card and download formats the figure alike.
+    display_language: str = "en"
 
     @property
     def source_id(self) -> str | None:
@@ -140,11 +153,11 @@ class Fact:
 
     @property
     def display(self) -> str:
-        return format_value(self.value, self.unit, self.decimals, self.approximate)
+        return format_value(self.value, self.unit, self.decimals, self.approximate, self.display_language)
 
     def format(self, value: float | int) -> str:
         """Another value (an earlier version, an input) written as this fact's values are."""
-        return format_value(value, self.unit, self.decimals, self.approximate)
+        return format_value(value, self.unit, self.decimals, self.approximate, self.display_language)
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,7 @@ class Column:
     unit: str | None
     table_row: str | None = None  # in the series' table excerpt, the label of the row holding this column
     table_column: str | None = None  # … or the header of the column holding it
+    derived: Derived | None = None  # computed in each row from other columns of the same row (inputs: column names)
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,10 @@ class SeriesRow:
     citation: Citation | None  # None: the series' own citation covers this row
     note: str | None
     location: Location
+    approximate: frozenset[str] = frozenset()  # the columns whose figure is rounded: shown "about …"
+
+    def is_approximate(self, column: str) -> bool:
+        return column in self.approximate
 
 
 @dataclass(frozen=True)
@@ -196,6 +214,8 @@ class Series:
         """The citation of one cell: the row's (or the series'), placed in the table by the column's row/column."""
         citation = self.row_citation(row)
         column = self.column(column_name)
+        if column is not None and column.derived is not None:
+            return None  # computed from the row's other cells: no source states it
         # Only a row that places itself in a table (its "cell") takes its column's place there; a row citing
         # a sentence keeps the sentence.
         if citation is None or column is None or not (citation.row or citation.column):

@@ -2,23 +2,45 @@
 
 A site folder has its own content/ and data/; charts/, templates/ and assets/ are its own where it has
 them and otherwise fall back to the project's, so a small site needs only its story and its facts.
+
+A theme extends the default rather than replacing it: a site's assets/site.css is linked after the default
+stylesheet (a site's assets/style.css, like any asset of the same name, replaces the project's), its
+templates can extend the project's as "default/base.html", and site.json sets the charts' colours and font.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, problem_at
+from .json_positions import offset_of, value_offsets
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+# A CSS colour as Vega reads it: "#0072b2", "#07b", "rgb(0, 114, 178)", "hsl(…)" or a name ("teal").
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|(?:rgba?|hsla?)\([^()]*\)|[a-zA-Z]+")
+SITE_CSS = "site.css"  # a site's additions to the default stylesheet
+
+
 @dataclass(frozen=True)
 class SiteSettings:
+    """site.json, and (the one field not written there) the stylesheets read_inputs found."""
+
     title: str = "Explainer"
-    description: str = ""
+    description: str = ""  # the home page's meta description, and that of any page without a summary
     language: str = "en"
+    chart_colors: tuple[str, ...] = ()  # the charts' colours in light mode, first for single-series marks
+    chart_colors_dark: tuple[str, ...] = ()  # in dark mode; chart_colors when not given
+    chart_font: str = ""  # a CSS font stack for the charts' labels; the page's own when not given
+    # Filled by read_inputs, never from site.json: the stylesheets every page links, in order.
+    stylesheets: tuple[str, ...] = ("style.css",)
+
+
+_FROM_READ_INPUTS = {"stylesheets"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +85,10 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
                                         "file into assets/ instead, so only what is meant to be public is."))
                 continue
             assets[path.relative_to(folder).as_posix()] = path.read_bytes()
-    inputs = SiteInputs(root, _read_settings(root, problems), content, data,
+    settings = _read_settings(root, problems)
+    if SITE_CSS in assets:  # linked after the default, so the site's rules win where both set something
+        settings = dataclasses.replace(settings, stylesheets=(*settings.stylesheets, SITE_CSS))
+    inputs = SiteInputs(root, settings, content, data,
                         tuple(_fallback(root, project, "templates")), tuple(_fallback(root, project, "charts")),
                         assets)
     return inputs, problems
@@ -93,7 +118,8 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
     if not path.exists():
         return SiteSettings()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        raw = json.loads(text)
     except UnicodeDecodeError as error:
         problems.append(Problem(path, 1, error.start + 1, "this file is not UTF-8 text: save it as UTF-8."))
         return SiteSettings()
@@ -103,9 +129,32 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
     if not isinstance(raw, dict):
         problems.append(Problem(path, 1, 1, 'site.json must be one object, e.g. {"title": "My explainer"}.'))
         return SiteSettings()
-    known = set(SiteSettings.__dataclass_fields__)
+    known = set(SiteSettings.__dataclass_fields__) - _FROM_READ_INPUTS
+    offsets = value_offsets(text)
+    at = lambda key, message: problem_at(path, text, offset_of(offsets, (key,)), message)  # noqa: E731
     unknown = sorted(set(raw) - known)
     if unknown:
-        problems.append(Problem(path, 1, 1, f'unknown setting "{unknown[0]}": known settings are '
-                                f'{", ".join(sorted(known))}.'))
-    return SiteSettings(**{k: str(v) for k, v in raw.items() if k in known})
+        problems.append(at(unknown[0], f'unknown setting "{unknown[0]}": known settings are '
+                           f'{", ".join(sorted(known))}.'))
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            continue
+        if key in ("chart_colors", "chart_colors_dark"):
+            colours = _colours(value)
+            if colours is None:
+                problems.append(at(key, f'"{key}" must be a list of CSS colours, e.g. ["#0072b2", "#e69f00"]: '
+                                   "the first colours single-series marks, the rest categories in order."))
+                continue
+            values[key] = colours
+        else:
+            values[key] = str(value)
+    return SiteSettings(**values)
+
+
+def _colours(value) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not value:
+        return None
+    if not all(isinstance(item, str) and COLOUR.fullmatch(item.strip()) for item in value):
+        return None
+    return tuple(item.strip() for item in value)

@@ -1,51 +1,38 @@
-"""How figures are written: formatting a fact's value for the page, and reading the numbers out of a quote."""
+"""How figures are written: formatting a fact's value for the page in the site's language, and reading the
+numbers out of a quote in the quote's language (number_reading does the reading)."""
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from decimal import Decimal
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "double": 2, "twice": 2, "triple": 3,
-    "half": Decimal("0.5"),
-}
-# Korean counts write ten thousands as 만 and thousands as 천: "3만 4314명" is 34,314; "3만4천538" is 34,538.
-_KOREAN = re.compile(r"(\d+)\s*만\s*(?:(\d+)\s*천\s*)?(\d[\d,]*)?")
-_DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?")
-_WORDS = re.compile(r"[A-Za-z]+")
+from babel.numbers import get_minus_sign_symbol
+
+from .number_reading import locale_for, readings
 
 
-def numbers_with_spans(text: str) -> list[tuple[int, int, Decimal]]:
-    """Every number a text states, with where it is written: digits ("2,914", "1.22"), Korean units
-    ("3만 4314") or words ("five"); in order of position."""
-    found: list[tuple[int, int, Decimal]] = []
-    for match in _KOREAN.finditer(text):
-        ten_thousands, thousands, rest = match.groups()
-        found.append((match.start(), match.end(), Decimal(ten_thousands) * 10000 + Decimal(thousands or 0) * 1000
-                      + Decimal((rest or "0").replace(",", ""))))
-    for match in _DIGITS.finditer(text):
-        found.append((match.start(), match.end(), Decimal(match.group(0).replace(",", ""))))
-    for match in _WORDS.finditer(text):
-        word = match.group(0).lower()
-        if word in _NUMBER_WORDS:
-            found.append((match.start(), match.end(), Decimal(_NUMBER_WORDS[word])))
-    return sorted(found, key=lambda item: (item[0], -item[1]))
+def numbers_with_spans(text: str, language: str) -> list[tuple[int, int, Decimal]]:
+    """Every number a text in this language states, with where it is written: digits ("2,914", "2.315.925",
+    "5,5"), scale words ("2.2 million", "1,3 milljónir"), Korean units ("3만 4314") or English words ("five");
+    in order of position, the widest writing first."""
+    return [(reading.start, reading.end, reading.value) for reading in readings(text, language)]
 
 
-def numbers_in(text: str) -> set[Decimal]:
-    return {number for _, _, number in numbers_with_spans(text)}
+def numbers_in(text: str, language: str) -> set[Decimal]:
+    return {number for _, _, number in numbers_with_spans(text, language)}
 
 
-def states(text: str, value: float | int) -> bool:
-    """Whether the text states this value, however it writes it."""
-    return Decimal(str(value)) in numbers_in(text)  # Decimal("89.0") == Decimal("89"), and hashes alike
+def states(text: str, value: float | int, language: str) -> bool:
+    """Whether the text, written in this language (a BCP 47 tag), states this value, however it writes it."""
+    return Decimal(str(value)) in numbers_in(text, language)  # Decimal("89.0") == Decimal("89"), and hashes alike
 
 
-def value_span(text: str, value: float | int) -> tuple[int, int] | None:
-    """Where the text first states this value (the widest writing of it, e.g. all of "3만 4314명")."""
+def value_span(text: str, value: float | int, language: str) -> tuple[int, int] | None:
+    """Where the text first states this value (the widest writing of it, e.g. all of "3만 4314")."""
     wanted = Decimal(str(value))
-    return next(((start, end) for start, end, number in numbers_with_spans(text) if number == wanted), None)
+    return next(((start, end) for start, end, number in numbers_with_spans(text, language) if number == wanted),
+                None)
 
 
 def decimals_of(value: float | int) -> int:
@@ -53,15 +40,40 @@ def decimals_of(value: float | int) -> int:
     return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
-def format_value(value: float | int, unit: str, decimals: int | None = None, approximate: bool = False) -> str:
-    """The figure as a reader sees it: "2,914", "1.22%", "about 30,000", "3.0 percentage points"."""
+def format_value(value: float | int, unit: str, decimals: int | None = None, approximate: bool = False,
+                 language: str = "en") -> str:
+    """The figure as a reader of the site sees it, in the site's language (CLDR's patterns): "2,914" (en),
+    "2.914" (de, is), "2\u202f914" (fr); "1.22%", "12\u00a0%" (de); "about 30,000"; "3.0 percentage points"."""
     places = decimals_of(value) if decimals is None else decimals
-    number = f"{value:,.{places}f}"
     if unit == "percent":
-        number += "%"
-    elif unit == "percentage-points":
+        prefix, suffix = _percent_affixes(language, value < 0)
+        number = prefix + _number_pattern(language, places).apply(abs(Decimal(value)), locale_for(language)) + suffix
+    else:
+        number = _number_pattern(language, places).apply(Decimal(value), locale_for(language))
+    if unit == "percentage-points":
         number += " percentage points"
+    elif unit == "times":  # "2.9" alone reads as a count: a ratio says what it is
+        number += " times"
     return f"about {number}" if approximate else number
+
+
+@functools.lru_cache(maxsize=None)
+def _number_pattern(language: str, places: int):
+    """The language's decimal pattern (its grouping) with exactly this many decimal places."""
+    pattern = copy.copy(locale_for(language).decimal_formats[None])
+    pattern.frac_prec = (places, places)
+    return pattern
+
+
+@functools.lru_cache(maxsize=None)
+def _percent_affixes(language: str, negative: bool) -> tuple[str, str]:
+    """What the language writes around a percentage ("", "%"; "", "\u00a0%"; "%", "" in Turkish): our values
+    are already percentages, so the number is placed in the pattern, not multiplied by 100 as Babel would."""
+    locale = locale_for(language)
+    pattern = locale.percent_formats[None]
+    index = 1 if negative else 0
+    symbol, minus = locale.number_symbols["latn"]["percentSign"], get_minus_sign_symbol(locale)
+    return tuple(affix[index].replace("%", symbol).replace("-", minus) for affix in (pattern.prefix, pattern.suffix))
 
 
 # A number typed into prose: digits with optional thousands separators and decimals.

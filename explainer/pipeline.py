@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .charts import ChartCounts, chart_files, load_charts
 from .checks import check_fact_store
 from .downloads import download_files
-from .errors import Problem, sort_problems
+from .errors import Problem, hold_back_echoes
 from .facts import FactStore
 from .store_loading import load_fact_store
 from .inputs import SiteInputs
@@ -26,7 +26,9 @@ class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes; empty if it failed
     pages: list[Page] = field(default_factory=list)
     store: FactStore = field(default_factory=FactStore)
-    problems: list[Problem] = field(default_factory=list)  # errors and warnings, sorted by file and line
+    # Errors and warnings: root causes first, with a note in place of the problems that only follow from them
+    # (errors.hold_back_echoes); the rest sorted by file and line.
+    problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     charts: ChartCounts = field(default_factory=ChartCounts)  # filled by load_charts: rendered vs cached
 
@@ -46,8 +48,10 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
     charts, found = cache.charts(load_charts, inputs, result.store)
     problems += found
     chart_html, result.charts = charts.html, charts.counts
-    if not result.store.unreadable:  # with a data file unread, every id in it would be reported unknown
-        problems += render_markdown(result.pages, result.store, chart_html, cache.markdown)
+    # With a facts or series file unread, which ids it held is a guess: each would be reported unknown. A broken
+    # source or record is known by its id: what names it is held back as an echo of it (hold_back_echoes).
+    if not result.store.unreadable:
+        problems += render_markdown(result.pages, result.store, chart_html, cache.markdown, charts.names)
         problems += cache.reuse(check_fact_store, result.store)
     if not any(p.severity == "error" for p in problems):
         view = site_view(inputs.settings, result.pages, result.store, chart_html)
@@ -60,7 +64,7 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
         # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
         problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
                                                 for page in result.pages})
-    result.problems = sort_problems(problems)
+    result.problems = hold_back_echoes(problems)
     result.seconds = time.perf_counter() - started
     return result
 

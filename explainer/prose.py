@@ -1,18 +1,24 @@
-"""Rendering each page's Markdown to HTML with the facts extension, and placing its problems in the file."""
+"""Rendering each page's Markdown to HTML with the facts extension, and placing its problems in the file.
+
+Facts, citations, charts and stray markup are placed by the offset their token carried through Python-Markdown
+(token_marks); only numbers typed into prose are found again in the body, by the same scan that found them.
+"""
 from __future__ import annotations
 
 import re
 
 from markdown import Markdown
 
-from .citations import FACT_PATTERN, SOURCE_PATTERN, FactsExtension, Mention
+from .citations import FactsExtension, Mention
 from .errors import Problem, did_you_mean, problem_at
 from .facts import FactStore
-from .numbers import PROSE_NUMBER
 from .pages import Page
+from .token_marks import TOKEN, bare_numbers
 
-CHART_LINES = re.compile(r"^\{\{\s*chart:\s*[A-Za-z0-9_-]+\s*\}\}\s*$", re.MULTILINE)
-_MARKUP = re.compile(f"{FACT_PATTERN}|{SOURCE_PATTERN}|`[^`]*`")
+# What the prose check never reads as prose: tokens, code spans (any number of backticks, within a paragraph),
+# link targets and autolinks.
+_NOT_PROSE = re.compile(rf"{TOKEN.pattern}|(`+)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)|\]\([^)\s]*|<[a-z]+:[^>\s]*>",
+                        re.DOTALL)
 
 
 def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdown, FactsExtension]:
@@ -27,10 +33,12 @@ def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdow
     return md, facts
 
 
-def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str], cache=None) -> list[Problem]:
+def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str], cache=None,
+                    chart_names: tuple[str, ...] = ()) -> list[Problem]:
     """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found.
 
     cache (the preview server's build_cache.MarkdownCache) restores pages whose body and facts are unchanged.
+    chart_names: every chart module's, for "did you mean" (chart_html has only the charts pages name).
     """
     md = facts = None  # made on the first page that needs converting: a warm preview rebuild may need none
     problems: list[Problem] = []
@@ -51,15 +59,18 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
                 cache.remember(page, mentions, store, chart_html)
         unknown, bare_numbers = mentions
         problems += [_invalid(page, mention) if mention.kind in ("markup", "link")
-                     else _unknown_id(page, mention, store, chart_html) for mention in unknown]
+                     else _misplaced(page, mention, store) if mention.kind in ("link-text", "about")
+                     else _unknown_id(page, mention, store, chart_html, chart_names) for mention in unknown]
         problems += [_bare_number(page, mention) for mention in bare_numbers]
     return problems
 
 
-def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict[str, str]) -> Problem:
-    offset = _find(page, mention.token, mention.occurrence)
+def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict[str, str],
+                chart_names: tuple[str, ...] = ()) -> Problem:
+    offset = _place(page, mention)
     excerpts = {f"{source.id}#{name}" for source in store.sources.values() for name in source.excerpts}
-    known = {"fact": store.facts, "source": store.sources, "chart": chart_html, "excerpt": excerpts}[mention.kind]
+    known = {"fact": store.facts, "source": store.sources, "chart": {*chart_html, *chart_names},
+             "excerpt": excerpts}[mention.kind]
     hint = {"fact": "Add it to a file in data/facts/ or fix the id.",
             "source": "Add a file for it in data/sources/ or fix the id.",
             "excerpt": "Add the excerpt to the source's file in data/sources/ or fix the id.",
@@ -68,33 +79,50 @@ def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict
                       f'unknown {mention.kind} "{mention.name}".{did_you_mean(mention.name, set(known))} {hint}')
 
 
+def _misplaced(page: Page, mention: Mention, store: FactStore) -> Problem:
+    offset = _place(page, mention)
+    if mention.kind == "about":
+        fact = store.facts[mention.name]
+        return problem_at(page.source_path, page.source_text, offset,
+                          f'"{mention.token}" before {{{{{mention.name}}}}}, which is approximate and reads '
+                          f'"{fact.display}": the page would say "{mention.token} {fact.display}". Delete '
+                          f'"{mention.token}"; the fact says it.', severity="warning")
+    what = "fact" if mention.token.startswith("{{") else "citation"
+    return problem_at(page.source_path, page.source_text, offset,
+                      f'the {what} {mention.token} is inside the text of a link, and a {what} is itself a link: a '
+                      "link inside a link. Move it out of the brackets, after the link: "
+                      f"[the words](address) {mention.token}.")
+
+
 def _invalid(page: Page, mention: Mention) -> Problem:
     if mention.kind == "link":
-        return problem_at(page.source_path, page.source_text, _find(page, mention.token, mention.occurrence),
+        return problem_at(page.source_path, page.source_text, _place(page, mention),
                           f'the link "{mention.token}" could run script in readers\' browsers: link to an '
                           "http(s) address or a page of the site.")
-    masked = CHART_LINES.sub(lambda m: " " * len(m.group(0)), _MARKUP.sub(lambda m: " " * len(m.group(0)), page.body))
-    found = [index for index in range(len(masked)) if masked.startswith(mention.token, index)]
-    offset = page.body_offset + (found[mention.occurrence] if mention.occurrence < len(found) else 0)
-    return problem_at(page.source_path, page.source_text, offset,
+    return problem_at(page.source_path, page.source_text, _place(page, mention),
                       f'"{mention.token}" starts no fact, source or chart: write {{{{fact-id}}}} or [@source-id] with '
                       "lower-case letters, digits and hyphens, and put {{chart:name}} on a line of its own.")
 
 
 def _bare_number(page: Page, mention: Mention) -> Problem:
-    """A number typed into prose; found again in the file by masking out fact markup and code."""
-    masked = _MARKUP.sub(lambda m: " " * len(m.group(0)), page.body)
-    matches = [m.start() for m in PROSE_NUMBER.finditer(masked) if m.group(0) == mention.token]
+    """A number typed into prose, found again in the body by the scan that found it, with tokens, code and link
+    targets masked out."""
+    masked = _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), page.body)
+    matches = [m.start() for m in bare_numbers(masked) if m.group(0) == mention.token]
     offset = page.body_offset + (matches[mention.occurrence] if mention.occurrence < len(matches) else 0)
     return problem_at(page.source_path, page.source_text, offset,
                       f'the number "{mention.token}" is typed into the prose: insert it as a fact ({{{{fact-id}}}}) '
                       "so it carries its source, or write it in words if it is not a figure.", severity="warning")
 
 
-def _find(page: Page, token: str, occurrence: int) -> int:
+def _place(page: Page, mention: Mention) -> int:
+    """Where a mention is in the file: its token's offset, or (for a token whose mark was lost, e.g. split by
+    emphasis, and for links) its occurrence found again in the body."""
+    if mention.offset is not None:
+        return page.body_offset + mention.offset
     start = -1
-    for _ in range(occurrence + 1):
-        found = page.body.find(token, start + 1)
+    for _ in range(mention.occurrence + 1):
+        found = page.body.find(mention.token, start + 1)
         if found == -1:
             break
         start = found

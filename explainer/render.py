@@ -1,6 +1,11 @@
-"""The Jinja2 side: the template environment (autoescape on, undefined is an error) and rendering every page."""
+"""The Jinja2 side: the template environment (autoescape on, undefined is an error) and rendering every page.
+
+A site's templates come first; the project's are the default theme, reachable also as "default/<name>", so a
+site's base.html can extend the one it replaces: {% extends "default/base.html" %}.
+"""
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,6 +74,12 @@ class SiteView:
     def _slugs(self) -> set[str]:
         return {page.slug for page in self.pages}
 
+    def description(self, page) -> str:
+        """The page's meta description: site.json's on the home page, else the page's summary, else site.json's."""
+        if page.slug == "index" and self.settings.description:
+            return self.settings.description
+        return page.summary or self.settings.description
+
     def checked_on(self, page) -> str | None:
         """When the figures a page shows were last checked: the latest access date of the sources it cites."""
         source_ids = {reference.source_id for reference in getattr(page, "references", [])}
@@ -91,10 +102,19 @@ class SiteView:
         return [*self.pages[:1], CONTENTS, *GENERATED]
 
 
+DEFAULT_PREFIX = "default"
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
+
+
 def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-                                     autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                     trim_blocks=True, lstrip_blocks=True)
+    """template_dirs in search order, the site's first; the last is the project's (inputs._fallback), whose
+    templates are also "default/<name>"."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(template_dirs[-1]))}),
+    ])
+    environment = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["date_label"] = date_label
     return environment
 
@@ -143,6 +163,9 @@ def _render(environment, template_name, context, view, url, files, problems, cac
         problems.append(Problem(Path(template_name), 1, 1, f'template "{error.name}" not found: add it to '
                                 "templates/ or fix the name."))
         return
+    except RecursionError:  # a site's base.html that extends "base.html" extends itself, for ever
+        problems.append(_extends_itself(environment, template_name))
+        return
     except Exception as error:  # an error raised while rendering: place it at the template line
         path, line = _template_frame(error, template_name)
         problems.append(Problem(path, line, 1, f"while rendering {url}: {error}"))
@@ -150,6 +173,28 @@ def _render(environment, template_name, context, view, url, files, problems, cac
     files[url] = html.encode("utf-8")
     if key is not None:
         cache.put(url, key, files[url])
+
+
+def _extends_itself(environment: jinja2.Environment, template_name: str) -> Problem:
+    """The site template that extends its own name, found by reading the templates the page was made from."""
+    name, seen = template_name, set()
+    while name not in seen:
+        seen.add(name)
+        try:
+            source, filename, _ = environment.loader.get_source(environment, name)
+        except jinja2.TemplateNotFound:
+            break
+        extends = _EXTENDS.search(source)
+        if extends is None:
+            break
+        if extends.group(1) == name:
+            line = source.count("\n", 0, extends.start()) + 1
+            return Problem(Path(filename), line, extends.start() - source.rfind("\n", 0, extends.start()),
+                           f'"{name}" extends itself: to build on the default theme\'s, write '
+                           f'{{% extends "{DEFAULT_PREFIX}/{name}" %}}.')
+        name = extends.group(1)
+    return Problem(Path(template_name), 1, 1, f"while rendering {template_name}: the templates extend or include "
+                   "each other in a circle: follow their {% extends %} and {% include %} and break it.")
 
 
 def _template_frame(error: Exception, template_name: str) -> tuple[Path, int]:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import re
 from pathlib import Path
 
 import jsonschema
 
 from . import fact_schema
 from .dates import as_of_from_json, is_valid_date
-from .errors import Problem, did_you_mean, problem_at
-from .facts import (Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact, FactStore, Location,
-                    Series, SeriesCell, SeriesRow, Source)
+from .errors import Problem, did_you_mean, problem_at, root_cause
+from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
+                    FactStore, Location, Series, SeriesCell, SeriesRow, Source)
 from .json_positions import JsonPath, offset_of, value_offsets
 
 _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
@@ -31,9 +33,10 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
     for path in sorted(files):
         text = files[path]
         kind = kind_of(path)
-        document = _parse(path, text, kind, problems)
+        document, listed = _parse(path, text, kind, problems)
         if document is None:
-            store.unreadable.append(path)
+            if not listed:  # which records the file held is a guess: later stages must not report them unknown
+                store.unreadable.append(path)
             continue
         offsets = value_offsets(text)
         where = lambda json_path: Location(path, text, offset_of(offsets, json_path))  # noqa: E731
@@ -45,17 +48,43 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
             _add(store.sources, source, where(("id",)), "source", problems)
         elif kind == "facts":
             for index, raw in enumerate(document["facts"]):
+                if raw is None:  # failed its schema: reported, and only this fact is missing
+                    continue
                 _add(store.facts, _fact(raw, lambda p, i=index: where(("facts", i, *p))),
                      where(("facts", index, "id")), "fact", problems)
         elif kind == "series":
             _add(store.series, _series(document, where), where(("id",)), "series", problems)
         else:
             for index, raw in enumerate(document["claims"]):
+                if raw is None:
+                    continue
                 _add(store.claims, _claim(raw, lambda p, i=index: where(("claims", i, *p))),
                      where(("claims", index, "id")), "claim", problems)
+    # Every figure is written in the site's language ("2.914" on an Icelandic site): the one place it is set.
+    store.facts = {key: dataclasses.replace(fact, display_language=site_language) for key, fact in store.facts.items()}
     problems += _fill_series_facts(store)
     problems += _check_references(store, site_language)
-    return store, problems
+    return store, _with_dependants(problems, store)
+
+
+def _with_dependants(problems: list[Problem], store: FactStore) -> list[Problem]:
+    """Each root cause also loses the facts that take their value from what it lost: a cell of its series, or
+    a derived fact computed from one (their checks would fail on a stand-in value, and are its echoes too)."""
+    roots = [problem for problem in problems if problem.lost_ids]
+    if not roots:
+        return problems
+    closures = {}
+    for root in roots:
+        lost = dict.fromkeys(root.lost_ids)
+        while True:
+            found = [fact.id for fact in store.facts.values() if fact.id not in lost and (
+                fact.series_cell is not None and fact.series_cell.series_id in lost
+                or fact.derived is not None and any(input_id in lost for input_id in fact.derived.inputs))]
+            if not found:
+                break
+            lost.update(dict.fromkeys(found))
+        closures[root] = root_cause(root, lost)
+    return [closures.get(problem, problem) for problem in problems]
 
 
 def kind_of(path: Path) -> str:
@@ -68,46 +97,114 @@ def kind_of(path: Path) -> str:
     return "sources"
 
 
-def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> dict | None:
+def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[dict | None, bool]:
+    """The document, with each record of a facts or claims file that fails its schema replaced by None; or None
+    when the file is lost as a whole. Second: whether the lost records are known (False: guessed from the text).
+
+    Every problem found here is a root cause (errors.root_cause) carrying the ids of the records it lost, so
+    that what names them elsewhere is held back as its echo rather than reported as unknown.
+    """
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         position = error.pos
         if error.msg.startswith("Expecting ',' delimiter"):  # the comma is missing after the previous value
             position = len(text[:position].rstrip())
-        problems.append(problem_at(path, text, position, f"this is not valid JSON: {error.msg}. "
-                                   "Check for a missing comma or quote, or a trailing comma, here."))
-        return None
+        problem = problem_at(path, text, position, f"this is not valid JSON: {error.msg}. "
+                             "Check for a missing comma or quote, or a trailing comma, here.")
+        problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
+        return None, kind in ("sources", "claims")  # a source's id is its file's name; no id names a claim
     validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    if not errors:
-        impossible = list(_impossible_dates(document, ()))
-        for json_path, value in impossible:
-            problems.append(problem_at(path, text, offset_of(value_offsets(text), json_path),
-                                       f'{"/".join(map(str, json_path))}: "{value}" is no date: write YYYY-MM-DD, '
-                                       "YYYY-MM or YYYY with a month from 01 to 12 and a day from 01 to 31."))
-        return None if impossible else document
-    offsets = value_offsets(text)
+    offsets = value_offsets(text) if errors else None
+    broken: dict[int | None, list[tuple[JsonPath, str]]] = {}  # record index (None: the whole file) → problems
     for error in errors:
         json_path, message = _explain(error, tuple(error.absolute_path))
-        problems.append(problem_at(path, text, offset_of(offsets, json_path), message))
+        broken.setdefault(_record_index(kind, json_path), []).append((json_path, message))
+    failed_schema = set(broken)
+    if None not in broken:  # in the records that passed their schema, does each date name a real month and day?
+        for json_path, message in _impossible_values(document, ()):
+            record = _record_index(kind, json_path)
+            if record not in failed_schema:
+                broken.setdefault(record, []).append((json_path, f'{"/".join(map(str, json_path))}: {message}'))
+    if not broken:
+        return document, True
+    offsets = offsets or value_offsets(text)
+    records = document.get(kind) if kind in ("facts", "claims") and None not in broken else None
+    for index, found in broken.items():
+        if records is not None:
+            raw = records[index]
+            lost = [raw["id"]] if isinstance(raw, dict) and isinstance(raw.get("id"), str) else []
+        else:
+            lost = _ids_of_document(path, document, kind)
+        for json_path, message in found:
+            problems.append(root_cause(problem_at(path, text, offset_of(offsets, json_path), message), lost))
+    if records is None:
+        known = {"sources": True, "claims": True, "series": isinstance(document, dict) and isinstance(
+            document.get("id"), str), "facts": isinstance(document, dict) and isinstance(document.get("facts"), list)}
+        return None, known[kind]
+    return {**document, kind: [None if index in broken else raw for index, raw in enumerate(records)]}, True
+
+
+def _record_index(kind: str, json_path: JsonPath) -> int | None:
+    """Which record of a facts or claims file a problem is in; None: the file as a whole (a source or series
+    file is one record)."""
+    if kind in ("facts", "claims") and len(json_path) >= 2 and json_path[0] == kind and isinstance(json_path[1], int):
+        return json_path[1]
     return None
+
+
+def _ids_of_document(path: Path, document, kind: str) -> list[str]:
+    """The ids of the records a document that failed its schema as a whole would have given."""
+    if kind == "sources":
+        return [path.stem, *([document["id"]] if isinstance(document, dict) and isinstance(document.get("id"), str)
+                             else [])]
+    if kind == "series":
+        return [document["id"]] if isinstance(document, dict) and isinstance(document.get("id"), str) else []
+    records = document.get(kind) if isinstance(document, dict) else None
+    return [raw["id"] for raw in records if isinstance(raw, dict) and isinstance(raw.get("id"), str)] \
+        if isinstance(records, list) else []
+
+
+_WRITTEN_ID = re.compile(r'"id"\s*:\s*"([^"\\]+)"')
+
+
+def _ids_written_in(path: Path, text: str, kind: str) -> list[str]:
+    """The ids a file that is not valid JSON seems to give: a source's is its file's name; a series' is its
+    first "id"; a facts file's are all of them (a guess: the file's facts are also kept out of later stages)."""
+    written = _WRITTEN_ID.findall(text)
+    if kind == "sources":
+        return [path.stem, *written[:1]]
+    if kind == "series":
+        return written[:1]
+    return written if kind == "facts" else []
 
 
 _DATE_FIELDS = {"published", "accessed", "as_of", "start", "end", "date"}
 
 
-def _impossible_dates(value, json_path: JsonPath):
-    """The paths of date fields that match the pattern but name no real month or day ("2025-13")."""
+# Control characters other than tab and newline: invisible in an editor, and NUL breaks HTML parsers.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _impossible_values(value, json_path: JsonPath):
+    """(path, what is wrong) for values the schema lets through but no page may show: a date naming no real
+    month or day ("2025-13"), a number that is not finite (NaN, Infinity, 1e309), a control character."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key in _DATE_FIELDS and isinstance(item, str) and not is_valid_date(item):
-                yield (*json_path, key), item
+                yield (*json_path, key), (f'"{item}" is no date: write YYYY-MM-DD, YYYY-MM or YYYY with a month '
+                                          "from 01 to 12 and a day from 01 to 31.")
             else:
-                yield from _impossible_dates(item, (*json_path, key))
+                yield from _impossible_values(item, (*json_path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _impossible_dates(item, (*json_path, index))
+            yield from _impossible_values(item, (*json_path, index))
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield json_path, f"{value} is not a number a page can show: write a finite number."
+    elif isinstance(value, str) and (control := _CONTROL.search(value)):
+        yield json_path, (f"the text holds the invisible control character U+{ord(control.group(0)):04X}: "
+                          "delete it (it often comes with pasted text).")
 
 
 def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:
@@ -191,18 +288,24 @@ def _fact(raw: dict, where) -> Fact:
     return Fact(raw["id"], raw.get("value"), raw["unit"], raw["label"], as_of_from_json(raw["as_of"]),
                 _citation(raw), SeriesCell(cell["id"], cell["row"], cell["column"]) if cell else None, derived,
                 raw.get("approximate", False), raw.get("provisional", False), raw.get("decimals"), raw.get("note"),
-                corrections, where(()), where(cited_at))
+                corrections, where(()), where(cited_at),
+                Acknowledgement(raw["acknowledged"], where(("acknowledged",))) if "acknowledged" in raw else None)
 
 
 def _series(raw: dict, where) -> Series:
+    figures = frozenset(c["name"] for c in raw["columns"] if c["name"] != raw["key"])
     # A row without its own source still places itself in the series' table: {"cell": {"column": "'09"}}.
     rows = tuple(
         SeriesRow({k: v for k, v in row.items() if k not in _ROW_FIELDS},
                   _citation(row if "source" in row or not ("cell" in row or "highlight" in row)
                             else {**row, "source": raw.get("source"), "excerpt": raw.get("excerpt")}),
-                  row.get("note"), where(("rows", index)))
+                  row.get("note"), where(("rows", index)),
+                  # "approximate": true rounds every figure of the row; a list names the columns
+                  figures if row.get("approximate") is True else frozenset(row.get("approximate") or ()))
         for index, row in enumerate(raw["rows"]))
-    columns = tuple(Column(c["name"], c["label"], c.get("unit"), c.get("table_row"), c.get("table_column"))
+    columns = tuple(Column(c["name"], c["label"], c.get("unit"), c.get("table_row"), c.get("table_column"),
+                           Derived(c["derived"]["op"], tuple(c["derived"]["of"]),
+                                   float(c["derived"].get("tolerance", 0.05))) if "derived" in c else None)
                     for c in raw["columns"])
     sums = {name: tuple(parts) for name, parts in raw.get("sum_columns", {}).items()}
     return Series(raw["id"], raw["title"], raw.get("description", ""), raw["key"], columns, sums,
@@ -251,7 +354,8 @@ def _fill_series_facts(store: FactStore) -> list[Problem]:
                 '"source"/"excerpt"; the series row says where the figure comes from.'))
         else:
             store.facts[fact.id] = dataclasses.replace(fact, value=value,
-                                                       citation=series.cell_citation(row, cell.column))
+                                                       citation=series.cell_citation(row, cell.column),
+                                                       approximate=fact.approximate or row.is_approximate(cell.column))
             continue
         store.facts[fact.id] = dataclasses.replace(fact, value=fact.value if fact.value is not None else 0)
     return problems
@@ -344,9 +448,34 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
                 problems.append(series.location.problem(
                     f'sum_columns of series "{series.id}" names "{name}", which is not one of its columns.'
                     f"{did_you_mean(name, column_names)} The sum would never be checked."))
+    for column in series.columns:
+        if column.derived is None:
+            continue
+        if column.name == series.key:
+            problems.append(series.location.problem(
+                f'the key column "{column.name}" of series "{series.id}" cannot be derived: remove "derived".'))
+        for name in column.derived.inputs:
+            if name not in column_names or name in (series.key, column.name):
+                problems.append(series.location.problem(
+                    f'column "{column.name}" of series "{series.id}" is computed from "{name}", which is not '
+                    f"another figure column of the series.{did_you_mean(name, column_names)} Name the columns of "
+                    "the same row it is computed from."))
+    for fact in store.facts.values():
+        cell = fact.series_cell
+        column = series.column(cell.column) if cell and cell.series_id == series.id else None
+        if column is not None and column.derived is not None:
+            problems.append(fact.citation_location.problem(
+                f'fact "{fact.id}" takes its value from column "{column.name}" of series "{series.id}", which is '
+                "computed, not stated by a source: make the fact derived from the facts of the cells "
+                f'({", ".join(column.derived.inputs)}), so its card shows the working.'))
     numeric = [c.name for c in series.columns if c.name != series.key]
     for row in series.rows:
         unknown = [name for name in row.values if name not in column_names]
+        for name in sorted(row.approximate - (column_names - {series.key})):
+            problems.append(row.location.problem(
+                f'"approximate" names "{name}", which is not a figure column of series "{series.id}".'
+                f"{did_you_mean(name, column_names - {series.key})} Name the columns whose figures are rounded, "
+                'or write "approximate": true for all of them.'))
         if unknown:
             problems.append(row.location.problem(
                 f'row has a value for "{unknown[0]}", which is not a column of series "{series.id}".'

@@ -39,7 +39,7 @@ def test_broken_fact_shows_the_overlay_then_the_fixed_page(preview, page):
     expect(page.locator("main")).to_contain_text("about 30,000")
     index = preview.root / "content" / "index.md"
     # The offending line is shown under the message: markup in it must arrive as text, not as HTML.
-    edit(index, "About {{residents}}", "<img src=x id=injected> About {{no-such-fact}}")
+    edit(index, "Today {{residents}}", "<img src=x id=injected> Today {{no-such-fact}}")
     overlay = page.locator("#explainer-preview-problems")
     expect(overlay).to_be_visible(timeout=WAIT)
     expect(overlay).to_contain_text('content/index.md:6:')
@@ -51,7 +51,7 @@ def test_broken_fact_shows_the_overlay_then_the_fixed_page(preview, page):
     expect(page.locator("main")).to_contain_text("about 30,000")  # the last good page, under the overlay
     status, body, _ = preview.request("/elite.html")  # the server still answers, every page with the overlay
     assert status == 200 and b"explainer-preview-problems" in body
-    edit(index, "<img src=x id=injected> About {{no-such-fact}}", "About {{residents}}, fixed,")
+    edit(index, "<img src=x id=injected> Today {{no-such-fact}}", "Today {{residents}}, fixed,")
     expect(page.locator("main")).to_contain_text("fixed,", timeout=WAIT)
     expect(overlay).to_have_count(0)
     assert "build failed with 1 error(s)" in preview.log()

@@ -154,7 +154,7 @@ def test_an_engine_exception_becomes_a_problem(session, monkeypatch):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("explainer.preview.rebuild.build", broken)
-    edit(session.root / "content" / "index.md", "About", "Roughly")
+    edit(session.root / "content" / "index.md", "Today", "Roughly")
     session.rebuild()
     assert session.outcome.failed
     assert "internal error in the build (RuntimeError: a bug)" in session.outcome.problems[0].message
@@ -171,7 +171,7 @@ def test_the_watcher_reports_what_changed_and_ignores_what_did_not(tmp_path):
         (root / "content" / "__pycache__").mkdir()
         (root / "content" / "__pycache__" / "x.pyc").write_bytes(b"cache")
         assert not watcher.wait_for_changes(timeout=0.5)
-        edit(index, "About", "Roughly")
+        edit(index, "Today", "Roughly")
         (root / "content" / "new.md").write_text("---\ntitle: New\n---\n")
         (root / "content" / "elite.md").unlink()
         changes = watcher.wait_for_changes(timeout=30)

@@ -25,12 +25,12 @@ import jinja2
 
 from .disk_cache import DiskCache
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
-from .figure import Picture, chart_sources, data_as_of, download_files, figure_html
+from .figure import Picture, approximate_cells, chart_sources, data_as_of, download_files, figure_html
 from .modules import ChartModule, find_chart_files, run_chart_module
 from .svg import Rendered, render_svgs
 from .runtime import runtime_files
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
-from .theme import SCHEMES
+from .theme import SCHEMES, site_configs
 from ..citations import CHART_LINE
 from ..errors import Problem, did_you_mean
 from ..facts import FactStore
@@ -57,6 +57,7 @@ class ChartSet:
     files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes: SVGs and downloads
     counts: ChartCounts = field(default_factory=ChartCounts)
     cache_folder: Path | None = None
+    names: tuple[str, ...] = ()  # every chart module's name, for a "did you mean" on an unknown one
 
 
 def cache_folder(root: Path) -> Path:
@@ -70,9 +71,10 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     problems: list[Problem] = []
     specs: dict[str, tuple[ChartModule, dict]] = {}
     wanted = charts_named_in(inputs.content)
+    charts.names = tuple(find_chart_files(inputs.chart_dirs))
     for name, path in find_chart_files(inputs.chart_dirs).items():
         if name in wanted:
-            prepared, found = _prepare(name, path, store)
+            prepared, found = _prepare(name, path, store, site_configs(inputs.settings))
             problems += found
             if prepared is None:
                 charts.html[name] = FAILED
@@ -95,13 +97,15 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     return charts, problems
 
 
-def _prepare(name: str, path: Path, store: FactStore) -> tuple[tuple[ChartModule, dict] | None, list[Problem]]:
-    """Run the module and make its spec; None if either failed (the problems say why)."""
+def _prepare(name: str, path: Path, store: FactStore,
+             themes: dict[str, dict]) -> tuple[tuple[ChartModule, dict] | None, list[Problem]]:
+    """Run the module and make its spec, themed by the site's settings; None if either failed (the problems
+    say why)."""
     module, problems = run_chart_module(name, path, store)
     if module is None:
         return None, problems
     problems += _check_cites(module, store)
-    spec, found = chart_spec(module)
+    spec, found = chart_spec(module, themes)
     return ((module, spec) if spec is not None else None), problems + found
 
 
@@ -118,7 +122,8 @@ def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, ren
     sources = chart_sources(module.definition, store)
     try:
         charts.html[name] = figure_html(environment, name, module.definition, spec, pictures, sources,
-                                        data_as_of(module.definition, store))
+                                        data_as_of(module.definition, store),
+                                        approximate_cells(module.definition, store))
     except Exception as error:  # a broken _chart.html: name the template line, as for the other templates
         return _template_problem(error)
     charts.files.update({picture.path: picture.svg.encode("utf-8") for picture in pictures})

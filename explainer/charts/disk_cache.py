@@ -2,6 +2,9 @@
 
 Keys are hashes of everything that determines the value (the chart's spec and the renderer's version), so an
 entry is never stale: a changed input is a new key. A failure to read or write the cache only costs time.
+
+`python build.py check` writes nothing anywhere: it runs the build inside `no_cache_writes()`, which lets it read
+the cache but makes every write a no-op (the SVGs it has to render are made in memory and dropped).
 """
 from __future__ import annotations
 
@@ -9,7 +12,22 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+
+# A context variable rather than a parameter: the cache sits several stages below the command that decides.
+_WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
+
+
+@contextmanager
+def no_cache_writes():
+    """Within this block, DiskCache.put writes nothing (for `check`, which must leave the disk as it found it)."""
+    token = _WRITES_ALLOWED.set(False)
+    try:
+        yield
+    finally:
+        _WRITES_ALLOWED.reset(token)
 
 
 def content_key(*parts: str) -> str:
@@ -37,6 +55,8 @@ class DiskCache:
 
     def put(self, name: str, data: bytes) -> None:
         """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half a file."""
+        if not _WRITES_ALLOWED.get():
+            return
         temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

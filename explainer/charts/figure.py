@@ -80,23 +80,40 @@ def data_as_of(definition: ChartDefinition, store: FactStore) -> str | None:
     return date_label(max(dates)) if dates else None
 
 
-def table_cell(value, column: ChartColumn) -> str:
+def approximate_cells(definition: ChartDefinition, store: FactStore) -> set[tuple[int, str]]:
+    """(row index, column name) of the plotted cells that a cited series marks approximate, matched on the
+    series' key column and the column's name, so the chart's table writes them "about …" as the Data page does."""
+    found = set()
+    for cited in definition.cites:
+        series = store.series.get(cited)
+        if series is None or not any(column.name == series.key for column in definition.columns):
+            continue
+        for index, row in enumerate(definition.rows):
+            source_row = series.row_by_key(str(row.get(series.key)))
+            found |= {(index, column.name) for column in definition.columns
+                      if source_row is not None and source_row.is_approximate(column.name)}
+    return found
+
+
+def table_cell(value, column: ChartColumn, approximate: bool = False) -> str:
     if value is None:
         return "–"
     if isinstance(value, (int, float)):
-        return format_value(value, column.unit or "number", column.decimals)
+        return format_value(value, column.unit or "number", column.decimals, approximate)
     return str(value)
 
 
 def figure_html(environment: jinja2.Environment, name: str, definition: ChartDefinition, spec: dict,
-                pictures: list[Picture], sources: list[SourceLink], as_of: str | None) -> str:
+                pictures: list[Picture], sources: list[SourceLink], as_of: str | None,
+                approximate: set[tuple[int, str]] = frozenset()) -> str:
     """The <figure> a page shows for {{chart:name}}. It starts with "<figure", so Markdown keeps it a block."""
     by_kind = {(picture.scheme, picture.size): picture for picture in pictures}
     # Print takes the light pictures ("screen and" on the dark ones); the first matching <source> wins.
     picture_sources = [(f"screen and (prefers-color-scheme: dark) and {NARROW_MEDIA}", by_kind["dark", "narrow"]),
                        ("screen and (prefers-color-scheme: dark)", by_kind["dark", "wide"]),
                        (NARROW_MEDIA, by_kind["light", "narrow"])]
-    table = [[table_cell(row[column.name], column) for column in definition.columns] for row in definition.rows]
+    table = [[table_cell(row[column.name], column, (index, column.name) in approximate)
+              for column in definition.columns] for index, row in enumerate(definition.rows)]
     html = environment.get_template("_chart.html").render(
         name=name, definition=definition, picture_sources=picture_sources, fallback=by_kind["light", "wide"],
         sources=sources, as_of=as_of, table=table, spec_json=script_json(spec),

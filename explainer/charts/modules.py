@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .definition import ChartDefinition, MissingData
-from ..errors import Problem
-from ..facts import FactStore
+from ..errors import Problem, did_you_mean
+from ..facts import FactStore, Series, SeriesRow
 
 FUNCTION = "chart"
 
@@ -25,6 +25,7 @@ class ChartModule:
     path: Path
     definition: ChartDefinition
     line: int  # where the chart function is defined, for problems with what it returned
+    source: str = ""  # the module's text, to place problems found later (spec.py) at the line that caused them
 
 
 def find_chart_files(chart_dirs: tuple[Path, ...]) -> dict[str, Path]:
@@ -42,7 +43,7 @@ def find_chart_files(chart_dirs: tuple[Path, ...]) -> dict[str, Path]:
 
 def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModule | None, list[Problem]]:
     try:
-        source = path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is not code
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem(path, 1, 1, f"cannot read this chart module: {error}.")]
     try:
@@ -61,17 +62,17 @@ def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModu
                                   f"`def {FUNCTION}(store: FactStore) -> ChartDefinition`.")]
         definition = function(store)
     except Exception as error:  # anything a module raises is the data desk's to fix: report it in place
-        return None, [_problem_from(error, path, source)]
+        return None, [_problem_from(error, path, source, store)]
     finally:
         sys.modules.pop(module.__name__, None)
     line = getattr(getattr(function, "__code__", None), "co_firstlineno", 1)
     if not isinstance(definition, ChartDefinition):
         return None, [Problem(path, line, 1, f"{FUNCTION}() returned {type(definition).__name__}, not a "
                               "ChartDefinition: return ChartDefinition(title=..., chart=...).")]
-    return ChartModule(name, path, definition, line), []
+    return ChartModule(name, path, definition, line, source), []
 
 
-def _problem_from(error: Exception, path: Path, source: str) -> Problem:
+def _problem_from(error: Exception, path: Path, source: str, store: FactStore) -> Problem:
     """The error placed at the innermost line of the chart module in its traceback."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
     line, column = (frames[-1].lineno or 1, (frames[-1].colno or 0) + 1) if frames else (1, 1)
@@ -80,8 +81,48 @@ def _problem_from(error: Exception, path: Path, source: str) -> Problem:
     if isinstance(error, MissingData):
         message = str(error)
     elif isinstance(error, KeyError):
-        message = (f"KeyError: {error}: no such key. If it is a fact or series id, read it with "
-                   "facts(store, ...) or series(store, ...), which say what is missing.")
+        message = _key_error_message(error, path, store)
     else:
         message = f"{type(error).__name__}: {error}"
     return Problem(path, line, column, f"while making the chart: {message}", source_line=shown)
+
+
+def _key_error_message(error: KeyError, path: Path, store: FactStore) -> str:
+    """A missing key, said in the data desk's terms: a column of the rows the module was reading (it lists the
+    columns that exist), or a fact or series id (read those with facts() and series(), which say what is missing)."""
+    key = error.args[0] if error.args else None
+    ids = set(store.facts) | set(store.series)
+    columns = _columns_in_reach(error, path)
+    an_id = isinstance(key, str) and key not in columns and (
+        key in ids or bool(did_you_mean(key, ids)) and not did_you_mean(key, columns))
+    if isinstance(key, str) and columns and not an_id:
+        return (f'KeyError: no column "{key}" in the rows read here.{did_you_mean(key, columns)} '
+                f"Columns: {', '.join(columns)}.")
+    shown = f'"{key}"' if isinstance(key, str) else repr(key)
+    return (f"KeyError: {shown}: no such key. If it is a fact or series id, read it with facts(store, ...) or "
+            "series(store, ...), which say what is missing." + (f" Columns of the rows read here: "
+                                                               f"{', '.join(columns)}." if columns else ""))
+
+
+def _columns_in_reach(error: KeyError, path: Path) -> list[str]:
+    """The column names of the rows the module's innermost frame was reading when the key was missing: its
+    series rows (row.values), series, and dicts of plain values (rows it built)."""
+    frame = None
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == str(path):
+            frame = trace.tb_frame
+        trace = trace.tb_next
+    if frame is None:
+        return []
+    columns: dict[str, None] = {}
+    for value in frame.f_locals.values():
+        for item in (value[:1] if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(item, SeriesRow):
+                columns.update(dict.fromkeys(item.values))
+            elif isinstance(item, Series):
+                columns.update(dict.fromkeys(column.name for column in item.columns))
+            elif isinstance(item, dict) and item and all(
+                    isinstance(k, str) and (v is None or isinstance(v, (str, int, float))) for k, v in item.items()):
+                columns.update(dict.fromkeys(item))
+    return list(columns)

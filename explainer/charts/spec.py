@@ -9,12 +9,14 @@ The engine owns a chart's data, width and colours, so that every chart fits the 
 from __future__ import annotations
 
 import copy
+import io
 import math
+import tokenize
 
 from . import theme as chart_theme
 from .definition import ROWS, ChartDefinition
 from .modules import ChartModule
-from ..errors import Problem
+from ..errors import Problem, did_you_mean
 
 # The static pictures, shown at the width of the text column. Narrow: drawn for a 360-px phone (328 px),
 # shown up to 1.55 times that on screens up to 540 px; wide: drawn for the 672-px column less a little,
@@ -27,8 +29,9 @@ _ALTAIR_DEFAULT_CONFIG = {"view": {"continuousWidth": 300, "continuousHeight": 3
 _SPREAD_VIEWS = ("hconcat", "concat", "facet", "repeat")
 
 
-def chart_spec(module: ChartModule) -> tuple[dict | None, list[Problem]]:
-    """The spec the page embeds, or None with the problems that prevent it."""
+def chart_spec(module: ChartModule, themes: dict[str, dict] | None = None) -> tuple[dict | None, list[Problem]]:
+    """The spec the page embeds, or None with the problems that prevent it. themes: each scheme's config
+    (theme.site_configs: the site's colours and font), the default theme's when not given."""
     definition = module.definition
     problem = lambda message, severity="error": Problem(module.path, module.line, 1, message, severity)  # noqa: E731
     messages = check_rows(definition)
@@ -51,12 +54,16 @@ def chart_spec(module: ChartModule) -> tuple[dict | None, list[Problem]]:
     if any(key in spec for key in _SPREAD_VIEWS):
         return None, problems + [problem("side-by-side, faceted and repeated charts do not fit a phone: stack "
                                          "the parts with alt.vconcat() instead.")]
+    empty = _empty_fields(spec, definition)
+    if empty:
+        return None, problems + [Problem(module.path, _line_naming(module, field), 1, message)
+                                 for field, message in empty]
     spec["datasets"] = {"rows": [dict(row) for row in definition.rows]}
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     for view in spec["vconcat"] if "vconcat" in spec else [spec]:
         view["width"] = "container"
     spec["description"] = definition.alt
-    themes = chart_theme.configs()
+    themes = themes or chart_theme.configs()
     spec["config"] = themes["light"]
     spec["usermeta"] = {"darkConfig": themes["dark"]}
     return spec, problems
@@ -66,7 +73,7 @@ def static_spec(spec: dict, scheme: str, width: int) -> dict:
     """The spec of one static picture: one scheme's config, and a fixed width where the page has a container."""
     picture = copy.deepcopy(spec)
     picture.pop("usermeta", None)
-    picture["config"] = chart_theme.configs()[scheme]
+    picture["config"] = copy.deepcopy(spec["config"] if scheme == "light" else spec["usermeta"]["darkConfig"])
     for view in picture["vconcat"] if "vconcat" in picture else [picture]:
         view["width"] = width
     return picture
@@ -107,3 +114,89 @@ def _data_references(node) -> list:
             found += _data_references(item)
     return found
 
+
+# Fields that transforms add to the rows, by default, when they are given no "as".
+_DEFAULT_OUTPUTS = {"fold": ["key", "value"], "density": ["value", "density"], "quantile": ["prob", "value"],
+                    "loess": [], "regression": []}
+
+
+def _empty_fields(spec: dict, definition: ChartDefinition) -> list[tuple[str, str]]:
+    """(field, message) for each field the chart encodes that no row has, or that is None in every row:
+    Vega-Lite draws nothing for it, and the page would publish an empty chart without a word."""
+    names = [column.name for column in definition.columns]
+    made = set(_transform_outputs(spec, definition))
+    found = []
+    for field in dict.fromkeys(_encoded_fields(spec)):
+        name = field.replace("\\.", ".")  # to Vega-Lite, a\.b is the field "a.b"; a.b is b in a
+        column = name if name in names or "\\." in field else name.split(".")[0]
+        if column in names:
+            if all(row.get(column) is None for row in definition.rows):
+                found.append((field, f'the chart encodes the field "{field}", but it is None in every row: the '
+                              "chart would be empty. Fill the column or plot another."))
+        elif name not in made:
+            found.append((field, f'the chart encodes the field "{field}", which no row has: the chart would be '
+                          f"empty.{did_you_mean(name, names)} The rows' columns: {', '.join(names)}."))
+    return found
+
+
+def _encoded_fields(node, in_encoding: bool = False) -> list[str]:
+    """Every "field" named in an encoding (its channels, tooltips, conditions and sort orders), in any view."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if in_encoding and key == "field" and isinstance(value, str):
+                found.append(value)
+            elif key not in ("data", "datasets", "transform", "params"):
+                found += _encoded_fields(value, in_encoding or key == "encoding")
+    elif isinstance(node, list):
+        for item in node:
+            found += _encoded_fields(item, in_encoding)
+    return found
+
+
+def _transform_outputs(node, definition: ChartDefinition) -> list[str]:
+    """The fields transforms add to the rows: their "as", the defaults of those that have one, and the
+    columns a pivot makes from the values of its field."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "transform" and isinstance(value, list):
+                for step in value:
+                    found += _step_outputs(step, definition) if isinstance(step, dict) else []
+            else:
+                found += _transform_outputs(value, definition)
+    elif isinstance(node, list):
+        for item in node:
+            found += _transform_outputs(item, definition)
+    return found
+
+
+def _step_outputs(step: dict, definition: ChartDefinition) -> list[str]:
+    found = []
+    for key, value in step.items():
+        if key == "as":
+            found += [value] if isinstance(value, str) else [item for item in value if isinstance(item, str)]
+        elif isinstance(value, list):  # aggregate, window, joinaggregate: [{"op", "field", "as"}, …]
+            found += [item["as"] for item in value if isinstance(item, dict) and isinstance(item.get("as"), str)]
+    kind = next((name for name in _DEFAULT_OUTPUTS if name in step), None)
+    if kind and "as" not in step:
+        found += _DEFAULT_OUTPUTS[kind]
+    if kind in ("loess", "regression") and "as" not in step:
+        found += [step[kind], step.get("on", "")]
+    if "pivot" in step:
+        found += [str(row.get(step["pivot"])) for row in definition.rows]
+    return found
+
+
+def _line_naming(module: ChartModule, field: str) -> int:
+    """The line of the module that writes the field in a string ("yeer", "yeer:Q"); else the chart function's."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(module.source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return module.line or 1
+    strings = [(token.string.lstrip("rRbBuUfF").strip("\"'"), token.start[0]) for token in tokens
+               if token.type == tokenize.STRING]
+    # Altair's shorthand ("yeer:O") is surely the encoding; a bare "yeer" may be a row's key, so it comes second.
+    shorthand = [line for text, line in strings if text.startswith(f"{field}:")]
+    exact = [line for text, line in strings if text == field]
+    return [*shorthand, *exact, module.line or 1][0]

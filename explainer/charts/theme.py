@@ -5,10 +5,18 @@ colour-blind-safe category range (Okabe & Ito's palette), and two mark styles ar
 `mark_bar(style="muted")` for context (a grey that reads on both backgrounds) and
 `mark_text(style="annotation")` for notes written on the chart. The backgrounds and text colours match
 assets/style.css, so a chart sits on the page like the text around it.
+
+A site sets its own colours and font in site.json ("chart_colors", "chart_colors_dark", "chart_font"):
+site_configs() lays them over these defaults, so a site that sets nothing looks exactly like ours.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..inputs import SiteSettings
 
 # The page's own font stack (assets/style.css), so chart labels look like the text around them.
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", sans-serif'
@@ -38,40 +46,53 @@ DARK = Palette(background="#16181c", text="#e8e6e1", muted_text="#a9adb6", grid=
 SCHEMES = {"light": LIGHT, "dark": DARK}
 
 
-def config(palette: Palette) -> dict:
+def config(palette: Palette, font: str = FONT) -> dict:
     """The Vega-Lite config of one scheme. Both schemes give the same keys, so one can replace the other."""
     axis = {"labelColor": palette.muted_text, "titleColor": palette.text, "gridColor": palette.grid,
-            "domainColor": palette.domain, "tickColor": palette.domain, "labelFont": FONT, "titleFont": FONT,
+            "domainColor": palette.domain, "tickColor": palette.domain, "labelFont": font, "titleFont": font,
             "labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": 600, "labelPadding": 4, "titlePadding": 8}
     return {
         "background": palette.background,
         "padding": 4,
-        "font": FONT,
+        "font": font,
         "view": {"stroke": None},
         "axis": axis,
         # Few ticks: a phone-width axis with more runs its labels together.
         "axisQuantitative": {"tickCount": 5},
-        "legend": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": FONT, "titleFont": FONT,
+        "legend": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": font, "titleFont": font,
                    "labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": 600, "orient": "bottom",
                    "direction": "vertical", "symbolType": "square", "labelLimit": 320, "titleLimit": 320},
-        "title": {"color": palette.text, "font": FONT, "fontSize": 15, "anchor": "start"},
-        "header": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": FONT, "titleFont": FONT,
+        "title": {"color": palette.text, "font": font, "fontSize": 15, "anchor": "start"},
+        "header": {"labelColor": palette.text, "titleColor": palette.text, "labelFont": font, "titleFont": font,
                    "labelFontSize": 13, "titleFontSize": 13},
         "mark": {"color": palette.primary},
         "bar": {"color": palette.primary},
         "line": {"color": palette.primary, "strokeWidth": 2.5},
         "point": {"color": palette.primary, "filled": True, "size": 40},
         "rule": {"color": palette.domain},
-        "text": {"color": palette.text, "font": FONT, "fontSize": 13},
+        "text": {"color": palette.text, "font": font, "fontSize": 13},
         "range": {"category": list(palette.categories)},
         "style": {
             "muted": {"color": palette.muted},
             "annotation": {"color": palette.text, "fontSize": 13, "fontWeight": 600},
-            "guide-label": {"font": FONT},
-            "guide-title": {"font": FONT},
+            "guide-label": {"font": font},
+            "guide-title": {"font": font},
         },
     }
 
 
-def configs() -> dict[str, dict]:
-    return {scheme: config(palette) for scheme, palette in SCHEMES.items()}
+def configs(colours: tuple[str, ...] = (), dark_colours: tuple[str, ...] = (), font: str = "") -> dict[str, dict]:
+    """Each scheme's config: the default palettes, with a site's colours (the first for single-series marks,
+    all of them for categories, in order) and font in place of ours where given."""
+    palettes = {"light": _with_colours(LIGHT, colours), "dark": _with_colours(DARK, dark_colours or colours)}
+    return {scheme: config(palette, font or FONT) for scheme, palette in palettes.items()}
+
+
+def site_configs(settings: SiteSettings) -> dict[str, dict]:
+    return configs(settings.chart_colors, settings.chart_colors_dark, settings.chart_font)
+
+
+def _with_colours(palette: Palette, colours: tuple[str, ...]) -> Palette:
+    if not colours:
+        return palette
+    return dataclasses.replace(palette, primary=colours[0], categories=tuple(colours))

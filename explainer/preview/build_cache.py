@@ -172,14 +172,14 @@ class BuildCache:
 
     def charts(self, load_charts: Callable, inputs, store: FactStore):
         """load_charts(inputs, store), reused while what it reads is the same: the chart modules, the
-        templates, the fact store (the same object) and the names of the charts the pages embed.
+        templates, the site's settings (its chart colours and font), the fact store (the same object) and the names of the charts the pages embed.
 
         Running the chart modules and building their figures costs tens of milliseconds per chart even when
         vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit.
         """
         key = digest(str(inputs.root), [(str(path), path.read_bytes()) for folder in inputs.chart_dirs
                                         for path in sorted(folder.rglob("*.py"))],
-                     templates_fingerprint(inputs.template_dirs), self.use_store(store),
+                     templates_fingerprint(inputs.template_dirs), repr(inputs.settings), self.use_store(store),
                      self._charts_named(inputs.content))
         slot = self._slots.get("charts")
         if slot is None or slot.key != key:

@@ -66,8 +66,9 @@ def plugin_script(generation: int) -> bytes:
 def overlay(problems: tuple[Problem, ...], root: Path, strict: bool) -> bytes:
     """The problems of a failed build as a fixed panel over the page; each one escaped."""
     errors = [p for p in problems if p.stops_build(strict)] or list(problems)
+    shown = [p for p in problems if p in errors or p.severity == "note"]  # a note: how many were held back
     items = "".join(f'<pre data-explainer-style="{_PROBLEM_STYLE}">'
-                    f"{html.escape(p.format(relative_to=root))}</pre>" for p in errors)
+                    f"{html.escape(p.format(relative_to=root, strict=strict))}</pre>" for p in shown)
     count = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}"
     return (f'<div id="explainer-preview-problems" role="alert" data-explainer-style="{_OVERLAY_STYLE}">'
             f'<p data-explainer-style="margin:0 0 .5em"><strong>The site does not build: {count}.</strong> '

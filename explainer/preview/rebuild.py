@@ -15,6 +15,7 @@ import dataclasses
 import logging
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,7 @@ class Rebuilder:
         return dataclasses.replace(self.inputs, content=content, data=data), []
 
     def _failed(self, problems, started: float) -> Outcome:
-        errors = [p for p in problems if p.severity == "error" or self.strict]
+        errors = [p for p in problems if p.stops_build(self.strict)]
         milliseconds = (time.perf_counter() - started) * 1000
         summary = (f"build failed with {len(errors)} error(s), shown in the browser; still serving the last good "
                    f"site, {milliseconds:.0f} ms")
@@ -100,9 +101,38 @@ class Rebuilder:
                 f"{charts} chart(s)" + (f", {warnings} warning(s)" if warnings else "") + f", {milliseconds:.0f} ms")
 
 
+class ProblemLog:
+    """What the terminal was last shown. Each build's problems are compared with the previous build's: only the
+    new ones are printed, with a count of those unchanged and fixed, so a failed rebuild does not print the
+    same 70 warnings again. A problem is the same when its file, message and line text are, wherever an edit
+    above it moved it."""
+
+    def __init__(self) -> None:
+        self.previous: Counter = Counter()
+
+    def compare(self, problems) -> tuple[list[Problem], int, int]:
+        """(the problems new since the previous build, how many are unchanged, how many were fixed)."""
+        current = Counter(map(_identity, problems))
+        left = self.previous.copy()
+        new = []
+        for problem in problems:
+            if left[_identity(problem)] > 0:
+                left[_identity(problem)] -= 1
+            else:
+                new.append(problem)
+        unchanged = len(problems) - len(new)
+        fixed = sum(self.previous.values()) - unchanged
+        self.previous = current
+        return new, unchanged, fixed
+
+
+def _identity(problem: Problem) -> tuple:
+    return (problem.path, problem.severity, problem.message, (problem.source_line or "").strip())
+
+
 def _as_read_text(raw: bytes) -> str:
-    """The text Path.read_text(encoding="utf-8") gives for these bytes: UTF-8, universal newlines."""
-    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    """The text inputs.read_inputs gives for these bytes: UTF-8 without a byte-order mark, universal newlines."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def internal_problem(error: Exception) -> Problem:

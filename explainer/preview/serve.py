@@ -11,7 +11,8 @@ reloads sent the moment a build is published); it has no Host check and accepts 
 checked); it serves files from disk (here: from memory, only the built site); its script would be injected
 into any HTML (here: only in served pages, never in `python build.py` output).
 
-The site is served from memory: site/ (or --out) is not written; `python build.py` publishes.
+The site is served from memory: site/ (or --out) is not written; `python build.py` publishes. The browser
+shows every problem of a failed build; the terminal only those new since the previous build (ProblemLog).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from tornado.netutil import bind_sockets
 from ..inputs import PROJECT
 from .access import AccessPolicy
 from .server import PreviewState, make_application
-from .rebuild import Outcome, Rebuilder
+from .rebuild import Outcome, ProblemLog, Rebuilder
 from .source_watch import SourceWatcher
 
 logger = logging.getLogger("explainer.preview.serve")
@@ -73,7 +74,7 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
     logger.info("serving http://%s:%d/ from memory (site/ is not written; `python build.py` publishes). "
                 "Ctrl+C stops.", shown_host if policy.host not in ("0.0.0.0", "::") else "127.0.0.1", policy.port)
     rebuilds = threading.Thread(target=_rebuild_forever, name="rebuild", daemon=True,
-                                args=(watcher, Rebuilder(root, strict), state, loop, root))
+                                args=(watcher, Rebuilder(root, strict), state, loop, root, ProblemLog()))
     rebuilds.start()
     await stopping.wait()
     server.stop()  # first, so that the port is free at once; stopping the watcher's threads can take a second
@@ -82,10 +83,11 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
     return EXIT_OK
 
 
-def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: PreviewState, loop, root: Path) -> None:
+def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: PreviewState, loop, root: Path,
+                     log: ProblemLog) -> None:
     """The rebuild thread: the first build, then one rebuild per burst of changes, for ever."""
     outcome = rebuilder.rebuild(None)
-    _publish(outcome, state, loop, root, "first build")
+    _publish(outcome, state, loop, root, "first build", log, rebuilder.strict)
     while True:
         try:
             changes = watcher.wait_for_changes()
@@ -97,18 +99,23 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
                     break
                 described = described.merge(later)
                 outcome = rebuilder.rebuild(later)
-            _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild")
+            _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild", log,
+                     rebuilder.strict)
         except Exception:  # the watcher or the publishing failed: log it, keep serving, keep watching
             logger.exception("the preview could not rebuild; it keeps serving the last build")
 
 
-def _publish(outcome: Outcome, state: PreviewState, loop, root: Path, what: str) -> None:
+def _publish(outcome: Outcome, state: PreviewState, loop, root: Path, what: str, log: ProblemLog,
+             strict: bool) -> None:
     # An asset linked from outside assets/ is a build problem (inputs.py): it never reaches these files.
     loop.call_soon_threadsafe(state.publish, outcome.files, outcome.problems)
-    logger.info("%s → %s", what, outcome.summary)
-    if outcome.failed:
-        for problem in outcome.problems:
-            print(problem.format(relative_to=root), file=sys.stderr, flush=True)
+    new, unchanged, fixed = log.compare(outcome.problems)  # the terminal shows what changed, the browser all
+    changes = [f"{len(new)} new (below)" if new and (unchanged or fixed) else "",
+               f"{unchanged} as before (not repeated)" if unchanged else "", f"{fixed} fixed" if fixed else ""]
+    changed = ", ".join(filter(None, changes))
+    logger.info("%s → %s", what, outcome.summary + (f"; problems: {changed}" if changed else ""))
+    for problem in new:
+        print(problem.format(relative_to=root, strict=strict), file=sys.stderr, flush=True)
 
 
 def _configure_logging() -> None:
