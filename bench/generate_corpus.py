@@ -74,8 +74,7 @@ def generate(out: Path, pages: int = 1000) -> None:
     shutil.copytree(PROJECT / "data", out / "data")
     fact_ids = [fact["id"] for path in sorted((out / "data" / "facts").glob("*.json"))
                 for fact in json.loads(path.read_text(encoding="utf-8"))["facts"]]
-    source_ids = [source["id"] for source in
-                  json.loads((out / "data" / "sources.json").read_text(encoding="utf-8"))["sources"]]
+    source_ids = [path.stem for path in sorted((out / "data" / "sources").glob("*.json"))]
     (out / "site.json").write_text(json.dumps({"title": "Benchmark corpus"}) + "\n", encoding="utf-8")
     rng = random.Random(20251122)
     for number in range(pages):
