@@ -129,7 +129,10 @@ def markdown_edits(root: Path, slug: str):
     original = path.read_text(encoding="utf-8")
     for run in range(10**6):
         marker = f"Benchmarkmarker{run}x{int(time.time() * 1000) % 100000}"
-        text = original.replace("\n\n", f"\n\n{marker} ", 1)
+        # The first paragraph of prose: not a chart, a heading, a table or a list, whose line must stay as it is.
+        paragraph = re.search(r"\n\n(?=[A-Za-z])", original.split("---", 2)[2]).start()
+        offset = len(original) - len(original.split("---", 2)[2]) + paragraph
+        text = original[:offset] + f"\n\n{marker} " + original[offset + 2:]
         yield marker, lambda text=text: path.write_text(text, encoding="utf-8")
 
 
@@ -148,7 +151,10 @@ def fact_edits(root: Path, slug: str):
     for fact_id in candidates:
         for path, store in stores.items():
             fact = next((fact for fact in store["facts"] if fact["id"] == fact_id), None)
-            if fact and "derived" not in fact and fact_id not in inputs and f'"{fact_id}"' not in charts:
+            # A value written in the fact itself (not a series cell), quoted from text (a table cell's value
+            # must match the cell: an error), used by no derived fact and no chart.
+            if (fact and "value" in fact and "cell" not in fact and "derived" not in fact
+                    and fact_id not in inputs and f'"{fact_id}"' not in charts):
                 break
         else:
             continue
