@@ -1,6 +1,8 @@
 """The number checks: each figure appears in its own quote, and derived figures agree with their inputs."""
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from pathlib import Path
 
 from .errors import Problem
@@ -9,7 +11,7 @@ from .numbers import format_value, states
 
 
 def check_fact_store(store: FactStore) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = _derived_cycles(store)
     for fact in store.facts.values():
         if fact.derived:
             problems += _check_derived(fact, store)
@@ -83,14 +85,67 @@ def recompute(op: str, values: list[float]) -> float | None:
     return first / second * 100 if op == "share" else first / second
 
 
+def _derived_cycles(store: FactStore) -> list[Problem]:
+    """Derived facts that are computed, through others, from themselves (a → b → a): each check passes on its
+    own, so the figures prove nothing. One error per cycle, at the first of its facts in file order."""
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for start in store.facts.values():
+        path, current = [start.id], start
+        while current is not None and current.derived is not None and start.id not in reported:
+            step = next((input_id for input_id in current.derived.inputs if _reaches(store, input_id, start.id)),
+                        None)
+            if step is None:
+                break
+            if step == start.id:
+                reported.update(path)
+                problems.append(start.location.problem(
+                    f'derived facts form a cycle: {" → ".join([*path, start.id])}; each is computed from the '
+                    "others, so none is checked against a source: make one of them a sourced fact."))
+                break
+            path.append(step)
+            current = store.facts.get(step)
+    return problems
+
+
+def _reaches(store: FactStore, from_id: str, target: str) -> bool:
+    """Whether the derived inputs of from_id lead, through any number of steps, to target (or it is target)."""
+    seen, stack = set(), [from_id]
+    while stack:
+        fact_id = stack.pop()
+        if fact_id == target:
+            return True
+        fact = store.facts.get(fact_id)
+        if fact_id in seen or fact is None or fact.derived is None:
+            continue
+        seen.add(fact_id)
+        stack.extend(fact.derived.inputs)
+    return False
+
+
+def _finite(number: float | int) -> bool:
+    return isinstance(number, int) or math.isfinite(number)  # math.isfinite cannot take an int of 400 digits
+
+
+def _differs(expected: float | int, value: float | int, tolerance: float | int) -> bool:
+    """Compared as exact fractions: an integer of hundreds of digits minus a float overflows as floats."""
+    return abs(Fraction(expected) - Fraction(value)) > Fraction(tolerance)
+
+
 def _check_derived(fact: Fact, store: FactStore) -> list[Problem]:
     inputs = [store.facts.get(input_id) for input_id in fact.derived.inputs]
     if any(item is None for item in inputs):
         return []  # reported as an unknown id when the store was loaded
-    expected = recompute(fact.derived.op, [item.value for item in inputs])
+    try:
+        expected = recompute(fact.derived.op, [item.value for item in inputs])
+    except OverflowError:  # an integer of hundreds of digits mixed with a float
+        expected = math.inf
     if expected is None:
         return [fact.location.problem(f'derived fact "{fact.id}" divides by zero.')]
-    if abs(expected - fact.value) > fact.derived.tolerance:
+    if not _finite(expected):  # 1e308 + 1e308: no tolerance can compare with infinity
+        return [fact.location.problem(f'derived fact "{fact.id}": its {fact.derived.op} of '
+                                      f'{", ".join(fact.derived.inputs)} is too large to compute: check the inputs.')]
+    if _differs(expected, fact.value, fact.derived.tolerance):
         shown = format_value(round(expected, 4), fact.unit)
         return [fact.location.problem(
             f'derived fact "{fact.id}" says {fact.value}, but its {fact.derived.op} of '
@@ -144,13 +199,21 @@ def _check_derived_cells(series: Series, row: SeriesRow) -> list[Problem]:
                     f"{whose}: {', '.join(column.derived.inputs)} are not all numbers in this row, so {value} "
                     "cannot be recomputed: write null, or fill the missing cells."))
             continue
-        expected = recompute(column.derived.op, inputs)
+        try:
+            expected = recompute(column.derived.op, inputs)
+        except OverflowError:  # an integer of hundreds of digits mixed with a float
+            expected = math.inf
+        if expected is not None and not _finite(expected):
+            problems.append(row.location.problem(
+                f"{whose}: the {column.derived.op} of {', '.join(column.derived.inputs)} is too large to compute: "
+                "check the cells."))
+            continue
         if value is None or expected is None:
             problems.append(row.location.problem(
                 f"{whose}: the {column.derived.op} of {', '.join(column.derived.inputs)} "
                 + (f"is {round(expected, 4)}: write it in the row (so downloads carry it)." if value is None
                    else "divides by zero.")))
-        elif not isinstance(value, (int, float)) or abs(expected - value) > column.derived.tolerance:
+        elif not isinstance(value, (int, float)) or _differs(expected, value, column.derived.tolerance):
             problems.append(row.location.problem(
                 f"{whose} says {value}, but the {column.derived.op} of {', '.join(column.derived.inputs)} is "
                 f"{round(expected, 4)} (tolerance {column.derived.tolerance}): correct the row."))

@@ -43,6 +43,8 @@ APPROXIMATE_WORD = re.compile(r"(?<![A-Za-z])(about|around|approximately|roughly
 # Python-Markdown's marks for stashed HTML, and for the "&" of an entity ("&#97;" in an obfuscated e-mail address)
 STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03(?:#\\d+;)?")
 UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+# A link that leaves the site: an http(s) address, or one that starts "//" and takes the page's scheme.
+_EXTERNAL_LINK = re.compile(r"\s*(https?:)?//", re.IGNORECASE)
 CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
 CLAIMS_LINE = re.compile(r"^\{\{\s*claims(?::\s*([A-Za-z0-9_-]+))?\s*\}\}\s*$")
 _LINE_MARK = re.compile(rf"^(.*?){MARK}\s*$")
@@ -330,6 +332,8 @@ class BareNumberTreeprocessor(Treeprocessor):
         target = unmarked(target) if target is not None else None  # a token's mark: stripped later
         if target is not None and UNSAFE_LINK.match(target):
             self.extension.unknown.append(self.extension.mention("link", target, target))
+        if element.tag == "a" and target is not None and _EXTERNAL_LINK.match(target):
+            element.set("rel", "noopener noreferrer")  # the other site gets neither this window nor the address
         classes = element.get("class", "").split()
         if element.tag in self.SKIP or "fact" in classes or "claims" in classes:
             self._scan(element.tail)

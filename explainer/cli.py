@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from .charts.disk_cache import no_cache_writes
@@ -13,6 +14,10 @@ from .output import SITE_MARKER, write_site
 from .pipeline import build
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# An unexpected exception is a fault in the engine, not in the site's files: the editor gets one line and a way
+# to report it, and only --debug prints the traceback a developer needs.
+INTERNAL_ERROR_HINT = ("this is a bug in the engine, not in your files; please report it with the output of "
+                       "--debug")
 
 
 def port_number(text: str) -> int:
@@ -32,6 +37,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=8000, help="serve: port (default 8000)")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the full traceback (for a bug report)")
     return parser.parse_args(argv)
 
 
@@ -40,6 +47,20 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     except SystemExit as exit:
         return EXIT_OK if exit.code == 0 else EXIT_USAGE
+    try:
+        return run_command(arguments)
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as error:  # noqa: BLE001 — the last guard: every known fault is a path:line:col problem
+        if arguments.debug:
+            traceback.print_exc()
+        print(f"internal error ({type(error).__name__}: {str(error)[:200]}): {INTERNAL_ERROR_HINT}.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def run_command(arguments: argparse.Namespace) -> int:
     if arguments.command == "new" or arguments.folder is not None:
         return new_site(arguments.command, arguments.folder)
     root = arguments.root.resolve()

@@ -13,7 +13,7 @@ FACT_COLUMNS = ["id", "label", "value", "unit", "display", "as_of", "provisional
 
 def json_bytes(value) -> bytes:
     """Indented UTF-8 JSON ending in a newline: the form of every JSON download."""
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
 
 
 def csv_bytes(header: list[str], rows: list[list]) -> bytes:

@@ -1,6 +1,8 @@
 """Front matter: the `---` block of `key: value` lines at the top of a content file."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +46,12 @@ def parse_front_matter(path: Path, text: str) -> tuple[FrontMatter | None, list[
             problems.append(Problem(path, number, 1, f'"{key}" is given twice in the front matter.', source_line=line))
         else:
             values[key] = value.strip()
-            if key == "order" and not values[key].lstrip("-").isdigit():
+            # ASCII digits only, and few of them: str.isdigit() also accepts "²" and "٣", which int() then
+            # rejects or reads, and a number of thousands of digits cannot be converted at all.
+            if key == "order" and not re.fullmatch(r"-?[0-9]{1,9}", values[key]):
                 problems.append(Problem(path, number, line.index(":") + 3,
-                                        f'order must be a whole number, not "{values[key]}".', source_line=line))
+                                        f'order must be a whole number from -999999999 to 999999999 written in '
+                                        f'the digits 0-9, not "{values[key][:40]}".', source_line=line))
     else:
         return None, [Problem(path, 1, 1, "the front matter is never closed: add a line '---' after its last key.",
                               source_line=lines[0])]

@@ -9,6 +9,7 @@ templates can extend the project's as "default/base.html", and site.json sets th
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import re
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, problem_at
-from .json_positions import offset_of, value_offsets
+from .json_positions import duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ class SiteSettings:
     chart_colors: tuple[str, ...] = ()  # the charts' colours in light mode, first for single-series marks
     chart_colors_dark: tuple[str, ...] = ()  # in dark mode; chart_colors when not given
     chart_font: str = ""  # a CSS font stack for the charts' labels; the page's own when not given
+    chart_timeout: float = 20.0  # seconds a chart module may run before it is stopped (charts/isolation.py)
     # Filled by read_inputs, never from site.json: the stylesheets every page links, in order.
     stylesheets: tuple[str, ...] = ("style.css",)
 
@@ -103,13 +105,34 @@ def _fallback(root: Path, project: Path, name: str) -> list[Path]:
     return unique
 
 
+def decode_text(raw: bytes) -> str:
+    """The one way the build and the preview turn a file's bytes into text: UTF-8, an editor's byte-order mark
+    dropped (it is not content), universal newlines. Raises UnicodeDecodeError; not_utf8 says where."""
+    return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def not_utf8(path: Path, raw: bytes, error: UnicodeDecodeError) -> Problem:
+    """The problem for a byte that is not UTF-8, at the line and column (in characters) where an editor shows it."""
+    before = decode_text(raw.removeprefix(codecs.BOM_UTF8)[:error.start])  # valid: the decoder stopped here
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    byte = raw.removeprefix(codecs.BOM_UTF8)[error.start]
+    return Problem(path, line, column, f"this file is not UTF-8 text: the byte 0x{byte:02X} here is not UTF-8 "
+                   "(perhaps Latin-1 or Windows-1252): save the file as UTF-8.")
+
+
+def read_text(path: Path) -> str:
+    return decode_text(path.read_bytes())
+
+
 def _read_texts(paths: list[Path], problems: list[Problem]) -> dict[Path, str]:
     texts = {}
     for path in paths:
+        raw = path.read_bytes()
         try:
-            texts[path] = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is not content
+            texts[path] = decode_text(raw)
         except UnicodeDecodeError as error:
-            problems.append(Problem(path, 1, error.start + 1, "this file is not UTF-8 text: save it as UTF-8."))
+            problems.append(not_utf8(path, raw, error))
     return texts
 
 
@@ -118,13 +141,21 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
     if not path.exists():
         return SiteSettings()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
+        limit = json_limits_problem(text)
+        if limit is not None:  # json.loads would recurse past Python's stack
+            problems.append(problem_at(path, text, limit[0], limit[1]))
+            return SiteSettings()
         raw = json.loads(text)
     except UnicodeDecodeError as error:
-        problems.append(Problem(path, 1, error.start + 1, "this file is not UTF-8 text: save it as UTF-8."))
+        problems.append(not_utf8(path, path.read_bytes(), error))
         return SiteSettings()
     except json.JSONDecodeError as error:
         problems.append(Problem(path, error.lineno, error.colno, f"this is not valid JSON: {error.msg}."))
+        return SiteSettings()
+    duplicate = first_duplicate_key(text)
+    if duplicate is not None:
+        problems.append(problem_at(path, text, duplicate[0], duplicate_key_message(duplicate[1])))
         return SiteSettings()
     if not isinstance(raw, dict):
         problems.append(Problem(path, 1, 1, 'site.json must be one object, e.g. {"title": "My explainer"}.'))
@@ -147,6 +178,12 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                                    "the first colours single-series marks, the rest categories in order."))
                 continue
             values[key] = colours
+        elif key == "chart_timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+                problems.append(at(key, '"chart_timeout" must be a number of seconds between 0 and 3600, e.g. '
+                                   "20: how long a chart module may run before it is stopped."))
+                continue
+            values[key] = float(value)
         else:
             values[key] = str(value)
     return SiteSettings(**values)

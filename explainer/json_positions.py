@@ -61,3 +61,67 @@ def _walk(text: str, index: int, path: JsonPath, offsets: dict[JsonPath, int]) -
         return index + 1
     _, end = _scan_scalar(text, index)
     return end
+
+
+# Limits on one data file: a data file is a table of facts, not a dump. Beyond these, json.loads recurses past
+# Python's stack (RecursionError, at about 1,000 levels) or the build stalls; both are reported as errors.
+MAX_JSON_CHARACTERS = 5_000_000
+MAX_JSON_DEPTH = 50
+MAX_NUMBER_DIGITS = 400  # Python refuses to read integers past 4,300 digits; no count has more than a few dozen
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|[0-9]{%d,}' % (MAX_NUMBER_DIGITS + 1))
+
+
+def json_limits_problem(text: str) -> tuple[int, str] | None:
+    """(offset, message) when text is too large, nested too deeply or holds too long a number to read safely;
+    None when it is fine."""
+    if len(text) > MAX_JSON_CHARACTERS:
+        return 0, (f"this data file has {len(text):,} characters, more than the limit of {MAX_JSON_CHARACTERS:,}: "
+                   "split it into several files.")
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return match.start(), (f"the data is nested more than {MAX_JSON_DEPTH} levels deep here: "
+                                       "no fact needs that; check for a stray bracket.")
+        elif token in "]}":
+            depth -= 1
+        elif token[0].isdigit():
+            return match.start(), (f"this number has {len(token):,} digits, more than the {MAX_NUMBER_DIGITS} a "
+                                   "figure can have: check it.")
+    return None
+
+
+def duplicate_key_message(key: str) -> str:
+    return f'"{key}" is given twice in this object: JSON would keep only the last one silently; delete one.'
+
+
+def first_duplicate_key(text: str) -> tuple[int, str] | None:
+    """(offset, key) of the first key given twice in one object of a valid JSON text, at its second writing;
+    None when there is none. json.loads keeps the last silently, so a fact could change without a word."""
+    found: list[tuple[int, str]] = []
+    _find_duplicates(text, _skip(text, 0), found)
+    return found[0] if found else None
+
+
+def _find_duplicates(text: str, index: int, found: list[tuple[int, str]]) -> int:
+    opener = text[index]
+    if opener in "{[":
+        closer, seen = ("}" if opener == "{" else "]"), set()
+        index = _skip(text, index + 1)
+        while text[index] != closer and not found:
+            if opener == "{":
+                key_start = index
+                key, index = scanstring(text, index + 1)
+                if key in seen:
+                    found.append((key_start, key))
+                    return index
+                seen.add(key)
+                index = _skip(text, _skip(text, index) + 1)  # past ':'
+            index = _skip(text, _find_duplicates(text, index, found))
+            if text[index] == ",":
+                index = _skip(text, index + 1)
+        return index + 1
+    _, end = _scan_scalar(text, index)
+    return end

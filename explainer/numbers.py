@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel.numbers import get_minus_sign_symbol
 
@@ -45,11 +45,16 @@ def format_value(value: float | int, unit: str, decimals: int | None = None, app
     """The figure as a reader of the site sees it, in the site's language (CLDR's patterns): "2,914" (en),
     "2.914" (de, is), "2\u202f914" (fr); "1.22%", "12\u00a0%" (de); "about 30,000"; "3.0 percentage points"."""
     places = decimals_of(value) if decimals is None else decimals
-    if unit == "percent":
-        prefix, suffix = _percent_affixes(language, value < 0)
-        number = prefix + _number_pattern(language, places).apply(abs(Decimal(value)), locale_for(language)) + suffix
-    else:
-        number = _number_pattern(language, places).apply(Decimal(value), locale_for(language))
+    exact = Decimal(value)
+    # Babel rounds in the current decimal context (28 digits by default): a larger figure, such as 1e308 or an
+    # integer of 30 digits, would raise or lose digits. Enough precision for every digit keeps it exact.
+    with localcontext() as context:
+        context.prec = max(28, exact.adjusted() + places + 10)
+        if unit == "percent":
+            prefix, suffix = _percent_affixes(language, value < 0)
+            number = prefix + _number_pattern(language, places).apply(abs(exact), locale_for(language)) + suffix
+        else:
+            number = _number_pattern(language, places).apply(exact, locale_for(language))
     if unit == "percentage-points":
         number += " percentage points"
     elif unit == "times":  # "2.9" alone reads as a count: a ratio says what it is

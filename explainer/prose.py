@@ -49,7 +49,14 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
             if md is None:
                 md, facts = make_markdown(store, chart_html)
             md.reset()
-            page.html = md.convert(page.body)
+            try:
+                page.html = md.convert(page.body)
+            except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
+                problems.append(_too_deep(page))
+                md = None
+                page.html, page.toc, page.references = "", [], []
+                page.facts_used, page.calculations, page.charts_used = [], [], []
+                continue
             page.toc = md.toc_tokens
             page.references = facts.references()
             page.facts_used = list(dict.fromkeys(facts.facts_used))
@@ -93,6 +100,21 @@ def _misplaced(page: Page, mention: Mention, store: FactStore) -> Problem:
                       f'the {what} {mention.token} is inside the text of a link, and a {what} is itself a link: a '
                       "link inside a link. Move it out of the brackets, after the link: "
                       f"[the words](address) {mention.token}.")
+
+
+_NESTING = re.compile(r"[ \t>]*")
+
+
+def _too_deep(page: Page) -> Problem:
+    """The error for a page nested too deeply to convert, at its most deeply nested line (by indentation and
+    quote markers, the way lists and block quotes nest)."""
+    lines = page.body.split("\n")
+    depths = [len(_NESTING.match(line).group(0).expandtabs(4).replace(">", "  ")) for line in lines]
+    deepest = max(range(len(lines)), key=depths.__getitem__) if lines else 0
+    offset = page.body_offset + sum(len(line) + 1 for line in lines[:deepest])
+    return problem_at(page.source_path, page.source_text, offset,
+                      "the text is nested too deeply here (lists, quotes or emphasis inside one another, hundreds "
+                      "of levels) to be converted: flatten it.")
 
 
 def _invalid(page: Page, mention: Mention) -> Problem:

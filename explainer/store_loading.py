@@ -19,7 +19,7 @@ from .dates import as_of_from_json, is_valid_date
 from .errors import Problem, did_you_mean, problem_at, root_cause
 from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
                     FactStore, Location, Series, SeriesCell, SeriesRow, Source)
-from .json_positions import JsonPath, offset_of, value_offsets
+from .json_positions import JsonPath, duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
 
 _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
             "claims": fact_schema.CLAIMS}
@@ -104,6 +104,11 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
     Every problem found here is a root cause (errors.root_cause) carrying the ids of the records it lost, so
     that what names them elsewhere is held back as its echo rather than reported as unknown.
     """
+    limit = json_limits_problem(text)
+    if limit is not None:  # too big or too deep to parse safely: json.loads would recurse past Python's stack
+        offset, message = limit
+        problems.append(root_cause(problem_at(path, text, offset, message), _ids_written_in(path, text, kind)))
+        return None, kind in ("sources", "claims")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -114,6 +119,11 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
                              "Check for a missing comma or quote, or a trailing comma, here.")
         problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
         return None, kind in ("sources", "claims")  # a source's id is its file's name; no id names a claim
+    duplicate = first_duplicate_key(text)
+    if duplicate is not None:  # json.loads kept the last silently: which one the editor meant is unknown
+        problem = problem_at(path, text, duplicate[0], duplicate_key_message(duplicate[1]))
+        problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
+        return None, kind in ("sources", "claims")
     validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     offsets = value_offsets(text) if errors else None
@@ -184,7 +194,8 @@ _DATE_FIELDS = {"published", "accessed", "as_of", "start", "end", "date"}
 
 
 # Control characters other than tab and newline: invisible in an editor, and NUL breaks HTML parsers.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A lone surrogate ("\\ud800" in a JSON escape) is no character at all: it cannot be written as UTF-8.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _impossible_values(value, json_path: JsonPath):
@@ -203,8 +214,12 @@ def _impossible_values(value, json_path: JsonPath):
     elif isinstance(value, float) and not math.isfinite(value):
         yield json_path, f"{value} is not a number a page can show: write a finite number."
     elif isinstance(value, str) and (control := _CONTROL.search(value)):
-        yield json_path, (f"the text holds the invisible control character U+{ord(control.group(0)):04X}: "
-                          "delete it (it often comes with pasted text).")
+        if "\ud800" <= control.group(0) <= "\udfff":
+            yield json_path, (f"the text holds a lone surrogate U+{ord(control.group(0)):04X} (half of an escaped "
+                              "character pair), which is no character: write the character itself.")
+        else:
+            yield json_path, (f"the text holds the invisible control character U+{ord(control.group(0)):04X}: "
+                              "delete it (it often comes with pasted text).")
 
 
 def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:

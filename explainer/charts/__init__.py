@@ -25,6 +25,7 @@ import jinja2
 
 from .disk_cache import DiskCache
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
+from .isolation import ChartWorker
 from .figure import Picture, approximate_cells, chart_sources, data_as_of, download_files, figure_html
 from .modules import ChartModule, find_chart_files, run_chart_module
 from .svg import Rendered, render_svgs
@@ -72,14 +73,18 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     specs: dict[str, tuple[ChartModule, dict]] = {}
     wanted = charts_named_in(inputs.content)
     charts.names = tuple(find_chart_files(inputs.chart_dirs))
-    for name, path in find_chart_files(inputs.chart_dirs).items():
-        if name in wanted:
-            prepared, found = _prepare(name, path, store, site_configs(inputs.settings))
-            problems += found
-            if prepared is None:
-                charts.html[name] = FAILED
-            else:
-                specs[name] = prepared
+    worker = ChartWorker(inputs.settings.chart_timeout)  # started by the first chart that runs; isolation.py
+    try:
+        for name, path in find_chart_files(inputs.chart_dirs).items():
+            if name in wanted:
+                prepared, found = worker.prepare(name, path, store, site_configs(inputs.settings))
+                problems += found
+                if prepared is None:
+                    charts.html[name] = FAILED
+                else:
+                    specs[name] = prepared
+    finally:
+        worker.close()
     jobs = {(name, scheme, size): static_spec(spec, scheme, width) for name, (_, spec) in specs.items()
             for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
     rendered = render_svgs(jobs, DiskCache(charts.cache_folder / "charts"))
@@ -100,7 +105,7 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
 def _prepare(name: str, path: Path, store: FactStore,
              themes: dict[str, dict]) -> tuple[tuple[ChartModule, dict] | None, list[Problem]]:
     """Run the module and make its spec, themed by the site's settings; None if either failed (the problems
-    say why)."""
+    say why). Runs in the chart worker (isolation.py), never in the build's own process."""
     module, problems = run_chart_module(name, path, store)
     if module is None:
         return None, problems

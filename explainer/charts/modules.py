@@ -61,7 +61,7 @@ def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModu
             return None, [Problem(path, 1, 1, f'this chart module has no function "{FUNCTION}": define '
                                   f"`def {FUNCTION}(store: FactStore) -> ChartDefinition`.")]
         definition = function(store)
-    except Exception as error:  # anything a module raises is the data desk's to fix: report it in place
+    except BaseException as error:  # anything a module raises, even SystemExit, is the data desk's to fix: report it in place
         return None, [_problem_from(error, path, source, store)]
     finally:
         sys.modules.pop(module.__name__, None)
@@ -72,7 +72,7 @@ def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModu
     return ChartModule(name, path, definition, line, source), []
 
 
-def _problem_from(error: Exception, path: Path, source: str, store: FactStore) -> Problem:
+def _problem_from(error: BaseException, path: Path, source: str, store: FactStore) -> Problem:
     """The error placed at the innermost line of the chart module in its traceback."""
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
     line, column = (frames[-1].lineno or 1, (frames[-1].colno or 0) + 1) if frames else (1, 1)
@@ -82,6 +82,11 @@ def _problem_from(error: Exception, path: Path, source: str, store: FactStore) -
         message = str(error)
     elif isinstance(error, KeyError):
         message = _key_error_message(error, path, store)
+    elif isinstance(error, SystemExit):
+        message = (f"the module called sys.exit({'' if error.code is None else repr(error.code)}) (SystemExit): "
+                   "chart() must return a ChartDefinition; remove the exit, or raise an exception with a message")
+    elif isinstance(error, KeyboardInterrupt):
+        message = "the module raised KeyboardInterrupt: chart() must return a ChartDefinition; remove the raise"
     else:
         message = f"{type(error).__name__}: {error}"
     return Problem(path, line, column, f"while making the chart: {message}", source_line=shown)

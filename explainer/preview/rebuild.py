@@ -59,7 +59,7 @@ class Rebuilder:
                 return self._failed(problems, started)
             self.inputs = inputs
             result = build(inputs, self.cache)
-        except Exception as error:  # a bug in the engine must not stop the preview
+        except BaseException as error:  # a bug in the engine, even a SystemExit, must not stop the preview
             logger.error("internal error in the build:\n%s", traceback.format_exc())
             self.inputs = None
             return self._failed([internal_problem(error)], started)

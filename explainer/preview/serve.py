@@ -101,7 +101,7 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
                 outcome = rebuilder.rebuild(later)
             _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild", log,
                      rebuilder.strict)
-        except Exception:  # the watcher or the publishing failed: log it, keep serving, keep watching
+        except BaseException:  # the watcher or the publishing failed (even by SystemExit): log, serve, watch on
             logger.exception("the preview could not rebuild; it keeps serving the last build")
 
 
