@@ -105,6 +105,15 @@ def _fallback(root: Path, project: Path, name: str) -> list[Path]:
     return unique
 
 
+# Control characters other than tab and newline: invisible in an editor, and NUL breaks HTML parsers.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_message(character: str) -> str:
+    return (f"the text holds the invisible control character U+{ord(character):04X}: delete it (it often comes "
+            "with pasted text).")
+
+
 def decode_text(raw: bytes) -> str:
     """The one way the build and the preview turn a file's bytes into text: UTF-8, an editor's byte-order mark
     dropped (it is not content), universal newlines. Raises UnicodeDecodeError; not_utf8 says where."""

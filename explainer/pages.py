@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import Problem, problem_at
 from .frontmatter import parse_front_matter
+from .inputs import CONTROL_CHARACTER, control_character_message
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,6 @@ MAX_BRACKETS_PER_PARAGRAPH = 1_000
 
 # A page's file name becomes its URL: these characters need no encoding in a link, a file system or a shell.
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-# Control characters other than tab and newline: invisible in an editor, and some (NUL) break HTML parsers.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def out_of_bounds(path: Path, text: str) -> Problem | None:
@@ -65,9 +64,8 @@ def out_of_bounds(path: Path, text: str) -> Problem | None:
     if not SAFE_NAME.match(path.stem):
         return Problem(path, 1, 1, f'the file name "{path.name}" becomes the page\'s address: use only letters '
                        "a-z, digits, '-' and '_' (no spaces, quotes, '#', '?' or accents), e.g. life-in-the-south.md.")
-    if control := _CONTROL.search(text):
-        return problem_at(path, text, control.start(), f"this file holds the invisible control character "
-                          f"U+{ord(control.group(0)):04X}: delete it (it often comes with pasted text).")
+    if control := CONTROL_CHARACTER.search(text):
+        return problem_at(path, text, control.start(), control_character_message(control.group(0)))
     if len(text) > MAX_PAGE_CHARACTERS:
         return Problem(path, 1, 1, f"this file has {len(text):,} characters, more than the {MAX_PAGE_CHARACTERS:,} "
                        "a page may have: split it into several pages.")

@@ -19,6 +19,7 @@ from .dates import as_of_from_json, is_valid_date
 from .errors import Problem, did_you_mean, problem_at, root_cause
 from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
                     FactStore, Location, Series, SeriesCell, SeriesRow, Source)
+from .inputs import CONTROL_CHARACTER, control_character_message
 from .json_positions import JsonPath, duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
 
 _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
@@ -193,9 +194,8 @@ def _ids_written_in(path: Path, text: str, kind: str) -> list[str]:
 _DATE_FIELDS = {"published", "accessed", "as_of", "start", "end", "date"}
 
 
-# Control characters other than tab and newline: invisible in an editor, and NUL breaks HTML parsers.
 # A lone surrogate ("\\ud800" in a JSON escape) is no character at all: it cannot be written as UTF-8.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _impossible_values(value, json_path: JsonPath):
@@ -213,13 +213,11 @@ def _impossible_values(value, json_path: JsonPath):
             yield from _impossible_values(item, (*json_path, index))
     elif isinstance(value, float) and not math.isfinite(value):
         yield json_path, f"{value} is not a number a page can show: write a finite number."
-    elif isinstance(value, str) and (control := _CONTROL.search(value)):
-        if "\ud800" <= control.group(0) <= "\udfff":
-            yield json_path, (f"the text holds a lone surrogate U+{ord(control.group(0)):04X} (half of an escaped "
-                              "character pair), which is no character: write the character itself.")
-        else:
-            yield json_path, (f"the text holds the invisible control character U+{ord(control.group(0)):04X}: "
-                              "delete it (it often comes with pasted text).")
+    elif isinstance(value, str) and (surrogate := _LONE_SURROGATE.search(value)):
+        yield json_path, (f"the text holds a lone surrogate U+{ord(surrogate.group(0)):04X} (half of an escaped "
+                          "character pair), which is no character: write the character itself.")
+    elif isinstance(value, str) and (control := CONTROL_CHARACTER.search(value)):
+        yield json_path, control_character_message(control.group(0))
 
 
 def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:

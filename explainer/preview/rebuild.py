@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .build_cache import BuildCache
 from ..errors import Problem
-from ..inputs import PROJECT, SiteInputs, read_inputs
+from ..inputs import PROJECT, SiteInputs, decode_text, read_inputs
 from ..pipeline import BuildResult, build
 from .source_watch import Changes
 
@@ -77,7 +77,7 @@ class Rebuilder:
         for path, raw in changes.modified.items():
             if path in content or path in data:
                 try:
-                    text = _as_read_text(raw)
+                    text = decode_text(raw)
                 except UnicodeDecodeError:
                     return read_inputs(self.root, self.project)  # which reports the problem in its words
                 (content if path in content else data)[path] = text
@@ -128,11 +128,6 @@ class ProblemLog:
 
 def _identity(problem: Problem) -> tuple:
     return (problem.path, problem.severity, problem.message, (problem.source_line or "").strip())
-
-
-def _as_read_text(raw: bytes) -> str:
-    """The text inputs.read_inputs gives for these bytes: UTF-8 without a byte-order mark, universal newlines."""
-    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def internal_problem(error: Exception) -> Problem:

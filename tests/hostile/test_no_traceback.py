@@ -235,7 +235,7 @@ def test_build_and_preview_decode_bytes_alike():
     from explainer.preview import rebuild
 
     for raw in [b"\xef\xbb\xbfa\r\nb\rc\n", b"plain\n", "é ü 北\r\n".encode()]:
-        assert decode_text(raw) == rebuild._as_read_text(raw)
+        assert decode_text(raw) == rebuild.decode_text(raw)
 
 
 # --- rel on links that leave the site --------------------------------------------------------------------------
