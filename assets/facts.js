@@ -1,6 +1,8 @@
 // Fact and citation cards: the card opens on hover and on keyboard focus by CSS alone; this script adds what
 // CSS cannot: a tap opens the card instead of jumping to the reference (a second tap follows the link),
 // Escape closes it and leaves focus on the figure, and an open card is moved to stay inside the viewport.
+// It also opens the reference a citation links to (each is one line until opened), and prints every
+// disclosure open.
 (function () {
   "use strict";
   var MARGIN = 8;
@@ -96,5 +98,47 @@
   });
   window.addEventListener("resize", function () {
     Array.prototype.forEach.call(document.querySelectorAll(".fact.is-open"), place);
+  });
+
+  // A reference is one line until opened: a link to it (a figure's citation, a calculation, a URL with #ref-2)
+  // opens it, and every closed disclosure around or inside the target.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (!target) {
+      return;
+    }
+    var inner = target.tagName === "DETAILS" ? target : target.querySelector(":scope > details");
+    if (inner) {
+      inner.open = true;
+    }
+    for (var node = target.parentNode; node && node !== document; node = node.parentNode) {
+      if (node.tagName === "DETAILS") {
+        node.open = true;
+      }
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+    if (link && !event.defaultPrevented) {
+      setTimeout(openTarget, 0);  // the same #ref-1 again fires no hashchange
+    }
+  });
+  openTarget();
+
+  // Paper cannot be clicked: print every disclosure open, and close again afterwards those the reader had closed.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (details) {
+      details.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) {
+      details.open = false;
+    });
+    openedForPrint = [];
   });
 })();

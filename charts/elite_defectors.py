@@ -46,7 +46,11 @@ def chart(store: FactStore) -> ChartDefinition:
 
     share_text = lambda row: f"{row['share']:.2f}%"  # noqa: E731
     return ChartDefinition(
-        title="Elite defectors before and after Kim Jong Il's death in December 2011",
+        title=(f"Since Kim Jong Il's death, elite defectors have been a "
+               f"{'far ' if after['share'] >= 2 * before['share'] else ''}larger share of all defectors"
+               if after["share"] > before["share"] else
+               "Elite defectors before and after Kim Jong Il's death in December 2011"),
+        label="Elite defectors before and after Kim Jong Il's death in December 2011",
         caption=(f"{after['elite']} elite defectors came in the years after Kim Jong Il's death, against "
                  f"{before['elite']} before it: {share_text(after)} of all defectors then, against "
                  f"{share_text(before)}."),

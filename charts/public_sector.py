@@ -54,7 +54,11 @@ def chart(store: FactStore) -> ChartDefinition:
         y=y, x=alt.value(0), text="year_end:N").transform_filter(
         (alt.datum.kind == NOT_BROKEN_DOWN) | (alt.datum.kind == kinds[0]))  # one name per bar
     return ChartDefinition(
-        title="North Korean defectors working in South Korea's public sector",
+        title=(f"More defectors held public-sector jobs at the end of {later.as_of.latest[:4]} than a year before"
+               if later.value > earlier.value else
+               f"Defectors in South Korea's public sector, end of {earlier.as_of.latest[:4]} and "
+               f"{later.as_of.latest[:4]}"),
+        label="North Korean defectors working in South Korea's public sector",
         # Every number in the caption is a fact of the store: none is computed here.
         caption=(f"{later.display} defectors held public-sector jobs at the end of {later.as_of.latest[:4]}, "
                  f"up from {earlier.display} a year earlier: {parts[0].display} central-government and "

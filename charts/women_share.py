@@ -51,7 +51,10 @@ def chart(store: FactStore) -> ChartDefinition:
     percent = lambda row: f"{row['share']:.1f}% in {row['period']}"  # noqa: E731
     dips = " and ".join(minority)
     return ChartDefinition(
-        title=f"Women's share of North Koreans arriving in South Korea, {first['period']}–{last['period']}",
+        title=(f"Since {majority[0]}, most North Koreans reaching the South have been women"
+               # The exceptions by year: 2020 was a pandemic year too, and women were still most arrivals then.
+               + (f", except in {dips}" if minority else "")),
+        label=f"Women's share of North Koreans arriving in South Korea, {first['period']}–{last['period']}",
         caption=(f"Women have been the majority of arrivals in every year since {majority[0]}"
                  + (f" except {dips}, when the pandemic closed the border" if minority else "")
                  + f"; their share peaked at {percent(high)}."),

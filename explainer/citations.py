@@ -7,6 +7,9 @@
     {{chart:name}}         on a line of its own: the chart, with its static SVG, table, source line and downloads
     {{claims}}             on a line of its own: the claims of the reports we started from, with verdicts
     {{claims:source-id}}   the same, for the claims of one report
+    {{figures: id, id}}    on a line of its own: a row of key-figure tiles, each fact's value (with its citation
+                           and card, as {{fact-id}} gives it), its label and its date; `id "label"` gives the
+                           tile a shorter label than the fact's own
 
 A fact is one tab stop: the value is a link to its reference (or, for our own calculation, to its working
 at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
@@ -30,7 +33,7 @@ from markdown.util import AtomicString
 from .cards import claims_element, fact_card, source_card
 from .facts import FactStore
 from .pages import Reference
-from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, \
+from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
     opener_offsets, unmarked
 
 _ID = r"[A-Za-z0-9_-]+"
@@ -47,6 +50,9 @@ UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 _EXTERNAL_LINK = re.compile(r"\s*(https?:)?//", re.IGNORECASE)
 CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
 CLAIMS_LINE = re.compile(r"^\{\{\s*claims(?::\s*([A-Za-z0-9_-]+))?\s*\}\}\s*$")
+FIGURES_LINE = re.compile(r"^\{\{\s*figures:(?P<ids>[^{}]*\S[^{}]*)\}\}\s*$")
+# One item of a figures line: an id, and the tile's own label in quotes if the fact's is too long for a tile.
+_FIGURE_ITEM = re.compile(r'(?P<id>[^\s,"][^,"]*?)\s*(?:"(?P<label>[^"]*)"\s*)?(?:,|$)')
 _LINE_MARK = re.compile(rf"^(.*?){MARK}\s*$")
 
 
@@ -84,6 +90,7 @@ class FactsExtension(Extension):
         md.treeprocessors.register(BareNumberTreeprocessor(md, self), "explainer-bare-numbers", 18)
         md.treeprocessors.register(MarkStripTreeprocessor(md, lambda: self.marks_written - self.marks_taken),
                                    "explainer-strip-marks", 17)
+        md.treeprocessors.register(FigureTilesTreeprocessor(md, self), "explainer-figure-tiles", 16)
         # After inline patterns (20) made the cards, before the table of contents (toc, 5) reads the headings.
         md.treeprocessors.register(HeadingFactsTreeprocessor(md), "explainer-heading-facts", 10)
 
@@ -101,6 +108,8 @@ class FactsExtension(Extension):
         self.body = ""  # the page as written, read by MarkPreprocessor
         self.marks_written = self.marks_taken = 0  # token_marks' marks, and those the patterns consumed
         self.placed: dict[etree.Element, Mention] = {}  # each fact or citation made → where it was written
+        # {{figures: …}} rows, laid out as tiles once their facts are in, with the label each item gives (or None)
+        self.figure_rows: list[tuple[etree.Element, list[str | None]]] = []
 
     def read(self, body: str, marks: int) -> None:
         self.body, self.marks_written = body, marks
@@ -236,7 +245,7 @@ class ChartBlockProcessor(BlockProcessor):
 
     def test(self, parent, block: str) -> bool:
         first, _ = _without_mark(block.split("\n", 1)[0])
-        return bool(CHART_LINE.match(first) or CLAIMS_LINE.match(first))
+        return bool(CHART_LINE.match(first) or CLAIMS_LINE.match(first) or FIGURES_LINE.match(first))
 
     def run(self, parent, blocks: list[str]) -> bool:
         first, _, rest = blocks.pop(0).partition("\n")
@@ -245,6 +254,9 @@ class ChartBlockProcessor(BlockProcessor):
         if rest.strip():
             blocks.insert(0, rest)
         extension = self.extension
+        if figures := FIGURES_LINE.match(first):
+            self.figures(parent, first, figures, offset)
+            return True
         if claims := CLAIMS_LINE.match(first):
             report = claims.group(1)
             if report is not None and report not in extension.store.sources:
@@ -262,6 +274,28 @@ class ChartBlockProcessor(BlockProcessor):
         paragraph = etree.SubElement(parent, "p")
         paragraph.text = placeholder
         return True
+
+
+    def figures(self, parent: etree.Element, line: str, figures: re.Match, offset: int | None) -> None:
+        """A row of tiles: its text is each id written as {{id}} with a mark holding where the id is in the page,
+        so the inline pattern makes each fact (citation numbers in the order of the text, unknown ids placed at
+        the id) and FigureTilesTreeprocessor then lays each out as a tile."""
+        extension = self.extension
+        row = etree.SubElement(parent, "ul", {"class": "key-figures"})
+        tokens, labels = [], []
+        for item in _FIGURE_ITEM.finditer(figures.group("ids")):
+            at = None if offset is None else offset + figures.start("ids") + item.start()
+            if not re.fullmatch(_ID, item.group("id")):
+                extension.unknown.append(extension.mention("fact", item.group("id"), line.strip(), at))
+                continue
+            label = item.group("label")
+            for number in bare_numbers(label or ""):  # a label is prose: a figure in it needs a fact
+                extension.bare_numbers.append(extension.mention("number", number.group(0), number.group(0)))
+            tokens.append("{{%s}}" % item.group("id") + ("" if at is None else mark(at)))
+            labels.append(label.strip() if label and label.strip() else None)
+            extension.marks_written += at is not None
+        row.text = " ".join(tokens)
+        extension.figure_rows.append((row, labels))
 
 
 def _without_mark(line: str) -> tuple[str, int | None]:
@@ -293,6 +327,34 @@ class LinkTextTreeprocessor(Treeprocessor):
             elif in_link:  # and never into the fact's own link and card
                 self.extension.unknown.append(Mention("link-text", mention.name, mention.token,
                                                       mention.occurrence, mention.offset))
+
+
+class FigureTilesTreeprocessor(Treeprocessor):
+    """Each fact of a {{figures: …}} row, made by the inline pattern, becomes a tile: the value with its citation
+    and card, then the fact's label and date, set as text."""
+
+    def __init__(self, md: Markdown, extension: FactsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        for row, labels in self.extension.figure_rows:
+            made = list(zip(list(row), labels))  # each {{id}} of the row made one element
+            for child in list(row):
+                row.remove(child)
+            row.text = None
+            for wrapper, own_label in made:
+                if not wrapper.get("data-fact"):  # an unknown id: reported, and left out
+                    continue
+                fact = self.extension.store.facts[wrapper.get("data-fact")]
+                wrapper.tail = None
+                tile = etree.SubElement(row, "li", {"class": "key-figure"})
+                value = etree.SubElement(tile, "span", {"class": "key-figure-value"})
+                value.append(wrapper)
+                label = etree.SubElement(tile, "span", {"class": "key-figure-label"})
+                label.text = AtomicString(own_label or fact.label)
+                date = etree.SubElement(tile, "span", {"class": "key-figure-date"})
+                date.text = AtomicString(fact.as_of.label)
 
 
 class HeadingFactsTreeprocessor(Treeprocessor):

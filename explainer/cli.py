@@ -120,8 +120,8 @@ def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
     if problems:
         report(problems, root, strict)
         return EXIT_PROBLEMS
-    if write:
-        result = build(inputs)
+    if write:  # what is published: stylesheets, scripts and pictures under content-hashed names
+        result = build(inputs, hashed_names=True)
     else:  # check: reads the chart cache but writes nothing anywhere, not even .cache/
         with no_cache_writes():
             result = build(inputs)

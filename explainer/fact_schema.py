@@ -2,6 +2,8 @@
 data/claims.json (docs/fact-store.md describes them for editors)."""
 from __future__ import annotations
 
+from .facts import SOURCE_KINDS
+
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
@@ -51,6 +53,7 @@ SOURCE = {
         "accessed": DATE,
         "language": LANGUAGE,
         "note": {"type": "string"},
+        "kind": {"enum": list(SOURCE_KINDS)},
         "excerpts": {
             "type": "array",
             "items": {

@@ -65,6 +65,11 @@ class Excerpt:
         return "\n".join(" ".join(row) for row in (self.table.header, *self.table.rows))
 
 
+# What kind of document a source is, and the heading of its group on the Sources page, in the page's order. Our
+# own calculations are not sources: the Sources page lists them, the derived facts, after these groups.
+SOURCE_KINDS = {"official": "Official statistics and statements", "news": "News reports"}
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
@@ -79,6 +84,7 @@ class Source:
     note: str | None
     excerpts: dict[str, Excerpt]
     location: Location
+    kind: str | None = None  # a key of SOURCE_KINDS: which group of the Sources page it is listed in
 
 
 @dataclass(frozen=True)
@@ -243,6 +249,15 @@ class Claim:
     location: Location
 
 
+@dataclass(frozen=True)
+class SourceGroup:
+    """One group of the Sources page: sources of one kind."""
+
+    kind: str  # a key of SOURCE_KINDS, or "other"
+    heading: str
+    sources: tuple[Source, ...]
+
+
 @dataclass
 class FactStore:
     sources: dict[str, Source] = field(default_factory=dict)
@@ -261,6 +276,19 @@ class FactStore:
 
     def series_citing(self, source_id: str) -> list[Series]:
         return [series for series in self.series.values() if source_id in series.source_ids()]
+
+    def source_groups(self) -> list[SourceGroup]:
+        """The sources by kind, in SOURCE_KINDS' order, each group by publisher then title; sources that give
+        no kind last. Empty groups are left out."""
+        ordered = sorted(self.sources.values(), key=lambda source: (source.publisher, source.title, source.id))
+        headings = {**SOURCE_KINDS, None: "Other sources"}
+        groups = [SourceGroup(kind or "other", heading, tuple(s for s in ordered if s.kind == kind))
+                  for kind, heading in headings.items()]
+        return [group for group in groups if group.sources]
+
+    def calculations(self) -> list[Fact]:
+        """Our own calculations: the derived facts, which cite no source of their own."""
+        return [fact for fact in self.facts.values() if fact.derived is not None and fact.source_id is None]
 
     def corrections(self) -> list[tuple[Fact, Correction]]:
         """Every correction of every fact, newest first (then by fact id, so the order never varies)."""

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import Problem, problem_at
 from .json_positions import duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
@@ -28,6 +29,17 @@ SITE_CSS = "site.css"  # a site's additions to the default stylesheet
 
 
 @dataclass(frozen=True)
+class Licence:
+    """Under what terms readers may reuse the text and the data."""
+
+    name: str
+    url: str = ""  # the licence's own page, linked from every page's footer
+
+
+DEFAULT_LICENCE = Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """site.json, and (the one field not written there) the stylesheets read_inputs found."""
 
@@ -38,6 +50,11 @@ class SiteSettings:
     chart_colors_dark: tuple[str, ...] = ()  # in dark mode; chart_colors when not given
     chart_font: str = ""  # a CSS font stack for the charts' labels; the page's own when not given
     chart_timeout: float = 20.0  # seconds a chart module may run before it is stopped (charts/isolation.py)
+    # Where the site is published, ending in "/": canonical links, share tags, sitemap.xml and citations use it.
+    # Without it no absolute URL is written (a preview, or a site read from disk, does not know its address).
+    url: str = ""
+    author: str = ""  # who publishes the site: the byline and the citation
+    licence: Licence = field(default_factory=lambda: DEFAULT_LICENCE)
     # Filled by read_inputs, never from site.json: the stylesheets every page links, in order.
     stylesheets: tuple[str, ...] = ("style.css",)
 
@@ -187,6 +204,22 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                                    "the first colours single-series marks, the rest categories in order."))
                 continue
             values[key] = colours
+        elif key == "url":
+            url = _site_url(value)
+            if url is None:
+                problems.append(at(key, '"url" must be the absolute http(s) address the site is published at, e.g. '
+                                   '"https://example.org/explainer/", without a query or fragment; leave it out '
+                                   "while the site has no address (then no absolute URL is written)."))
+                continue
+            values[key] = url
+        elif key == "licence":
+            licence = _licence(value)
+            if licence is None:
+                problems.append(at(key, '"licence" must be {"name": "CC BY 4.0", "url": '
+                                   '"https://creativecommons.org/licenses/by/4.0/"}: the licence\'s short name and '
+                                   "the http(s) address of its text (the url may be left out)."))
+                continue
+            values[key] = licence
         elif key == "chart_timeout":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
                 problems.append(at(key, '"chart_timeout" must be a number of seconds between 0 and 3600, e.g. '
@@ -196,6 +229,35 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
         else:
             values[key] = str(value)
     return SiteSettings(**values)
+
+
+# Characters that would need escaping in an HTML attribute, a sitemap or a _headers line, or that no URL has.
+_UNSAFE_IN_URL = re.compile(r"[\s\"'<>&\\`{}|^\x00-\x1f\x7f]")
+
+
+def _site_url(value) -> str | None:
+    """The site's address, ending in "/" so that a page's address is url + its path; None if it is not one."""
+    if not isinstance(value, str) or _UNSAFE_IN_URL.search(value):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:  # e.g. "https://[::1" or "https://host:port"
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        return None
+    return value if value.endswith("/") else value + "/"
+
+
+def _licence(value) -> Licence | None:
+    if not isinstance(value, dict) or set(value) - {"name", "url"}:
+        return None
+    name, url = value.get("name"), value.get("url", "")
+    if not isinstance(name, str) or not name.strip() or not isinstance(url, str):
+        return None
+    if url and _site_url(url) is None:
+        return None
+    return Licence(name.strip(), url)
 
 
 def _colours(value) -> tuple[str, ...] | None:

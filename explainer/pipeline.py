@@ -5,9 +5,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .charts import ChartCounts, chart_files, load_charts
+from .charts import ChartCounts, cache_folder, chart_files, load_charts
+from .charts.disk_cache import DiskCache
 from .checks import check_fact_store
 from .downloads import download_files
+from .fingerprint import fingerprint
 from .errors import Problem, hold_back_echoes
 from .facts import FactStore
 from .store_loading import load_fact_store
@@ -15,7 +17,10 @@ from .inputs import SiteInputs
 from .output_gate import check_output
 from .pages import Page, read_pages
 from .prose import render_markdown
-from .render import make_environment, render_pages, site_view
+from .outputs import reader_pages
+from .render import make_environment, published, render_after_hashing, render_pages, site_view
+from .share_images import share_images
+from .search import search_index
 
 if TYPE_CHECKING:
     from .preview.build_cache import BuildCache
@@ -36,8 +41,12 @@ class BuildResult:
         return any(p.stops_build(strict) for p in self.problems)
 
 
-def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
-    """With a cache (the preview server's), each stage reuses what has not changed since the previous build."""
+def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: bool = False) -> BuildResult:
+    """With a cache (the preview server's), each stage reuses what has not changed since the previous build.
+
+    hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
+    the preview keeps plain names, which nothing caches there.
+    """
     started = time.perf_counter()
     result = BuildResult()
     cache = cache or NoCache()
@@ -54,13 +63,31 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None) -> BuildResult:
         problems += render_markdown(result.pages, result.store, chart_html, cache.markdown, charts.names)
         problems += cache.reuse(check_fact_store, result.store)
     if not any(p.severity == "error" for p in problems):
-        view = site_view(inputs.settings, result.pages, result.store, chart_html)
-        html, found = render_pages(cache.environment(inputs.template_dirs), view, cache.templates)
-        problems += found
+        environment = cache.environment(inputs.template_dirs)
         chart_output, found = chart_files(charts, result.pages)  # the runtime only if a page has a chart
         problems += found
+        downloads = cache.reuse(download_files, result.store)
+        # Each reader page's og:image: its chart's PNG, or a title card rendered here (cached in ROOT/.cache/share/).
+        images, cards, found = share_images(reader_pages(result.pages), inputs.settings, chart_output,
+                                            {name: embed.title for name, embed in charts.embeds.items()},
+                                            environment, DiskCache(cache_folder(inputs.root) / "share"))
+        problems += found
+        view = site_view(inputs.settings, result.pages, result.store, chart_html, chart_embeds=charts.embeds,
+                         share_images=images, downloads=tuple(sorted(downloads)))
+        html, found = render_pages(environment, view, cache.templates)
+        problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
-                        **cache.reuse(download_files, result.store), **html, **chart_output}
+                        **downloads, **html, **chart_output, **cards}
+        search, found = search_index(result.files, inputs.root)  # pagefind/: explainer/search.py
+        problems += found
+        result.files.update(search.files)
+        hashed: list[str] = []
+        if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/fingerprint.py)
+            fingerprinted = fingerprint(result.files, inputs.settings.url)
+            result.files, hashed = fingerprinted.files, sorted(fingerprinted.renamed.values())
+        late, found = render_after_hashing(environment, view, published(result.files, hashed))  # _headers
+        problems += found
+        result.files.update(late)
         # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
         problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
                                                 for page in result.pages})

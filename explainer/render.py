@@ -5,11 +5,13 @@ site's base.html can extend the one it replaces: {% extends "default/base.html" 
 """
 from __future__ import annotations
 
+import html
 import re
 import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xml.etree.ElementTree as etree
 
@@ -21,36 +23,14 @@ from .dates import date_label
 from .errors import Problem
 from .facts import Fact, FactStore, Source
 from .inputs import SiteSettings
+from . import sharing
+from .outputs import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from .pages import Page
 
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    """A page the generator makes from the fact store rather than from content/."""
-
-    slug: str
-    title: str
-    summary: str
-    template: str
-
-    @property
-    def url(self) -> str:
-        return f"{self.slug}.html"
-
-    @property
-    def nav_title(self) -> str:
-        return self.title
+if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
+    from .share_images import ShareImage
 
 
-GENERATED = (
-    GeneratedPage("sources", "Sources", "Every source, the facts it supports and where they appear.", "sources.html"),
-    GeneratedPage("data", "Data", "Every fact and series on this site, to read or download.", "data.html"),
-)
-# Linked from every page's footer rather than the navigation, which must stay short.
-CORRECTIONS = GeneratedPage("corrections", "Corrections and updates", "Every figure we have corrected, newest "
-                            "first, with its earlier value, the date and the reason.", "corrections.html")
-CONTENTS = GeneratedPage("contents", "Contents", "Every chapter, in reading order.", "contents.html")
-NOT_FOUND = GeneratedPage("404", "Page not found", "", "404.html")
 # Past this many chapters the header links the contents page instead of every chapter: a thousand links on
 # every page made each page 65 KB and its rendering ten times slower (bench/README.md).
 NAV_LIMIT = 12
@@ -66,6 +46,9 @@ class SiteView:
     chart_html: dict[str, str] = field(default_factory=dict)
     fact_pages: dict[str, list[Page]] = field(default_factory=dict)  # fact id → pages that insert it
     source_pages: dict[str, list[Page]] = field(default_factory=dict)  # source id → pages citing it
+    chart_embeds: dict = field(default_factory=dict)  # chart name → charts.EmbedFigure, for embed/<name>.html
+    share_images: dict[str, ShareImage] = field(default_factory=dict)  # page url → its share image
+    downloads: tuple[str, ...] = ()  # the data downloads (data/…), which the Data page's Dataset markup lists
 
     def has_page(self, slug: str) -> bool:
         return slug in self._slugs
@@ -75,16 +58,36 @@ class SiteView:
         return {page.slug for page in self.pages}
 
     def description(self, page) -> str:
-        """The page's meta description: site.json's on the home page, else the page's summary, else site.json's."""
-        if page.slug == "index" and self.settings.description:
-            return self.settings.description
-        return page.summary or self.settings.description
+        return sharing.description(self.settings, page)
 
-    def checked_on(self, page) -> str | None:
-        """When the figures a page shows were last checked: the latest access date of the sources it cites."""
-        source_ids = {reference.source_id for reference in getattr(page, "references", [])}
-        dates = [self.store.sources[source_id].accessed for source_id in source_ids if source_id in self.store.sources]
-        return date_label(max(dates)) if dates else None
+    def page_title(self, page) -> str:
+        """The <title>: the page's title, then the site's (once where they are the same)."""
+        if page.title and page.title != self.settings.title:
+            return f"{page.title} · {self.settings.title}"
+        return self.settings.title
+
+    def address(self, page_or_path) -> str | None:
+        """The absolute address of a page or site-relative path; None when site.json gives no url."""
+        return sharing.address(self.settings, getattr(page_or_path, "url", page_or_path))
+
+    def updated_on(self, page) -> str | None:
+        """When what the page shows was last checked or corrected, as an ISO date (rule: sharing.py)."""
+        return sharing.updated(page, self.store)
+
+    def citation(self, page) -> str:
+        return sharing.citation(self.settings, page, self.updated_on(page))
+
+    def share_image(self, page) -> ShareImage | None:
+        return self.share_images.get(page.url)
+
+    def dataset(self) -> Markup:
+        """The Data page's schema.org Dataset, as a JSON-LD <script> (inert: the CSP runs no inline script)."""
+        return sharing.dataset(self.settings, self.store, list(self.downloads), self.updated_on(DATA))
+
+    @property
+    def listed_pages(self) -> list:
+        """The pages readers land on from outside, as sitemap.xml lists them (outputs.reader_pages)."""
+        return reader_pages(self.pages)
 
     def evidence(self, fact: Fact) -> Markup:
         """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources)."""
@@ -98,11 +101,19 @@ class SiteView:
     @property
     def nav(self) -> list:
         if len(self.pages) <= NAV_LIMIT:
-            return [*self.pages, *GENERATED]
-        return [*self.pages[:1], CONTENTS, *GENERATED]
+            return [*self.pages, *IN_NAVIGATION]
+        return [*self.pages[:1], CONTENTS, *IN_NAVIGATION]
 
 
 DEFAULT_PREFIX = "default"
+# Templates of plain-text files (robots.txt, _headers): nothing in them is markup, so nothing is escaped. Every
+# other template (HTML, SVG, XML) escapes whatever it inserts.
+PLAIN_TEXT_TEMPLATES = (".txt", "_headers")
+
+
+def _escapes_markup(template_name: str | None) -> bool:
+    return not (template_name or "").endswith(PLAIN_TEXT_TEMPLATES)
+
 _EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 
 
@@ -113,14 +124,16 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(template_dirs[-1]))}),
     ])
-    environment = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    environment = jinja2.Environment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
                                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["date_label"] = date_label
     return environment
 
 
-def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str]) -> SiteView:
-    view = SiteView(settings, pages, store, chart_html)
+def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
+              **extra) -> SiteView:
+    """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name."""
+    view = SiteView(settings, pages, store, chart_html, **extra)
     for page in pages:
         for fact_id in page.facts_used:
             view.fact_pages.setdefault(fact_id, []).append(page)
@@ -130,7 +143,8 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
 
 
 def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every HTML file of the site: site-relative path → bytes.
+    """Every file made from a template, site-relative path → bytes: the chapters, then the table of outputs
+    (explainer/outputs.py).
 
     cache (the preview server's build_cache.TemplateCache) reuses the pages whose inputs are unchanged.
     """
@@ -138,12 +152,63 @@ def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) ->
     problems: list[Problem] = []
     chapters = view.pages
     for index, page in enumerate(chapters):
-        context = {"page": page, "previous": chapters[index - 1] if index > 0 else None,
+        context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
         _render(environment, "page.html", context, view, page.url, files, problems, cache)
-    for page in (*GENERATED, CORRECTIONS, CONTENTS, NOT_FOUND):
-        _render(environment, page.template, {"page": page, "previous": None, "next": None}, view, page.url, files,
-                problems, cache)
+    for output in OUTPUTS:
+        if output.after_hashing or (output.needs_url and not view.settings.url):
+            continue
+        for page, member_context in output.files(view):
+            context = {"page": page, "root": page.root, "previous": None, "next": None, **member_context}
+            _render(environment, page.template, context, view, page.url, files, problems, cache)
+    return files, problems
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the outputs rendered after hashing read of the finished site."""
+
+    hashed: tuple[str, ...]  # site-relative paths of the files with content-hashed names, sorted
+    csp: str  # the Content-Security-Policy of the pages' <meta>, sent as an HTTP header too where a host can
+
+    @property
+    def immutable(self) -> list[str]:
+        """Header rule paths of the hashed files: all of assets/ is hashed, so one rule covers it."""
+        return ((["/assets/*"] if any(path.startswith("assets/") for path in self.hashed) else [])
+                + [f"/{path}" for path in self.hashed if not path.startswith("assets/")])
+
+
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.IGNORECASE)
+
+
+def published(files: dict[str, bytes], hashed: list[str]) -> Published:
+    """The policy sent as a header is the union of the pages' own (_csp.html): a browser enforces both the
+    header and the page's <meta>, so each page still gets no more than its own policy allows."""
+    directives: dict[str, list[str]] = {}
+    for path, content in sorted(files.items()):
+        if not path.endswith(".html"):
+            continue
+        match = _CSP_META.search(content.decode("utf-8", errors="replace"))
+        for directive in (html.unescape(match.group(1)).split(";") if match else []):
+            if not directive.split():
+                continue
+            name, *sources = directive.split()
+            known = directives.setdefault(name, [])
+            known += [source for source in sources if source not in known]
+    return Published(tuple(sorted(hashed)), "; ".join(" ".join([name, *sources]) for name, sources in directives.items()))
+
+
+def render_after_hashing(environment: jinja2.Environment, view: SiteView,
+                         finished: Published) -> tuple[dict[str, bytes], list[Problem]]:
+    """The outputs that describe the finished files (_headers), rendered last."""
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for output in OUTPUTS:
+        if output.after_hashing and not (output.needs_url and not view.settings.url):
+            for page, member_context in output.files(view):
+                context = {"page": page, "root": page.root, "previous": None, "next": None, "published": finished,
+                           **member_context}
+                _render(environment, page.template, context, view, page.url, files, problems)
     return files, problems
 
 

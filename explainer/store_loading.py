@@ -286,7 +286,7 @@ def _source(raw: dict, where, problems: list[Problem]) -> Source:
             item.get("translation"), where(("excerpts", index))))
     return Source(raw["id"], raw["title"], raw.get("title_language", language), raw.get("title_translation"),
                   raw["publisher"], raw.get("url"),
-                  raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()))
+                  raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()), raw.get("kind"))
 
 
 def _fact(raw: dict, where) -> Fact:

@@ -1,6 +1,7 @@
 """The "load charts" stage: every chart module of the site becomes the figure a page shows, and its files.
 
-    load_charts(inputs, store)      chart name → figure HTML for {{chart:name}}; SVGs and downloads to write
+    load_charts(inputs, store)      chart name → figure HTML for {{chart:name}} and for its embed page;
+                                    SVGs, PNG and downloads to write
     chart_files(charts, pages)      those files, plus the chart runtime when some page shows a chart
 
 A chart module (charts/<name>.py) imports what it needs from here:
@@ -11,8 +12,8 @@ A chart module (charts/<name>.py) imports what it needs from here:
     def chart(store) -> ChartDefinition: ...
 
 Only the charts that some page names are made: a small site that falls back to the project's charts/ does
-not need the project's data. The static SVGs are rendered here, before the pages, because each figure states
-its pictures' sizes (so the page does not jump while they load); they come from the cache in
+not need the project's data. The static pictures are rendered here, before the pages, because each figure
+states its pictures' sizes (so the page does not jump while they load); they come from the cache in
 ROOT/.cache/charts/ unless the spec changed.
 """
 from __future__ import annotations
@@ -26,16 +27,17 @@ import jinja2
 from .disk_cache import DiskCache
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .isolation import ChartWorker
-from .figure import Picture, approximate_cells, chart_sources, data_as_of, download_files, figure_html
+from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
+                     figure_html, png_path)
 from .modules import ChartModule, find_chart_files, run_chart_module
-from .svg import Rendered, render_svgs
+from .svg import PictureJob, Rendered, render_pictures
 from .runtime import runtime_files
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
 from .theme import SCHEMES, site_configs
 from ..citations import CHART_LINE
 from ..errors import Problem, did_you_mean
 from ..facts import FactStore
-from ..inputs import SiteInputs
+from ..inputs import SiteInputs, SiteSettings
 from ..pages import Page
 from ..render import make_environment
 
@@ -52,10 +54,21 @@ class ChartCounts:
     cached: int = 0  # charts whose pictures all came from the cache
 
 
+@dataclass(frozen=True)
+class EmbedFigure:
+    """What embed/<name>.html shows: the chart's figure made for that page, one folder down."""
+
+    name: str
+    title: str
+    path: str  # site-relative: embed/<name>.html
+    html: str
+
+
 @dataclass
 class ChartSet:
     html: dict[str, str] = field(default_factory=dict)  # chart name → its <figure>
-    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes: SVGs and downloads
+    embeds: dict[str, EmbedFigure] = field(default_factory=dict)  # chart name → its embed page's figure
+    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes: pictures and downloads
     counts: ChartCounts = field(default_factory=ChartCounts)
     cache_folder: Path | None = None
     names: tuple[str, ...] = ()  # every chart module's name, for a "did you mean" on an unknown one
@@ -85,13 +98,16 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
                     specs[name] = prepared
     finally:
         worker.close()
-    jobs = {(name, scheme, size): static_spec(spec, scheme, width) for name, (_, spec) in specs.items()
-            for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
-    rendered = render_svgs(jobs, DiskCache(charts.cache_folder / "charts"))
+    jobs = {(name, scheme, size, "svg"): PictureJob(static_spec(spec, scheme, width))
+            for name, (_, spec) in specs.items() for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
+    # The PNG download (and share image) is the light, wide picture: the same spec as its SVG.
+    jobs.update({(name, "light", "wide", "png"): PictureJob(jobs[name, "light", "wide", "svg"].spec, "png")
+                 for name in specs})
+    rendered = render_pictures(jobs, DiskCache(charts.cache_folder / "charts"))
     environment = make_environment(inputs.template_dirs)
     fresh = 0
     for name, (module, spec) in specs.items():
-        problem = _add_chart(charts, name, module, spec, rendered, environment, store)
+        problem = _add_chart(charts, name, module, spec, rendered, environment, store, inputs.settings)
         if problem is not None:
             problems.append(problem)
             charts.html[name] = FAILED
@@ -115,24 +131,31 @@ def _prepare(name: str, path: Path, store: FactStore,
 
 
 def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, rendered: Rendered,
-               environment: jinja2.Environment, store: FactStore) -> Problem | None:
-    """Add the chart's figure and files to charts, or return what prevented it."""
+               environment: jinja2.Environment, store: FactStore, settings: SiteSettings) -> Problem | None:
+    """Add the chart's figures and files to charts, or return what prevented it."""
     errors = [(job, error) for job, error in rendered.errors.items() if job[0] == name]
     if errors:
-        (_, scheme, size), error = errors[0]
-        return Problem(module.path, module.line, 1, f"vl-convert could not render the chart ({scheme}, {size}): "
-                       f"{error}")
-    pictures = [_picture(name, scheme, size, rendered.svgs[name, scheme, size])
+        (_, scheme, size, kind), error = errors[0]
+        return Problem(module.path, module.line, 1, f"vl-convert could not render the chart "
+                       f"({scheme}, {size}{', PNG' if kind == 'png' else ''}): {error}")
+    pictures = [_picture(name, scheme, size, rendered.pictures[name, scheme, size, "svg"].decode("utf-8"))
                 for scheme in SCHEMES for size in PICTURE_WIDTHS]
-    sources = chart_sources(module.definition, store)
+    definition = module.definition
+    sources = chart_sources(definition, store)
+    as_of = data_as_of(definition, store)
+    parts = (environment, name, definition, spec, pictures, sources, as_of, approximate_cells(definition, store))
+    # As long as the figure's, to size the embed snippet's frame.
+    source_line = f"Sources: {'; '.join(source.label for source in sources)}. {definition.note} Data as of {as_of}."
+    embed = embed_of(name, definition.title, pictures, source_line, settings.url or None)
     try:
-        charts.html[name] = figure_html(environment, name, module.definition, spec, pictures, sources,
-                                        data_as_of(module.definition, store),
-                                        approximate_cells(module.definition, store))
+        charts.html[name] = figure_html(*parts, embed=embed)
+        embed_figure = figure_html(*parts, embed=embed, embed_page=True)
     except Exception as error:  # a broken _chart.html: name the template line, as for the other templates
         return _template_problem(error)
+    charts.embeds[name] = EmbedFigure(name, definition.title, embed_path(name), embed_figure)
     charts.files.update({picture.path: picture.svg.encode("utf-8") for picture in pictures})
-    charts.files.update(download_files(name, module.definition, sources))
+    charts.files[png_path(name)] = rendered.pictures[name, "light", "wide", "png"]
+    charts.files.update(download_files(name, definition, sources))
     return None
 
 

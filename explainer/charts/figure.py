@@ -1,10 +1,12 @@
-"""What a chart becomes in the site: its figure (templates/_chart.html) and its CSV and JSON downloads.
+"""What a chart becomes in the site: its figure (templates/_chart.html), on its page and on its embed page,
+its CSV and JSON downloads, and the <iframe> snippet that embeds it elsewhere.
 
 All of it is made from the same rows as the chart: the table in the figure, the downloads and the spec's
 dataset. Every link is relative, so the site works under any URL prefix and from disk.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .definition import ChartColumn, ChartDefinition
+from .runtime import RUNTIME_PATH
 from .spec import NARROW_MEDIA
 from ..downloads import csv_bytes, json_bytes
 from ..dates import date_label
@@ -34,6 +37,45 @@ class Picture:
     width: int
     height: int
     svg: str
+
+
+@dataclass(frozen=True)
+class Embed:
+    """How another site shows the chart: its embed page, and the <iframe> snippet readers copy to load it."""
+
+    path: str  # site-relative: embed/<name>.html
+    snippet: str
+    absolute: bool  # the snippet's address is absolute (site.json has a url); else relative, and says so
+
+
+# The snippet's <iframe> is as wide as the page's text column and, since it cannot grow with its content, as tall
+# as the embed page needs on a 360-px phone, where the title and the source line wrap most: the tallest picture,
+# the title at about 28 characters a line and the source line at about 36, two lines for the link back, and
+# the margins. The browser tests check that every chart's embed page fits it at 360 and 1,280 px.
+EMBED_WIDTH = 680
+_TITLE_LINE, _TITLE_CHARACTERS = 28, 28
+_NOTE_LINE, _NOTE_CHARACTERS = 24, 36
+_MARGINS = 60
+
+
+def embed_path(name: str) -> str:
+    return f"embed/{name}.html"
+
+
+def embed_of(name: str, title: str, pictures: list[Picture], source_line: str, site_url: str | None) -> Embed:
+    path = embed_path(name)
+    address = f"{site_url.rstrip('/')}/{path}" if site_url else path
+    lines = lambda text, per_line: -(-len(text) // per_line)  # noqa: E731 (rounded up)
+    height = (max(picture.height for picture in pictures) + _TITLE_LINE * lines(title, _TITLE_CHARACTERS)
+              + _NOTE_LINE * (lines(source_line, _NOTE_CHARACTERS) + 2) + _MARGINS)
+    snippet = (f'<iframe src="{_attribute(address)}" title="{_attribute(title)}" width="{EMBED_WIDTH}" '
+               f'height="{height}" loading="lazy" style="border: 0; max-width: 100%"></iframe>')
+    return Embed(path, snippet, bool(site_url))
+
+
+def _attribute(text: str) -> str:
+    """Text for a double-quoted attribute of the snippet, escaped only where it must be (an apostrophe stays)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 @dataclass(frozen=True)
@@ -105,8 +147,11 @@ def table_cell(value, column: ChartColumn, approximate: bool = False) -> str:
 
 def figure_html(environment: jinja2.Environment, name: str, definition: ChartDefinition, spec: dict,
                 pictures: list[Picture], sources: list[SourceLink], as_of: str | None,
-                approximate: set[tuple[int, str]] = frozenset()) -> str:
-    """The <figure> a page shows for {{chart:name}}. It starts with "<figure", so Markdown keeps it a block."""
+                approximate: set[tuple[int, str]] = frozenset(), embed: Embed | None = None,
+                embed_page: bool = False) -> str:
+    """The <figure> a page shows for {{chart:name}}, with the embed snippet. It starts with "<figure", so
+    Markdown keeps it a block. With embed_page, the figure of embed/<name>.html: one folder down, and only the
+    chart, its title and its source line (links open a new tab rather than inside another site's frame)."""
     by_kind = {(picture.scheme, picture.size): picture for picture in pictures}
     # Print takes the light pictures ("screen and" on the dark ones); the first matching <source> wins.
     picture_sources = [(f"screen and (prefers-color-scheme: dark) and {NARROW_MEDIA}", by_kind["dark", "narrow"]),
@@ -114,11 +159,21 @@ def figure_html(environment: jinja2.Environment, name: str, definition: ChartDef
                        (NARROW_MEDIA, by_kind["light", "narrow"])]
     table = [[table_cell(row[column.name], column, (index, column.name) in approximate)
               for column in definition.columns] for index, row in enumerate(definition.rows)]
-    html = environment.get_template("_chart.html").render(
+    markup = environment.get_template("_chart.html").render(
         name=name, definition=definition, picture_sources=picture_sources, fallback=by_kind["light", "wide"],
         sources=sources, as_of=as_of, table=table, spec_json=script_json(spec),
-        downloads={"CSV": f"charts/{name}.csv", "JSON": f"charts/{name}.json"})
-    return html.strip()
+        root="../" if embed_page else "", runtime=RUNTIME_PATH, embed=embed, embed_page=embed_page,
+        downloads={"CSV": f"charts/{name}.csv", "JSON": f"charts/{name}.json"},
+        # The light, wide picture: what prints, and what fits a document or a slide. Saved under the chart's
+        # name, whatever name the file has on the site.
+        pictures_to_download={"SVG": (by_kind["light", "wide"].path, f"{name}.svg"),
+                              "PNG": (png_path(name), f"{name}.png")})
+    return markup.strip()
+
+
+def png_path(name: str) -> str:
+    """The PNG of the light, wide picture: a download, and the share image of the page that shows the chart."""
+    return f"charts/{name}.png"
 
 
 def download_files(name: str, definition: ChartDefinition, sources: list[SourceLink]) -> dict[str, bytes]:

@@ -58,6 +58,9 @@ def chart_spec(module: ChartModule, themes: dict[str, dict] | None = None) -> tu
     if empty:
         return None, problems + [Problem(module.path, _line_naming(module, field), 1, message)
                                  for field, message in empty]
+    unmarked = _annotation_problems(spec, definition)
+    if unmarked:
+        return None, problems + [problem(message) for message in unmarked]
     spec["datasets"] = {"rows": [dict(row) for row in definition.rows]}
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     for view in spec["vconcat"] if "vconcat" in spec else [spec]:
@@ -98,6 +101,40 @@ def check_rows(definition: ChartDefinition) -> list[str]:
             if isinstance(value, float) and not math.isfinite(value):
                 return [f"row {index}, {name}: {value} is not a finite number."]
     return []
+
+
+def _annotation_problems(spec: dict, definition: ChartDefinition) -> list[str]:
+    """An annotation the chart does not write, or the alt text does not say, is one that some readers never get."""
+    drawn = set(_drawn_text(spec))
+    found = []
+    for note in definition.annotations:
+        missing = [line for line in note.label if line not in drawn]
+        if missing or not note.label:
+            found.append(f"the annotation {note.text!r} is not drawn: write its label ({missing or 'empty'}) in a "
+                         "text mark, e.g. mark_text(text=list(note.label), style=\"annotation\").")
+        if note.text not in definition.alt:
+            found.append(f"the alt text does not say the annotation {note.text!r}: add that sentence to alt=, so "
+                         "readers who cannot see the chart learn what it marks.")
+    return found
+
+
+def _drawn_text(node) -> list[str]:
+    """Every fixed text a mark writes: mark_text(text=...) as one line or several, or a text encoding's value."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "text" and isinstance(value, str):
+                found.append(value)
+            elif key == "text" and isinstance(value, list):
+                found += [line for line in value if isinstance(line, str)]
+            elif key == "text" and isinstance(value, dict) and isinstance(value.get("value"), (str, list)):
+                found += _drawn_text({"text": value["value"]})
+            elif key not in ("datasets", "data"):
+                found += _drawn_text(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _drawn_text(item)
+    return found
 
 
 def _data_references(node) -> list:

@@ -1,9 +1,10 @@
-"""Static SVGs of the charts, rendered at build time by vl-convert and cached on disk.
+"""Static pictures of the charts, rendered at build time by vl-convert and cached on disk: the SVGs a page
+shows, and the PNG readers download (and the page's share image uses).
 
 Rendering is the slow part of a build with charts: the first call in a process starts a JavaScript engine
 (about half a second), then each picture takes tens of milliseconds. So each picture is cached under a hash
-of its exact spec and the renderer's version, and only pictures missing from the cache are rendered, in
-parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores).
+of its exact spec, its format and the renderer's version, and only pictures missing from the cache are
+rendered, in parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores).
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from typing import Hashable
 
 from .disk_cache import DiskCache, canonical_json, content_key
 
-# Part of every cache key: change it when the post-processing below changes, so old entries are not reused.
-RENDER_FORMAT = "svg-2"
+# Part of every cache key: change one when its rendering or post-processing below changes, so old entries are
+# not reused.
+RENDER_FORMATS = {"svg": "svg-2", "png": "png-scale-2"}
+PNG_SCALE = 2  # twice the wide picture's 640 px: sharp on high-density screens and as a share image
 
 # Vega numbers clip paths and gradients with a counter that lives as long as the JavaScript engine, so the
 # same spec rendered second in a process gets "clip3" where it got "clip1" first. Renumbered per picture,
@@ -26,9 +29,15 @@ RENDER_FORMAT = "svg-2"
 _NUMBERED_ID = re.compile(r'\bid="([A-Za-z_-]*?)(\d+)"')
 
 
+@dataclass(frozen=True)
+class PictureJob:
+    spec: dict  # the Vega-Lite spec of one static picture (spec.static_spec)
+    kind: str = "svg"  # "svg" or "png"
+
+
 @dataclass
 class Rendered:
-    svgs: dict[Hashable, str] = field(default_factory=dict)  # job → SVG text
+    pictures: dict[Hashable, bytes] = field(default_factory=dict)  # job → the SVG's UTF-8 text or the PNG
     fresh: set[Hashable] = field(default_factory=set)  # jobs rendered by this build rather than read from cache
     errors: dict[Hashable, str] = field(default_factory=dict)  # job → what the renderer said
 
@@ -38,40 +47,43 @@ def renderer_version() -> str:
     return importlib.metadata.version("vl-convert-python")
 
 
-def svg_key(spec: dict) -> str:
-    return content_key(RENDER_FORMAT, renderer_version(), canonical_json(spec))
+def picture_key(job: PictureJob) -> str:
+    return content_key(RENDER_FORMATS[job.kind], renderer_version(), canonical_json(job.spec))
 
 
-def render_svgs(specs: dict[Hashable, dict], cache: DiskCache) -> Rendered:
-    """An SVG for each Vega-Lite spec (job → spec), from the cache where it has one."""
+def render_pictures(jobs: dict[Hashable, PictureJob], cache: DiskCache) -> Rendered:
+    """A picture for each job, from the cache where it has one."""
     result = Rendered()
     missing: dict[Hashable, str] = {}
-    for job, spec in specs.items():
-        key = svg_key(spec)
-        cached = cache.get(f"{key}.svg")
+    for name, job in jobs.items():
+        key = picture_key(job)
+        cached = cache.get(f"{key}.{job.kind}")
         if cached is not None:
-            result.svgs[job] = cached.decode("utf-8")
+            result.pictures[name] = cached
         else:
-            missing[job] = key
+            missing[name] = key
     if not missing:
         return result
     import vl_convert  # imported only when there is something to render: a cached build never starts the engine
 
-    def render(job: Hashable) -> tuple[Hashable, str | None, str | None]:
+    def render(name: Hashable) -> tuple[Hashable, bytes | None, str | None]:
+        job = jobs[name]
         try:
-            return job, normalise_ids(vl_convert.vegalite_to_svg(specs[job])), None
+            if job.kind == "png":
+                return name, vl_convert.vegalite_to_png(job.spec, scale=PNG_SCALE), None
+            return name, normalise_ids(vl_convert.vegalite_to_svg(job.spec)).encode("utf-8"), None
         except Exception as error:  # vl-convert raises ValueError with the JavaScript error's message
-            return job, None, str(error).strip() or type(error).__name__
+            return name, None, str(error).strip() or type(error).__name__
 
     workers = max(1, min(len(missing), os.cpu_count() or 1, 4))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for job, svg, error in pool.map(render, sorted(missing, key=str)):
+        for name, picture, error in pool.map(render, sorted(missing, key=str)):
             if error is not None:
-                result.errors[job] = error
+                result.errors[name] = error
                 continue
-            result.svgs[job] = svg
-            result.fresh.add(job)
-            cache.put(f"{missing[job]}.svg", svg.encode("utf-8"))
+            result.pictures[name] = picture
+            result.fresh.add(name)
+            cache.put(f"{missing[name]}.{jobs[name].kind}", picture)
     return result
 
 

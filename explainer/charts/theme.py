@@ -96,3 +96,18 @@ def _with_colours(palette: Palette, colours: tuple[str, ...]) -> Palette:
     if not colours:
         return palette
     return dataclasses.replace(palette, primary=colours[0], categories=tuple(colours))
+
+
+# The line height of text written on a chart (annotations), in pixels: 13-px labels with a little air.
+LINE_HEIGHT = 16
+
+
+def text_lines(lines: tuple[str, ...] | list[str], above: bool = False, gap: int = 4) -> dict:
+    """mark_text settings for several lines of text. above: the last line ends `gap` pixels above the anchor,
+    so a label stands on the point it names; else the first line starts `gap` pixels below it. (Vega puts the
+    first line at the anchor and the others below it, whatever the baseline, so text above is moved up.)"""
+    lines = list(lines)
+    if above:
+        return {"text": lines, "lineHeight": LINE_HEIGHT, "baseline": "bottom",
+                "dy": -gap - (len(lines) - 1) * LINE_HEIGHT}
+    return {"text": lines, "lineHeight": LINE_HEIGHT, "baseline": "top", "dy": gap}

@@ -387,12 +387,12 @@ class TemplateCache:
         self._seen.add(url)
         entry = self._entries.get(url)
         if entry is not None and entry[0] == key:
-            self.owner.stats.pages_reused += 1
+            self.owner.stats.pages_reused += url.endswith(".html")
             return entry[1]
         return None
 
     def put(self, url: str, key: tuple, html: bytes) -> None:
-        self.owner.stats.pages_rendered += 1
+        self.owner.stats.pages_rendered += url.endswith(".html")  # not robots.txt, sitemap.xml
         self._entries[url] = (key, html)
 
     def _view_keys(self, view) -> tuple[Digest, Digest, Callable]:

@@ -1,0 +1,189 @@
+// Search. On every page it turns the header's link to the Contents page into a link to the search page; on
+// the search page it shows the search box and asks the index that explainer/search.py made at build time
+// (pagefind/pagefind.js, which loads its WebAssembly and the parts of the index a query needs, all from this
+// site). From a file the browser will not load that module, so nothing changes there: the links to the
+// Contents, Data and Sources pages stay, as they do without JavaScript.
+(function () {
+  "use strict";
+  var PAGE_SIZE = 10;
+  var SECTIONS_SHOWN = 3;
+  var WAIT_MS = 150; // after the last key press, before a search: one search per burst of typing
+
+  if (location.protocol === "file:") {
+    return;
+  }
+
+  var link = document.querySelector(".search-link[data-search-page]");
+  if (link) {
+    link.href = link.getAttribute("data-search-page");
+    link.textContent = "Search";
+    if (document.querySelector(".search[data-pagefind]")) {
+      link.setAttribute("aria-current", "page");
+    }
+  }
+
+  var box = document.querySelector(".search[data-pagefind]");
+  if (!box) {
+    return;
+  }
+  var input = box.querySelector(".search-input");
+  var status = box.querySelector(".search-status");
+  var list = box.querySelector(".search-results");
+  var more = box.querySelector(".search-more");
+  var unavailable = document.querySelector(".search-unavailable");
+  var pagefind = null;
+  var latest = 0; // the number of the newest search: an older one that finishes later is dropped
+  var shown = [];
+  var timer = null;
+
+  box.hidden = false;
+  if (unavailable) {
+    unavailable.hidden = true;
+  }
+
+  // Pagefind's excerpts are HTML: the page's text with the matched words in <mark>. Only the text and the
+  // marks are taken over (a parsed document of its own runs nothing and loads nothing).
+  function excerpt(html) {
+    var parsed = new DOMParser().parseFromString(html, "text/html");
+    var fragment = document.createDocumentFragment();
+    parsed.body.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        fragment.appendChild(mark);
+      } else {
+        fragment.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return fragment;
+  }
+
+  function paragraph(className, html) {
+    var element = document.createElement("p");
+    element.className = className;
+    element.appendChild(excerpt(html));
+    return element;
+  }
+
+  function item(data) {
+    var entry = document.createElement("li");
+    entry.className = "search-result";
+    var title = document.createElement("a");
+    title.className = "search-result-title";
+    title.href = data.url;
+    title.textContent = (data.meta && data.meta.title) || data.url;
+    entry.appendChild(title);
+    entry.appendChild(paragraph("search-excerpt", data.excerpt));
+    // The sections of the page where the words are, each linked to its heading.
+    var sections = (data.sub_results || []).filter(function (section) {
+      return section.url !== data.url && section.url.indexOf("#") !== -1;
+    }).slice(0, SECTIONS_SHOWN);
+    if (sections.length) {
+      var inner = document.createElement("ul");
+      inner.className = "search-sections";
+      sections.forEach(function (section) {
+        var line = document.createElement("li");
+        var anchor = document.createElement("a");
+        anchor.href = section.url;
+        anchor.textContent = section.title;
+        line.appendChild(anchor);
+        line.appendChild(paragraph("search-excerpt", section.excerpt));
+        inner.appendChild(line);
+      });
+      entry.appendChild(inner);
+    }
+    return entry;
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function showNext(number) {
+    var next = shown.slice(list.children.length, list.children.length + PAGE_SIZE);
+    return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
+      if (number !== latest) {
+        return;
+      }
+      pages.forEach(function (data) { list.appendChild(item(data)); });
+      more.hidden = list.children.length >= shown.length;
+    });
+  }
+
+  function search(query) {
+    var number = ++latest;
+    var wanted = query.trim();
+    var address = wanted ? "?q=" + encodeURIComponent(wanted) : location.pathname;
+    history.replaceState(null, "", address);
+    if (!wanted) {
+      list.textContent = "";
+      more.hidden = true;
+      say("");
+      return Promise.resolve();
+    }
+    return load().then(function (engine) {
+      return engine.search(wanted);
+    }).then(function (found) {
+      if (number !== latest) {
+        return;
+      }
+      shown = found.results;
+      list.textContent = "";
+      more.hidden = true;
+      if (!shown.length) {
+        say("Nothing found for \u201c" + wanted + "\u201d. Try fewer or other words, or see the Contents page.");
+        return;
+      }
+      say(shown.length + (shown.length === 1 ? " page" : " pages") + " found for \u201c" + wanted + "\u201d.");
+      return showNext(number);
+    }).catch(function (error) {
+      if (number === latest) {
+        failed(error);
+      }
+    });
+  }
+
+  function load() {
+    if (!pagefind) {
+      var address = new URL(box.getAttribute("data-pagefind"), document.baseURI).href;
+      pagefind = import(address).then(function (engine) {
+        return engine.options({ excerptLength: 24 }).then(function () { return engine; });
+      });
+    }
+    return pagefind;
+  }
+
+  function failed(error) {
+    pagefind = null;
+    box.hidden = true;
+    if (unavailable) {
+      unavailable.hidden = false;
+    }
+    if (window.console) {
+      console.warn("Search could not load its index:", error);
+    }
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { search(input.value); }, WAIT_MS);
+  });
+  more.addEventListener("click", function () {
+    var first = list.children.length;
+    showNext(latest).then(function () {
+      var link = list.children[first] && list.children[first].querySelector("a");
+      if (link) {
+        link.focus();
+      }
+    });
+  });
+
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) {
+    input.value = query;
+    search(query);
+  } else {
+    load().catch(failed);
+  }
+  input.focus();
+}());

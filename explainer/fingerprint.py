@@ -1,0 +1,154 @@
+"""Content-hashed file names: name.<hash>.ext for the files a host may cache for a year, every reference to
+them rewritten, so pages stay fresh while their stylesheets, scripts and pictures are never fetched twice.
+
+Which files (hashed): everything under assets/ (stylesheets, scripts including assets/vendor/, the favicon),
+the charts' pictures (charts/*.svg, charts/*.png) and the share cards (share/*.png). Which keep their names:
+pages (embed pages included), data downloads (data/, charts/*.csv, charts/*.json), which people link to, and
+Pagefind's bundle (pagefind/), whose script loads its other files by name.
+
+Which references: in HTML, the attributes src, href, srcset, poster, content (og:image) and data-* that name
+a hashed file, relatively or under site.json's url; in CSS, url() and @import. Scripts are not read: a script
+that needs a file's address reads it from an attribute, as charts.js reads data-runtime.
+
+The hash is of the file's final bytes: a stylesheet's own references are rewritten first and it is hashed
+after, so a changed picture renames the stylesheet that uses it too. The hash is the first 10 hex digits of
+SHA-256: the same bytes always give the same name, so two builds of the same input stay identical.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+HASH_DIGITS = 10
+_URL_ATTRIBUTES = {"src", "href", "poster", "content"}
+# A start tag (quoted values may hold ">"), and one attribute with a quoted value inside it.
+_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[\s/]+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*[\s/]*>""")
+_ATTRIBUTE = re.compile(r"""([\s/])([^\s"'>/=]+)(\s*=\s*)("[^"]*"|'[^']*')""")
+_CSS_REFERENCE = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
+                            re.IGNORECASE)
+
+
+@dataclass
+class Fingerprinted:
+    files: dict[str, bytes] = field(default_factory=dict)  # the site, with hashed names and references
+    renamed: dict[str, str] = field(default_factory=dict)  # original path → hashed path
+
+
+def is_hashed(path: str) -> bool:
+    folder, _, name = path.rpartition("/")
+    if path.startswith("assets/"):
+        return True
+    return (folder == "charts" and name.endswith((".svg", ".png"))) or (folder.split("/")[0] == "share"
+                                                                         and name.endswith(".png"))
+
+
+def hashed_name(path: str, content: bytes) -> str:
+    """assets/style.css → assets/style.<hash>.css (a name without an extension gets the hash at its end)."""
+    folder, slash, name = path.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    digest = hashlib.sha256(content).hexdigest()[:HASH_DIGITS]
+    new = f"{stem}.{digest}.{extension}" if dot and stem else f"{name}.{digest}"
+    return f"{folder}{slash}{new}"
+
+
+def fingerprint(files: dict[str, bytes], site_url: str = "") -> Fingerprinted:
+    result = Fingerprinted()
+    hashed = sorted(path for path in files if is_hashed(path))
+    stylesheets = [path for path in hashed if path.endswith(".css")]
+    for path in hashed:
+        if path not in stylesheets:
+            result.renamed[path] = hashed_name(path, files[path])
+    # A stylesheet is hashed after the stylesheets it imports, so their new names are in its bytes.
+    contents = {path: files[path] for path in stylesheets}
+    waiting = list(stylesheets)
+    while waiting:
+        ready = [path for path in waiting if not (_css_targets(path, contents[path]) & (set(waiting) - {path}))]
+        for path in ready or waiting:  # an import cycle (a mistake) is broken rather than looped on
+            contents[path] = _rewrite_css(path, contents[path], result.renamed, site_url)
+            result.renamed[path] = hashed_name(path, contents[path])
+        waiting = [path for path in waiting if path not in result.renamed]
+    for path, content in files.items():
+        if path in contents:
+            content = contents[path]
+        elif path.endswith(".html"):
+            content = _rewrite_html(path, content, result.renamed, site_url)
+        elif path.endswith(".css"):
+            content = _rewrite_css(path, content, result.renamed, site_url)
+        result.files[result.renamed.get(path, path)] = content
+    return result
+
+
+def _new_reference(file: str, url: str, renamed: dict[str, str], site_url: str) -> str | None:
+    """The reference with the hashed name of the file it names, or None if it names no hashed file."""
+    if site_url and url.startswith(site_url):
+        relative = url[len(site_url):]
+        target = urlsplit(relative).path
+        return site_url + _renamed_path(relative, target, renamed) if target in renamed else None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(file), unquote(parts.path)))
+    return _renamed_path(url, target, renamed) if target in renamed else None
+
+
+def _renamed_path(url: str, target: str, renamed: dict[str, str]) -> str:
+    """url with its last path segment replaced by the hashed name's, so "../" prefixes, queries and fragments stay."""
+    path_end = len(urlsplit(url).path)
+    written = url[:path_end]
+    return written[:written.rfind("/") + 1] + posixpath.basename(renamed[target]) + url[path_end:]
+
+
+def _rewrite_html(path: str, content: bytes, renamed: dict[str, str], site_url: str) -> bytes:
+    text = content.decode("utf-8")
+
+    def attribute(match: re.Match) -> str:
+        name = match.group(2).lower()
+        if not (name in _URL_ATTRIBUTES or name == "srcset" or name.startswith("data-")):
+            return match.group(0)
+        quote, value = match.group(4)[0], html.unescape(match.group(4)[1:-1])
+        if name == "srcset":
+            candidates = [candidate.strip().split(" ", 1) for candidate in value.split(",")]
+            new_value = ", ".join(" ".join([_new_reference(path, url, renamed, site_url) or url, *rest])
+                                  for url, *rest in candidates)
+        else:
+            new_value = _new_reference(path, value.strip(), renamed, site_url) or value
+        if new_value == value:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{match.group(3)}{quote}{html.escape(new_value)}{quote}"
+
+    def tag(match: re.Match) -> str:
+        return _ATTRIBUTE.sub(attribute, match.group(0))
+
+    rewritten = _TAG.sub(tag, text)
+    return content if rewritten == text else rewritten.encode("utf-8")
+
+
+def _css_targets(path: str, content: bytes) -> set[str]:
+    text = content.decode("utf-8", errors="replace")
+    found = set()
+    for match in _CSS_REFERENCE.finditer(text):
+        url = next(group for group in match.groups() if group is not None)
+        parts = urlsplit(url)
+        if not parts.scheme and not parts.netloc and parts.path:
+            found.add(posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path))))
+    return found
+
+
+def _rewrite_css(path: str, content: bytes, renamed: dict[str, str], site_url: str) -> bytes:
+    text = content.decode("utf-8")
+
+    def reference(match: re.Match) -> str:
+        index = next(i for i, group in enumerate(match.groups()) if group is not None)
+        url = match.group(index + 1)
+        new = _new_reference(path, url, renamed, site_url)
+        if new is None:
+            return match.group(0)
+        start, end = match.start(index + 1) - match.start(), match.end(index + 1) - match.start()
+        return match.group(0)[:start] + new + match.group(0)[end:]
+
+    rewritten = _CSS_REFERENCE.sub(reference, text)
+    return content if rewritten == text else rewritten.encode("utf-8")

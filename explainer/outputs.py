@@ -1,0 +1,123 @@
+"""The one table of what the site writes besides its chapters: OUTPUTS.
+
+Each entry is a file made from a template: the generated pages (sources, data, corrections, contents, 404),
+the files for machines (sitemap.xml, robots.txt, _headers), and families of pages with one file per item (an
+embed page per chart). Adding an output is one entry in OUTPUTS; render.render_pages renders every entry.
+
+A template sees `page` (the entry, or for a family's file the entry with that file's path, title and subject),
+`root` (the way from the file back to the site's root: "" at the top, "../" in a sub-folder, so links work
+under any URL prefix and from file://) and `site` (render.SiteView); a family's file also sees its member's
+context. That context must follow from the site view (its pages, fact store and charts), which is what the
+preview's template cache compares to know when to render a page again.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .render import SiteView
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file of a family: the name put into the family's path, its title, what its template reads."""
+
+    name: str
+    title: str = ""  # the family's title when empty
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file the site writes from a template; with `members`, a family of them."""
+
+    path: str  # site-relative: "sources.html", "sitemap.xml"; a family's has "{name}": "embed/{name}.html"
+    template: str
+    title: str = ""
+    summary: str = ""  # the page's meta description
+    # A page readers arrive at from outside: listed in sitemap.xml and indexed. Not the 404 page, the search
+    # page or embed pages, which carry <meta name="robots" content="noindex"> instead.
+    listed: bool = True
+    members: Callable[[SiteView], Iterable[Member]] | None = None  # a family: one file per member
+    subject: str = ""  # in a family's file, the name of its member (e.g. the chart of embed/<chart>.html)
+    needs_url: bool = False  # written only when site.json gives a url (sitemap.xml holds absolute addresses only)
+    # Rendered after every other file has its content-hashed name (fingerprint.py): its template also sees
+    # `published` (render.Published: the hashed files and the pages' Content-Security-Policy).
+    after_hashing: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.path
+
+    @property
+    def slug(self) -> str:
+        return self.path.removesuffix(".html")
+
+    @property
+    def nav_title(self) -> str:
+        return self.title
+
+    @property
+    def is_page(self) -> bool:
+        return self.path.endswith(".html")
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+    def files(self, view: SiteView) -> list[tuple[Output, Mapping[str, Any]]]:
+        """Each file this entry writes, as (the page its template sees, its member's context)."""
+        if self.members is None:
+            return [(self, {})]
+        return [(dataclasses.replace(self, path=self.path.format(name=member.name), title=member.title or self.title,
+                                     subject=member.name, members=None), member.context)
+                for member in self.members(view)]
+
+
+SOURCES = Output("sources.html", "sources.html", "Sources",
+                 "Every source, the facts it supports and where they appear.")
+DATA = Output("data.html", "data.html", "Data", "Every fact and series on this site, to read or download.")
+# Linked from every page's footer rather than the navigation, which must stay short.
+CORRECTIONS = Output("corrections.html", "corrections.html", "Corrections and updates",
+                     "Every figure we have corrected, newest first, with its earlier value, the date and the reason.")
+CONTENTS = Output("contents.html", "contents.html", "Contents", "Every chapter, in reading order.")
+NOT_FOUND = Output("404.html", "404.html", "Page not found", listed=False)
+
+IN_NAVIGATION = (SOURCES, DATA)  # after the chapters (or, on a large site, after the contents page)
+
+
+def chart_embeds(site: SiteView) -> list[Member]:
+    """embed/<chart>.html for each chart a page shows: its figure made for that folder (charts.EmbedFigure),
+    and the first page that shows it, to link back to."""
+    shown_on = {}
+    for page in site.pages:
+        for name in page.charts_used:
+            shown_on.setdefault(name, page)
+    return [Member(name, chart.title, {"chart": chart, "shown_on": shown_on.get(name)})
+            for name, chart in sorted(site.chart_embeds.items())]
+
+
+# Everything the site writes besides the chapters, in the order it is rendered.
+OUTPUTS: tuple[Output, ...] = (
+    SOURCES,
+    DATA,
+    CORRECTIONS,
+    CONTENTS,
+    NOT_FOUND,
+    Output("embed/{name}.html", "embed.html", "Chart", listed=False, members=chart_embeds),
+    Output("search.html", "search.html", "Search", "Search every chapter, figure and source.", listed=False),
+    # For search engines: the pages readers land on (listed), with their last-updated dates. robots.txt names it.
+    Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True),
+    Output("robots.txt", "robots.txt", listed=False),
+    # For hosts that read it (Netlify, Cloudflare Pages): the CSP and referrer policy as HTTP headers, and a
+    # year's caching for the hashed files.
+    Output("_headers", "_headers", listed=False, after_hashing=True),
+)
+
+
+def reader_pages(chapters: list) -> list:
+    """The pages readers land on from outside, as sitemap.xml lists them: the chapters, then the listed outputs."""
+    return [*chapters, *(output for output in OUTPUTS if output.listed and output.members is None)]

@@ -1,0 +1,116 @@
+"""The picture a page shows when it is shared (og:image): its first chart, or else a title card.
+
+A page with a chart uses that chart's PNG (charts/<name>.png, the light wide picture the charts stage
+renders). Any other page readers land on gets a title card: templates/_share_card.svg filled with the site's
+and the page's titles and summary, turned into a 1200×630 PNG by vl-convert (resvg) and cached in
+ROOT/.cache/share/ under a hash of the SVG and the renderer's version, so a rebuild renders no card twice.
+"""
+from __future__ import annotations
+
+import struct
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .charts.disk_cache import DiskCache, content_key
+from .charts.svg import renderer_version
+from .errors import Problem
+from .inputs import SiteSettings
+from .sharing import description
+
+CARD_TEMPLATE = "_share_card.svg"
+CARD_SIZE = (1200, 630)  # what Open Graph and Twitter's large card show without cropping
+CARD_FORMAT = "share-card-1"  # part of the cache key: change it when the rendering below changes
+# Lines of the card's title and summary, and characters per line at their font sizes (an average letter of
+# the sans-serif fonts is about half its size wide; the card has 1,040 px for text).
+TITLE_LINES, TITLE_CHARACTERS = 3, 28
+SUMMARY_LINES, SUMMARY_CHARACTERS = 3, 54
+DEFAULT_ACCENT = "#0072b2"  # the first colour of the default chart palette (Okabe & Ito)
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    path: str  # site-relative
+    width: int
+    height: int
+    alt: str
+
+
+def chart_picture(path: str, png: bytes, alt: str) -> ShareImage | None:
+    """A chart's PNG as a share image, with the size its header states; None if it is not a PNG."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return None
+    width, height = struct.unpack(">II", png[16:24])
+    return ShareImage(path, width, height, alt)
+
+
+def card_path(page_url: str) -> str:
+    return "share/" + page_url.removesuffix(".html") + ".png"
+
+
+def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes], chart_titles: dict[str, str],
+                 environment: jinja2.Environment, cache: DiskCache) -> tuple[dict[str, ShareImage], dict[str, bytes],
+                                                                         list[Problem]]:
+    """Each page's share image (page url → image) and the title cards' files. files holds the charts' files."""
+    images: dict[str, ShareImage] = {}
+    cards: dict[str, str] = {}  # card path → its SVG
+    for page in pages:
+        charts = getattr(page, "charts_used", None) or []
+        picture = None
+        if charts and f"charts/{charts[0]}.png" in files:
+            title = chart_titles.get(charts[0])
+            picture = chart_picture(f"charts/{charts[0]}.png", files[f"charts/{charts[0]}.png"],
+                                    f"The chart “{title}”" if title else f"A chart from “{page.title}”")
+        if picture is None:
+            try:
+                cards[card_path(page.url)] = card_svg(environment, settings, page)
+            except jinja2.TemplateError as error:
+                return {}, {}, [Problem(Path(CARD_TEMPLATE), getattr(error, "lineno", None) or 1, 1,
+                                        f"while making the share card of {page.url}: {error}")]
+            picture = ShareImage(card_path(page.url), *CARD_SIZE, _card_alt(settings, page))
+        images[page.url] = picture
+    rendered, problems = _render_cards(cards, cache)
+    return images, rendered, problems
+
+
+def card_svg(environment: jinja2.Environment, settings: SiteSettings, page) -> str:
+    return environment.get_template(CARD_TEMPLATE).render(
+        width=CARD_SIZE[0], height=CARD_SIZE[1], site_title="" if page.title == settings.title else settings.title,
+        title_lines=_lines(page.title or settings.title, TITLE_CHARACTERS, TITLE_LINES),
+        summary_lines=_lines(description(settings, page), SUMMARY_CHARACTERS, SUMMARY_LINES),
+        accent=settings.chart_colors[0] if settings.chart_colors else DEFAULT_ACCENT, author=settings.author)
+
+
+def _card_alt(settings: SiteSettings, page) -> str:
+    return settings.title if page.title == settings.title else f"{page.title} · {settings.title}"
+
+
+def _lines(text: str, width: int, most: int) -> list[str]:
+    lines = textwrap.wrap(text, width, break_long_words=True)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][:width - 1].rstrip() + "…"
+    return lines
+
+
+def _render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for path, svg in sorted(cards.items()):
+        key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
+        png = cache.get(key)
+        if png is None:
+            import vl_convert  # only when a card must be rendered: a cached build never starts it
+
+            try:
+                png = vl_convert.svg_to_png(svg)
+            except Exception as error:  # vl-convert raises ValueError with resvg's message
+                problems.append(Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
+                                        f"{path}: {str(error).strip() or type(error).__name__}"))
+                continue
+            cache.put(key, png)
+        files[path] = png
+    return files, problems

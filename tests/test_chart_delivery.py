@@ -1,0 +1,164 @@
+"""Chart delivery, in the built files: the runtime is not loaded by the page but named for charts.js; each chart
+has SVG and PNG downloads (the PNG rendered once and cached) and an embed page with the same CSP; each figure
+carries a copyable embed snippet."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import pytest
+
+from conftest import SITES
+from explainer.charts import svg as pictures
+from explainer.charts.figure import EMBED_WIDTH, embed_of, Picture
+from explainer.charts.runtime import RUNTIME_PATH
+from explainer.inputs import read_inputs
+from explainer.pipeline import build
+
+CHARTS = ("arrivals", "women_share", "elite_defectors", "public_sector")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def built(root: Path):
+    inputs, problems = read_inputs(root)
+    assert not problems, [p.format() for p in problems]
+    result = build(inputs)
+    assert not result.failed(strict=False), [p.format() for p in result.problems]
+    return result
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The charts fixture site, built once, with the fixture's own chart cache."""
+    root = tmp_path_factory.mktemp("delivery") / "site"
+    shutil.copytree(SITES / "charts", root)
+    return built(root)
+
+
+def figures(html: bytes) -> list[str]:
+    return re.findall(r'<figure class="chart".*?</figure>', html.decode("utf-8"), flags=re.S)
+
+
+def csp(html: bytes) -> str:
+    return re.search(rb'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', html).group(1).decode()
+
+
+def test_no_page_loads_the_runtime_but_every_figure_names_it_for_charts_js(site):
+    assert RUNTIME_PATH in site.files  # written, to be loaded on the first interaction
+    for name in ("index.html", "people.html"):
+        html = site.files[name]
+        assert RUNTIME_PATH.encode() not in re.sub(rb'data-runtime="[^"]*"', b"", html)
+        assert b'<script src="assets/charts.js" defer></script>' in html
+        for figure in figures(html):
+            assert f'data-runtime="{RUNTIME_PATH}"' in figure
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_each_chart_offers_svg_and_png_downloads_that_are_valid_pictures(site, chart):
+    html = site.files["index.html"] + site.files["people.html"]
+    figure = next(f for f in figures(html) if f'id="chart-{chart}"' in f)
+    assert f'<a href="charts/{chart}.svg" download="{chart}.svg">SVG</a>' in figure
+    assert f'<a href="charts/{chart}.png" download="{chart}.png">PNG</a>' in figure
+    svg = etree.fromstring(site.files[f"charts/{chart}.svg"])  # parses as XML
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    png = site.files[f"charts/{chart}.png"]
+    assert png.startswith(PNG_SIGNATURE) and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    # the light, wide picture at twice its size
+    assert (width, height) == (2 * int(float(svg.get("width"))), 2 * int(float(svg.get("height"))))
+
+
+def test_the_png_is_rendered_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "charts", root, ignore=shutil.ignore_patterns(".cache"))
+    first = built(root)
+    assert len(list((root / ".cache" / "charts").glob("*.png"))) == len(CHARTS)
+    import vl_convert
+
+    def refuse(*arguments, **options):
+        raise AssertionError("rendered a PNG whose spec did not change")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_png", refuse)
+    second = built(root)
+    assert (second.charts.rendered, second.charts.cached) == (0, len(CHARTS))
+    assert all(second.files[f"charts/{chart}.png"] == first.files[f"charts/{chart}.png"] for chart in CHARTS)
+    monkeypatch.undo()
+    facts = root / "data" / "facts" / "charted.json"
+    facts.write_text(facts.read_text(encoding="utf-8").replace('"value": 54,', '"value": 55,'), encoding="utf-8")
+    third = built(root)
+    changed = [chart for chart in CHARTS if third.files[f"charts/{chart}.png"] != first.files[f"charts/{chart}.png"]]
+    assert len(changed) == 1 and third.charts.rendered == 1
+
+
+def test_the_picture_cache_keys_differ_by_format():
+    spec = {"mark": "bar"}
+    assert pictures.picture_key(pictures.PictureJob(spec)) != pictures.picture_key(pictures.PictureJob(spec, "png"))
+
+
+def test_each_figure_has_an_embed_snippet_with_a_relative_address_and_a_note(site):
+    html = site.files["index.html"].decode("utf-8")
+    figure = next(f for f in figures(site.files["index.html"]) if 'id="chart-arrivals"' in f)
+    assert '<details class="chart-embed">' in figure and '<span class="embed-relative">' in figure
+    code = re.search(r'<pre class="embed-code" data-embed-path="embed/arrivals.html"><code>(.*?)</code>', figure,
+                     flags=re.S).group(1)
+    snippet = code.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&amp;", "&")
+    assert re.fullmatch(rf'<iframe src="embed/arrivals.html" title="[^"<]+" width="{EMBED_WIDTH}" height="\d+" '
+                        r'loading="lazy" style="[^"]*"></iframe>', snippet), snippet
+    assert "<iframe" not in html.replace("&lt;iframe", "")  # shown as text, never as a frame on the page
+
+
+def test_with_a_site_url_the_snippet_is_absolute_and_its_title_escaped():
+    wide = Picture("light", "wide", "charts/x.svg", 640, 300, "<svg/>")
+    narrow = Picture("light", "narrow", "charts/x-narrow.svg", 328, 340, "<svg/>")
+    embed = embed_of("x", 'Say "no" & <go>', [wide, narrow], "Source: a.", "https://example.org/explainer/")
+    assert embed.absolute and embed.path == "embed/x.html"
+    assert 'src="https://example.org/explainer/embed/x.html"' in embed.snippet
+    assert 'title="Say &quot;no&quot; &amp; &lt;go&gt;"' in embed.snippet
+    relative = embed_of("x", "T", [wide, narrow], "Source: a.", None)
+    assert not relative.absolute and 'src="embed/x.html"' in relative.snippet
+
+
+def test_the_snippets_frame_grows_with_the_tallest_picture_and_the_text_that_wraps():
+    def height(pictures, title="T", source_line="Source: a.") -> int:
+        snippet = embed_of("x", title, pictures, source_line, None).snippet
+        return int(re.search(r'height="(\d+)"', snippet).group(1))
+
+    wide = Picture("light", "wide", "charts/x.svg", 640, 300, "<svg/>")
+    tall = Picture("light", "narrow", "charts/x-narrow.svg", 328, 340, "<svg/>")
+    assert height([wide, tall]) - height([wide]) == 40
+    assert height([wide], title="T" * 100) > height([wide]) < height([wide], source_line="S" * 300)
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_each_chart_has_an_embed_page_with_the_same_csp_and_a_link_back(site, chart):
+    page = site.files[f"embed/{chart}.html"]
+    assert csp(page) == csp(site.files["index.html"])
+    text = page.decode("utf-8")
+    assert "frame-ancestors" not in text and "top.location" not in text  # nothing stops it being framed
+    (figure,) = figures(page)
+    assert f'data-runtime="../{RUNTIME_PATH}"' in figure
+    assert f'src="../charts/{chart}.svg"' in figure and 'href="../sources.html#source-' in figure
+    assert re.search(r"Data as of [^<.]+\.</p>", figure)
+    assert "chart-embed" not in figure and "chart-downloads" not in figure  # the page's extras stay there
+    shown_on = "index.html" if chart in figures_on(site, "index.html") else "people.html"
+    assert f'href="../{shown_on}#chart-{chart}"' in text
+    assert '<script src="../assets/charts.js" defer></script>' in text
+    for link in re.findall(r'(?:href|src|srcset)="([^"]*)"', text):
+        assert link.startswith("../") and "://" not in link, link
+
+
+def figures_on(site, name: str) -> set[str]:
+    return set(re.findall(r'<figure class="chart" id="chart-([a-z_]+)"', site.files[name].decode("utf-8")))
+
+
+def test_the_embed_pages_are_deterministic(site, tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "charts", root)
+    again = built(root)
+    assert {path: again.files[path] for path in again.files if path.startswith(("embed/", "charts/"))} == {
+        path: site.files[path] for path in site.files if path.startswith(("embed/", "charts/"))}
+
