@@ -127,9 +127,27 @@
   });
   openTarget();
 
+  // A table wider than its box says so above it (the shadow at its edge is the only cue without this script).
+  function markScrolling() {
+    Array.prototype.forEach.call(document.querySelectorAll(".scroll-hint"), function (hint) {
+      var box = hint.nextElementSibling;
+      if (box && box.classList.contains("table-scroll")) {
+        hint.hidden = box.scrollWidth <= box.clientWidth + 1;
+      }
+    });
+  }
+  window.addEventListener("resize", markScrolling);
+  markScrolling();
+
   // Paper cannot be clicked: print every disclosure open, and close again afterwards those the reader had closed.
   var openedForPrint = [];
   window.addEventListener("beforeprint", function () {
+    // Without site.json's url the build wrote the page's path: the reader's own address is the better one.
+    Array.prototype.forEach.call(document.querySelectorAll(".print-url[data-page-path]"), function (url) {
+      if (/^https?:$/.test(location.protocol) && url.textContent === url.getAttribute("data-page-path")) {
+        url.textContent = location.href.split("#")[0];
+      }
+    });
     openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (details) {
       details.open = true;
       return true;

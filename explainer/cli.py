@@ -1,15 +1,16 @@
-"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict]`, and
+"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict] [--url URL]`, and
 `python build.py new DIR`."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import traceback
 from pathlib import Path
 
 from .charts.disk_cache import no_cache_writes
 from .checks import acknowledgement_lines
-from .inputs import PROJECT, read_inputs
+from .inputs import PROJECT, read_inputs, site_url
 from .output import SITE_MARKER, write_site
 from .pipeline import build
 
@@ -35,6 +36,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--url", default=None,
+                        help="the address the site is published at, ending in / (instead of site.json's url): "
+                             "canonical links, share tags, sitemap.xml and citations use it")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--debug", action="store_true",
@@ -76,7 +80,11 @@ def run_command(arguments: argparse.Namespace) -> int:
         from .preview.serve import serve  # imported here: only the preview needs livereload
 
         return serve(root, out, host=arguments.host, port=arguments.port, strict=arguments.strict)
-    return run_build(root, out, strict=arguments.strict, write=arguments.command == "build")
+    if arguments.url is not None and site_url(arguments.url) is None:
+        print(f"--url {arguments.url!r}: give the absolute http(s) address the site is published at, e.g. "
+              "https://example.org/explainer/, without a query or fragment.", file=sys.stderr)
+        return EXIT_USAGE
+    return run_build(root, out, strict=arguments.strict, write=arguments.command == "build", url=arguments.url)
 
 
 def new_site(command: str, folder: Path | None) -> int:
@@ -113,13 +121,15 @@ def unsafe_output(root: Path, out: Path) -> str | None:
     return None
 
 
-def run_build(root: Path, out: Path, strict: bool, write: bool) -> int:
+def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None = None) -> int:
     if sys.stderr.isatty():  # a cold build renders every chart: say something while it works
         print(f"Building {root} …", file=sys.stderr, flush=True)
     inputs, problems = read_inputs(root)
     if problems:
         report(problems, root, strict)
         return EXIT_PROBLEMS
+    if url is not None:  # the publishing workflow knows the address; site.json may not
+        inputs = dataclasses.replace(inputs, settings=dataclasses.replace(inputs.settings, url=site_url(url)))
     if write:  # what is published: stylesheets, scripts and pictures under content-hashed names
         result = build(inputs, hashed_names=True)
     else:  # check: reads the chart cache but writes nothing anywhere, not even .cache/

@@ -205,7 +205,7 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                 continue
             values[key] = colours
         elif key == "url":
-            url = _site_url(value)
+            url = site_url(value)
             if url is None:
                 problems.append(at(key, '"url" must be the absolute http(s) address the site is published at, e.g. '
                                    '"https://example.org/explainer/", without a query or fragment; leave it out '
@@ -235,7 +235,7 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
 _UNSAFE_IN_URL = re.compile(r"[\s\"'<>&\\`{}|^\x00-\x1f\x7f]")
 
 
-def _site_url(value) -> str | None:
+def site_url(value) -> str | None:
     """The site's address, ending in "/" so that a page's address is url + its path; None if it is not one."""
     if not isinstance(value, str) or _UNSAFE_IN_URL.search(value):
         return None
@@ -255,7 +255,7 @@ def _licence(value) -> Licence | None:
     name, url = value.get("name"), value.get("url", "")
     if not isinstance(name, str) or not name.strip() or not isinstance(url, str):
         return None
-    if url and _site_url(url) is None:
+    if url and site_url(url) is None:
         return None
     return Licence(name.strip(), url)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 from html.parser import HTMLParser
@@ -222,10 +223,13 @@ def chart(store):
     figure = parse(html)
     assert len(figure.scripts) == 1
     assert json.loads(figure.scripts[0])["datasets"]["rows"][0]["name"].startswith("</script><script>")
-    # The spec, the runtime, charts.js and the cards' facts.js: nothing injected.
+    # The header's search.js, the spec, the cards' facts.js and charts.js (which loads the runtime the
+    # figure names in data-runtime, on demand): nothing injected.
     assert re.findall(rb"<script[^>]*>", html) == [
-        b'<script type="application/json" class="chart-spec">', b'<script src="assets/facts.js" defer>',
-        b'<script src="assets/vendor/vega-embed.js" defer>', b'<script src="assets/charts.js" defer>']
+        b'<script src="assets/search.js" defer>', b'<script type="application/json" class="chart-spec">',
+        b'<script src="assets/facts.js" defer>', b'<script src="assets/charts.js" defer>']
+    assert re.findall(rb"<figure[^>]*>", html) == [
+        b'<figure class="chart" id="chart-hostile" data-runtime="assets/vendor/vega-embed.js">']
     assert b"<b>chart</b>" not in html and b"A &lt;/script&gt; title" in html
     rows = json.loads(result.files["charts/hostile.json"])["rows"]
     assert rows == [{"name": "</script><script>alert(1)</script><!-- \u2028 & </SCRIPT >", "value": 1}]
@@ -236,7 +240,7 @@ def test_each_figure_has_pictures_table_source_line_and_downloads_of_exactly_the
     assert not result.failed(strict=False), [p.format() for p in result.problems]
     html = result.files["index.html"].decode("utf-8") + result.files["people.html"].decode("utf-8")
     for name in REQUIRED:
-        figure = html[html.index(f'<figure class="chart" id="chart-{name}">'):]
+        figure = html[html.index(f'<figure class="chart" id="chart-{name}" data-runtime="'):]
         figure = figure[:figure.index("</figure>")]
         for picture in (f"charts/{name}.svg", f"charts/{name}-dark.svg", f"charts/{name}-narrow.svg",
                         f"charts/{name}-narrow-dark.svg"):
@@ -257,18 +261,31 @@ def test_each_figure_has_pictures_table_source_line_and_downloads_of_exactly_the
 def test_links_are_relative_and_the_runtime_loads_only_on_chart_pages(tmp_path):
     result = built(copy_site(tmp_path))
     assert "assets/vendor/vega-embed.js" in result.files and "assets/charts.js" in result.files
-    for name in ("index.html", "people.html"):
+    for name in ("index.html", "people.html", "embed/arrivals.html"):
         html = result.files[name].decode("utf-8")
-        assert '<script src="assets/vendor/vega-embed.js" defer></script>' in html
+        up = "../" * name.count("/")
+        # No page loads the runtime up front: charts.js loads it on first use, from the figure's data-runtime.
+        assert f'<script src="{up}assets/charts.js" defer></script>' in html, name
+        assert not re.search(r"<script[^>]*vega", html), name
         assert "Content-Security-Policy" in html and "unsafe-eval" not in html
-        for figure in re.findall(r'<figure class="chart".*?</figure>', html, flags=re.S):
-            for link in parse(figure.encode()).links:  # works under any URL prefix, and from disk
+        figures = re.findall(r'<figure class="chart".*?</figure>', html, flags=re.S)
+        assert figures, name
+        for figure in figures:
+            runtime = re.match(r'<figure class="chart" id="chart-[a-z_]+" data-runtime="([^"]+)">', figure)
+            assert runtime, figure[:120]
+            # The runtime it names, resolved against the page, is the file the build wrote.
+            assert posixpath.normpath(posixpath.join(posixpath.dirname(name), runtime[1])) \
+                == "assets/vendor/vega-embed.js", (name, runtime[1])
+            for link in parse(figure.encode()).links + [runtime[1]]:  # works under any URL prefix, and from disk
                 assert not link.startswith("/") and "://" not in link, link
-    for name in ("plain.html", "sources.html", "data.html", "corrections.html", "404.html"):
+    for name in ("plain.html", "sources.html", "data.html", "corrections.html", "404.html", "search.html"):
         html = result.files[name]
         assert b"Content-Security-Policy" in html  # every page
-        # Every page has the cards' script; only chart pages the chart runtime.
-        assert re.findall(rb"<script[^>]*>", html) == [b'<script src="assets/facts.js" defer>'], name
+        # Every page has the header's search script and the cards' script; only chart pages charts.js, and
+        # only their figures name the runtime.
+        assert re.findall(rb"<script[^>]*>", html) == [b'<script src="assets/search.js" defer>',
+                                                       b'<script src="assets/facts.js" defer>'], name
+        assert b"data-runtime" not in html and b"vega-embed" not in html, name
 
 
 def test_a_site_without_chart_pages_gets_no_runtime_and_no_chart_files(tmp_path):

@@ -35,9 +35,16 @@ def test_build_writes_the_site_and_prints_one_summary_line(site, tmp_path):
     result = run("--root", site, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"2 pages, 5 facts, 1 series, 2 sources.* in \d+\.\d\d s → .*out\n", result.stdout)
+    written = set(tree(tmp_path / "out"))
     assert {"index.html", "elite.html", "sources.html", "data.html", "corrections.html", "404.html",
-            "assets/style.css", "assets/facts.js", "data/facts.csv", "data/facts.json", "data/sources.json",
-            "data/series/arrivals.csv"} <= set(tree(tmp_path / "out"))
+            "data/facts.csv", "data/facts.json", "data/sources.json", "data/series/arrivals.csv"} <= written
+    # Stylesheet and scripts carry a content hash in their name (hosts may cache them for a year), and the
+    # pages link to exactly those files.
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    for stem, suffix in (("style", "css"), ("facts", "js")):
+        hashed = [name for name in written if re.fullmatch(rf"assets/{stem}\.[0-9a-f]{{10}}\.{suffix}", name)]
+        assert len(hashed) == 1, (stem, sorted(written))
+        assert f'"{hashed[0]}"' in index and f"assets/{stem}.{suffix}" not in written
 
 
 def test_the_fixture_site_matches_its_expected_output(site, tmp_path):
@@ -45,9 +52,11 @@ def test_the_fixture_site_matches_its_expected_output(site, tmp_path):
     built = tmp_path / "out"
     if os.environ.get("UPDATE_EXPECTED"):
         shutil.rmtree(EXPECTED, ignore_errors=True)
-        shutil.copytree(built, EXPECTED, ignore=shutil.ignore_patterns("assets"))  # pages and data only
+        # Pages, data and the host files; not the assets, the search index or the share pictures (binary).
+        shutil.copytree(built, EXPECTED, ignore=shutil.ignore_patterns("assets", "pagefind", "share"))
     pages_and_data = lambda files: {name: digest for name, digest in files.items()  # noqa: E731
-                                    if name.endswith(".html") or name.startswith("data/")}
+                                    if name.endswith(".html") or name.startswith("data/")
+                                    or name in ("_headers", "robots.txt", "sitemap.xml")}
     differing = sorted(set(pages_and_data(tree(built)).items()) ^ set(pages_and_data(tree(EXPECTED)).items()))
     assert not differing, (f"{sorted({name for name, _ in differing})} differ from {EXPECTED}: after an intended "
                            "change, run with UPDATE_EXPECTED=1 and review the diff")

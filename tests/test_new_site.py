@@ -1,6 +1,7 @@
 """`python build.py new DIR`: a starter site that builds and passes --strict at once, and a folder never overwritten;
 and pyproject.toml in step with the requirements a new user installs."""
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -21,8 +22,14 @@ def test_a_new_site_builds_with_strict_and_its_line_chart_is_rendered(tmp_path):
     assert built.returncode == 0, built.stderr
     assert built.stderr == "", built.stderr  # not one warning
     assert "1 chart (1 rendered" in built.stdout
-    svg = (tmp_path / "out" / "charts" / "loans.svg").read_text(encoding="utf-8")
+    # `python build.py` names chart pictures by their content: charts/loans.<hash>.svg, linked from the page.
+    charts = tmp_path / "out" / "charts"
+    pictures = [path for path in charts.iterdir() if re.fullmatch(r"loans\.[0-9a-f]{10}\.svg", path.name)]
+    assert len(pictures) == 1, sorted(path.name for path in charts.iterdir())
+    svg = pictures[0].read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "<path" in svg
+    pages = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "out").glob("*.html"))
+    assert f'src="charts/{pictures[0].name}"' in pages
     spec = json.loads((folder / "site.json").read_text(encoding="utf-8"))
     assert "example" in spec["title"].lower() or "example" in spec["description"].lower()
 

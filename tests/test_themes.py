@@ -77,7 +77,7 @@ def test_a_site_template_extends_the_default_base(tmp_path):
         html = page(result, name)
         assert '<meta name="theme" content="ours">' in html, name
         # the default's own structure is all there, around the site's additions
-        assert '<header class="site-header">' in html and '<footer class="site-footer">' in html, name
+        assert '<header class="site-header" id="top">' in html and '<footer class="site-footer">' in html, name
         assert html.index('<footer class="site-footer">') < html.index('<script src="assets/site.js" defer>'), name
     assert '<span class="fact" data-fact="residents">' in page(result, "index.html")
 
