@@ -14,36 +14,26 @@ import argparse
 import contextlib
 import gzip
 import json
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]  # the tests' browser settings and static server
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, start_static_server, stop  # noqa: E402
+
 WIDTHS = (1280, 360)
 
 
 @contextlib.contextmanager
 def served(folder: Path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process, base = start_static_server(folder)
     try:
-        for _ in range(100):
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield base
     finally:
-        server.terminate()
-        server.wait()
+        stop(process)
 
 
 def weigh(page, base: str, name: str) -> dict:
@@ -80,7 +70,7 @@ def main() -> int:
     results = []
     with served(arguments.site) as base, sync_playwright() as playwright:
         # Playwright gives the browser a new, empty profile of its own (a fresh --user-data-dir).
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for width in WIDTHS:
             for name in names:
                 context = browser.new_context(viewport={"width": width, "height": 800})  # an empty cache

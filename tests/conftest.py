@@ -58,6 +58,15 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def start_static_server(folder: Path) -> tuple[subprocess.Popen, str]:
+    """Python's http.server on 127.0.0.1 and a free port, serving folder; stop it with stop(process)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port)
+    return process, f"http://127.0.0.1:{port}"
+
+
 @pytest.fixture(scope="session")
 def built_project_site(tmp_path_factory) -> Path:
     """The project's own site, built once per test session."""
@@ -72,12 +81,9 @@ def static_server():
     processes = []
 
     def serve(folder: Path) -> str:
-        port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                    "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process, base = start_static_server(folder)
         processes.append(process)
-        wait_for_port(port)
-        return f"http://127.0.0.1:{port}"
+        return base
 
     yield serve
     for process in processes:

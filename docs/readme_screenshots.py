@@ -1,9 +1,10 @@
-"""The README's pictures of open fact cards, taken from the built site in Debian's Chromium.
+"""The README's pictures, taken from the built site in Debian's Chromium.
 
-    python docs/card_screenshots.py site/ docs/
+    python docs/readme_screenshots.py site/ docs/
 
-Writes card-<kind>-<width>.png for a Korean excerpt, a cell of the ministry's table and a derived figure, at
-1,280 and 360 px. Install fonts-noto-cjk first (apt-get), or Korean and Chinese show as boxes.
+Writes home-<width>-<scheme>.png, the home page's first screen at 1,280 and 360 px in light and dark, and
+card-<kind>-<width>.png, open fact cards (a Korean excerpt, a cell of the ministry's table and a derived
+figure) at 1,280 and 360 px. Install fonts-noto-cjk first (apt-get), or Korean and Chinese show as boxes.
 """
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, start_static_server, stop  # noqa: E402
 
 # (picture name, page, fact id): the first use of the fact on that page is opened.
 CARDS = [("korean", "index.html", "cumulative-end-2024"), ("table", "arrivals.html", "arrivals-2009"),
          ("derived", "women.html", "women-share-2025")]
 WIDTHS = {1280: 800, 360: 740}
+SCHEMES = ("light", "dark")
 
 
 def main(site: Path, out: Path) -> None:
@@ -28,6 +32,16 @@ def main(site: Path, out: Path) -> None:
         browser = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
                                                                 args=CHROMIUM_ARGS)
         tab = browser.new_page()
+        server, base = start_static_server(site)
+        for scheme in SCHEMES:
+            tab.emulate_media(color_scheme=scheme)
+            for width, height in WIDTHS.items():
+                tab.set_viewport_size({"width": width, "height": height})
+                tab.goto(f"{base}/index.html")  # over HTTP, as published: search works there, not from disk
+                tab.wait_for_timeout(100)
+                tab.screenshot(path=str(out / f"home-{width}-{scheme}.png"))
+        stop(server)
+        tab.emulate_media(color_scheme="light")
         for name, page, fact_id in CARDS:
             for width, height in WIDTHS.items():
                 tab.set_viewport_size({"width": width, "height": height})
