@@ -24,7 +24,9 @@ from pathlib import Path
 
 import jinja2
 
+from . import prepared_cache
 from .disk_cache import DiskCache
+from .prepared_cache import prepared_key
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .isolation import ChartWorker
 from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
@@ -86,16 +88,24 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     specs: dict[str, tuple[ChartModule, dict]] = {}
     wanted = charts_named_in(inputs.content)
     charts.names = tuple(find_chart_files(inputs.chart_dirs))
+    themes = site_configs(inputs.settings)
+    kept = DiskCache(charts.cache_folder / "charts")
     worker = ChartWorker(inputs.settings.chart_timeout)  # started by the first chart that runs; isolation.py
     try:
         for name, path in find_chart_files(inputs.chart_dirs).items():
-            if name in wanted:
-                prepared, found = worker.prepare(name, path, store, site_configs(inputs.settings))
-                problems += found
-                if prepared is None:
-                    charts.html[name] = FAILED
-                else:
-                    specs[name] = prepared
+            if name not in wanted:
+                continue
+            # Unchanged inputs: what the module made last time, without running it (prepared_cache.py).
+            key = prepared_key(path, inputs.data, inputs.settings.language, themes)
+            reused = prepared_cache.load(kept, key)
+            prepared, found = reused or worker.prepare(name, path, store, themes)
+            problems += found
+            if prepared is None:
+                charts.html[name] = FAILED
+                continue
+            specs[name] = prepared
+            if reused is None:
+                prepared_cache.keep(kept, key, prepared, found)
     finally:
         worker.close()
     jobs = {(name, scheme, size, "svg"): PictureJob(static_spec(spec, scheme, width))

@@ -1,0 +1,129 @@
+"""A build whose chart inputs are unchanged runs no chart module (explainer/charts/prepared_cache.py): what the
+module made comes from .cache/charts/, the site is byte-identical, and any input the chart depends on, or a
+damaged entry, makes it run again."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+from explainer.charts import isolation
+from explainer.inputs import read_inputs
+from explainer.pipeline import build
+from explainer.scaffold import write_starter
+
+
+@pytest.fixture(scope="module")
+def warmed(tmp_path_factory) -> Path:
+    """The starter site built once, so its pictures are in .cache/ (rendering them is not what is tested)."""
+    root = tmp_path_factory.mktemp("warmed") / "starter"
+    assert write_starter(root) is None
+    built(root)
+    return root
+
+
+@pytest.fixture
+def starter(warmed, tmp_path) -> Path:
+    """A fresh copy of the starter with its pictures cached but no chart module's result kept."""
+    root = tmp_path / "starter"
+    shutil.copytree(warmed, root, ignore=shutil.ignore_patterns("*.prepared"))
+    return root
+
+
+@pytest.fixture
+def runs(monkeypatch) -> list[str]:
+    """The names of the charts whose modules ran in the worker, in order."""
+    ran: list[str] = []
+    prepare = isolation.ChartWorker.prepare
+
+    def counted(self, name, *arguments):
+        ran.append(name)
+        return prepare(self, name, *arguments)
+
+    monkeypatch.setattr(isolation.ChartWorker, "prepare", counted)
+    return ran
+
+
+def built(root: Path):
+    inputs, problems = read_inputs(root)
+    assert not problems, [problem.format() for problem in problems]
+    result = build(inputs)
+    assert not result.failed(strict=False), [problem.format() for problem in result.problems]
+    return result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_chart_is_not_run_again_and_the_site_is_the_same(starter, runs):
+    first = built(starter)
+    assert runs == ["loans"]
+    second = built(starter)
+    assert runs == ["loans"]  # the second build ran nothing
+    assert second.files == first.files
+    assert list((starter / ".cache" / "charts").glob("*.prepared"))
+
+
+@pytest.mark.parametrize("change", ["module", "helper", "data", "colours"])
+def test_every_input_of_the_chart_makes_it_run_again(starter, runs, change):
+    first = built(starter)
+    if change == "module":
+        edit(starter / "charts" / "loans.py", "def chart(", "# an edit\ndef chart(")
+    elif change == "helper":
+        (starter / "charts" / "_helpers.py").write_text("COLOUR = 'teal'\n", encoding="utf-8")
+    elif change == "data":
+        data = next((starter / "data" / "series").glob("*.json"))
+        data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        edit(starter / "site.json", "{", '{"chart_colors": ["#8a2be2"],')
+    second = built(starter)
+    assert runs == ["loans", "loans"], change
+    if change == "colours":
+        assert second.files != first.files
+
+
+def test_a_template_or_prose_edit_runs_no_chart(starter, runs):
+    built(starter)
+    page = next((starter / "content").glob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new closing paragraph.\n", encoding="utf-8")
+    built(starter)
+    assert runs == ["loans"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"0" * 64 + b"not a pickle", b"garbage"])
+def test_a_damaged_entry_is_ignored_and_made_again(starter, runs, damage):
+    first = built(starter)
+    (entry,) = (starter / ".cache" / "charts").glob("*.prepared")
+    entry.write_bytes(damage)
+    second = built(starter)
+    assert runs == ["loans", "loans"]
+    assert second.files == first.files
+    assert entry.read_bytes() != damage  # written again, whole
+
+
+def test_a_failing_chart_is_never_kept_and_reports_its_problem_every_time(starter, runs):
+    edit(starter / "charts" / "loans.py", "def chart(store", "def chart(store, missing")
+    for _ in range(2):
+        inputs, _ = read_inputs(starter)
+        result = build(inputs)
+        assert any(problem.path.name == "loans.py" for problem in result.problems)
+    assert runs == ["loans", "loans"]
+    assert not list((starter / ".cache" / "charts").glob("*.prepared"))
+
+
+def test_a_build_with_every_chart_kept_never_imports_altair(starter):
+    built(starter)
+    script = ("import sys; from explainer.inputs import read_inputs; from explainer.pipeline import build; "
+              f"inputs, _ = read_inputs(__import__('pathlib').Path({str(starter)!r})); "
+              "result = build(inputs); assert not result.failed(strict=False); "
+              "print('altair' in sys.modules, result.charts.cached)")
+    printed = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True,
+                             timeout=120)
+    assert printed.stdout.split() == ["False", "1"], printed.stderr
