@@ -8,11 +8,10 @@ from __future__ import annotations
 import functools
 import re
 
-from markdown import Markdown
-
-from .citations import FactsExtension, Mention
+from .citations import Mention
 from .errors import Problem, did_you_mean, problem_at
 from .facts import FactStore
+from .markdown_pool import convert_all
 from .pages import Page
 from .token_marks import TOKEN, bare_numbers
 
@@ -22,50 +21,38 @@ _NOT_PROSE = re.compile(rf"{TOKEN.pattern}|(`+)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`
                         re.DOTALL)
 
 
-def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdown, FactsExtension]:
-    facts = FactsExtension(store, chart_html)
-    md = Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", facts],
-                  extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
-                  output_format="html")
-    # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run; and no
-    # attr_list, whose {: onclick=...} would put script in an attribute.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md, facts
-
-
 def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str], cache=None,
                     chart_names: tuple[str, ...] = ()) -> list[Problem]:
     """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found.
 
-    cache (the preview server's build_cache.MarkdownCache) restores pages whose body and facts are unchanged.
+    cache (the preview server's build_cache.MarkdownCache) restores pages whose body and facts are unchanged;
+    the others are converted together (markdown_pool.convert_all: on every core when they are many).
     chart_names: every chart module's, for "did you mean" (chart_html has only the charts pages name).
     """
-    md = facts = None  # made on the first page that needs converting: a warm preview rebuild may need none
+    mentions: dict[int, tuple[list, list] | None] = {}  # id(page) → what to report; None: too deeply nested
+    waiting = []
+    for page in pages:
+        restored = cache.restore(page, store, chart_html) if cache is not None else None
+        if restored is None:
+            waiting.append(page)
+        else:
+            mentions[id(page)] = restored
+    for page, converted in zip(waiting, convert_all([page.body for page in waiting], store, chart_html)):
+        page.html, page.toc, page.references = converted.html, converted.toc, converted.references
+        page.facts_used, page.calculations = converted.facts_used, converted.calculations
+        page.charts_used = converted.charts_used
+        if converted.too_deep:
+            mentions[id(page)] = None
+            continue
+        mentions[id(page)] = (converted.unknown, converted.bare_numbers)
+        if cache is not None:
+            cache.remember(page, mentions[id(page)], store, chart_html)
     problems: list[Problem] = []
     for page in pages:
-        mentions = cache.restore(page, store, chart_html) if cache is not None else None
-        if mentions is None:
-            if md is None:
-                md, facts = make_markdown(store, chart_html)
-            md.reset()
-            try:
-                page.html = md.convert(page.body)
-            except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
-                problems.append(_too_deep(page))
-                md = None
-                page.html, page.toc, page.references = "", [], []
-                page.facts_used, page.calculations, page.charts_used = [], [], []
-                continue
-            page.toc = md.toc_tokens
-            page.references = facts.references()
-            page.facts_used = list(dict.fromkeys(facts.facts_used))
-            page.calculations = list(dict.fromkeys(facts.calculations))
-            page.charts_used = list(dict.fromkeys(facts.charts_used))
-            mentions = (list(facts.unknown), list(facts.bare_numbers))
-            if cache is not None:
-                cache.remember(page, mentions, store, chart_html)
-        unknown, bare_numbers = mentions
+        if mentions[id(page)] is None:
+            problems.append(_too_deep(page))
+            continue
+        unknown, bare_numbers = mentions[id(page)]
         problems += [_invalid(page, mention) if mention.kind in ("markup", "link")
                      else _misplaced(page, mention, store) if mention.kind in ("link-text", "about")
                      else _unknown_id(page, mention, store, chart_html, chart_names) for mention in unknown]

@@ -1,0 +1,114 @@
+"""Converting pages' Markdown: one page with the facts extension (convert), and many pages on every core
+(convert_all), which is where a large build spends most of its time (Python-Markdown is pure Python).
+
+Each page is converted alone, from its body, the fact store and the charts' figures, with a fresh document
+state (Markdown.reset): its result does not depend on the other pages, so converting in worker processes gives
+the same bytes, in the same order, as converting one after the other. A pool pays for its start (about a
+tenth of a second, and the store sent once to each worker) only from POOL_MIN_PAGES pages on a machine with
+more than one core; below that, and whenever a pool cannot be used (no second core, a worker that died), the
+pages are converted here, one after the other.
+
+Workers start from a fork server that has imported this module (never a plain fork: the preview has threads).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from markdown import Markdown
+
+from .citations import FactsExtension, Mention
+from .facts import FactStore
+from .pages import Reference
+
+POOL_MIN_PAGES = 200  # measured on 2 cores: below this, starting the workers costs more than they save
+CHUNKS_PER_WORKER = 4  # pages go out in a few chunks per worker, so a slow chunk does not hold up the others
+
+
+@dataclass
+class Converted:
+    """What converting one page's body gave: Page's Markdown fields, and what to report."""
+
+    html: str = ""
+    toc: list = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    facts_used: list[str] = field(default_factory=list)
+    calculations: list[str] = field(default_factory=list)
+    charts_used: list[str] = field(default_factory=list)
+    unknown: list[Mention] = field(default_factory=list)  # ids the store does not know, markup, misplaced facts
+    bare_numbers: list[Mention] = field(default_factory=list)
+    too_deep: bool = False  # nested past Python's recursion limit: nothing was converted
+
+
+def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdown, FactsExtension]:
+    facts = FactsExtension(store, chart_html)
+    md = Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", facts],
+                  extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
+                  output_format="html")
+    # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run; and no
+    # attr_list, whose {: onclick=...} would put script in an attribute.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md, facts
+
+
+class Converter:
+    """Converts bodies one after the other with one Markdown instance, made when first needed."""
+
+    def __init__(self, store: FactStore, chart_html: dict[str, str]):
+        self.store, self.chart_html = store, chart_html
+        self._made: tuple[Markdown, FactsExtension] | None = None
+
+    def convert(self, body: str) -> Converted:
+        if self._made is None:
+            self._made = make_markdown(self.store, self.chart_html)
+        md, facts = self._made
+        md.reset()
+        try:
+            html = md.convert(body)
+        except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
+            self._made = None  # its state is unknown after the error: the next page gets a new instance
+            return Converted(too_deep=True)
+        return Converted(html, md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
+                         list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
+                         list(facts.unknown), list(facts.bare_numbers))
+
+
+def convert_all(bodies: list[str], store: FactStore, chart_html: dict[str, str]) -> list[Converted]:
+    """Each body converted, in order: in a pool of worker processes when there are enough pages and cores."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(bodies) >= POOL_MIN_PAGES and workers > 1:
+        converted = _in_pool(bodies, store, chart_html, workers)
+        if converted is not None:
+            return converted
+    converter = Converter(store, chart_html)
+    return [converter.convert(body) for body in bodies]
+
+
+def _in_pool(bodies: list[str], store: FactStore, chart_html: dict[str, str], workers: int) -> list[Converted] | None:
+    """The pool's results, or None when the pool could not do the work (the caller converts here instead)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    chunk = max(1, -(-len(bodies) // (workers * CHUNKS_PER_WORKER)))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(store, chart_html)) as pool:
+            return list(pool.map(_convert_in_worker, bodies, chunksize=chunk))
+    except (BrokenProcessPool, OSError, EOFError):  # a worker died or could not start: slower, never wrong
+        return None
+
+
+_worker: Converter | None = None  # in a worker process: the converter of the build that started it
+
+
+def _start_worker(store: FactStore, chart_html: dict[str, str]) -> None:
+    global _worker
+    _worker = Converter(store, chart_html)
+
+
+def _convert_in_worker(body: str) -> Converted:
+    return _worker.convert(body)
