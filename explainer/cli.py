@@ -1,5 +1,5 @@
-"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict] [--url URL]`, and
-`python build.py new DIR`."""
+"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict] [--url URL]
+[--no-cache]`, and `python build.py new DIR`."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from .charts.disk_cache import no_cache_writes
+from .build_cache import load_build_cache, save_build_cache
+from .charts import cache_folder
+from .charts.disk_cache import DiskCache, no_cache_writes
 from .checks import acknowledgement_lines
 from .inputs import PROJECT, read_inputs, site_url
 from .output import SITE_MARKER, write_site
@@ -36,6 +38,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="build everything afresh, ignoring what .cache/ keeps from earlier builds")
     parser.add_argument("--url", default=None,
                         help="the address the site is published at, ending in / (instead of site.json's url): "
                              "canonical links, share tags, sitemap.xml and citations use it")
@@ -84,7 +88,8 @@ def run_command(arguments: argparse.Namespace) -> int:
         print(f"--url {arguments.url!r}: give the absolute http(s) address the site is published at, e.g. "
               "https://example.org/explainer/, without a query or fragment.", file=sys.stderr)
         return EXIT_USAGE
-    return run_build(root, out, strict=arguments.strict, write=arguments.command == "build", url=arguments.url)
+    return run_build(root, out, strict=arguments.strict, write=arguments.command == "build", url=arguments.url,
+                     use_cache=not arguments.no_cache)
 
 
 def new_site(command: str, folder: Path | None) -> int:
@@ -121,7 +126,7 @@ def unsafe_output(root: Path, out: Path) -> str | None:
     return None
 
 
-def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None = None) -> int:
+def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None = None, use_cache: bool = True) -> int:
     if sys.stderr.isatty():  # a cold build renders every chart: say something while it works
         print(f"Building {root} …", file=sys.stderr, flush=True)
     inputs, problems = read_inputs(root)
@@ -130,11 +135,20 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
         return EXIT_PROBLEMS
     if url is not None:  # the publishing workflow knows the address; site.json may not
         inputs = dataclasses.replace(inputs, settings=dataclasses.replace(inputs.settings, url=site_url(url)))
+    # What the last good build kept in .cache/build/ (explainer/build_cache.py): only what changed is made again.
+    kept = DiskCache(cache_folder(root) / "build")
+    cache = load_build_cache(kept, inputs.settings) if use_cache else None
+    if cache is not None:
+        cache.start_build()
     if write:  # what is published: stylesheets, scripts and pictures under content-hashed names
-        result = build(inputs, hashed_names=True)
-    else:  # check: reads the chart cache but writes nothing anywhere, not even .cache/
+        result = build(inputs, cache, hashed_names=True)
+    else:  # check: reads the caches but writes nothing anywhere, not even .cache/
         with no_cache_writes():
-            result = build(inputs)
+            result = build(inputs, cache)
+    if cache is not None and write:
+        cache.finish_build(succeeded=not result.failed(strict))
+        if not result.failed(strict):
+            save_build_cache(kept, inputs.settings, cache)
     report(result.problems, root, strict)
     if result.failed(strict):
         print(f"Build failed: {summarise_problems(result.problems, strict)}. "

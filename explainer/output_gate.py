@@ -149,12 +149,13 @@ def _scan_quickly(parser: _UrlParser, text: str) -> bool:
     return True
 
 
-# The scan of each file, kept from the previous build by its bytes: the preview rebuilds a few pages at a time.
-_scanned: dict[tuple[str, bytes], tuple[list[FoundUrl], set[str]]] = {}
+Scans = dict[tuple[str, bytes], tuple[list["FoundUrl"], set[str]]]  # (file, hash of its bytes) → its scan
 
 
-def urls_and_ids(files: dict[str, bytes]) -> tuple[list[FoundUrl], dict[str, set[str]]]:
-    global _scanned
+def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None) -> tuple[list[FoundUrl], dict[str, set[str]]]:
+    """kept: the scans of the previous build (build_cache.BuildCache.scans), read and then replaced by this
+    build's: a rebuild scans only the files whose bytes changed."""
+    _scanned = kept if kept is not None else {}
     urls: list[FoundUrl] = []
     ids: dict[str, set[str]] = {}
     scanned = {}
@@ -177,7 +178,9 @@ def urls_and_ids(files: dict[str, bytes]) -> tuple[list[FoundUrl], dict[str, set
             for number, text in enumerate(files[name].decode("utf-8", errors="replace").splitlines(), start=1):
                 parser._css(text, number, 0)
             urls += parser.urls
-    _scanned = scanned  # only what this build wrote: the memory stays the size of one site
+    if kept is not None:  # only what this build wrote: the memory stays the size of one site
+        kept.clear()
+        kept.update(scanned)
     return urls, ids
 
 
@@ -212,11 +215,13 @@ def refusal(found: FoundUrl, files: dict[str, bytes], ids: dict[str, set[str]]) 
     return None
 
 
-def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] | None = None) -> list[Problem]:
+def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] | None = None,
+                 kept: Scans | None = None) -> list[Problem]:
     """Every URL that may not be published, as a problem placed in the file that produced it where known
-    (origins: site-relative output path → (source path, source text)), or else in the output file."""
+    (origins: site-relative output path → (source path, source text)), or else in the output file.
+    kept: the previous build's scans (urls_and_ids)."""
     origins = origins or {}
-    urls, ids = urls_and_ids(files)
+    urls, ids = urls_and_ids(files, kept)
     problems = []
     decided: dict[tuple, str | None] = {}  # the same link on many pages is decided once
     for found in urls:

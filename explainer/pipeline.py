@@ -23,7 +23,7 @@ from .share_images import share_images
 from .search import search_index
 
 if TYPE_CHECKING:
-    from .preview.build_cache import BuildCache
+    from .build_cache import BuildCache
 
 
 @dataclass
@@ -42,7 +42,8 @@ class BuildResult:
 
 
 def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: bool = False) -> BuildResult:
-    """With a cache (the preview server's), each stage reuses what has not changed since the previous build.
+    """With a cache (build_cache.BuildCache: the preview's in memory, `python build.py`'s from .cache/build/), each
+    stage reuses what has not changed since the previous build.
 
     hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
     the preview keeps plain names, which nothing caches there.
@@ -90,17 +91,18 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
         result.files.update(late)
         # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
         problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
-                                                for page in result.pages})
+                                                for page in result.pages}, cache.scans)
     result.problems = hold_back_echoes(problems)
     result.seconds = time.perf_counter() - started
     return result
 
 
 class NoCache:
-    """The cache of a plain `python build.py`: every stage simply runs. The preview server passes a BuildCache."""
+    """No cache (`python build.py --no-cache`, the tests): every stage simply runs."""
 
     markdown = None
     templates = None
+    scans = None
 
     def reuse(self, stage, *arguments):
         return stage(*arguments)

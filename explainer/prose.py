@@ -25,7 +25,7 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
                     chart_names: tuple[str, ...] = ()) -> list[Problem]:
     """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found.
 
-    cache (the preview server's build_cache.MarkdownCache) restores pages whose body and facts are unchanged;
+    cache (build_cache.MarkdownCache) restores pages whose body and facts are unchanged;
     the others are converted together (markdown_pool.convert_all: on every core when they are many).
     chart_names: every chart module's, for "did you mean" (chart_html has only the charts pages name).
     """

@@ -146,7 +146,7 @@ def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) ->
     """Every file made from a template, site-relative path → bytes: the chapters, then the table of outputs
     (explainer/outputs.py).
 
-    cache (the preview server's build_cache.TemplateCache) reuses the pages whose inputs are unchanged.
+    cache (build_cache.TemplateCache) reuses the pages whose inputs are unchanged.
     """
     files: dict[str, bytes] = {}
     problems: list[Problem] = []

@@ -229,7 +229,7 @@ def test_the_cache_does_not_change_python_build_output(tmp_path):
     root = copy_site(tmp_path)
     facts = json.loads((root / "data" / "facts" / "main.json").read_text())
     assert facts["facts"]
-    from explainer.preview.build_cache import BuildCache
+    from explainer.build_cache import BuildCache
 
     inputs, _ = read_inputs(root)
     cache = BuildCache()

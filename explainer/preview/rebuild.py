@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build_cache import BuildCache
+from ..build_cache import BuildCache
 from ..errors import Problem
 from ..inputs import PROJECT, SiteInputs, decode_text, read_inputs
 from ..pipeline import BuildResult, build

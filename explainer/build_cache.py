@@ -1,4 +1,6 @@
-"""What the preview server keeps between builds, so that a change rebuilds only what it affects.
+"""What the build keeps between builds, so that a change rebuilds only what it affects: in memory in the preview
+server, and on disk (ROOT/.cache/build/) for `python build.py`, which loads it before a build and saves it after
+a good one (load_build_cache, save_build_cache).
 
 pipeline.build(inputs, cache) runs every stage as usual; each stage asks the cache first:
 
@@ -16,6 +18,14 @@ The cache assumes, as the default theme does, that page.html reads its page, the
 and the facts and sources named in the page's references, and nothing else of the site. Without a cache (the
 `python build.py` path) every stage simply runs; both paths give the same bytes (tests/test_serve_cache.py).
 
+On disk, only what is keyed by content is kept: each page's converted Markdown (with the fingerprints of the
+facts, sources and charts it used) and each output page's HTML (with its template key). What is keyed by the
+identity of objects of one process (whole-stage results, the fact store's serial) is not: a new process
+starts them afresh. The file is one pickle, written whole and read back only when its header matches this
+engine (its code and libraries, every .py file of the package) and the site's settings; a damaged or foreign
+file is ignored, and the build is a full one. Serial numbers start at a random point in each process, so a
+serial read from disk never equals one given out by the process that reads it.
+
 Speed matters here more than elegance: at a thousand pages, hashing every page's text on every build costs
 more than rendering the one page that changed. So unchanged things are recognised by identity where the
 pipeline hands back the same objects (the same file text, the same FactStore), and by a serial number
@@ -25,18 +35,22 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import pickle
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
 
-from ..facts import FactStore, Location
-from ..pages import Page, Reference
-from ..render import make_environment
+from .facts import FactStore, Location
+from .pages import Page, Reference
+from .render import make_environment
 
 Digest = bytes
-_serials = itertools.count(1)
+# Random starts: serials of entries read from disk (made by another process) are never given out again here.
+_serials = itertools.count(int.from_bytes(os.urandom(7), "big") << 8)
+CACHE_FORMAT = "build-cache-2"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -95,6 +109,9 @@ class BuildCache:
         self._store: FactStore | None = None
         self.store_serial = 0  # changes whenever the build works from another FactStore
         self._fingerprints: dict[tuple[str, str], Digest | None] = {}
+        self.scans: dict = {}  # the output gate's scan of each built file, by its bytes (output_gate.Scans)
+        self.loaded = False  # read from disk (load_build_cache)
+        self.pruned = False  # the last good build forgot pages the site no longer has
 
     def start_build(self) -> None:
         self.stats = BuildStats()
@@ -107,8 +124,7 @@ class BuildCache:
         A failed build stops before the templates, so it has seen no output page: it must not prune.
         """
         if succeeded:
-            self.markdown.finish_build()
-            self.templates.finish_build()
+            self.pruned = self.markdown.finish_build() | self.templates.finish_build()
 
     def reuse(self, function: Callable, *arguments: Any):
         """function(*arguments), or its result from the previous call if the arguments are unchanged.
@@ -189,7 +205,7 @@ class BuildCache:
 
     def _charts_named(self, content: dict[Path, str]) -> list[str]:
         """The charts the pages embed (charts.charts_named_in), looked for again only in the files that changed."""
-        from ..charts import charts_named_in
+        from .charts import charts_named_in
 
         known, names = self._chart_names, set()
         for path, text in content.items():
@@ -206,6 +222,14 @@ class BuildCache:
         if store is not self._store:
             self._store, self.store_serial, self._fingerprints = store, next(_serials), {}
         return self.store_serial
+
+    def store_digest(self, store: FactStore) -> Digest:
+        """A fingerprint of the whole store, computed once per store: what the generated pages list, compared by
+        content, so that it also matches a cache read from disk."""
+        self.use_store(store)
+        if ("*", "*") not in self._fingerprints:
+            self._fingerprints["*", "*"] = record_fingerprint(store)
+        return self._fingerprints["*", "*"]
 
     def fingerprint(self, store: FactStore, kind: str, record_id: str) -> Digest | None:
         """The fingerprint of store.facts/sources/series[record_id], computed once per store."""
@@ -276,9 +300,11 @@ class MarkdownCache:
         self._seen = set()
         self._charts = None
 
-    def finish_build(self) -> None:
-        for path in set(self._entries) - self._seen:
+    def finish_build(self) -> bool:
+        gone = set(self._entries) - self._seen
+        for path in gone:
             del self._entries[path]
+        return bool(gone)
 
     def serial(self, page: Page) -> int | None:
         """The serial of the conversion that filled this page in the build under way."""
@@ -368,9 +394,11 @@ class TemplateCache:
         self._seen = set()
         self._site_keys = None
 
-    def finish_build(self) -> None:
-        for url in set(self._entries) - self._seen:
+    def finish_build(self) -> bool:
+        gone = set(self._entries) - self._seen
+        for url in gone:
             del self._entries[url]
+        return bool(gone)
 
     def key(self, template_name: str, context: dict, view) -> tuple:
         navigation, whole_site, short = self._view_keys(view)
@@ -403,7 +431,7 @@ class TemplateCache:
             fields_of = {id(item): _navigation_fields(item) for item in (*view.pages, *view.nav)}
             navigation = digest(repr(view.settings), [fields_of[id(item)] for item in view.nav])
             citations = self.owner.markdown.citations
-            whole_site = digest(self.owner.use_store(view.store),
+            whole_site = digest(self.owner.store_digest(view.store),
                                 [(fields_of[id(page)], citations(page)) for page in view.pages],
                                 sorted(view.chart_html.items()))
             self._site_keys = (view, navigation, whole_site, fields_of)
@@ -429,3 +457,45 @@ def _navigation_fields(item) -> tuple | None:
         names = _SHORT_FIELDS[type(item)] = tuple(
             name for name, value in sample if isinstance(value, (str, int)) and name not in _PAGE_TEXT_FIELDS)
     return (type(item).__name__, *(getattr(item, name) for name in names)) if names else (repr(item),)
+
+
+def cache_header(settings) -> str:
+    """What a kept cache was made for: this engine, its libraries and the site's settings."""
+    from .charts.prepared_cache import engine_version
+
+    return f"{CACHE_FORMAT}\n{engine_version()}\n{settings!r}"
+
+
+def load_build_cache(disk, settings) -> BuildCache:
+    """The cache kept by the last good `python build.py` of this site, or an empty one."""
+    cache = BuildCache()
+    stored = disk.get(_CACHE_FILE)
+    header = cache_header(settings).encode("utf-8")
+    if stored is None or not stored.startswith(header + b"\n\n"):
+        return cache
+    body = stored[len(header) + 2:]
+    try:
+        digest_written, kept = body[:64].decode("ascii"), body[64:]
+        if hashlib.sha256(kept).hexdigest() != digest_written:
+            return cache
+        markdown, templates, scans = pickle.loads(kept)
+        if not all(isinstance(part, dict) for part in (markdown, templates, scans)):
+            return cache
+    except Exception:  # noqa: BLE001 -- a damaged file of any kind means a full build, never a wrong page
+        return cache
+    cache.markdown._entries, cache.templates._entries, cache.scans = markdown, templates, scans
+    cache.loaded = True
+    return cache
+
+
+def save_build_cache(disk, settings, cache: BuildCache) -> None:
+    """Keep the cache of a good build; nothing is written when the build reused every page."""
+    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
+        return
+    kept = pickle.dumps((cache.markdown._entries, cache.templates._entries, cache.scans),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    disk.put(_CACHE_FILE, cache_header(settings).encode("utf-8") + b"\n\n"
+             + hashlib.sha256(kept).hexdigest().encode("ascii") + kept)
+
+
+_CACHE_FILE = "build-cache.pickle"

@@ -1,0 +1,101 @@
+"""`python build.py` keeps what it made in .cache/build/ (explainer/build_cache.py) and makes again only what
+changed; whatever changed, the site it writes is byte for byte the one a build without the cache writes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, SITES
+from explainer import markdown_pool
+from explainer.cli import main
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    root = tmp_path / "tiny"
+    shutil.copytree(SITES / "tiny", root)
+    # Its own copy of the project's templates, so a template edit stays in this test.
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def converted(monkeypatch) -> list[int]:
+    """How many pages' Markdown each build converted."""
+    counts: list[int] = []
+    real = markdown_pool.convert_all
+
+    def counting(bodies, *arguments):
+        counts.append(len(bodies))
+        return real(bodies, *arguments)
+
+    monkeypatch.setattr("explainer.prose.convert_all", counting)
+    return counts
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def cached_and_cold(root: Path, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "cached")]) == 0
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "cold"), "--no-cache"]) == 0
+    return files(tmp_path / "cached"), files(tmp_path / "cold")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_site_converts_no_markdown_and_writes_the_same_bytes(site, tmp_path, converted):
+    cached, cold = cached_and_cold(site, tmp_path)
+    assert cached == cold
+    assert converted == [2, 2]  # the first build, and the one with --no-cache
+    cached_again, _ = cached_and_cold(site, tmp_path)
+    assert converted[2] == 0 and cached_again == cold
+    assert (site / ".cache" / "build" / "build-cache.pickle").is_file()
+
+
+@pytest.mark.parametrize("change", ["markdown", "front matter", "fact", "source", "template", "settings"])
+def test_after_any_change_the_cached_build_equals_a_build_without_the_cache(site, tmp_path, converted, change):
+    cached_and_cold(site, tmp_path)
+    if change == "markdown":
+        edit(site / "content" / "elite.md", "\n\n", "\n\nA new paragraph of prose.\n\n")
+    elif change == "front matter":
+        edit(site / "content" / "elite.md", "title: ", "title: Renamed ")
+    elif change == "fact":
+        facts = site / "data" / "facts" / "main.json"
+        data = json.loads(facts.read_text(encoding="utf-8"))
+        data["facts"][0]["label"] += " (relabelled)"
+        facts.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    elif change == "source":
+        edit(site / "data" / "sources" / "gazette.json", '"accessed": "2026-11-22"', '"accessed": "2026-12-02"')
+    elif change == "template":
+        edit(site / "templates" / "page.html", "<article", "<p class=\"banner\">A new banner</p>\n<article")
+    else:
+        edit(site / "site.json", '"title": "', '"title": "Renamed ')
+    cached, cold = cached_and_cold(site, tmp_path)
+    assert cached == cold, change
+    if change == "markdown":
+        assert converted[2] == 1  # only the edited page
+
+
+def test_a_damaged_cache_file_means_a_full_build_never_a_wrong_page(site, tmp_path, converted):
+    cached_and_cold(site, tmp_path)
+    kept = site / ".cache" / "build" / "build-cache.pickle"
+    for damage in (b"", kept.read_bytes()[:-40], kept.read_bytes().replace(b"build-cache", b"build-cachf", 1)):
+        kept.write_bytes(damage)
+        cached, cold = cached_and_cold(site, tmp_path)
+        assert cached == cold
+    assert converted[-2] == 2  # the damaged file was not used
+
+
+def test_check_reads_the_cache_but_writes_none(site, tmp_path):
+    assert main(["check", "--root", str(site)]) == 0
+    assert not (site / ".cache" / "build").exists()
