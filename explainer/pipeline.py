@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .charts import ChartCounts, cache_folder, chart_files, load_charts
 from .charts.disk_cache import DiskCache
@@ -41,12 +41,15 @@ class BuildResult:
         return any(p.stops_build(strict) for p in self.problems)
 
 
-def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: bool = False) -> BuildResult:
+def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: bool = False,
+          search: Callable | None = search_index) -> BuildResult:
     """With a cache (build_cache.BuildCache: the preview's in memory, `python build.py`'s from .cache/build/), each
     stage reuses what has not changed since the previous build.
 
     hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
     the preview keeps plain names, which nothing caches there.
+    search: what makes the search index from the built files (search.search_index); None for none: the preview
+    makes it after serving the pages (preview/search_refresh.py), as it takes Pagefind 3 ms a page.
     """
     started = time.perf_counter()
     result = BuildResult()
@@ -79,9 +82,10 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
         problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
                         **downloads, **html, **chart_output, **cards}
-        search, found = search_index(result.files, inputs.root)  # pagefind/: explainer/search.py
-        problems += found
-        result.files.update(search.files)
+        if search is not None:
+            index, found = search(result.files, inputs.root)  # pagefind/: explainer/search.py
+            problems += found
+            result.files.update(index.files)
         hashed: list[str] = []
         if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/fingerprint.py)
             fingerprinted = fingerprint(result.files, inputs.settings.url)

@@ -47,6 +47,9 @@ class Rebuilder:
         self.strict = strict
         self.cache = BuildCache()
         self.inputs: SiteInputs | None = None
+        # The last search index made (search_refresh.py): served with each new build until its own is ready, so
+        # that a rebuild neither drops search nor reloads pages for it.
+        self.search_files: dict[str, bytes] = {}
 
     def rebuild(self, changes: Changes | None = None) -> Outcome:
         """Build after these changes (None: the first build). Never raises."""
@@ -58,7 +61,7 @@ class Rebuilder:
                 self.inputs = None  # read it whole next time
                 return self._failed(problems, started)
             self.inputs = inputs
-            result = build(inputs, self.cache)
+            result = build(inputs, self.cache, search=None)  # the index comes after (search_refresh.py)
         except BaseException as error:  # a bug in the engine, even a SystemExit, must not stop the preview
             logger.error("internal error in the build:\n%s", traceback.format_exc())
             self.inputs = None
@@ -67,7 +70,7 @@ class Rebuilder:
             self.cache.finish_build(succeeded=False)
             return self._failed(result.problems, started)
         self.cache.finish_build(succeeded=True)
-        return Outcome(result.files, tuple(result.problems), self._summary(result, started))
+        return Outcome({**result.files, **self.search_files}, tuple(result.problems), self._summary(result, started))
 
     def _inputs(self, changes: Changes | None) -> tuple[SiteInputs, list[Problem]]:
         if self.inputs is None or changes is None or changes.created or changes.deleted:

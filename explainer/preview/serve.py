@@ -30,6 +30,7 @@ from ..inputs import PROJECT
 from .access import AccessPolicy
 from .server import PreviewState, make_application
 from .rebuild import Outcome, ProblemLog, Rebuilder
+from .search_refresh import SearchRefresh
 from .source_watch import SourceWatcher
 
 logger = logging.getLogger("explainer.preview.serve")
@@ -73,8 +74,15 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
     shown_host = f"[{policy.host}]" if ":" in policy.host else policy.host
     logger.info("serving http://%s:%d/ from memory (site/ is not written; `python build.py` publishes). "
                 "Ctrl+C stops.", shown_host if policy.host not in ("0.0.0.0", "::") else "127.0.0.1", policy.port)
+    rebuilder = Rebuilder(root, strict)
+
+    def deliver(built: dict[str, bytes], index: dict[str, bytes]) -> None:  # in the search thread
+        rebuilder.search_files = index
+        loop.call_soon_threadsafe(state.add_files, built, index)
+
+    search = SearchRefresh(root, deliver)
     rebuilds = threading.Thread(target=_rebuild_forever, name="rebuild", daemon=True,
-                                args=(watcher, Rebuilder(root, strict), state, loop, root, ProblemLog()))
+                                args=(watcher, rebuilder, state, loop, root, ProblemLog(), search))
     rebuilds.start()
     await stopping.wait()
     server.stop()  # first, so that the port is free at once; stopping the watcher's threads can take a second
@@ -84,10 +92,11 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
 
 
 def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: PreviewState, loop, root: Path,
-                     log: ProblemLog) -> None:
-    """The rebuild thread: the first build, then one rebuild per burst of changes, for ever."""
+                     log: ProblemLog, search: SearchRefresh) -> None:
+    """The rebuild thread: the first build, then one rebuild per burst of changes, for ever; each good build's
+    search index follows in its own thread."""
     outcome = rebuilder.rebuild(None)
-    _publish(outcome, state, loop, root, "first build", log, rebuilder.strict)
+    _publish(outcome, state, loop, root, "first build", log, rebuilder.strict, search)
     while True:
         try:
             changes = watcher.wait_for_changes()
@@ -100,15 +109,17 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
                 described = described.merge(later)
                 outcome = rebuilder.rebuild(later)
             _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild", log,
-                     rebuilder.strict)
+                     rebuilder.strict, search)
         except BaseException:  # the watcher or the publishing failed (even by SystemExit): log, serve, watch on
             logger.exception("the preview could not rebuild; it keeps serving the last build")
 
 
 def _publish(outcome: Outcome, state: PreviewState, loop, root: Path, what: str, log: ProblemLog,
-             strict: bool) -> None:
+             strict: bool, search: SearchRefresh) -> None:
     # An asset linked from outside assets/ is a build problem (inputs.py): it never reaches these files.
     loop.call_soon_threadsafe(state.publish, outcome.files, outcome.problems)
+    if outcome.files is not None:
+        search.index(outcome.files)
     new, unchanged, fixed = log.compare(outcome.problems)  # the terminal shows what changed, the browser all
     changes = [f"{len(new)} new (below)" if new and (unchanged or fixed) else "",
                f"{unchanged} as before (not repeated)" if unchanged else "", f"{fixed} fixed" if fixed else ""]

@@ -15,6 +15,7 @@ Built on livereload's parts rather than its Server, which cannot be told to do w
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import mimetypes
 from dataclasses import dataclass, field
@@ -60,6 +61,13 @@ class PreviewState:
         self.snapshot = new
         self.ready.set()
         ReloadSocket.reload_changed(old, new)
+
+
+    def add_files(self, built: dict[str, bytes], extra: dict[str, bytes]) -> None:
+        """Serve extra files (the search index) beside the build whose files are built, if that build is still
+        the one served; no page reloads, as nothing a page shows has changed."""
+        if self.snapshot.files is built:
+            self.snapshot = dataclasses.replace(self.snapshot, files={**built, **extra})
 
 
 class GuardedHandler(web.RequestHandler):

@@ -1,0 +1,164 @@
+"""How long `python build.py` takes on a generated corpus, cold and after each kind of edit, and how it scales.
+
+    python bench/build_speed.py [--pages 1000] [--runs 5] [--json OUT]       the edits, on one corpus
+    python bench/build_speed.py --scaling 1000,2000,4000,8000 [--runs 2]     cold and no-change builds by size
+    python bench/build_speed.py --dense                                      one page with many facts / numbers
+
+Every build is a new process (`python build.py --root CORPUS --out OUT`), timed from start to exit on the wall
+clock, with its peak memory (the child's maximum resident set, from wait4). The corpus is
+bench/generate_corpus.py's, with its own copy of the project's templates so that a template can be edited.
+
+The kinds of build, each repeated --runs times, median, min and max:
+- cold: no .cache/ at all (chart pictures are not involved: the corpus has no chart; share cards, the
+  search index and every page are made);
+- no change: the same input again;
+- one page edited: a word added to one page's first paragraph;
+- one fact edited: the label of a fact that 40 pages show (its cards change on each of them);
+- template edited: a comment added to templates/page.html (every chapter is rendered again).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT / "bench"))
+
+from generate_corpus import generate  # noqa: E402
+
+EDITED_PAGE = "page-0500.md"
+EDITED_FACT = "arrivals-2009"
+
+
+def timed_build(root: Path, out: Path, *options: str) -> tuple[float, float]:
+    """(seconds, peak MB) of one `python build.py` in a new process; fails loudly if the build fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--out", str(out),
+                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    errors = process.stderr.read().decode("utf-8", errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the build failed:\n{errors}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def corpus(folder: Path, pages: int) -> Path:
+    root = folder / f"corpus-{pages}"
+    generate(root, pages)
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    return root
+
+
+def edit_page(root: Path, run: int) -> None:
+    path = root / "content" / EDITED_PAGE
+    path.write_text(path.read_text(encoding="utf-8").replace("Marker ", f"Marker edit{run} ", 1), encoding="utf-8")
+
+
+def edit_fact(root: Path, run: int) -> None:
+    for path in (root / "data" / "facts").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for fact in data["facts"]:
+            if fact["id"] == EDITED_FACT:
+                fact["label"] = fact["label"].split(" (edit")[0] + f" (edit {run})"
+                path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+                return
+    raise SystemExit(f"no fact {EDITED_FACT} in the corpus")
+
+
+def edit_template(root: Path, run: int) -> None:
+    path = root / "templates" / "page.html"
+    path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {run} #}}\n", encoding="utf-8")
+
+
+def summary(samples: list[tuple[float, float]]) -> dict:
+    seconds = [s for s, _ in samples]
+    return {"median_s": round(statistics.median(seconds), 3), "min_s": round(min(seconds), 3),
+            "max_s": round(max(seconds), 3), "peak_mb": round(max(mb for _, mb in samples), 1), "runs": len(samples)}
+
+
+def edits(root: Path, out: Path, runs: int) -> dict[str, dict]:
+    results = {}
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        cold.append(timed_build(root, out))
+    results["cold"] = summary(cold)
+    results["no change"] = summary([timed_build(root, out) for _ in range(runs)])
+    for name, change in (("one page edited", edit_page), ("one fact edited", edit_fact),
+                         ("template edited", edit_template)):
+        samples = []
+        for run in range(runs):
+            change(root, run)
+            samples.append(timed_build(root, out))
+        results[name] = summary(samples)
+    return results
+
+
+def scaling(folder: Path, sizes: list[int], runs: int) -> dict[int, dict]:
+    results = {}
+    for pages in sizes:
+        root, out = corpus(folder, pages), folder / f"out-{pages}"
+        cold = []
+        for _ in range(runs):
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            cold.append(timed_build(root, out))
+        warm = [timed_build(root, out) for _ in range(runs)]
+        results[pages] = {"cold": summary(cold), "no change": summary(warm),
+                          "cold_ms_per_page": round(statistics.median(s for s, _ in cold) / pages * 1000, 2)}
+        shutil.rmtree(root)
+        shutil.rmtree(out, ignore_errors=True)
+    return results
+
+
+def dense(folder: Path, runs: int) -> dict[str, dict]:
+    """One extra page with N facts inserted, or N numbers typed by hand, in a 10-page corpus (--no-cache)."""
+    results = {}
+    for kind, count in (("facts", 1000), ("facts", 2000), ("facts", 4000), ("typed numbers", 1000),
+                        ("typed numbers", 2000), ("typed numbers", 4000)):
+        root, out = corpus(folder, 10), folder / "out-dense"
+        item = "{{arrivals-2009}}" if kind == "facts" else "{n},{n:03d} people"
+        words = " ".join(f"Figure {item.format(n=n % 900 + 100)} here." for n in range(count))
+        paragraphs = "\n\n".join(words[i:i + 15000].rsplit(".", 1)[0] + "." for i in range(0, len(words), 15000))
+        (root / "content" / "dense.md").write_text(f"---\ntitle: Dense\n---\n{paragraphs}\n", encoding="utf-8")
+        timed_build(root, out)  # the share cards and search index of the corpus, out of the way
+        results[f"{count} {kind}"] = summary([timed_build(root, out, "--no-cache") for _ in range(runs)])
+        shutil.rmtree(root)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scaling", default="", help="page counts, e.g. 1000,2000,4000,8000")
+    parser.add_argument("--dense", action="store_true")
+    parser.add_argument("--json", type=Path)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="build-speed-") as temporary:
+        folder = Path(temporary)
+        if arguments.scaling:
+            results = scaling(folder, [int(size) for size in arguments.scaling.split(",")], arguments.runs)
+        elif arguments.dense:
+            results = dense(folder, arguments.runs)
+        else:
+            results = edits(corpus(folder, arguments.pages), folder / "out", arguments.runs)
+    print(json.dumps(results, indent=2))
+    if arguments.json:
+        arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The preview serves each build at once and its search index when ready (explainer/preview/search_refresh.py):
+the index follows an edit, is never lost between builds, and its arrival reloads no page."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from serve_support import copy_site, edit, start_server
+
+from conftest import stop
+
+
+@pytest.fixture
+def preview(tmp_path):
+    server = start_server(copy_site(tmp_path), tmp_path / "serve.log")
+    yield server
+    stop(server.process)
+
+
+def index_entry(server) -> dict | None:
+    status, body, _ = server.request("/pagefind/pagefind-entry.json")
+    return json.loads(body) if status == 200 else None
+
+
+def test_the_index_is_served_after_the_first_build_and_follows_an_edit(preview):
+    preview.wait_until(lambda: index_entry(preview) is not None, "the first search index")
+    status, _, _ = preview.request("/pagefind/pagefind.js")
+    assert status == 200
+    first = index_entry(preview)
+    edit(preview.root / "content" / "index.md", "defectors live in the South.",
+         "defectors live in the South. Zanzibarish is a word no other page has.")
+    preview.wait_until(lambda: "content/index.md changed" in preview.log(), "the rebuild")
+    # Served at once with the old index, then with the new one, whose page hashes differ.
+    preview.wait_until(lambda: index_entry(preview) not in (None, first), "the new search index")
+    assert preview.request("/pagefind/pagefind.js")[0] == 200
+    assert "search index:" not in preview.log()
+
+
+def test_the_index_is_added_to_the_build_it_was_made_from_without_a_reload(monkeypatch, tmp_path):
+    from explainer.preview import server
+
+    reloads = []
+    monkeypatch.setattr(server.ReloadSocket, "reload_changed", classmethod(lambda cls, old, new: reloads.append(new)))
+    state = server.PreviewState(tmp_path, strict=False)
+    built = {"index.html": b"<p>one</p>"}
+    state.publish(built, ())
+    assert len(reloads) == 1
+    state.add_files(built, {"pagefind/pagefind.js": b"//"})
+    assert state.snapshot.files == {**built, "pagefind/pagefind.js": b"//"} and len(reloads) == 1
+    newer = {"index.html": b"<p>two</p>"}
+    state.publish(newer, ())
+    state.add_files(built, {"pagefind/pagefind.js": b"// old"})  # made from a build no longer served: dropped
+    assert state.snapshot.files == newer
