@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -82,10 +83,9 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
         problems += found
         result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
                         **downloads, **html, **chart_output, **cards}
-        if search is not None:
-            index, found = search(result.files, inputs.root)  # pagefind/: explainer/search.py
-            problems += found
-            result.files.update(index.files)
+        # pagefind/ (explainer/search.py): Pagefind is a process of its own, so it indexes the pages while this
+        # thread hashes names and checks URLs; neither reads the other's files.
+        indexing = _BACKGROUND.submit(search, dict(result.files), inputs.root) if search is not None else None
         hashed: list[str] = []
         if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/fingerprint.py)
             fingerprinted = fingerprint(result.files, inputs.settings.url)
@@ -96,9 +96,16 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
         # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
         problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
                                                 for page in result.pages}, cache.scans)
+        if indexing is not None:
+            index, found = indexing.result()
+            problems += found
+            result.files.update(index.files)
     result.problems = hold_back_echoes(problems)
     result.seconds = time.perf_counter() - started
     return result
+
+
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
 
 
 class NoCache:
