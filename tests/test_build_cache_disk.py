@@ -16,7 +16,7 @@ from explainer.cli import main
 @pytest.fixture
 def site(tmp_path) -> Path:
     root = tmp_path / "tiny"
-    shutil.copytree(SITES / "tiny", root)
+    shutil.copytree(SITES / "tiny", root, ignore=shutil.ignore_patterns(".cache"))  # builds in place leave one
     # Its own copy of the project's templates, so a template edit stays in this test.
     shutil.copytree(PROJECT / "templates", root / "templates")
     return root
