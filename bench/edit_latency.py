@@ -61,7 +61,9 @@ def prepare(kind: str, folder: Path, pages: int) -> tuple[Path, str]:
         slug = "arrivals"  # a chapter with facts and a chart
     else:
         generate(root, pages)
-        slug = f"page-{pages // 2:04d}"
+        # The middle page, or the first after it that shows a fact the fact edit can change alone.
+        slug = next((f"page-{number:04d}" for number in range(pages // 2, pages)
+                     if editable_fact(root, f"page-{number:04d}")), f"page-{pages // 2:04d}")
     shutil.copytree(PROJECT / "templates", root / "templates")  # the site's own copy, to edit
     if (PROJECT / ".cache").is_dir():  # the charts' pictures: the same specs, so no need to render them again
         shutil.copytree(PROJECT / ".cache", root / ".cache")
@@ -136,10 +138,11 @@ def markdown_edits(root: Path, slug: str):
         yield marker, lambda text=text: path.write_text(text, encoding="utf-8")
 
 
-def fact_edits(root: Path, slug: str):
-    """The value of a fact the page inserts, changed each run to a value the page does not show.
+def editable_fact(root: Path, slug: str):
+    """(file, its JSON, the fact) of a fact the page inserts whose value can change alone, or None.
 
-    A fact that no derived fact and no chart uses, so that the new value passes the build's checks.
+    A value written in the fact itself (not a series cell), quoted from text (a table cell's value must match
+    the cell: an error), used by no derived fact and no chart, so that the new value passes the build's checks.
     """
     stores = {path: json.loads(path.read_text(encoding="utf-8"))
               for path in sorted((root / "data" / "facts").glob("*.json"))}
@@ -147,20 +150,21 @@ def fact_edits(root: Path, slug: str):
               for input_id in fact.get("derived", {}).get("of", ())}
     charts = " ".join(path.read_text(encoding="utf-8") for path in (PROJECT / "charts").glob("*.py"))
     body = (root / "content" / f"{slug}.md").read_text(encoding="utf-8").split("---", 2)[2]
-    candidates = re.findall(r"\{\{\s*([a-z0-9-]+)\s*\}\}", body)
-    for fact_id in candidates:
+    for fact_id in re.findall(r"\{\{\s*([a-z0-9-]+)\s*\}\}", body):
         for path, store in stores.items():
             fact = next((fact for fact in store["facts"] if fact["id"] == fact_id), None)
-            # A value written in the fact itself (not a series cell), quoted from text (a table cell's value
-            # must match the cell: an error), used by no derived fact and no chart.
             if (fact and "value" in fact and "cell" not in fact and "derived" not in fact
                     and fact_id not in inputs and f'"{fact_id}"' not in charts):
-                break
-        else:
-            continue
-        break
-    else:
+                return path, store, fact
+    return None
+
+
+def fact_edits(root: Path, slug: str):
+    """The value of a fact the page inserts (editable_fact), changed each run to a value the page does not show."""
+    found = editable_fact(root, slug)
+    if found is None:
         raise SystemExit(f"no fact on {slug} can be edited alone")
+    path, store, fact = found
     original = fact["value"]
     for run in range(10**6):
         step = run + 1

@@ -110,6 +110,7 @@ class BuildCache:
         self.store_serial = 0  # changes whenever the build works from another FactStore
         self._fingerprints: dict[tuple[str, str], Digest | None] = {}
         self.scans: dict = {}  # the output gate's scan of each built file, by its bytes (output_gate.Scans)
+        self.share_images: dict = {}  # each page's share image and card (share_images.py); in memory only
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
 

@@ -40,7 +40,8 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
             os.chmod(staging, 0o755)
             _swap_in(staging, out)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
+            with _signals_held():  # a SIGTERM now would stop the removal halfway: it is taken after it
+                shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
 
 
 def _prefix(out: Path, kind: str) -> str:
@@ -64,7 +65,8 @@ def _swap_in(staging: Path, out: Path) -> None:
         os.rename(retired / out.name, out)
         raise
     finally:
-        shutil.rmtree(retired, ignore_errors=True)
+        with _signals_held():
+            shutil.rmtree(retired, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -102,6 +104,20 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGTERM and SIGINT wait until the block is done (then they arrive as usual); only the main thread can."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager

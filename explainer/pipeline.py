@@ -1,6 +1,7 @@
 """build(): the order of the stages, and nothing else. Reads nothing from disk and writes nothing."""
 from __future__ import annotations
 
+import contextvars
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -75,7 +76,8 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
         # Each reader page's og:image: its chart's PNG, or a title card rendered here (cached in ROOT/.cache/share/).
         images, cards, found = share_images(reader_pages(result.pages), inputs.settings, chart_output,
                                             {name: embed.title for name, embed in charts.embeds.items()},
-                                            environment, DiskCache(cache_folder(inputs.root) / "share"))
+                                            environment, DiskCache(cache_folder(inputs.root) / "share"),
+                                            cache.share_images)
         problems += found
         view = site_view(inputs.settings, result.pages, result.store, chart_html, chart_embeds=charts.embeds,
                          share_images=images, downloads=tuple(sorted(downloads)))
@@ -85,7 +87,9 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
                         **downloads, **html, **chart_output, **cards}
         # pagefind/ (explainer/search.py): Pagefind is a process of its own, so it indexes the pages while this
         # thread hashes names and checks URLs; neither reads the other's files.
-        indexing = _BACKGROUND.submit(search, dict(result.files), inputs.root) if search is not None else None
+        # In this build's context: `check` forbids cache writes through a context variable (disk_cache.py).
+        indexing = (_BACKGROUND.submit(contextvars.copy_context().run, search, dict(result.files), inputs.root)
+                    if search is not None else None)
         hashed: list[str] = []
         if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/fingerprint.py)
             fingerprinted = fingerprint(result.files, inputs.settings.url)
@@ -114,6 +118,7 @@ class NoCache:
     markdown = None
     templates = None
     scans = None
+    share_images = None
 
     def reuse(self, stage, *arguments):
         return stage(*arguments)

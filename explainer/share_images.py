@@ -52,13 +52,30 @@ def card_path(page_url: str) -> str:
 
 
 def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes], chart_titles: dict[str, str],
-                 environment: jinja2.Environment, cache: DiskCache) -> tuple[dict[str, ShareImage], dict[str, bytes],
-                                                                         list[Problem]]:
-    """Each page's share image (page url → image) and the title cards' files. files holds the charts' files."""
+                 environment: jinja2.Environment, cache: DiskCache,
+                 kept: dict | None = None) -> tuple[dict[str, ShareImage], dict[str, bytes], list[Problem]]:
+    """Each page's share image (page url → image) and the title cards' files. files holds the charts' files.
+
+    kept (build_cache.BuildCache.share_images): the previous build's, page url → (what the image was made from,
+    image, card): a page whose title, summary, chart and the templates are unchanged is not made again, so a
+    preview rebuild does not read a thousand cards from disk. Replaced by this build's."""
     images: dict[str, ShareImage] = {}
     cards: dict[str, str] = {}  # card path → its SVG
+    made: dict = {}
+    reused: dict[str, bytes] = {}
     for page in pages:
         charts = getattr(page, "charts_used", None) or []
+        chart_png = files.get(f"charts/{charts[0]}.png") if charts else None
+        # The environment itself, not its id: the cache keeps one while no template changes (build_cache.py).
+        key = (environment, repr(settings), page.url, page.title, getattr(page, "summary", ""),
+               charts[0] if charts else None, chart_png, chart_titles.get(charts[0]) if charts else None)
+        previous = (kept or {}).get(page.url)
+        if previous is not None and previous[0] == key:
+            made[page.url] = previous
+            images[page.url] = previous[1]
+            if previous[2] is not None:
+                reused[previous[1].path] = previous[2]
+            continue
         picture = None
         if charts and f"charts/{charts[0]}.png" in files:
             title = chart_titles.get(charts[0])
@@ -72,8 +89,13 @@ def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes
                                         f"while making the share card of {page.url}: {error}")]
             picture = ShareImage(card_path(page.url), *CARD_SIZE, _card_alt(settings, page))
         images[page.url] = picture
+        made[page.url] = (key, picture, None)
     rendered, problems = _render_cards(cards, cache)
-    return images, rendered, problems
+    if kept is not None and not problems:
+        kept.clear()
+        kept.update({url: (key, image, card if card is not None else rendered.get(image.path))
+                     for url, (key, image, card) in made.items()})
+    return images, {**reused, **rendered}, problems
 
 
 def card_svg(environment: jinja2.Environment, settings: SiteSettings, page) -> str:

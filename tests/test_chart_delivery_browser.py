@@ -127,11 +127,16 @@ def test_each_embed_page_renders_inside_another_pages_iframe_and_fits_it(host, p
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{base}/host.html")
     for index, iframe in enumerate(page.locator("iframe").all()):
+        # The pointer off every frame first: left where the previous frame's chart was hovered, it would be over
+        # this frame's chart once scrolled into view, and that (as a reader's pointer would) upgrades the chart,
+        # which hides the static picture before it is checked.
+        page.mouse.move(0, 0)
         iframe.scroll_into_view_if_needed()  # loading="lazy"
         assert iframe.get_attribute("loading") == "lazy" and iframe.get_attribute("title")
         frame = page.frame_locator("iframe").nth(index)
         image = frame.locator("figure.chart .chart-static img")
         image.wait_for(state="visible")
+        assert frame.locator("figure.chart.chart-upgraded").count() == 0  # the static picture, before any pointer
         assert image.evaluate("img => img.complete && img.naturalWidth > 0")
         assert frame.locator(".chart-title").inner_text() == iframe.get_attribute("title")
         assert "Data as of" in frame.locator(".chart-source").inner_text()

@@ -281,10 +281,11 @@ def test_links_are_relative_and_the_runtime_loads_only_on_chart_pages(tmp_path):
     for name in ("plain.html", "sources.html", "data.html", "corrections.html", "404.html", "search.html"):
         html = result.files[name]
         assert b"Content-Security-Policy" in html  # every page
-        # Every page has the header's search script and the cards' script; only chart pages charts.js, and
-        # only their figures name the runtime.
-        assert re.findall(rb"<script[^>]*>", html) == [b'<script src="assets/search.js" defer>',
-                                                       b'<script src="assets/facts.js" defer>'], name
+        # Every page has the header's search script and the cards' script (the Data page also its schema.org
+        # Dataset, data that never runs); only chart pages charts.js, and only their figures name the runtime.
+        dataset = [b'<script type="application/ld+json">'] if name == "data.html" else []
+        assert re.findall(rb"<script[^>]*>", html) == dataset + [b'<script src="assets/search.js" defer>',
+                                                                 b'<script src="assets/facts.js" defer>'], name
         assert b"data-runtime" not in html and b"vega-embed" not in html, name
 
 
