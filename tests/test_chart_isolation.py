@@ -148,7 +148,7 @@ def test_the_rebuilder_survives_even_a_system_exit_from_the_engine(tmp_path, mon
     rebuilder = Rebuilder(root, strict=False)
     assert not rebuilder.rebuild(None).failed
 
-    def exits(*arguments):
+    def exits(*arguments, **options):
         raise SystemExit(0)
 
     monkeypatch.setattr("explainer.preview.rebuild.build", exits)
