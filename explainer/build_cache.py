@@ -45,12 +45,13 @@ import jinja2
 
 from .facts import FactStore, Location
 from .pages import Page, Reference
+from .output_gate import GateMemory
 from .render import make_environment
 
 Digest = bytes
 # Random starts: serials of entries read from disk (made by another process) are never given out again here.
 _serials = itertools.count(int.from_bytes(os.urandom(7), "big") << 8)
-CACHE_FORMAT = "build-cache-2"  # part of the file's header: change it when what is kept changes shape
+CACHE_FORMAT = "build-cache-3"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -109,7 +110,7 @@ class BuildCache:
         self._store: FactStore | None = None
         self.store_serial = 0  # changes whenever the build works from another FactStore
         self._fingerprints: dict[tuple[str, str], Digest | None] = {}
-        self.scans: dict = {}  # the output gate's scan of each built file, by its bytes (output_gate.Scans)
+        self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
         self.share_images: dict = {}  # each page's share image and card (share_images.py); in memory only
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
@@ -479,12 +480,12 @@ def load_build_cache(disk, settings) -> BuildCache:
         digest_written, kept = body[:64].decode("ascii"), body[64:]
         if hashlib.sha256(kept).hexdigest() != digest_written:
             return cache
-        markdown, templates, scans = pickle.loads(kept)
-        if not all(isinstance(part, dict) for part in (markdown, templates, scans)):
+        markdown, templates, gate = pickle.loads(kept)
+        if not (isinstance(markdown, dict) and isinstance(templates, dict) and isinstance(gate, GateMemory)):
             return cache
     except Exception:  # noqa: BLE001 -- a damaged file of any kind means a full build, never a wrong page
         return cache
-    cache.markdown._entries, cache.templates._entries, cache.scans = markdown, templates, scans
+    cache.markdown._entries, cache.templates._entries, cache.gate = markdown, templates, gate
     cache.loaded = True
     return cache
 
@@ -493,7 +494,7 @@ def save_build_cache(disk, settings, cache: BuildCache) -> None:
     """Keep the cache of a good build; nothing is written when the build reused every page."""
     if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
         return
-    kept = pickle.dumps((cache.markdown._entries, cache.templates._entries, cache.scans),
+    kept = pickle.dumps((cache.markdown._entries, cache.templates._entries, cache.gate),
                         protocol=pickle.HIGHEST_PROTOCOL)
     disk.put(_CACHE_FILE, cache_header(settings).encode("utf-8") + b"\n\n"
              + hashlib.sha256(kept).hexdigest().encode("ascii") + kept)

@@ -19,7 +19,7 @@ import hashlib
 import html
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -152,16 +152,31 @@ def _scan_quickly(parser: _UrlParser, text: str) -> bool:
 Scans = dict[tuple[str, bytes], tuple[list["FoundUrl"], set[str]]]  # (file, hash of its bytes) → its scan
 
 
-def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None) -> tuple[list[FoundUrl], dict[str, set[str]]]:
-    """kept: the scans of the previous build (build_cache.BuildCache.scans), read and then replaced by this
+@dataclass
+class GateMemory:
+    """What the gate keeps from one build to the next (build_cache.BuildCache.gate): each file's scan by its
+    bytes, and each file's verdicts, which stay true while the site has the same files and every file the
+    same ids (a link's verdict depends only on them): a Markdown edit checks one page, not a thousand."""
+
+    scans: Scans = field(default_factory=dict)
+    names: frozenset[str] = frozenset()
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    problems: dict[tuple[str, bytes], list[Problem]] = field(default_factory=dict)  # by scan key; only [] kept
+
+
+def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None
+                 ) -> tuple[dict[str, list[FoundUrl]], dict[str, set[str]], dict[str, tuple[str, bytes]]]:
+    """Each file's URLs, each HTML or SVG file's ids, and the scan key of each file whose scan may be kept
+    (not CSS, which is read every time). kept: the previous build's scans, read and then replaced by this
     build's: a rebuild scans only the files whose bytes changed."""
     _scanned = kept if kept is not None else {}
-    urls: list[FoundUrl] = []
+    urls: dict[str, list[FoundUrl]] = {}
     ids: dict[str, set[str]] = {}
+    keys: dict[str, tuple[str, bytes]] = {}
     scanned = {}
     for name in sorted(files):
         if name.endswith((".html", ".svg")):
-            key = (name, hashlib.blake2b(files[name], digest_size=16).digest())
+            key = keys[name] = (name, hashlib.blake2b(files[name], digest_size=16).digest())
             if key not in _scanned:
                 text = files[name].decode("utf-8", errors="replace")
                 parser = _UrlParser(name)
@@ -171,17 +186,17 @@ def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None) -> tuple[li
                     parser.close()
                 _scanned[key] = (parser.urls, parser.ids)
             scanned[key] = _scanned[key]
-            urls += scanned[key][0]
+            urls[name] = scanned[key][0]
             ids[name] = scanned[key][1]
         elif name.endswith(".css"):
             parser = _UrlParser(name)
             for number, text in enumerate(files[name].decode("utf-8", errors="replace").splitlines(), start=1):
                 parser._css(text, number, 0)
-            urls += parser.urls
+            urls[name] = parser.urls
     if kept is not None:  # only what this build wrote: the memory stays the size of one site
         kept.clear()
         kept.update(scanned)
-    return urls, ids
+    return urls, ids, keys
 
 
 def refusal(found: FoundUrl, files: dict[str, bytes], ids: dict[str, set[str]]) -> str | None:
@@ -216,15 +231,36 @@ def refusal(found: FoundUrl, files: dict[str, bytes], ids: dict[str, set[str]]) 
 
 
 def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] | None = None,
-                 kept: Scans | None = None) -> list[Problem]:
+                 memory: GateMemory | None = None) -> list[Problem]:
     """Every URL that may not be published, as a problem placed in the file that produced it where known
     (origins: site-relative output path → (source path, source text)), or else in the output file.
-    kept: the previous build's scans (urls_and_ids)."""
+    memory: what the previous build's check kept (GateMemory), updated for the next."""
     origins = origins or {}
-    urls, ids = urls_and_ids(files, kept)
-    problems = []
+    urls, ids, keys = urls_and_ids(files, memory.scans if memory is not None else None)
+    names = frozenset(files)
+    same_site = memory is not None and memory.names == names and memory.ids == ids
+    kept_problems = memory.problems if same_site else {}
+    problems: list[Problem] = []
+    clean: dict[tuple[str, bytes], list[Problem]] = {}
     decided: dict[tuple, str | None] = {}  # the same link on many pages is decided once
-    for found in urls:
+    for name, found_urls in urls.items():
+        key = keys.get(name)
+        if key is not None and key in kept_problems:
+            clean[key] = []
+            continue
+        found_problems = _file_problems(found_urls, files, ids, origins, decided)
+        problems += found_problems
+        if key is not None and not found_problems:  # a file with problems is checked again: its source may move
+            clean[key] = []
+    if memory is not None:
+        memory.names, memory.ids, memory.problems = names, ids, clean
+    return problems
+
+
+def _file_problems(found_urls: list[FoundUrl], files: dict[str, bytes], ids: dict[str, set[str]],
+                   origins: dict[str, tuple[Path, str]], decided: dict[tuple, str | None]) -> list[Problem]:
+    problems = []
+    for found in found_urls:
         place = found.file if found.url.startswith("#") or not found.url else posixpath.dirname(found.file)
         key = (place, found.url, found.followed)
         if key not in decided:

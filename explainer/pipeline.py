@@ -99,7 +99,7 @@ def build(inputs: SiteInputs, cache: BuildCache | None = None, hashed_names: boo
         result.files.update(late)
         # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
         problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
-                                                for page in result.pages}, cache.scans)
+                                                for page in result.pages}, cache.gate)
         if indexing is not None:
             index, found = indexing.result()
             problems += found
@@ -117,7 +117,7 @@ class NoCache:
 
     markdown = None
     templates = None
-    scans = None
+    gate = None
     share_images = None
 
     def reuse(self, stage, *arguments):

@@ -93,3 +93,28 @@ def test_a_page_with_a_refused_url_does_not_build_and_names_its_line(tmp_path, l
     assert result.failed(strict=False)
     refused = [p for p in result.problems if p.path == index.resolve() or p.path == index]
     assert refused and refused[0].line == index.read_text(encoding="utf-8").count("\n")
+
+
+def test_kept_verdicts_never_hide_a_problem_that_another_files_change_makes():
+    """A rebuild checks again only the files whose bytes changed, unless the site's files or ids changed."""
+    from explainer.output_gate import GateMemory
+
+    memory = GateMemory()
+    files = {"index.html": PAGE.format('<a href="other.html#here">x</a>').encode(),
+             "other.html": PAGE.format("<span id=here></span>").encode(),
+             "third.html": PAGE.format('<a href="index.html">home</a>').encode()}
+    assert check_output(files, memory=memory) == []
+    assert check_output(files, memory=memory) == []
+    # A changed file is checked.
+    broken = {**files, "third.html": PAGE.format('<a href="missing.html">x</a>').encode()}
+    assert [p.path.name for p in check_output(broken, memory=memory)] == ["third.html"]
+    assert check_output(files, memory=memory) == []
+    # The id an unchanged page links to is gone: that page is checked again.
+    no_anchor = {**files, "other.html": PAGE.format("<span id=elsewhere></span>").encode()}
+    assert [p.path.name for p in check_output(no_anchor, memory=memory)] == ["index.html"]
+    assert check_output(files, memory=memory) == []
+    # The file an unchanged page links to is gone.
+    no_target = {name: data for name, data in files.items() if name != "other.html"}
+    assert [p.path.name for p in check_output(no_target, memory=memory)] == ["index.html"]
+    # A file with a problem is reported on every build, even unchanged.
+    assert [p.path.name for p in check_output(no_target, memory=memory)] == ["index.html"]
