@@ -49,6 +49,7 @@ class SiteView:
     chart_embeds: dict = field(default_factory=dict)  # chart name → charts.EmbedFigure, for embed/<name>.html
     share_images: dict[str, ShareImage] = field(default_factory=dict)  # page url → its share image
     downloads: tuple[str, ...] = ()  # the data downloads (data/…), which the Data page's Dataset markup lists
+    _evidence: dict[str, Markup] = field(default_factory=dict, repr=False)  # fact id → evidence(fact)
 
     def has_page(self, slug: str) -> bool:
         return slug in self._slugs
@@ -90,10 +91,13 @@ class SiteView:
         return reader_pages(self.pages)
 
     def evidence(self, fact: Fact) -> Markup:
-        """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources)."""
-        box = etree.Element("div", {"class": "evidence"})
-        cards.fill_evidence(box, fact, self.store, focusable=True)
-        return cards.html(box)
+        """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources).
+        Made once per fact and build: a fact shown on forty pages is in forty pages' references."""
+        if fact.id not in self._evidence:
+            box = etree.Element("div", {"class": "evidence"})
+            cards.fill_evidence(box, fact, self.store, focusable=True)
+            self._evidence[fact.id] = cards.html(box)
+        return self._evidence[fact.id]
 
     def excerpt(self, source: Source, excerpt_id: str) -> Markup:
         return cards.html(cards.excerpt_element(source.excerpts[excerpt_id], None, None, source))
