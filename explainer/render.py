@@ -159,13 +159,20 @@ def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) ->
         context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
         _render(environment, "page.html", context, view, page.url, files, problems, cache)
+    _render_outputs(environment, view, files, problems, after_hashing=False, cache=cache)
+    return files, problems
+
+
+def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict[str, bytes],
+                    problems: list[Problem], after_hashing: bool, cache=None, **extra) -> None:
+    """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
+    besides (published)."""
     for output in OUTPUTS:
-        if output.after_hashing or (output.needs_url and not view.settings.url):
+        if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url):
             continue
         for page, member_context in output.files(view):
-            context = {"page": page, "root": page.root, "previous": None, "next": None, **member_context}
+            context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
             _render(environment, page.template, context, view, page.url, files, problems, cache)
-    return files, problems
 
 
 @dataclass(frozen=True)
@@ -194,9 +201,10 @@ def published(files: dict[str, bytes], hashed: list[str]) -> Published:
             continue
         match = _CSP_META.search(content.decode("utf-8", errors="replace"))
         for directive in (html.unescape(match.group(1)).split(";") if match else []):
-            if not directive.split():
+            words = directive.split()
+            if not words:
                 continue
-            name, *sources = directive.split()
+            name, *sources = words
             known = directives.setdefault(name, [])
             known += [source for source in sources if source not in known]
     return Published(tuple(sorted(hashed)), "; ".join(" ".join([name, *sources]) for name, sources in directives.items()))
@@ -207,12 +215,7 @@ def render_after_hashing(environment: jinja2.Environment, view: SiteView,
     """The outputs that describe the finished files (_headers), rendered last."""
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for output in OUTPUTS:
-        if output.after_hashing and not (output.needs_url and not view.settings.url):
-            for page, member_context in output.files(view):
-                context = {"page": page, "root": page.root, "previous": None, "next": None, "published": finished,
-                           **member_context}
-                _render(environment, page.template, context, view, page.url, files, problems)
+    _render_outputs(environment, view, files, problems, after_hashing=True, published=finished)
     return files, problems
 
 

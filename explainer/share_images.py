@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from .charts.disk_cache import DiskCache, content_key
+from .charts.figure import png_path
 from .charts.svg import renderer_version
 from .errors import Problem
 from .inputs import SiteSettings
@@ -63,11 +64,12 @@ def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes
     cards: dict[str, str] = {}  # card path → its SVG
     made: dict = {}
     reused: dict[str, bytes] = {}
+    # The environment itself, not its id: the cache keeps one while no template changes (build_cache.py).
+    site_key = (environment, repr(settings))
     for page in pages:
         charts = getattr(page, "charts_used", None) or []
-        chart_png = files.get(f"charts/{charts[0]}.png") if charts else None
-        # The environment itself, not its id: the cache keeps one while no template changes (build_cache.py).
-        key = (environment, repr(settings), page.url, page.title, getattr(page, "summary", ""),
+        chart_png = files.get(png_path(charts[0])) if charts else None
+        key = (*site_key, page.url, page.title, getattr(page, "summary", ""),
                charts[0] if charts else None, chart_png, chart_titles.get(charts[0]) if charts else None)
         previous = (kept or {}).get(page.url)
         if previous is not None and previous[0] == key:
@@ -77,9 +79,9 @@ def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes
                 reused[previous[1].path] = previous[2]
             continue
         picture = None
-        if charts and f"charts/{charts[0]}.png" in files:
+        if chart_png is not None:
             title = chart_titles.get(charts[0])
-            picture = chart_picture(f"charts/{charts[0]}.png", files[f"charts/{charts[0]}.png"],
+            picture = chart_picture(png_path(charts[0]), chart_png,
                                     f"The chart “{title}”" if title else f"A chart from “{page.title}”")
         if picture is None:
             try:
