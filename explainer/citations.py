@@ -371,8 +371,8 @@ class HeadingFactsTreeprocessor(Treeprocessor):
                         wrapper.remove(child)
                 for link in wrapper.iter("a"):
                     link.attrib.pop("aria-describedby", None)
-                    for mark in [item for item in link if item.tag == "sup"]:
-                        link.remove(mark)
+                    for citation_mark in [item for item in link if item.tag == "sup"]:
+                        link.remove(citation_mark)
 
 
 class BareNumberTreeprocessor(Treeprocessor):

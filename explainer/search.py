@@ -125,7 +125,7 @@ def _run_pagefind(binary: Path, pages: dict[str, bytes]) -> dict[str, bytes]:
         try:
             answers = _exchange(process, message, len(requests))
         except ValueError:  # not base64 JSON: not the service this module was written for
-            raise PagefindFailed(binary, f"it answered in a form this build does not read: install the version "
+            raise PagefindFailed(binary, "it answered in a form this build does not read: install the version "
                                  "requirements.txt pins with python -m pip install -r requirements.txt.") from None
         finally:
             timer.cancel()

@@ -3,7 +3,6 @@ has SVG and PNG downloads (the PNG rendered once and cached) and an embed page w
 carries a copyable embed snippet."""
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import struct

@@ -3,7 +3,6 @@ gives, in the same order: HTML, references, facts used, and the problems to repo
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
