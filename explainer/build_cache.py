@@ -43,6 +43,7 @@ from typing import Any, Callable
 
 import jinja2
 
+from .disk_cache import engine_version
 from .facts import FactStore, Location
 from .pages import Page, Reference
 from .output_gate import GateMemory
@@ -463,8 +464,6 @@ def _navigation_fields(item) -> tuple | None:
 
 def cache_header(settings) -> str:
     """What a kept cache was made for: this engine, its libraries and the site's settings."""
-    from .charts.prepared_cache import engine_version
-
     return f"{CACHE_FORMAT}\n{engine_version()}\n{settings!r}"
 
 

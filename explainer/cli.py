@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 import traceback
 from pathlib import Path
 
-from .build_cache import load_build_cache, save_build_cache
-from .charts import cache_folder
-from .charts.disk_cache import DiskCache, no_cache_writes
-from .checks import acknowledgement_lines
+from .build_record import BuildRecord, inputs_key, load_record, save_record, site_listing, unchanged
+from .disk_cache import DiskCache, cache_folder, no_cache_writes
 from .inputs import PROJECT, read_inputs, site_url
 from .output import SITE_MARKER, write_site
-from .pipeline import build
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # An unexpected exception is a fault in the engine, not in the site's files: the editor gets one line and a way
@@ -127,16 +125,29 @@ def unsafe_output(root: Path, out: Path) -> str | None:
 
 
 def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None = None, use_cache: bool = True) -> int:
-    if sys.stderr.isatty():  # a cold build renders every chart: say something while it works
-        print(f"Building {root} …", file=sys.stderr, flush=True)
+    started = time.perf_counter()
     inputs, problems = read_inputs(root)
     if problems:
         report(problems, root, strict)
         return EXIT_PROBLEMS
     if url is not None:  # the publishing workflow knows the address; site.json may not
         inputs = dataclasses.replace(inputs, settings=dataclasses.replace(inputs.settings, url=site_url(url)))
-    # What the last good build kept in .cache/build/ (explainer/build_cache.py): only what changed is made again.
     kept = DiskCache(cache_folder(root) / "build")
+    key = inputs_key(inputs, strict) if write else ""
+    record = load_record(kept) if write and use_cache else None
+    if unchanged(record, key, out):  # explainer/build_record.py: out already holds what this build would write
+        for line in record.problems:
+            print(line, file=sys.stderr)
+        print(f"{record.summary} in {time.perf_counter() - started:.2f} s → {out} (unchanged since the last build)")
+        return EXIT_OK
+    if sys.stderr.isatty():  # a cold build renders every chart: say something while it works
+        print(f"Building {root} …", file=sys.stderr, flush=True)
+    # Imported only now: a build whose inputs are unchanged (above) needs none of the engine's stages.
+    from .build_cache import load_build_cache, save_build_cache
+    from .checks import acknowledgement_lines
+    from .pipeline import build
+
+    # What the last good build kept in .cache/build/ (explainer/build_cache.py): only what changed is made again.
     cache = load_build_cache(kept, inputs.settings) if use_cache else None
     if cache is not None:
         cache.start_build()
@@ -161,7 +172,10 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
             print(f"{out}: cannot write the site: {error.strerror or error}. The previous site was left as it "
                   "was.", file=sys.stderr)
             return EXIT_PROBLEMS
-    print(summary_line(result, out if write else None))
+        save_record(kept, BuildRecord(key, str(out), site_listing(out),
+                                      [problem.format(relative_to=root, strict=strict) for problem in result.problems],
+                                      summary_counts(result, replayed=True)))
+    print(f"{summary_counts(result)} in {result.seconds:.2f} s{f' → {out}' if write else ' (checked, nothing written)'}")
     acknowledged = [] if write else acknowledgement_lines(result.store, root)
     if acknowledged:  # check: what the build took on the editor's word, for review
         print(f"{len(acknowledged)} acknowledged value(s), stated in words the build cannot read:",
@@ -175,16 +189,17 @@ def summarise_problems(problems, strict: bool) -> str:
     return f"{errors} error(s)" + (f", {warnings} warning(s)" if warnings else "")
 
 
-def summary_line(result, out: Path | None) -> str:
+def summary_counts(result, replayed: bool = False) -> str:
+    """What a build made, for its summary line: "12 pages, 117 facts, …, 3 warning(s)". replayed: as said again
+    by a later build with nothing changed, which renders no chart."""
     store = result.store
-    where = f" → {out}" if out else " (checked, nothing written)"
     warnings = sum(1 for p in result.problems if p.severity == "warning")
+    rendered, cached = (0, result.charts.total) if replayed else (result.charts.rendered, result.charts.cached)
     return (f"{len(result.pages)} pages, {len(store.facts)} facts, {len(store.series)} series, "
-            f"{len(store.sources)} sources"
+            f"{len(store.sources)} source{'s' if len(store.sources) != 1 else ''}"
             + (f", {result.charts.total} chart{'s' if result.charts.total > 1 else ''} "
-               f"({result.charts.rendered} rendered, {result.charts.cached} cached)" if result.charts.total else "")
-            + (f", {warnings} warning(s)" if warnings else "")
-            + f" in {result.seconds:.2f} s{where}")
+               f"({rendered} rendered, {cached} cached)" if result.charts.total else "")
+            + (f", {warnings} warning(s)" if warnings else ""))
 
 
 def report(problems, root: Path, strict: bool = False) -> None:

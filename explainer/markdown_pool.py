@@ -3,19 +3,12 @@
 
 Each page is converted alone, from its body, the fact store and the charts' figures, with a fresh document
 state (Markdown.reset): its result does not depend on the other pages, so converting in worker processes gives
-the same bytes, in the same order, as converting one after the other. A pool pays for its start (about a
-tenth of a second, and the store sent once to each worker) only from POOL_MIN_PAGES pages on a machine with
-more than one core; below that, and whenever a pool cannot be used (no second core, a worker that died), the
-pages are converted here, one after the other.
-
-Workers start from a fork server that has imported this module (never a plain fork: the preview has threads).
+the same bytes, in the same order, as converting one after the other. A pool (explainer/worker_pool.py) pays
+for its start (about a tenth of a second, and the store sent once to each worker) only from POOL_MIN_PAGES
+pages; below that, and whenever a pool cannot be used, the pages are converted here, one after the other.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from markdown import Markdown
@@ -23,9 +16,9 @@ from markdown import Markdown
 from .citations import FactsExtension, Mention
 from .facts import FactStore
 from .pages import Reference
+from .worker_pool import map_in_workers
 
 POOL_MIN_PAGES = 200  # measured on 2 cores: below this, starting the workers costs more than they save
-CHUNKS_PER_WORKER = 4  # pages go out in a few chunks per worker, so a slow chunk does not hold up the others
 
 
 @dataclass
@@ -78,28 +71,12 @@ class Converter:
 
 
 def convert_all(bodies: list[str], store: FactStore, chart_html: dict[str, str]) -> list[Converted]:
-    """Each body converted, in order: in a pool of worker processes when there are enough pages and cores."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(bodies) >= POOL_MIN_PAGES and workers > 1:
-        converted = _in_pool(bodies, store, chart_html, workers)
-        if converted is not None:
-            return converted
+    """Each body converted, in order: in worker processes when there are enough pages and cores."""
+    converted = map_in_workers(_convert_in_worker, bodies, POOL_MIN_PAGES, _start_worker, (store, chart_html))
+    if converted is not None:
+        return converted
     converter = Converter(store, chart_html)
     return [converter.convert(body) for body in bodies]
-
-
-def _in_pool(bodies: list[str], store: FactStore, chart_html: dict[str, str], workers: int) -> list[Converted] | None:
-    """The pool's results, or None when the pool could not do the work (the caller converts here instead)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return None
-    context = multiprocessing.get_context("forkserver")
-    chunk = max(1, -(-len(bodies) // (workers * CHUNKS_PER_WORKER)))
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(store, chart_html)) as pool:
-            return list(pool.map(_convert_in_worker, bodies, chunksize=chunk))
-    except (BrokenProcessPool, OSError, EOFError):  # a worker died or could not start: slower, never wrong
-        return None
 
 
 _worker: Converter | None = None  # in a worker process: the converter of the build that started it

@@ -3,6 +3,10 @@
 The replacement is one atomic step where the system has one (Linux's renameat2 with RENAME_EXCHANGE swaps
 the two folders), so a build killed at any moment leaves either the old site or the new one, never none.
 Temporary folders that a killed build left behind are removed by the next build.
+
+A file whose bytes the old site already holds is not written again: the new folder gets a hard link to the old
+file (whose name goes when the old folder is removed). Comparing bytes costs a read of a file the system has
+just written, and usually still keeps in memory; writing 3,000 files again costs several times that.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import ctypes.util
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -36,12 +41,25 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
             for relative, content in sorted(files.items()):
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+                if not _link_unchanged(out / relative, content, target):
+                    target.write_bytes(content)
             os.chmod(staging, 0o755)
             _swap_in(staging, out)
         finally:
             with _signals_held():  # a SIGTERM now would stop the removal halfway: it is taken after it
                 shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
+
+
+def _link_unchanged(old: Path, content: bytes, target: Path) -> bool:
+    """Hard-link target to old if old is a regular file holding exactly content; False where it is not (or cannot)."""
+    try:
+        status = old.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(content) or old.read_bytes() != content:
+            return False
+        os.link(old, target, follow_symlinks=False)
+    except OSError:  # no such file, another file system, links not allowed: the file is written
+        return False
+    return True
 
 
 def _prefix(out: Path, kind: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import html
+import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -149,7 +150,8 @@ def _scan_quickly(parser: _UrlParser, text: str) -> bool:
     return True
 
 
-Scans = dict[tuple[str, bytes], tuple[list["FoundUrl"], set[str]]]  # (file, hash of its bytes) → its scan
+# (file, hash of its bytes) → its scan: URLs (pickled, in a memory read from disk: GateMemory) and ids
+Scans = dict[tuple[str, bytes], tuple["list[FoundUrl] | bytes", set[str]]]
 
 
 @dataclass
@@ -163,10 +165,21 @@ class GateMemory:
     ids: dict[str, set[str]] = field(default_factory=dict)
     problems: dict[tuple[str, bytes], list[Problem]] = field(default_factory=dict)  # by scan key; only [] kept
 
+    # On disk (build_cache.py) each file's URLs are one pickled string: a build reads back a hundred thousand
+    # URLs of a thousand pages, and needs only those of the pages that changed. Unpacked when first used.
+    def __getstate__(self) -> dict:
+        packed = {key: (urls if isinstance(urls, bytes) else pickle.dumps(urls, pickle.HIGHEST_PROTOCOL), ids)
+                  for key, (urls, ids) in self.scans.items()}
+        return {**self.__dict__, "scans": packed}
+
+
+def _unpacked(urls: list[FoundUrl] | bytes) -> list[FoundUrl]:
+    return pickle.loads(urls) if isinstance(urls, bytes) else urls
+
 
 def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None
-                 ) -> tuple[dict[str, list[FoundUrl]], dict[str, set[str]], dict[str, tuple[str, bytes]]]:
-    """Each file's URLs, each HTML or SVG file's ids, and the scan key of each file whose scan may be kept
+                 ) -> tuple[dict[str, list[FoundUrl] | bytes], dict[str, set[str]], dict[str, tuple[str, bytes]]]:
+    """Each file's URLs (pickled where kept from disk: _unpacked), each HTML or SVG file's ids, and the scan key of each file whose scan may be kept
     (not CSS, which is read every time). kept: the previous build's scans, read and then replaced by this
     build's: a rebuild scans only the files whose bytes changed."""
     _scanned = kept if kept is not None else {}
@@ -248,7 +261,7 @@ def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] |
         if key is not None and key in kept_problems:
             clean[key] = []
             continue
-        found_problems = _file_problems(found_urls, files, ids, origins, decided)
+        found_problems = _file_problems(_unpacked(found_urls), files, ids, origins, decided)
         problems += found_problems
         if key is not None and not found_problems:  # a file with problems is checked again: its source may move
             clean[key] = []

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from .charts import ChartCounts, cache_folder, chart_files, load_charts
-from .charts.disk_cache import DiskCache
+from .charts import ChartCounts, chart_files, load_charts
+from .disk_cache import DiskCache, cache_folder
 from .checks import check_fact_store
 from .downloads import download_files
 from .fingerprint import fingerprint

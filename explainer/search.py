@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .charts import cache_folder
-from .charts.disk_cache import DiskCache, canonical_json, content_key
+from .disk_cache import cache_folder
+from .disk_cache import DiskCache, canonical_json, content_key
 from .errors import Problem
 from .inputs import PROJECT
 from .outputs import CONTENTS, OUTPUTS

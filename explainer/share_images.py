@@ -15,12 +15,13 @@ from pathlib import Path
 
 import jinja2
 
-from .charts.disk_cache import DiskCache, content_key
+from .disk_cache import DiskCache, content_key
 from .charts.figure import png_path
 from .charts.svg import renderer_version
 from .errors import Problem
 from .inputs import SiteSettings
 from .sharing import description
+from .worker_pool import map_in_workers
 
 CARD_TEMPLATE = "_share_card.svg"
 CARD_SIZE = (1200, 630)  # what Open Graph and Twitter's large card show without cropping
@@ -29,6 +30,7 @@ CARD_FORMAT = "share-card-1"  # part of the cache key: change it when the render
 # the sans-serif fonts is about half its size wide; the card has 1,040 px for text).
 TITLE_LINES, TITLE_CHARACTERS = 3, 28
 SUMMARY_LINES, SUMMARY_CHARACTERS = 3, 54
+POOL_MIN_CARDS = 40  # measured on 2 cores: below this, starting the workers costs more than they save
 DEFAULT_ACCENT = "#0072b2"  # the first colour of the default chart palette (Okabe & Ito)
 
 
@@ -123,18 +125,34 @@ def _lines(text: str, width: int, most: int) -> list[str]:
 def _render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    missing: dict[str, str] = {}  # card path → its cache key
     for path, svg in sorted(cards.items()):
         key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
         png = cache.get(key)
         if png is None:
-            import vl_convert  # only when a card must be rendered: a cached build never starts it
-
-            try:
-                png = vl_convert.svg_to_png(svg)
-            except Exception as error:  # vl-convert raises ValueError with resvg's message
-                problems.append(Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
-                                        f"{path}: {str(error).strip() or type(error).__name__}"))
-                continue
-            cache.put(key, png)
+            missing[path] = key
+        else:
+            files[path] = png
+    # A card takes resvg 10-35 ms, most of it laying out the text: a cold build of a large site spends most of
+    # its time here, so from POOL_MIN_CARDS cards they are rendered on every core.
+    paths = list(missing)
+    svgs = [cards[path] for path in paths]
+    rendered = map_in_workers(render_card, svgs, POOL_MIN_CARDS) or [render_card(svg) for svg in svgs]
+    for path, (png, error) in zip(paths, rendered):
+        if png is None:
+            problems.append(Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
+                                    f"{path}: {error}"))
+            continue
+        cache.put(missing[path], png)
         files[path] = png
     return files, problems
+
+
+def render_card(svg: str) -> tuple[bytes | None, str | None]:
+    """(PNG, None), or (None, resvg's message)."""
+    import vl_convert  # only when a card must be rendered: a cached build never starts it
+
+    try:
+        return vl_convert.svg_to_png(svg), None
+    except Exception as error:  # vl-convert raises ValueError with resvg's message
+        return None, str(error).strip() or type(error).__name__

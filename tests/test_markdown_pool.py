@@ -3,11 +3,12 @@ gives, in the same order: HTML, references, facts used, and the problems to repo
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
 from conftest import PROJECT
-from explainer import markdown_pool
+from explainer import markdown_pool, worker_pool
 from explainer.inputs import read_inputs
 from explainer.markdown_pool import Converter, convert_all
 from explainer.pipeline import build
@@ -36,11 +37,11 @@ def test_the_pool_gives_what_one_after_the_other_gives(project, monkeypatch):
     _, store, bodies = project
     monkeypatch.setattr(markdown_pool, "POOL_MIN_PAGES", 2)
     used = []
-    real = markdown_pool._in_pool
-    monkeypatch.setattr(markdown_pool, "_in_pool", lambda *arguments: used.append(True) or real(*arguments))
+    real = worker_pool.map_in_workers
+    monkeypatch.setattr(markdown_pool, "map_in_workers", lambda *arguments: used.append(real(*arguments)) or used[-1])
     pages = bodies_of_every_kind(bodies)
     pooled = convert_all(pages, store, {})
-    assert used and pooled is not None
+    assert used and used[0] is not None  # the workers converted them
     converter = Converter(store, {})
     serial = [converter.convert(body) for body in pages]
     assert [dataclasses.asdict(result) for result in pooled] == [dataclasses.asdict(result) for result in serial]
@@ -51,14 +52,19 @@ def test_the_pool_gives_what_one_after_the_other_gives(project, monkeypatch):
 
 def test_few_pages_are_converted_here_without_a_pool(project, monkeypatch):
     _, store, bodies = project
-    monkeypatch.setattr(markdown_pool, "_in_pool", lambda *arguments: pytest.fail("started a pool for few pages"))
+    monkeypatch.setattr(worker_pool, "ProcessPoolExecutor",
+                        lambda *arguments, **options: pytest.fail("started a pool for few pages"))
     assert len(convert_all(bodies, store, {})) == len(bodies)
 
 
 def test_a_pool_that_breaks_falls_back_to_converting_here(project, monkeypatch):
     _, store, bodies = project
     monkeypatch.setattr(markdown_pool, "POOL_MIN_PAGES", 2)
-    monkeypatch.setattr(markdown_pool, "_in_pool", lambda *arguments: None)
+    class Breaking:
+        def __init__(self, *arguments, **options):
+            raise BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(worker_pool, "ProcessPoolExecutor", Breaking)
     assert [result.html for result in convert_all(bodies, store, {})] == \
         [Converter(store, {}).convert(body).html for body in bodies]
 

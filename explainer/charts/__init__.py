@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from . import prepared_cache
-from .disk_cache import DiskCache
+from ..disk_cache import DiskCache, cache_folder
 from .prepared_cache import prepared_key
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .isolation import ChartWorker
@@ -74,10 +74,6 @@ class ChartSet:
     counts: ChartCounts = field(default_factory=ChartCounts)
     cache_folder: Path | None = None
     names: tuple[str, ...] = ()  # every chart module's name, for a "did you mean" on an unknown one
-
-
-def cache_folder(root: Path) -> Path:
-    return root / ".cache"
 
 
 def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Problem]]:

@@ -21,28 +21,14 @@ are; the cache folder belongs to the site, as trusted as its charts/, whose modu
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import pickle
-import sys
-from functools import cache
 from pathlib import Path
 
-from .disk_cache import DiskCache, canonical_json, content_key
+from ..disk_cache import DiskCache, canonical_json, content_key, engine_version
 from ..errors import Problem
 
 FORMAT = "chart-prepared-1"  # part of every key: change it when what is kept changes shape
-_ENGINE = Path(__file__).resolve().parent.parent  # the explainer package
 _HASH_LENGTH = 64  # hex digits of SHA-256, written before the pickle
-
-
-@cache
-def engine_version() -> str:
-    """A hash of the engine's code and of the libraries that make a spec: any change gives new keys."""
-    digest = hashlib.sha256()
-    for path in sorted(_ENGINE.rglob("*.py")):
-        digest.update(path.relative_to(_ENGINE).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
-    digest.update(f"{importlib.metadata.version('altair')} {sys.version}".encode("utf-8"))
-    return digest.hexdigest()
 
 
 def prepared_key(path: Path, data: dict[Path, str], language: str, themes: dict) -> str | None:

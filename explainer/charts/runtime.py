@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .disk_cache import DiskCache, content_key
+from ..disk_cache import DiskCache, content_key
 from .svg import renderer_version
 from ..errors import Problem
 

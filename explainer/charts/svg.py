@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Hashable
 
-from .disk_cache import DiskCache, canonical_json, content_key
+from ..disk_cache import DiskCache, canonical_json, content_key
 
 # Part of every cache key: change one when its rendering or post-processing below changes, so old entries are
 # not reused.

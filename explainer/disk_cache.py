@@ -9,15 +9,34 @@ the cache but makes every write a no-op (the SVGs it has to render are made in m
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 
 # A context variable rather than a parameter: the cache sits several stages below the command that decides.
 _WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
+_ENGINE = Path(__file__).resolve().parent  # the explainer package
+
+
+def cache_folder(root: Path) -> Path:
+    """Where a site keeps what its builds made (ROOT/.cache/), each kind in a folder of its own."""
+    return root / ".cache"
+
+
+@cache
+def engine_version() -> str:
+    """A hash of the engine's code and of the libraries that make a spec: any change gives new keys."""
+    digest = hashlib.sha256()
+    for path in sorted(_ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(_ENGINE).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
+    digest.update(f"{importlib.metadata.version('altair')} {sys.version}".encode("utf-8"))
+    return digest.hexdigest()
 
 
 @contextmanager
