@@ -5,7 +5,9 @@
     python bench/build_speed.py --dense                                      one page with many facts / numbers
 
 Every build is a new process (`python build.py --root CORPUS --out OUT`), timed from start to exit on the wall
-clock, with its peak memory (the child's maximum resident set, from wait4). The corpus is
+clock, with its peak memory (the child's maximum resident set, from wait4) and the CPU time it and the
+processes it waited for used (user + system, from the same wait4: the Markdown and share-card workers and
+Pagefind included). The corpus is
 bench/generate_corpus.py's, with its own copy of the project's templates so that a template can be edited.
 
 The kinds of build, each repeated --runs times, median, min and max:
@@ -38,8 +40,8 @@ EDITED_PAGE = "page-0500.md"
 EDITED_FACT = "arrivals-2009"
 
 
-def timed_build(root: Path, out: Path, *options: str) -> tuple[float, float]:
-    """(seconds, peak MB) of one `python build.py` in a new process; fails loudly if the build fails."""
+def timed_build(root: Path, out: Path, *options: str) -> tuple[float, float, float]:
+    """(seconds, peak MB, CPU seconds) of one `python build.py` in a new process; fails loudly if it fails."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--out", str(out),
                                 *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -49,7 +51,7 @@ def timed_build(root: Path, out: Path, *options: str) -> tuple[float, float]:
     process.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"the build failed:\n{errors}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def corpus(folder: Path, pages: int) -> Path:
@@ -80,10 +82,11 @@ def edit_template(root: Path, run: int) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {run} #}}\n", encoding="utf-8")
 
 
-def summary(samples: list[tuple[float, float]]) -> dict:
-    seconds = [s for s, _ in samples]
+def summary(samples: list[tuple[float, float, float]]) -> dict:
+    seconds = [s for s, _, _ in samples]
     return {"median_s": round(statistics.median(seconds), 3), "min_s": round(min(seconds), 3),
-            "max_s": round(max(seconds), 3), "peak_mb": round(max(mb for _, mb in samples), 1), "runs": len(samples)}
+            "max_s": round(max(seconds), 3), "peak_mb": round(max(mb for _, mb, _ in samples), 1),
+            "cpu_s": round(statistics.median(cpu for _, _, cpu in samples), 3), "runs": len(samples)}
 
 
 def edits(root: Path, out: Path, runs: int) -> dict[str, dict]:
@@ -116,7 +119,8 @@ def scaling(folder: Path, sizes: list[int], runs: int) -> dict[int, dict]:
             cold.append(timed_build(root, out))
         warm = [timed_build(root, out) for _ in range(runs)]
         results[pages] = {"cold": summary(cold), "no change": summary(warm),
-                          "cold_ms_per_page": round(statistics.median(s for s, _ in cold) / pages * 1000, 2)}
+                          "cold_ms_per_page": round(statistics.median(s for s, _, _ in cold) / pages * 1000, 2),
+                          "cold_cpu_ms_per_page": round(statistics.median(c for _, _, c in cold) / pages * 1000, 2)}
         shutil.rmtree(root)
         shutil.rmtree(out, ignore_errors=True)
     return results

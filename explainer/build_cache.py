@@ -44,7 +44,7 @@ from typing import Any, Callable
 import jinja2
 
 from .disk_cache import engine_version
-from .facts import FactStore, Location
+from .facts import FactStore, record_fingerprint
 from .pages import Page, Reference
 from .output_gate import GateMemory
 from .render import make_environment
@@ -61,23 +61,6 @@ def digest(*parts: Any) -> Digest:
     Hashes their repr: exact for these types, and computed in C.
     """
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def record_fingerprint(record: Any) -> Digest | None:
-    """A fingerprint of a fact, source or series from its values; None for a missing record."""
-    return None if record is None else digest(_values(record))
-
-
-def _values(value: Any) -> Any:
-    """The value with every Location left out: where a record was written is not what it says."""
-    if is_dataclass(value):
-        return [(f.name, _values(getattr(value, f.name))) for f in fields(value)
-                if not isinstance(getattr(value, f.name), Location)]
-    if isinstance(value, (tuple, list)):
-        return [_values(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _values(item) for key, item in value.items()}
-    return value
 
 
 @dataclass

@@ -5,8 +5,10 @@ excerpt is written once, in its source; a fact or a series row points at it thro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+from typing import Any
 
 from .dates import AsOf
 from .errors import Problem, problem_at
@@ -294,3 +296,23 @@ class FactStore:
         """Every correction of every fact, newest first (then by fact id, so the order never varies)."""
         found = [(fact, correction) for fact in self.facts.values() for correction in fact.corrections]
         return sorted(found, key=lambda pair: (pair[1].date, pair[0].id), reverse=True)
+
+
+def record_fingerprint(record: Any) -> bytes | None:
+    """A short hash of a record (a fact, source, series or claim), or of a table or store of them, from its
+    values; None for a missing record. Where a record was written (its Location, which holds the whole file's
+    text) is left out: an edit elsewhere in the same file does not change it."""
+    if record is None:
+        return None
+    return hashlib.blake2b(repr(_values(record)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _values(value: Any) -> Any:
+    if is_dataclass(value):
+        return [(f.name, _values(getattr(value, f.name))) for f in fields(value)
+                if not isinstance(getattr(value, f.name), Location)]
+    if isinstance(value, (tuple, list)):
+        return [_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _values(item) for key, item in value.items()}
+    return value

@@ -10,10 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from explainer.inputs import read_inputs
 from explainer.output import write_site
 from explainer.pipeline import build
+
+# Tests assert behaviour, never speed (bench/ measures that): an example that is slow because it loads CLDR data
+# on a busy machine is not a failure.
+settings.register_profile("behaviour", deadline=None)
+settings.load_profile("behaviour")
 
 PROJECT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

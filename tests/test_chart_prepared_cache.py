@@ -3,6 +3,7 @@ module made comes from .cache/charts/, the site is byte-identical, and any input
 damaged entry, makes it run again."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -78,15 +79,32 @@ def test_every_input_of_the_chart_makes_it_run_again(starter, runs, change):
         edit(starter / "charts" / "loans.py", "def chart(", "# an edit\ndef chart(")
     elif change == "helper":
         (starter / "charts" / "_helpers.py").write_text("COLOUR = 'teal'\n", encoding="utf-8")
-    elif change == "data":
-        data = next((starter / "data" / "series").glob("*.json"))
-        data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "data":  # a value of the series the chart reads
+        edit(starter / "data" / "series" / "loans-by-year.json", '"title": "Books lent by the library each year"',
+             '"title": "Books the library lent each year"')
     else:
         edit(starter / "site.json", "{", '{"chart_colors": ["#8a2be2"],')
     second = built(starter)
     assert runs == ["loans", "loans"], change
     if change == "colours":
         assert second.files != first.files
+
+
+def test_what_the_chart_does_not_read_does_not_run_it(starter, runs):
+    """The loans chart reads the series loans-by-year and no fact: a fact's edit, or a new fact, or spaces
+    added to the series' file (the same records), leave its kept result in use."""
+    first = built(starter)
+    facts = starter / "data" / "facts" / "loans.json"
+    record = json.loads(facts.read_text(encoding="utf-8"))
+    record["facts"][0]["label"] += " (edited)"
+    facts.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    series_file = starter / "data" / "series" / "loans-by-year.json"
+    series_file.write_text(series_file.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    second = built(starter)
+    assert runs == ["loans"]
+    assert second.files != first.files  # the fact's label did change the pages that show it
+    kept = [path for path in (starter / ".cache" / "charts").glob("*.prepared")]
+    assert len(kept) == 1
 
 
 def test_a_template_or_prose_edit_runs_no_chart(starter, runs):

@@ -26,7 +26,7 @@ import jinja2
 
 from . import prepared_cache
 from ..disk_cache import DiskCache, cache_folder
-from .prepared_cache import prepared_key
+from .prepared_cache import Reads, prepared_key, watched_store
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .isolation import ChartWorker
 from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
@@ -87,21 +87,22 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     themes = site_configs(inputs.settings)
     kept = DiskCache(charts.cache_folder / "charts")
     worker = ChartWorker(inputs.settings.chart_timeout)  # started by the first chart that runs; isolation.py
+    fingerprints: dict = {}  # of the store's records, taken once for all the charts (prepared_cache.py)
     try:
         for name, path in find_chart_files(inputs.chart_dirs).items():
             if name not in wanted:
                 continue
             # Unchanged inputs: what the module made last time, without running it (prepared_cache.py).
-            key = prepared_key(path, inputs.data, inputs.settings.language, themes)
-            reused = prepared_cache.load(kept, key)
-            prepared, found = reused or worker.prepare(name, path, store, themes)
+            key = prepared_key(path, inputs.settings.language, themes)
+            reused = prepared_cache.load(kept, key, store, fingerprints)
+            prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes)
             problems += found
             if prepared is None:
                 charts.html[name] = FAILED
                 continue
             specs[name] = prepared
             if reused is None:
-                prepared_cache.keep(kept, key, prepared, found)
+                prepared_cache.keep(kept, key, prepared, found, reads, store, fingerprints)
     finally:
         worker.close()
     jobs = {(name, scheme, size, "svg"): PictureJob(static_spec(spec, scheme, width))
@@ -125,15 +126,17 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
 
 
 def _prepare(name: str, path: Path, store: FactStore,
-             themes: dict[str, dict]) -> tuple[tuple[ChartModule, dict] | None, list[Problem]]:
+             themes: dict[str, dict]) -> tuple[tuple[ChartModule, dict] | None, list[Problem], Reads]:
     """Run the module and make its spec, themed by the site's settings; None if either failed (the problems
-    say why). Runs in the chart worker (isolation.py), never in the build's own process."""
-    module, problems = run_chart_module(name, path, store)
+    say why); and what they read of the store, which keys what is kept (prepared_cache.py). Runs in the chart
+    worker (isolation.py), never in the build's own process."""
+    watched, what_was_read = watched_store(store)
+    module, problems = run_chart_module(name, path, watched)
     if module is None:
-        return None, problems
-    problems += _check_cites(module, store)
+        return None, problems, what_was_read()
+    problems += _check_cites(module, watched)
     spec, found = chart_spec(module, themes)
-    return ((module, spec) if spec is not None else None), problems + found
+    return ((module, spec) if spec is not None else None), problems + found, what_was_read()
 
 
 def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, rendered: Rendered,
@@ -184,10 +187,11 @@ def _check_cites(module: ChartModule, store: FactStore) -> list[Problem]:
     if not cites:
         return [Problem(module.path, module.line, 1, "the chart cites nothing: list the ids of the facts and "
                         "series it plots in cites=(...), so its source line can name their sources.")]
-    known = set(store.facts) | set(store.series)
+    # Only an unknown id looks through every id (for "did you mean"): what a chart reads keys its cache.
+    unknown = [cited for cited in cites if cited not in store.facts and cited not in store.series]
+    known = set(store.facts) | set(store.series) if unknown else set()
     return [Problem(module.path, module.line, 1, f'the chart cites "{cited}", which is neither a fact nor a '
-                    f"series.{did_you_mean(cited, known)} Fix the id in cites=(...).")
-            for cited in cites if cited not in known]
+                    f"series.{did_you_mean(cited, known)} Fix the id in cites=(...).") for cited in unknown]
 
 
 def _picture(name: str, scheme: str, size: str, svg: str) -> Picture:

@@ -50,21 +50,22 @@ class ChartWorker:
         self.started = 0  # processes started, for tests and measurements
 
     def prepare(self, name: str, path: Path, store: FactStore, themes: dict[str, dict]):
-        """(ChartModule without its chart, spec) or None, and the problems; never raises for the chart's sake."""
+        """(ChartModule without its chart, spec) or None, the problems, and what the run read of the store
+        (prepared_cache.Reads; None when the run did not finish); never raises for the chart's sake."""
         try:
             self._ensure_running(store)
             self._connection.send(("chart", name, path, themes))
         except (OSError, EOFError, BrokenPipeError):
-            return None, [self._ended(path)]
+            return None, [self._ended(path)], None
         if not self._connection.poll(self.timeout):
             self.close()
             return None, [Problem(path, 1, 1, f'the chart "{name}" did not finish within {self.timeout:g} s and '
                                   "was stopped (an endless loop, or too much work): make chart() faster, or raise "
-                                  '"chart_timeout" (seconds) in site.json.')]
+                                  '"chart_timeout" (seconds) in site.json.')], None
         try:
             return self._connection.recv()
         except (OSError, EOFError):
-            return None, [self._ended(path, name)]
+            return None, [self._ended(path, name)], None
 
     def close(self) -> None:
         if self._process is not None:
@@ -123,14 +124,14 @@ def _serve(connection) -> None:
         try:
             answer = _run_captured(lambda: _prepare(name, path, store, themes), path)
         except BaseException as error:  # noqa: BLE001 — whatever escaped is the chart's problem, not the worker's end
-            answer = None, [Problem(path, 1, 1, f"while making the chart: {type(error).__name__}: {error}")]
+            answer = None, [Problem(path, 1, 1, f"while making the chart: {type(error).__name__}: {error}")], None
         try:
             connection.send(answer)
         except (BrokenPipeError, EOFError, ConnectionError):
             return  # the build that asked is gone (stopped or killed): end quietly
         except BaseException as error:  # noqa: BLE001 — something in the answer would not pickle
             try:
-                connection.send((None, [Problem(path, 1, 1, f"the chart's result cannot be sent back: {error}")]))
+                connection.send((None, [Problem(path, 1, 1, f"the chart's result cannot be sent back: {error}")], None))
             except (BrokenPipeError, EOFError, ConnectionError, OSError):
                 return
 
@@ -147,7 +148,7 @@ def _run_captured(prepare, path: Path):
             os.dup2(native.fileno(), fd)
         sys.stdout = sys.stderr = capture
         try:
-            prepared, problems = prepare()
+            prepared, problems, reads = prepare()
         finally:
             sys.stdout, sys.stderr = saved
             for fd, saved_fd in zip((1, 2), descriptors):
@@ -166,7 +167,7 @@ def _run_captured(prepare, path: Path):
                                        "terminal, where no reader sees it: remove the print() (to report a "
                                        "problem, raise an exception with a message).")]
         prepared = None
-    return prepared, problems
+    return prepared, problems, reads
 
 
 class _Capture(io.TextIOBase):

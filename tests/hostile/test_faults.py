@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import explainer.cli
+import explainer.output
 import explainer.pipeline
 from conftest import PROJECT, SITES
 from explainer.cli import main
@@ -46,8 +47,17 @@ def built_tiny(tmp_path):
     return root, out
 
 
+def edited(root: Path) -> Path:
+    """root with a blank line added to a page: a build that has something to do (a build of unchanged inputs
+    into an untouched site does nothing at all: explainer/build_record.py), and writes the same site."""
+    page = root / "content" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    return root
+
+
 def run_failing_build(root: Path, out: Path, capsys, debug: bool = False) -> str:
     before = fingerprint(out)
+    edited(root)
     code = main(["build", "--root", str(root), "--out", str(out)] + (["--debug"] if debug else []))
     captured = capsys.readouterr()
     printed = captured.out + captured.err
@@ -88,18 +98,27 @@ def test_a_fault_in_write_site_leaves_the_previous_site(built_tiny, capsys, monk
 
 @pytest.mark.parametrize("after", [0, 1, 5])
 def test_a_disk_that_fills_while_writing_leaves_the_previous_site(built_tiny, capsys, monkeypatch, after):
-    """The real write_site, with the file system running out of space after a few files."""
+    """The real write_site, with the file system running out of space after a few files, written or linked
+    (an unchanged file is a hard link to the previous site's: explainer/output.py)."""
     root, out = built_tiny
-    real_write_bytes = Path.write_bytes
+    real_write_bytes, real_link = Path.write_bytes, os.link
     written = []
 
-    def filling(self, data):
+    def room_for(target) -> None:
         if len(written) >= after:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-        written.append(self)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        written.append(target)
+
+    def filling(self, data):
+        room_for(self)
         return real_write_bytes(self, data)
 
+    def linking(source, target, **options):
+        room_for(target)
+        return real_link(source, target, **options)
+
     monkeypatch.setattr(Path, "write_bytes", filling)
+    monkeypatch.setattr(explainer.output.os, "link", linking)
     printed = run_failing_build(root, out, capsys)
     assert "Traceback" not in printed and "cannot write the site" in printed, printed
 
@@ -137,7 +156,7 @@ def test_the_real_build_killed_at_random_moments_leaves_a_whole_site(tmp_path):
     shutil.copytree(SITES / "charts", first)
     subprocess.run(command(first, out), check=True, capture_output=True, timeout=300)
     started = time.perf_counter()
-    subprocess.run(command(first, out), check=True, capture_output=True, timeout=300)
+    subprocess.run(command(edited(first), out), check=True, capture_output=True, timeout=300)
     warm = time.perf_counter() - started
     expected = site_files(out)
     chooser = random.Random(9)
@@ -148,8 +167,8 @@ def test_the_real_build_killed_at_random_moments_leaves_a_whole_site(tmp_path):
             root = tmp_path / f"charts-{attempt}"
             shutil.copytree(SITES / "charts", root, ignore=shutil.ignore_patterns(".cache"))
             delay = chooser.uniform(0.5, 4.0)
-        else:
-            root = first
+        else:  # with a page changed, so that it builds (from its caches) and swaps in a new site
+            root = edited(first)
             delay = chooser.uniform(0.05, warm * 1.1)
         builder = subprocess.Popen(command(root, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
@@ -173,6 +192,7 @@ def test_sigterm_stops_the_real_build_cleanly(tmp_path):
     for attempt in range(5):
         if attempt % 2:  # cold: signalled while it renders charts; warm: anywhere in the build
             shutil.rmtree(root / ".cache", ignore_errors=True)
+        edited(root)
         builder = subprocess.Popen(command(root, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(chooser.uniform(0.1, 0.6))
         builder.terminate()

@@ -64,7 +64,7 @@ def fail_inside_the_build(*arguments, **keywords):
 
 
 def test_an_unexpected_exception_is_one_clear_line_with_a_hint(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "build", fail_inside_the_build)
+    monkeypatch.setattr("explainer.pipeline.build", fail_inside_the_build)  # cli imports it when it builds
     code = cli.main(["check", "--root", str(SITES / "tiny")])
     error = capsys.readouterr().err
     assert code == cli.EXIT_PROBLEMS == 1
