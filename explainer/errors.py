@@ -41,8 +41,23 @@ class Problem:
         label = "" if self.severity == "error" else "error: " if self.stops_build(strict) else f"{self.severity}: "
         text = f"{shown}:{self.line}:{self.col}: {label}{self.message}"
         if self.source_line is not None:
-            text += f"\n    {self.source_line.rstrip()}\n    {' ' * max(self.col - 1, 0)}^"
+            shown_line, caret = _around(self.source_line.rstrip(), self.col)
+            text += f"\n    {shown_line}\n    {' ' * caret}^"
         return text
+
+
+SHOWN_LINE = 100  # characters of the offending line shown under a problem: a paragraph can be one long line
+
+
+def _around(line: str, col: int) -> tuple[str, int]:
+    """The part of line that a terminal shows around column col (from 1), with "…" where it was cut, and how
+    far into it the caret goes."""
+    at = max(col - 1, 0)
+    if len(line) <= SHOWN_LINE:
+        return line, at
+    start = min(max(at - SHOWN_LINE // 2, 0), len(line) - SHOWN_LINE)
+    before, after = ("…" if start > 0 else ""), ("…" if start + SHOWN_LINE < len(line) else "")
+    return before + line[start:start + SHOWN_LINE] + after, at - start + len(before)
 
 
 def problem_at(path: Path, text: str, offset: int, message: str, severity: str = "error") -> Problem:

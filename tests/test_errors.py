@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SITES
-from explainer.errors import Problem
+from explainer.errors import SHOWN_LINE, Problem
 from explainer.inputs import read_inputs
 from explainer.pipeline import build
 from explainer.preview.rebuild import ProblemLog, Rebuilder
@@ -173,3 +173,12 @@ def test_a_file_saved_with_a_byte_order_mark_builds_in_the_preview_as_with_build
     # The preview serves a build before its search index (preview/search_refresh.py): compare without one.
     inputs, _ = read_inputs(site)
     assert outcome.files == build(inputs, search=None).files
+
+
+@pytest.mark.parametrize("column", [1, 40, 2_000, 3_990, 4_006])
+def test_a_problem_on_a_long_line_shows_the_part_around_its_column_with_the_caret_under_it(column):
+    """A paragraph is one line: a problem in it shows at most errors.SHOWN_LINE characters of it, not 4,000."""
+    line = "".join(chr(ord("a") + n % 26) for n in range(4_006))
+    shown, caret = Problem(Path("content/a.md"), 1, column, "here", source_line=line).format().split("\n")[1:]
+    assert len(shown.strip()) <= SHOWN_LINE + 2  # and a "…" at each end that was cut
+    assert shown[len(caret) - 1] == line[column - 1] and caret.strip() == "^"
