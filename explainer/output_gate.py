@@ -69,7 +69,6 @@ class _UrlParser(HTMLParser):
         self.urls: list[FoundUrl] = []
         self.ids: set[str] = set()
         self._in_style = False
-        self._tag_text = ""
 
     def handle_starttag(self, tag: str, attributes) -> None:
         line, col = self.getpos()
@@ -77,30 +76,15 @@ class _UrlParser(HTMLParser):
                    self.get_starttag_text() or "")
 
     def start(self, tag: str, attributes: list[tuple[str, str]], line: int, col: int, tag_text: str) -> None:
-        """One start tag: every attribute is checked, not only the first of a name a browser would use."""
-        self._tag_text = tag_text
-        values: dict[str, str] = {}
-        for name, value in attributes:
-            values.setdefault(name, value)
-        if "id" in values:
-            self.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            self.ids.add(values["name"])
-        for name, value in attributes:
-            if name == "srcset":
-                for candidate in value.split(","):
-                    self._add(candidate.strip().split(" ")[0], line, col, followed=False)
-            elif name == "style":
-                self._css(value, line, col)
-            elif name in LOADED:
-                followed = (tag, name) in FOLLOWED or (tag == "link" and values.get("rel") in (
-                    "canonical", "alternate", "license", "author", "prev", "next"))
-                self._add(value, line, col, followed)
-        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
-            target = re.split(r"url\s*=\s*", values.get("content", ""), maxsplit=1, flags=re.IGNORECASE)
-            if len(target) == 2:
-                self._add(target[1].strip("'\" "), line, col, followed=False)
+        self.found(tag_findings(tag, attributes), line, col, tag_text)
         self._in_style = tag == "style"
+
+    def found(self, findings: TagFindings, line: int, col: int, tag_text: str) -> None:
+        """What one start tag at line and col holds (tag_findings)."""
+        urls, ids = findings
+        self.ids.update(ids)
+        self.urls.extend(FoundUrl(self.file, line + lines_down, col + 1, url, followed, tag_text)
+                         for url, followed, lines_down in urls)
 
     handle_startendtag = handle_starttag
 
@@ -113,12 +97,42 @@ class _UrlParser(HTMLParser):
             self._css(data, line, col)
 
     def _css(self, text: str, line: int, col: int) -> None:
-        for match in _CSS_URL.finditer(text):
-            raw = next(group for group in match.groups() if group is not None)
-            self._add(_css_unescape(raw), line + text.count("\n", 0, match.start()), col, followed=False)
+        self.urls.extend(FoundUrl(self.file, line + lines_down, col + 1, url, False, "")
+                         for url, _, lines_down in _css_urls(text))
 
-    def _add(self, raw: str, line: int, col: int, followed: bool) -> None:
-        self.urls.append(FoundUrl(self.file, line, col + 1, browser_url(raw), followed, self._tag_text))
+
+# A start tag's URLs (as the browser reads each, whether the reader follows it, lines below the tag's first)
+# and the ids it defines.
+TagFindings = tuple[tuple[tuple[str, bool, int], ...], tuple[str, ...]]
+
+
+def tag_findings(tag: str, attributes: list[tuple[str, str]]) -> TagFindings:
+    """One start tag: every attribute is checked, not only the first of a name a browser would use."""
+    values: dict[str, str] = {}
+    for name, value in attributes:
+        values.setdefault(name, value)
+    ids = tuple(values[key] for key in ("id",) if key in values) + (
+        (values["name"],) if tag == "a" and "name" in values else ())
+    urls: list[tuple[str, bool, int]] = []
+    for name, value in attributes:
+        if name == "srcset":
+            urls += [(browser_url(candidate.strip().split(" ")[0]), False, 0) for candidate in value.split(",")]
+        elif name == "style":
+            urls += _css_urls(value)
+        elif name in LOADED:
+            followed = (tag, name) in FOLLOWED or (tag == "link" and values.get("rel") in (
+                "canonical", "alternate", "license", "author", "prev", "next"))
+            urls.append((browser_url(value), followed, 0))
+    if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+        target = re.split(r"url\s*=\s*", values.get("content", ""), maxsplit=1, flags=re.IGNORECASE)
+        if len(target) == 2:
+            urls.append((browser_url(target[1].strip("'\" ")), False, 0))
+    return tuple(urls), ids
+
+
+def _css_urls(text: str) -> list[tuple[str, bool, int]]:
+    return [(browser_url(_css_unescape(next(group for group in match.groups() if group is not None))), False,
+             text.count("\n", 0, match.start())) for match in _CSS_URL.finditer(text)]
 
 
 # A start tag as HTML defines it, quoted values may hold ">"; "/" separates attributes as a space does.
@@ -129,25 +143,35 @@ _RELEVANT = re.compile(r"(?i)(?:href|src|srcset|action|formaction|poster|data|ba
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style", re.IGNORECASE | re.DOTALL)
 
 
-def _scan_quickly(parser: _UrlParser, text: str) -> bool:
+def _scan_quickly(parser: _UrlParser, text: str, read_tags: dict[str, TagFindings | None]) -> bool:
     """The start tags found by one regular expression, ten times faster than HTMLParser on our pages; False
-    (scan nothing) when some "<letter" is not a whole tag by HTML's rules, so that the caller uses the parser."""
+    (scan nothing) when some "<letter" is not a whole tag by HTML's rules, so that the caller uses the parser.
+    read_tags: what each distinct tag holds, read once for all the files of a build: the pages of a site share
+    most of their tags (header, navigation, footer, the cards of the same facts)."""
     tags = list(_TAG.finditer(text))
     if len(tags) != len(_TAG_START.findall(text)):
         return False
     line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
     for match in tags:
-        if not _RELEVANT.search(match.group(2)):
+        written = match.group(0)
+        if written not in read_tags:
+            read_tags[written] = tag_findings(*_read_tag(match)) if _RELEVANT.search(match.group(2)) else None
+        findings = read_tags[written]
+        if findings is None:
             continue  # no URL, id or style: most tags of a page (its spans)
         line = bisect.bisect_right(line_starts, match.start())
-        attributes = [(item.group(1).lower(), html.unescape(next((value for value in item.group(2, 3, 4)
-                                                                  if value is not None), "")))
-                      for item in _ATTRIBUTE_ITEM.finditer(match.group(2))]
-        parser.start(match.group(1).lower(), attributes, line, match.start() - line_starts[line - 1], match.group(0))
+        parser.found(findings, line, match.start() - line_starts[line - 1], written)
     for match in _STYLE_ELEMENT.finditer(text):
         line = bisect.bisect_right(line_starts, match.start(1))
         parser._css(match.group(1), line, 0)  # style text is raw text: no character references
     return True
+
+
+def _read_tag(match: re.Match) -> tuple[str, list[tuple[str, str]]]:
+    attributes = [(item.group(1).lower(), html.unescape(next((value for value in item.group(2, 3, 4)
+                                                              if value is not None), "")))
+                  for item in _ATTRIBUTE_ITEM.finditer(match.group(2))]
+    return match.group(1).lower(), attributes
 
 
 # (file, hash of its bytes) → its scan: URLs (pickled, in a memory read from disk: GateMemory) and ids
@@ -187,13 +211,14 @@ def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None
     ids: dict[str, set[str]] = {}
     keys: dict[str, tuple[str, bytes]] = {}
     scanned = {}
+    read_tags: dict[str, TagFindings | None] = {}
     for name in sorted(files):
         if name.endswith((".html", ".svg")):
             key = keys[name] = (name, hashlib.blake2b(files[name], digest_size=16).digest())
             if key not in _scanned:
                 text = files[name].decode("utf-8", errors="replace")
                 parser = _UrlParser(name)
-                if not _scan_quickly(parser, text):
+                if not _scan_quickly(parser, text, read_tags):
                     parser = _UrlParser(name)
                     parser.feed(text)
                     parser.close()

@@ -21,8 +21,10 @@ indexed (each file once, under its own hash): a build whose pages are unchanged 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
+import os
 import posixpath
 import re
 import subprocess
@@ -66,8 +68,9 @@ def searchable(path: str) -> bool:
     return path.endswith(".html") and "/" not in path and path not in NOT_SEARCHED
 
 
-def search_index(files: dict[str, bytes], root: Path) -> tuple[SearchIndex, list[Problem]]:
-    """The index of the searchable pages among files (site-relative path → bytes)."""
+def search_index(files: dict[str, bytes], root: Path, niceness: int = 0) -> tuple[SearchIndex, list[Problem]]:
+    """The index of the searchable pages among files (site-relative path → bytes). niceness: how much lower
+    than this process's the priority Pagefind runs at (the preview indexes while the next edit rebuilds)."""
     pages = {path: files[path] for path in sorted(files) if searchable(path)}
     try:
         version = metadata.version(PACKAGE)
@@ -82,7 +85,7 @@ def search_index(files: dict[str, bytes], root: Path) -> tuple[SearchIndex, list
     if cached is not None:
         return SearchIndex(cached, len(pages), cached=True), []
     try:
-        bundle = _run_pagefind(binary, pages)
+        bundle = _run_pagefind(binary, pages, niceness)
     except PagefindFailed as failure:
         return SearchIndex(), [Problem(failure.path, 1, 1, f"Pagefind could not make the search index: "
                                        f"{failure.message}")]
@@ -103,7 +106,7 @@ class PagefindFailed(Exception):
         self.path, self.message = path, message
 
 
-def _run_pagefind(binary: Path, pages: dict[str, bytes]) -> dict[str, bytes]:
+def _run_pagefind(binary: Path, pages: dict[str, bytes], niceness: int = 0) -> dict[str, bytes]:
     """Every page to one Pagefind service, all requests at once; its files, as the site will serve them."""
     requests = [{"type": "NewIndex", "config": SETTINGS}]
     requests += [{"type": "AddFile", "index_id": 0, "file_path": None, "url": f"/{path}",
@@ -119,6 +122,9 @@ def _run_pagefind(binary: Path, pages: dict[str, bytes]) -> dict[str, bytes]:
         except OSError as error:
             raise PagefindFailed(binary, f"it did not start ({error.strerror or error}): reinstall it with "
                                  "python -m pip install -r requirements.txt.") from None
+        if niceness:  # set at once, while it starts: the threads it makes later inherit it
+            with contextlib.suppress(OSError, AttributeError):  # lowering a child's priority may not be allowed
+                os.setpriority(os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + niceness)
         timed_out = threading.Event()
         timer = threading.Timer(TIMEOUT, lambda: (timed_out.set(), process.kill()))
         timer.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -175,3 +176,12 @@ def test_every_left_out_selector_is_in_the_project_site(built_project_site):
     for selector in search.EXCLUDED:
         assert f'class="{selector[1:]}"' in html or f'class="{selector[1:]} ' in html \
             or f' {selector[1:]}"' in html, selector
+
+
+def test_the_preview_runs_pagefind_below_its_own_priority(tiny_pages, tmp_path, monkeypatch):
+    """The preview indexes while the next edit rebuilds (preview/search_refresh.py): Pagefind yields the cores."""
+    seen = tmp_path / "priority"
+    binary = fake_pagefind(tmp_path, f"import os\nopen({str(seen)!r}, 'w').write(str(os.getpriority(os.PRIO_PROCESS, 0)))")
+    monkeypatch.setattr(search, "pagefind_binary", lambda: binary)
+    search.search_index(tiny_pages, tmp_path, niceness=10)
+    assert int(seen.read_text()) == min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)

@@ -16,6 +16,9 @@ from typing import Callable
 from ..search import search_index
 
 logger = logging.getLogger("explainer.preview.serve")
+# Pagefind runs below the preview's priority: the editor's next rebuild gets the cores first, and the index,
+# which nobody waits for, takes what is left.
+INDEX_NICENESS = 10
 
 
 class SearchRefresh:
@@ -40,7 +43,7 @@ class SearchRefresh:
                     self._wake.wait()
                 files, self._waiting = self._waiting, None
             try:
-                made, problems = search_index(files, self.root)
+                made, problems = search_index(files, self.root, niceness=INDEX_NICENESS)
             except Exception:  # noqa: BLE001 -- the pages stay served; only search is out of date
                 logger.exception("the search index could not be made; search shows the previous one")
                 continue
