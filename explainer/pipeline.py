@@ -1,4 +1,11 @@
-"""build(): the order of the stages, and nothing else. Reads nothing from disk and writes nothing."""
+"""build(): the order of the stages, and nothing else.
+
+It reads no content or data file (SiteInputs carries their text) and writes no output (the caller writes
+result.files: cli.py, or the preview serves them). Three things still reach the disk from inside: Jinja reads
+the templates from inputs.template_dirs, the chart stage runs the chart modules in a worker process, and the
+stages keep what is slow to make (chart pictures and results, share cards, the search index) in ROOT/.cache/
+through disk_cache.DiskCache, which `check` makes read-only (no_cache_writes).
+"""
 from __future__ import annotations
 
 import contextvars
