@@ -1,10 +1,10 @@
 """The last good build of a site folder: what it was made from and what it wrote (ROOT/.cache/build/last-build.json).
 
 `python build.py` asks it before anything else: when every input the build reads (content/, data/, the
-templates, the chart modules, the assets, site.json), the options, the engine's code and the versions of the
-libraries it pins are those of the last good build, and the output folder still holds exactly the files that
-build wrote (the same names, sizes and modification times), then that folder is what a build would write
-again. Nothing is built, and the last build's warnings are printed again, as the build would print them.
+templates, the chart modules, the assets, site.json), the options, the engine's code and the installed
+libraries' versions are those of the last good build, and the output folder still holds exactly the files that
+build wrote (the same names, sizes, modes and modification times), then that folder is what a build would
+write again. Nothing is built, and the last build's warnings are printed again, as the build would print them.
 
 This is the outermost of the build's caches: build_cache.py keeps each stage's results for when something
 did change. It is checked before the engine's heavy modules are imported, so that the answer costs reading
@@ -15,26 +15,24 @@ A missing, damaged or foreign record, a touched or removed output file, or an ex
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
-import re
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .disk_cache import DiskCache, canonical_json, engine_version
-from .inputs import PROJECT, SiteInputs
+from .inputs import SiteInputs
 
-RECORD_FORMAT = "build-record-1"  # part of every key: change it when what the key covers changes
+RECORD_FORMAT = "build-record-2"  # part of every key: change it when what the key covers changes
 RECORD_FILE = "last-build.json"
-_PINNED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class BuildRecord:
     key: str  # inputs_key of what the build was made from
     out: str  # the output folder, resolved
-    files: dict[str, list[int]] = field(default_factory=dict)  # site-relative path → [size, mtime_ns]
+    files: dict[str, list[int]] = field(default_factory=dict)  # site-relative path → [size, mtime_ns, mode]
     problems: list[str] = field(default_factory=list)  # the warnings the build printed, as printed
     summary: str = ""  # its summary line's counts: "12 pages, 117 facts, …"
 
@@ -58,29 +56,39 @@ def inputs_key(inputs: SiteInputs, strict: bool) -> str:
     # Templates may include any file of their folders; chart modules import the Python files beside them.
     for folders, pattern in ((inputs.template_dirs, "*"), (inputs.chart_dirs, "*.py")):
         for folder in folders:
-            for path in sorted(folder.rglob(pattern)):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    add(str(path), path.read_bytes())
+            for path in _files_under(folder, pattern):
+                add(str(path), path.read_bytes())
     return digest.hexdigest()
 
 
 def _library_versions() -> str:
-    """The installed version of each library requirements.txt pins: an upgrade may change what is written."""
-    try:
-        pinned = _PINNED.findall((PROJECT / "requirements.txt").read_text(encoding="utf-8"))
-    except OSError:
-        return ""
-    versions = []
-    for name in pinned:
+    """Every installed distribution and its version, as the folders Python finds them in name them
+    ("Jinja2-3.1.6.dist-info"): an upgrade of any library may change what is written. Listing the folders takes
+    a millisecond; reading each package's metadata would take thirty."""
+    names = []
+    for folder in sys.path:
         try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name} missing")
-    return "\n".join(versions)
+            names += [name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info"))]
+        except OSError:  # a zip, or a folder that is gone
+            continue
+    return "\n".join(sorted(names))
+
+
+def _files_under(folder: Path, pattern: str) -> list[Path]:
+    """The files under folder matching pattern, through linked folders too (Jinja follows them), each once."""
+    found, seen = [], set()
+    for top, folders, _ in os.walk(folder, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen or "__pycache__" in Path(top).parts:
+            folders[:] = []
+            continue
+        seen.add(real)
+        found += [path for path in Path(top).glob(pattern) if path.is_file()]
+    return sorted(found)
 
 
 def site_listing(out: Path) -> dict[str, list[int]]:
-    """Every file under out (site-relative path → [size, mtime_ns]), symbolic links included as links."""
+    """Every file under out (site-relative path → [size, mtime_ns, mode]), symbolic links included as links."""
     listing: dict[str, list[int]] = {}
     pending = [(out, "")]
     while pending:
@@ -92,7 +100,7 @@ def site_listing(out: Path) -> dict[str, list[int]]:
                     pending.append((Path(entry.path), relative + "/"))
                 else:
                     status = entry.stat(follow_symlinks=False)
-                    listing[relative] = [status.st_size, status.st_mtime_ns]
+                    listing[relative] = [status.st_size, status.st_mtime_ns, status.st_mode]
     return listing
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 import time
@@ -10,7 +11,7 @@ import traceback
 from pathlib import Path
 
 from .build_record import BuildRecord, inputs_key, load_record, save_record, site_listing, unchanged
-from .disk_cache import DiskCache, cache_folder, no_cache_writes
+from .disk_cache import DiskCache, cache_folder, no_cache_reads, no_cache_writes
 from .inputs import PROJECT, read_inputs, site_url
 from .output import SITE_MARKER, write_site
 
@@ -151,11 +152,13 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     cache = load_build_cache(kept, inputs.settings) if use_cache else None
     if cache is not None:
         cache.start_build()
-    if write:  # what is published: stylesheets, scripts and pictures under content-hashed names
-        result = build(inputs, cache, hashed_names=True)
-    else:  # check: reads the caches but writes nothing anywhere, not even .cache/
-        with no_cache_writes():
-            result = build(inputs, cache)
+    # --no-cache: nothing kept in .cache/ is used (chart pictures, chart results, share cards, the search index)
+    with contextlib.nullcontext() if use_cache else no_cache_reads():
+        if write:  # what is published: stylesheets, scripts and pictures under content-hashed names
+            result = build(inputs, cache, hashed_names=True)
+        else:  # check: reads the caches but writes nothing anywhere, not even .cache/
+            with no_cache_writes():
+                result = build(inputs, cache)
     if cache is not None and write:
         cache.finish_build(succeeded=not result.failed(strict))
         if not result.failed(strict):

@@ -19,8 +19,9 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-# A context variable rather than a parameter: the cache sits several stages below the command that decides.
+# Context variables rather than parameters: the cache sits several stages below the command that decides.
 _WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
+_READS_ALLOWED: ContextVar[bool] = ContextVar("cache_reads_allowed", default=True)
 _ENGINE = Path(__file__).resolve().parent  # the explainer package
 
 
@@ -37,6 +38,16 @@ def engine_version() -> str:
         digest.update(path.relative_to(_ENGINE).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
     digest.update(f"{importlib.metadata.version('altair')} {sys.version}".encode("utf-8"))
     return digest.hexdigest()
+
+
+@contextmanager
+def no_cache_reads():
+    """Within this block, DiskCache.get finds nothing (for `--no-cache`: everything is made afresh, and kept)."""
+    token = _READS_ALLOWED.set(False)
+    try:
+        yield
+    finally:
+        _READS_ALLOWED.reset(token)
 
 
 @contextmanager
@@ -67,6 +78,8 @@ class DiskCache:
         self.folder = folder
 
     def get(self, name: str) -> bytes | None:
+        if not _READS_ALLOWED.get():
+            return None
         try:
             return (self.folder / name).read_bytes()
         except OSError:

@@ -315,4 +315,6 @@ def _values(value: Any) -> Any:
         return [_values(item) for item in value]
     if isinstance(value, dict):
         return {key: _values(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):  # in an order that does not change with Python's hash seed
+        return sorted(repr(_values(item)) for item in value)
     return value

@@ -38,10 +38,16 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=_prefix(out, "new"), dir=out.parent))
         try:
             (staging / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
+            new_mode = (staging / SITE_MARKER).stat().st_mode  # what a file written now gets: a link must match
+            # Only from folders really inside the old site: one replaced by a link elsewhere is not the site's.
+            real_folders: dict[str, bool] = {}
             for relative, content in sorted(files.items()):
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
-                if not _link_unchanged(out / relative, content, target):
+                folder = os.path.dirname(relative)
+                if folder not in real_folders:
+                    real_folders[folder] = os.path.realpath(out / folder) == str(out / folder)
+                if not (real_folders[folder] and _link_unchanged(out / relative, content, target, new_mode)):
                     target.write_bytes(content)
             os.chmod(staging, 0o755)
             _swap_in(staging, out)
@@ -50,11 +56,13 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
                 shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
 
 
-def _link_unchanged(old: Path, content: bytes, target: Path) -> bool:
-    """Hard-link target to old if old is a regular file holding exactly content; False where it is not (or cannot)."""
+def _link_unchanged(old: Path, content: bytes, target: Path, mode: int) -> bool:
+    """Hard-link target to old if old is a regular file of the site alone (no other link to it), with the mode
+    a new file gets and exactly content; False where it is not (or cannot be linked)."""
     try:
         status = old.lstat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size != len(content) or old.read_bytes() != content:
+        if (not stat.S_ISREG(status.st_mode) or status.st_nlink != 1 or status.st_mode != mode
+                or status.st_size != len(content) or old.read_bytes() != content):
             return False
         os.link(old, target, follow_symlinks=False)
     except OSError:  # no such file, another file system, links not allowed: the file is written

@@ -170,3 +170,50 @@ def test_a_symbolic_link_in_the_previous_site_is_never_linked(tmp_path):
     write_site({"page.html": b"secret"}, out)
     assert not (out / "page.html").is_symlink() and (out / "page.html").read_bytes() == b"secret"
     assert (out / "page.html").stat().st_ino != outside.stat().st_ino
+
+
+def test_a_folder_of_the_previous_site_replaced_by_a_link_elsewhere_is_never_linked_from(tmp_path):
+    out = tmp_path / "site"
+    write_site({"assets/style.css": b"body {}"}, out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "style.css").write_bytes(b"body {}")
+    shutil.rmtree(out / "assets")
+    os.symlink(elsewhere, out / "assets")
+    write_site({"assets/style.css": b"body {}"}, out)
+    assert not (out / "assets").is_symlink()
+    assert (out / "assets" / "style.css").stat().st_ino != (elsewhere / "style.css").stat().st_ino
+
+
+def test_a_file_with_another_mode_or_another_link_is_written_not_linked(tmp_path):
+    out = tmp_path / "site"
+    write_site({"private.html": b"same", "shared.html": b"same too", "plain.html": b"plain"}, out)
+    (out / "private.html").chmod(0o600)
+    os.link(out / "shared.html", tmp_path / "elsewhere.html")  # a second name, outside the site
+    old = listing(out)
+    write_site({"private.html": b"same", "shared.html": b"same too", "plain.html": b"plain"}, out)
+    new = listing(out)
+    assert (out / "private.html").stat().st_mode & 0o777 == (out / "plain.html").stat().st_mode & 0o777
+    assert new["shared.html"][0] != (tmp_path / "elsewhere.html").stat().st_ino
+    assert new["plain.html"][0] == old["plain.html"][0]
+
+
+def test_a_changed_mode_in_the_output_folder_builds_again(site, tmp_path, capsys, builds):
+    out = tmp_path / "out"
+    assert build(site, out, capsys)[0] == 0
+    mode = (out / "elite.html").stat().st_mode
+    (out / "elite.html").chmod(0o600)
+    status, said, _ = build(site, out, capsys)
+    assert status == 0 and UNCHANGED not in said and (out / "elite.html").stat().st_mode == mode
+
+
+def test_a_template_in_a_linked_folder_is_part_of_the_key(site, tmp_path, capsys, builds):
+    partials = tmp_path / "partials"
+    partials.mkdir()
+    (partials / "note.html").write_text("<p>a note</p>")
+    os.symlink(partials, site / "templates" / "partials")
+    out = tmp_path / "out"
+    assert build(site, out, capsys)[0] == 0
+    (partials / "note.html").write_text("<p>another note</p>")
+    status, said, _ = build(site, out, capsys)
+    assert status == 0 and UNCHANGED not in said

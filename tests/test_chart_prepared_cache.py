@@ -145,3 +145,32 @@ def test_a_build_with_every_chart_kept_never_imports_altair(starter):
     printed = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True,
                              timeout=120)
     assert printed.stdout.split() == ["False", "1"], printed.stderr
+
+
+def test_copying_the_store_reads_all_of_it_and_works_as_a_dict_would():
+    """A module that copies a table, or the store (dataclasses.asdict), depends on every record it copied."""
+    import copy
+    import dataclasses
+
+    from explainer.charts.prepared_cache import EVERY_RECORD, watched_store
+    from explainer.facts import FactStore
+
+    store = FactStore(facts={"a": 1, "b": 2}, series={"s": 3})
+    for use in (lambda view: view.facts.copy(), lambda view: view.facts | {}, lambda view: {} | view.facts,
+                lambda view: copy.copy(view.facts), lambda view: copy.deepcopy(view.facts),
+                lambda view: dataclasses.asdict(view), lambda view: dict(view.facts)):
+        view, read = watched_store(store)
+        assert use(view) is not None
+        assert read()["facts"] == [EVERY_RECORD]
+    view, read = watched_store(store)
+    assert view.facts.copy() == {"a": 1, "b": 2} and (view.facts | {"c": 3}) == {"a": 1, "b": 2, "c": 3}
+    view, read = watched_store(store)
+    assert view.facts["a"] == 1 and "zzz" not in view.facts and read() == {"facts": ["a", "zzz"]}
+
+
+def test_no_cache_runs_every_chart_module_again(starter, runs):
+    from explainer.cli import main
+
+    built(starter)
+    assert main(["build", "--root", str(starter), "--out", str(starter.parent / "out"), "--no-cache"]) == 0
+    assert runs == ["loans", "loans"]

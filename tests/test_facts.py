@@ -502,3 +502,15 @@ def test_a_series_row_without_figures_still_names_a_real_source():
         {"period": "1998", "total": None, "men": None, "women": None, "source": "gazete", "excerpt": "jobs"}]))
     assert any('unknown source "gazete"' in p.message for p in problems), \
         "a series row with no numbers may cite a source that does not exist: it is never checked"
+
+
+def test_a_record_fingerprint_does_not_change_with_the_hash_seed():
+    """Sets inside records (a series row's approximate columns) are fingerprinted in a fixed order."""
+    import subprocess
+    import sys
+
+    script = ("from explainer.facts import record_fingerprint; "
+              "print(record_fingerprint({'row': frozenset({'loans', 'people', 'total', 'share'})}).hex())")
+    seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
+    assert len(seen) == 1

@@ -14,8 +14,9 @@ An entry is kept under a key of everything that result depends on but the data:
   the versions of Altair and Python, which make the spec;
 and it holds what the run read of the fact store, with the fingerprints those records had: the module is
 given a store whose tables note each record asked for, and a whole table when it is looked through
-(watched_store). The entry is used while each of those records is unchanged (a record that was missing,
-still missing), so a fact edit runs again only the charts that read that fact.
+(watched_store; a copy of a table, or dataclasses.asdict of the store, reads all of it). The entry is used
+while each of those records is unchanged (a record that was missing, still missing), so a fact edit runs
+again only the charts that read that fact. `python build.py --no-cache` uses no entry.
 A chart module that reads anything else (a file, the clock) must not rely on this cache: charts/README.md says so.
 
 An entry that cannot be read back, or whose bytes do not match the hash written with them, is ignored and the
@@ -24,6 +25,7 @@ are; the cache folder belongs to the site, as trusted as its charts/, whose modu
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import pickle
@@ -75,6 +77,26 @@ class _WatchedTable(Mapping):
     def __len__(self) -> int:
         self._reads.add(EVERY_RECORD)
         return len(self._table)
+
+    # What a dict offers beyond a Mapping, and the ways to copy one: each reads every record.
+    def copy(self) -> dict:
+        self._reads.add(EVERY_RECORD)
+        return dict(self._table)
+
+    def __or__(self, other) -> dict:
+        return {**self.copy(), **other}
+
+    def __ror__(self, other) -> dict:
+        return {**other, **self.copy()}
+
+    def __copy__(self) -> dict:
+        return self.copy()
+
+    def __deepcopy__(self, memo) -> dict:  # copy.deepcopy, and dataclasses.asdict(store), which uses it
+        return copy.deepcopy(self.copy(), memo)
+
+    def __reduce__(self):
+        return dict, (self.copy(),)
 
 
 def watched_store(store: FactStore) -> tuple[FactStore, Callable[[], Reads]]:
