@@ -45,6 +45,7 @@ import jinja2
 
 from .disk_cache import engine_version
 from .facts import FactStore, record_fingerprint
+from .inputs import files_under
 from .pages import Page, Reference
 from .output_gate import GateMemory
 from .render import make_environment
@@ -180,7 +181,7 @@ class BuildCache:
         vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit.
         """
         key = digest(str(inputs.root), [(str(path), path.read_bytes()) for folder in inputs.chart_dirs
-                                        for path in sorted(folder.rglob("*.py"))],
+                                        for path in files_under(folder, "*.py")],
                      templates_fingerprint(inputs.template_dirs), repr(inputs.settings), self.use_store(store),
                      self._charts_named(inputs.content))
         slot = self._slots.get("charts")
@@ -231,9 +232,8 @@ def templates_fingerprint(template_dirs: tuple[Path, ...]) -> Digest:
     """Every template file's name and content, in search order: a change to any of them changes this."""
     parts = []
     for folder in template_dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                parts.append((str(path), path.read_bytes()))
+        for path in files_under(folder, "*"):
+            parts.append((str(path), path.read_bytes()))
     return digest(parts)
 
 

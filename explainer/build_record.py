@@ -14,15 +14,14 @@ A missing, damaged or foreign record, a touched or removed output file, or an ex
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .disk_cache import DiskCache, canonical_json, engine_version
-from .inputs import SiteInputs
+from .disk_cache import DiskCache, canonical_json, content_key, engine_version
+from .inputs import SiteInputs, files_under
 
 RECORD_FORMAT = "build-record-2"  # part of every key: change it when what the key covers changes
 RECORD_FILE = "last-build.json"
@@ -39,26 +38,20 @@ class BuildRecord:
 
 def inputs_key(inputs: SiteInputs, strict: bool) -> str:
     """A hash of everything a build of inputs reads and of what decides how it reads it."""
-    digest = hashlib.sha256()
-
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            digest.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
-            digest.update(b"\x00")  # so ("ab", "c") and ("a", "bc") differ
-
-    add(RECORD_FORMAT, engine_version(), _library_versions(), str(inputs.root), repr(inputs.settings), repr(strict))
+    parts: list[str | bytes] = [RECORD_FORMAT, engine_version(), _library_versions(), str(inputs.root),
+                                repr(inputs.settings), repr(strict)]
     for texts in (inputs.content, inputs.data):
-        add(str(len(texts)))
+        parts.append(str(len(texts)))
         for path, text in texts.items():
-            add(str(path), text)
+            parts += [str(path), text]
     for path, data in inputs.assets.items():
-        add("asset", path, data)
+        parts += ["asset", path, data]
     # Templates may include any file of their folders; chart modules import the Python files beside them.
     for folders, pattern in ((inputs.template_dirs, "*"), (inputs.chart_dirs, "*.py")):
         for folder in folders:
-            for path in _files_under(folder, pattern):
-                add(str(path), path.read_bytes())
-    return digest.hexdigest()
+            for path in files_under(folder, pattern):
+                parts += [str(path), path.read_bytes()]
+    return content_key(*parts)
 
 
 def _library_versions() -> str:
@@ -72,19 +65,6 @@ def _library_versions() -> str:
         except OSError:  # a zip, or a folder that is gone
             continue
     return "\n".join(sorted(names))
-
-
-def _files_under(folder: Path, pattern: str) -> list[Path]:
-    """The files under folder matching pattern, through linked folders too (Jinja follows them), each once."""
-    found, seen = [], set()
-    for top, folders, _ in os.walk(folder, followlinks=True):
-        real = os.path.realpath(top)
-        if real in seen or "__pycache__" in Path(top).parts:
-            folders[:] = []
-            continue
-        seen.add(real)
-        found += [path for path in Path(top).glob(pattern) if path.is_file()]
-    return sorted(found)
 
 
 def site_listing(out: Path) -> dict[str, list[int]]:

@@ -40,30 +40,29 @@ def engine_version() -> str:
     return digest.hexdigest()
 
 
-@contextmanager
 def no_cache_reads():
     """Within this block, DiskCache.get finds nothing (for `--no-cache`: everything is made afresh, and kept)."""
-    token = _READS_ALLOWED.set(False)
-    try:
-        yield
-    finally:
-        _READS_ALLOWED.reset(token)
+    return _switched_off(_READS_ALLOWED)
+
+
+def no_cache_writes():
+    """Within this block, DiskCache.put writes nothing (for `check`, which must leave the disk as it found it)."""
+    return _switched_off(_WRITES_ALLOWED)
 
 
 @contextmanager
-def no_cache_writes():
-    """Within this block, DiskCache.put writes nothing (for `check`, which must leave the disk as it found it)."""
-    token = _WRITES_ALLOWED.set(False)
+def _switched_off(allowed: ContextVar[bool]):
+    token = allowed.set(False)
     try:
         yield
     finally:
-        _WRITES_ALLOWED.reset(token)
+        allowed.reset(token)
 
 
-def content_key(*parts: str) -> str:
+def content_key(*parts: str | bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode("utf-8"))
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")  # so ("ab", "c") and ("a", "bc") differ
     return digest.hexdigest()
 

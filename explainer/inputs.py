@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,19 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
                         tuple(_fallback(root, project, "templates")), tuple(_fallback(root, project, "charts")),
                         assets)
     return inputs, problems
+
+
+def files_under(folder: Path, pattern: str) -> list[Path]:
+    """The files under folder matching pattern, through linked folders too (Jinja follows them), each once."""
+    found, seen = [], set()
+    for top, folders, _ in os.walk(folder, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen or "__pycache__" in Path(top).parts:
+            folders[:] = []
+            continue
+        seen.add(real)
+        found += [path for path in Path(top).glob(pattern) if path.is_file()]
+    return sorted(found)
 
 
 def _fallback(root: Path, project: Path, name: str) -> list[Path]:

@@ -34,8 +34,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .disk_cache import cache_folder
-from .disk_cache import DiskCache, canonical_json, content_key
+from .disk_cache import DiskCache, cache_folder, canonical_json, content_key
 from .errors import Problem
 from .inputs import PROJECT
 from .outputs import CONTENTS, OUTPUTS
