@@ -7,53 +7,43 @@ pipeline.build(inputs, cache) runs every stage as usual; each stage asks the cac
 - whole-stage results (the fact store, its checks, the downloads) are reused while their arguments are the
   same: equal text for the data files, the very same FactStore object for the stages that take one;
 - the pages read from content/ are reused, and a file parsed again, while only its body changed;
-- the charts are reused while the chart modules, the templates and the fact store are the same;
-- each page's Markdown is reused while the page body and the facts, sources and charts it used are unchanged
-  (their fingerprints, taken from the records' values: never from Location, which holds a whole file's text);
-- each output page's HTML is reused while the templates, the page's own fields and Markdown, the navigation
-  and its previous/next neighbours are unchanged. The sources, data and 404 pages read the whole fact store
-  and every page's citations, and are rendered again when any of those change.
+- the charts are reused while the chart modules, the templates, the settings and the fact store are the same;
+- each page's Markdown, and each file rendered from a template, is kept with what making it read (reads.py:
+  every field of a fact, source, page, the settings or the site view, every id looked up in a table), and
+  reused while its text or template and context are the same and each of those reads, made again on the new
+  build's records, gives the same answer. Nothing here says what a template or a page depends on: a site
+  template that prints a fact, or an output that lists every page's HTML, is kept with exactly those reads.
 
-The cache assumes, as the default theme does, that page.html reads its page, the navigation, the site settings
-and the facts and sources named in the page's references, and nothing else of the site. Without a cache (the
-`python build.py` path) every stage simply runs; both paths give the same bytes (tests/test_serve_cache.py).
+Without a cache (`--no-cache`, check's first build) every stage simply runs; both paths give the same bytes
+(tests/test_incremental_equals_clean.py).
 
-On disk, only what is keyed by content is kept: each page's converted Markdown (with the fingerprints of the
-facts, sources and charts it used) and each output page's HTML (with its template key). What is keyed by the
-identity of objects of one process (whole-stage results, the fact store's serial) is not: a new process
-starts them afresh. The file is one pickle, written whole and read back only when its header matches this
-engine (its code and libraries, every .py file of the package) and the site's settings; a damaged or foreign
-file is ignored, and the build is a full one. Serial numbers start at a random point in each process, so a
-serial read from disk never equals one given out by the process that reads it.
-
-Speed matters here more than elegance: at a thousand pages, hashing every page's text on every build costs
-more than rendering the one page that changed. So unchanged things are recognised by identity where the
-pipeline hands back the same objects (the same file text, the same FactStore), and by a serial number
-that each Markdown result carries into the template keys.
+On disk the Markdown and template entries and the output gate's scans are kept as one file, written through
+the content-addressed store (disk_cache.py: checked when read), under a header naming this engine (its code and
+libraries) and the site's settings, and read back by kept_pickle.loads, which rebuilds only plain data and the
+engine's records: a damaged, foreign or crafted file means a full build, never a wrong page or code run.
+What is keyed by the identity of objects of one process (whole-stage results) is not kept on disk.
 """
 from __future__ import annotations
 
 import hashlib
-import itertools
-import os
-import pickle
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
 
+from . import kept_pickle
 from .disk_cache import engine_version
-from .facts import FactStore, record_fingerprint
+from .facts import STORE_TABLES, FactStore
 from .inputs import files_under
-from .pages import Page, Reference
+from .markdown_pool import Converted
 from .output_gate import GateMemory
+from .pages import Page
+from .reads import Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, still_valid
 from .render import make_environment
 
 Digest = bytes
-# Random starts: serials of entries read from disk (made by another process) are never given out again here.
-_serials = itertools.count(int.from_bytes(os.urandom(7), "big") << 8)
-CACHE_FORMAT = "build-cache-3"  # part of the file's header: change it when what is kept changes shape
+CACHE_FORMAT = "build-cache-4"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -92,9 +82,7 @@ class BuildCache:
         self._environment: tuple[Digest, jinja2.Environment] | None = None
         self._pages: tuple[dict[Path, str], list[Page], list] | None = None
         self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
-        self._store: FactStore | None = None
-        self.store_serial = 0  # changes whenever the build works from another FactStore
-        self._fingerprints: dict[tuple[str, str], Digest | None] = {}
+        self.fingerprints = Fingerprints()  # of the values read in the build under way (reads.py)
         self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
         self.share_images: dict = {}  # each page's share image and card (share_images.py); in memory only
         self.loaded = False  # read from disk (load_build_cache)
@@ -102,6 +90,7 @@ class BuildCache:
 
     def start_build(self) -> None:
         self.stats = BuildStats()
+        self.fingerprints = Fingerprints()
         self.markdown.start_build()
         self.templates.start_build()
 
@@ -182,7 +171,7 @@ class BuildCache:
         """
         key = digest(str(inputs.root), [(str(path), path.read_bytes()) for folder in inputs.chart_dirs
                                         for path in files_under(folder, "*.py")],
-                     templates_fingerprint(inputs.template_dirs), repr(inputs.settings), self.use_store(store),
+                     templates_fingerprint(inputs.template_dirs), repr(inputs.settings), f"store {id(store)}",
                      self._charts_named(inputs.content))
         slot = self._slots.get("charts")
         if slot is None or slot.key != key:
@@ -203,30 +192,6 @@ class BuildCache:
         for path in known.keys() - content.keys():
             del known[path]
         return sorted(names)
-
-    def use_store(self, store: FactStore) -> int:
-        """Note the store this build works from; returns its serial (the same while it is the same object)."""
-        if store is not self._store:
-            self._store, self.store_serial, self._fingerprints = store, next(_serials), {}
-        return self.store_serial
-
-    def store_digest(self, store: FactStore) -> Digest:
-        """A fingerprint of the whole store, computed once per store: what the generated pages list, compared by
-        content, so that it also matches a cache read from disk."""
-        self.use_store(store)
-        if ("*", "*") not in self._fingerprints:
-            self._fingerprints["*", "*"] = record_fingerprint(store)
-        return self._fingerprints["*", "*"]
-
-    def fingerprint(self, store: FactStore, kind: str, record_id: str) -> Digest | None:
-        """The fingerprint of store.facts/sources/series[record_id], computed once per store."""
-        self.use_store(store)
-        key = (kind, record_id)
-        if key not in self._fingerprints:
-            table = getattr(store, kind)  # "*": the whole table, e.g. every claim with every source it quotes
-            self._fingerprints[key] = record_fingerprint(table if record_id == "*" else table.get(record_id))
-        return self._fingerprints[key]
-
 
 def templates_fingerprint(template_dirs: tuple[Path, ...]) -> Digest:
     """Every template file's name and content, in search order: a change to any of them changes this."""
@@ -257,34 +222,23 @@ def _copy_lists(value: Any) -> Any:
 
 @dataclass
 class _MarkdownEntry:
-    serial: int  # new for every conversion: template keys use it in place of the HTML itself
-    source_text: str  # the file text the page came from: the same object means the same body
-    body: Digest
-    kinds: tuple  # (kind, id) of every fact, source and chart the conversion looked up
-    dependencies: Digest  # their fingerprints then
-    checked_against: tuple[int, Digest]  # (store serial, charts key) the dependencies were last checked against
-    html: str
-    toc: list
-    references: list[Reference]
-    facts_used: list[str]
-    charts_used: list[str]
-    calculations: list[str]
-    mentions: tuple[list, list]  # the unknown ids and bare numbers found, to place their problems again
-    citations: Digest  # what the sources and data pages list of this page: the facts, sources and charts it uses
+    body: Digest  # of the page's body: the text converted
+    converted: Converted  # what converting it gave, with the reads it made of the store and the charts
 
 
 class MarkdownCache:
-    """Each page's converted Markdown, one entry per source file."""
+    """Each page's converted Markdown, one entry per source file, kept with what the conversion read."""
 
     def __init__(self, owner: BuildCache) -> None:
         self.owner = owner
         self._entries: dict[Path, _MarkdownEntry] = {}
         self._seen: set[Path] = set()
-        self._charts: tuple[dict, Digest] | None = None
+        self._registry: Registry | None = None
+        self._checked: dict = {}
 
     def start_build(self) -> None:
         self._seen = set()
-        self._charts = None
+        self._registry, self._checked = None, {}
 
     def finish_build(self) -> bool:
         gone = set(self._entries) - self._seen
@@ -292,93 +246,46 @@ class MarkdownCache:
             del self._entries[path]
         return bool(gone)
 
-    def serial(self, page: Page) -> int | None:
-        """The serial of the conversion that filled this page in the build under way."""
-        entry = self._entry(page)
-        return entry.serial if entry is not None else None
+    def use(self, store: FactStore, charts: RecordedMapping) -> None:
+        """What this build's conversions read: the kept reads are made again on these."""
+        self._registry = Registry([store, charts, *(getattr(store, name) for name in STORE_TABLES)],
+                                  {"fact": store.facts, "source": store.sources, "series": store.series,
+                                   "claim": store.claims})
+        self._checked = {}
 
-    def citations(self, page: Page) -> Digest:
-        """A key of the facts, sources and charts the page uses: all that the sources and data pages show of it."""
-        entry = self._entry(page)
-        return entry.citations if entry is not None else digest(
-            page.facts_used, repr(page.references), page.charts_used)
-
-    def _entry(self, page: Page) -> _MarkdownEntry | None:
-        entry = self._entries.get(page.source_path)
-        return entry if entry is not None and page.source_path in self._seen and entry.html is page.html else None
-
-    def restore(self, page: Page, store: FactStore, chart_html: dict[str, str]) -> tuple[list, list] | None:
-        """Fill the page from the cache and return its mentions, or None if it must be converted again."""
+    def restore(self, page: Page) -> Converted | None:
+        """What converting the page gave last time, if its body and everything the conversion read are the same."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
-        if entry is None:
+        if entry is None or entry.body != digest(page.body) or self._registry is None:
             return None
-        if entry.source_text is not page.source_text:
-            if entry.body != digest(page.body):
-                return None
-            entry.source_text = page.source_text  # e.g. the front matter changed: same body, same HTML
-        against = (self.owner.use_store(store), self._charts_key(chart_html))
-        if entry.checked_against != against:
-            if entry.dependencies != self._dependencies(entry.kinds, store, chart_html):
-                return None
-            entry.checked_against = against
-        page.html, page.toc, page.references = entry.html, entry.toc, entry.references
-        page.facts_used, page.charts_used, page.calculations = entry.facts_used, entry.charts_used, entry.calculations
-        return entry.mentions
+        if not still_valid(entry.converted.reads, self._registry, self.owner.fingerprints, self._checked):
+            return None
+        return entry.converted
 
-    def remember(self, page: Page, mentions: tuple[list, list], store: FactStore, chart_html: dict[str, str]) -> None:
+    def remember(self, page: Page, converted: Converted) -> None:
         self.owner.stats.markdown_rendered += 1
-        kinds = tuple(sorted(
-            {("facts", fact_id) for fact_id in page.facts_used}
-            | {("sources", store.facts[fact_id].source_id) for fact_id in page.facts_used
-               if fact_id in store.facts and store.facts[fact_id].source_id}
-            # a derived fact's card shows its inputs' values
-            | {("facts", input_id) for fact_id in page.facts_used if fact_id in store.facts
-               and store.facts[fact_id].derived for input_id in store.facts[fact_id].derived.inputs}
-            | {("sources", reference.source_id) for reference in page.references}
-            | {("charts", name) for name in page.charts_used}
-            | {({"fact": "facts", "source": "sources", "chart": "charts"}[m.kind], m.name) for m in mentions[0]
-               if m.kind in ("fact", "source", "chart")}
-            | {("sources", m.name.split("#")[0]) for m in mentions[0] if m.kind == "excerpt"}
-            | ({("claims", "*"), ("sources", "*")} if 'class="claims' in page.html else set())))
-        self._entries[page.source_path] = _MarkdownEntry(
-            next(_serials), page.source_text, digest(page.body), kinds,
-            self._dependencies(kinds, store, chart_html), (self.owner.use_store(store), self._charts_key(chart_html)),
-            page.html, page.toc, page.references, page.facts_used, page.charts_used, page.calculations, mentions,
-            digest(page.facts_used, repr(page.references), page.charts_used))
-
-    def _dependencies(self, kinds: tuple, store: FactStore, chart_html: dict[str, str]) -> Digest:
-        values = []
-        for kind, name in kinds:
-            if kind == "charts":
-                values.append(chart_html.get(name))
-            else:
-                values.append(self.owner.fingerprint(store, kind, name))
-        return digest(values)
-
-    def _charts_key(self, chart_html: dict[str, str]) -> Digest:
-        if self._charts is None or self._charts[0] is not chart_html:
-            self._charts = (chart_html, digest(sorted(chart_html.items())))
-        return self._charts[1]
+        if converted.reads is not None:  # None: it read something that cannot be recorded
+            self._entries[page.source_path] = _MarkdownEntry(digest(page.body), converted)
+        else:
+            self._entries.pop(page.source_path, None)
 
 
 class TemplateCache:
-    """Each output page's HTML, one entry per site-relative path.
-
-    Keys are plain tuples, compared field by field: at a thousand pages a build, hashing each key would cost
-    more than the one page a Markdown edit renders.
-    """
+    """Each file rendered from a template, by site-relative path: its bytes, kept with the template's key, the
+    context it was given and what it read of the site (reads.py)."""
 
     def __init__(self, owner: BuildCache) -> None:
         self.owner = owner
         self.templates_key: Digest = b""  # set by BuildCache.environment for the build under way
-        self._entries: dict[str, tuple[tuple, bytes]] = {}
+        self._entries: dict[str, tuple[Digest, dict, bytes]] = {}
         self._seen: set[str] = set()
-        self._site_keys: tuple[Any, Digest, Digest, dict] | None = None
+        self._registry: tuple[Any, Registry] | None = None
+        self._checked: dict = {}
 
     def start_build(self) -> None:
         self._seen = set()
-        self._site_keys = None
+        self._registry, self._checked = None, {}
 
     def finish_build(self) -> bool:
         gone = set(self._entries) - self._seen
@@ -386,47 +293,40 @@ class TemplateCache:
             del self._entries[url]
         return bool(gone)
 
-    def key(self, template_name: str, context: dict, view) -> tuple:
-        navigation, whole_site, short = self._view_keys(view)
-        page = context["page"]
-        if isinstance(page, Page):  # a chapter: its own fields and Markdown, its neighbours
-            serial = self.owner.markdown.serial(page)
-            rendered = serial if serial is not None else digest(
-                page.html, repr(page.toc), repr(page.references), page.facts_used, page.charts_used)
-            return (self.templates_key, template_name, navigation, short(page), rendered,
-                    short(context.get("previous")), short(context.get("next")))
-        return (self.templates_key, template_name, navigation, whole_site, short(page))
+    def key(self, template_name: str, context: dict) -> Digest | None:
+        """The templates, the template's name and the context given besides the site; None if the context
+        holds what cannot be fingerprinted (then the file is always rendered)."""
+        try:
+            return digest(self.templates_key, template_name, self.owner.fingerprints.of(context))
+        except Unrecordable:
+            return None
 
-    def get(self, url: str, key: tuple) -> bytes | None:
+    def get(self, url: str, key: Digest, view) -> bytes | None:
         self._seen.add(url)
         entry = self._entries.get(url)
-        if entry is not None and entry[0] == key:
-            self.owner.stats.pages_reused += url.endswith(".html")
-            return entry[1]
-        return None
+        if entry is None or entry[0] != key:
+            return None
+        if self._registry is None or self._registry[0] is not view:
+            self._registry, self._checked = (view, view_registry(view)), {}
+        if not still_valid(entry[1], self._registry[1], self.owner.fingerprints, self._checked):
+            return None
+        self.owner.stats.pages_reused += url.endswith(".html")
+        return entry[2]
 
-    def put(self, url: str, key: tuple, html: bytes) -> None:
+    def put(self, url: str, key: Digest, recorder: Recorder, html: bytes) -> None:
         self.owner.stats.pages_rendered += url.endswith(".html")  # not robots.txt, sitemap.xml
-        self._entries[url] = (key, html)
+        if recorder.unrecordable:
+            self._entries.pop(url, None)
+        else:
+            self._entries[url] = (key, recorder.reads, html)
 
-    def _view_keys(self, view) -> tuple[Digest, Digest, Callable]:
-        """Keys of what every page shows (settings, navigation), of what the generated pages list, and each
-        page's short fields (computed once per build)."""
-        if self._site_keys is None or self._site_keys[0] is not view:
-            # Every page, and the generated pages: on a large site the navigation lists only some of them.
-            fields_of = {id(item): _navigation_fields(item) for item in (*view.pages, *view.nav)}
-            navigation = digest(repr(view.settings), [fields_of[id(item)] for item in view.nav])
-            citations = self.owner.markdown.citations
-            whole_site = digest(self.owner.store_digest(view.store),
-                                [(fields_of[id(page)], citations(page)) for page in view.pages],
-                                sorted(view.chart_html.items()))
-            self._site_keys = (view, navigation, whole_site, fields_of)
-        _, navigation, whole_site, fields_of = self._site_keys
 
-        def short(item):
-            return None if item is None else fields_of.get(id(item)) or _navigation_fields(item)
-
-        return navigation, whole_site, short
+def view_registry(view) -> Registry:
+    """Where reads of the site view are made again: the view, its store, settings and tables, its pages."""
+    store = view.store
+    return Registry([view, store, view.settings, *(getattr(store, name) for name in STORE_TABLES)],
+                    {"fact": store.facts, "source": store.sources, "series": store.series, "claim": store.claims,
+                     "page": {str(page.source_path): page for page in view.pages}})
 
 
 _PAGE_TEXT_FIELDS = {"source_path", "source_text", "body", "body_offset", "html"}  # covered by the Markdown key
@@ -454,18 +354,15 @@ def load_build_cache(disk, settings) -> BuildCache:
     """The cache kept by the last good `python build.py` of this site, or an empty one."""
     cache = BuildCache()
     stored = disk.get(_CACHE_FILE)
-    header = cache_header(settings).encode("utf-8")
-    if stored is None or not stored.startswith(header + b"\n\n"):
+    header = cache_header(settings).encode("utf-8") + b"\n\n"
+    if stored is None or not stored.startswith(header):
         return cache
-    body = stored[len(header) + 2:]
     try:
-        digest_written, kept = body[:64].decode("ascii"), body[64:]
-        if hashlib.sha256(kept).hexdigest() != digest_written:
+        markdown, templates, gate = kept_pickle.loads(stored[len(header):])
+        if not (isinstance(markdown, dict) and isinstance(templates, dict) and isinstance(gate, GateMemory)
+                and all(isinstance(entry, _MarkdownEntry) for entry in markdown.values())):
             return cache
-        markdown, templates, gate = pickle.loads(kept)
-        if not (isinstance(markdown, dict) and isinstance(templates, dict) and isinstance(gate, GateMemory)):
-            return cache
-    except Exception:  # noqa: BLE001 -- a damaged file of any kind means a full build, never a wrong page
+    except Exception:  # noqa: BLE001 -- a damaged or refused file of any kind means a full build, never a wrong page
         return cache
     cache.markdown._entries, cache.templates._entries, cache.gate = markdown, templates, gate
     cache.loaded = True
@@ -476,10 +373,8 @@ def save_build_cache(disk, settings, cache: BuildCache) -> None:
     """Keep the cache of a good build; nothing is written when the build reused every page."""
     if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
         return
-    kept = pickle.dumps((cache.markdown._entries, cache.templates._entries, cache.gate),
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    disk.put(_CACHE_FILE, cache_header(settings).encode("utf-8") + b"\n\n"
-             + hashlib.sha256(kept).hexdigest().encode("ascii") + kept)
+    kept = kept_pickle.dumps((cache.markdown._entries, cache.templates._entries, cache.gate))
+    disk.put(_CACHE_FILE, cache_header(settings).encode("utf-8") + b"\n\n" + kept)
 
 
 _CACHE_FILE = "build-cache.pickle"

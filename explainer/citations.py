@@ -72,7 +72,7 @@ class Mention:
 class FactsExtension(Extension):
     def __init__(self, store: FactStore, chart_html: dict[str, str] | None = None, **kwargs):
         self.store = store
-        self.chart_html = chart_html or {}
+        self.chart_html = chart_html if chart_html is not None else {}  # not `or`: counting it is a read
         super().__init__(**kwargs)
         self.reset()
 

@@ -13,6 +13,7 @@ from typing import Any
 from .dates import AsOf
 from .errors import Problem, problem_at
 from .numbers import format_value
+from .reads import Recorded, RecordedTable
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ SOURCE_KINDS = {"official": "Official statistics and statements", "news": "News 
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "source", "id"  # its reads are recorded (reads.py)
     id: str
     title: str
     title_language: str  # the source's language, unless the title was given in another (e.g. a stand-in)
@@ -102,7 +104,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Derived:
-    op: str  # share (a/b*100), ratio (a/b), difference (a-b) or sum
+    op: str  # a name in derived_operations.OPERATIONS, which says how many inputs it takes and how to compute it
     inputs: tuple[str, ...]
     tolerance: float
 
@@ -134,7 +136,8 @@ class Acknowledgement:
 
 
 @dataclass(frozen=True)
-class Fact:
+class Fact(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "fact", "id"  # its reads are recorded (reads.py)
     id: str
     value: float | int  # for a series cell, filled from the series when the store is loaded
     unit: str
@@ -191,7 +194,8 @@ class SeriesRow:
 
 
 @dataclass(frozen=True)
-class Series:
+class Series(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "series", "id"  # its reads are recorded (reads.py)
     id: str
     title: str
     description: str
@@ -240,8 +244,9 @@ class Series:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(Recorded):
     """A claim of a report we started from, our verdict on it, and the excerpts that decide it."""
+    TOKEN_KIND, TOKEN_FIELD = "claim", "id"  # its reads are recorded (reads.py)
 
     id: str
     citation: Citation
@@ -260,13 +265,23 @@ class SourceGroup:
     sources: tuple[Source, ...]
 
 
+STORE_TABLES = ("sources", "facts", "series", "claims")
+
+
 @dataclass
-class FactStore:
+class FactStore(Recorded):
+    TOKEN_KIND = "store"
     sources: dict[str, Source] = field(default_factory=dict)
     facts: dict[str, Fact] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     unreadable: list[Path] = field(default_factory=list)  # files that failed to parse: their records are missing
+
+    def __setattr__(self, name: str, value) -> None:
+        # Its tables record which ids are looked up (reads.RecordedTable), however they were made.
+        if name in STORE_TABLES and not isinstance(value, RecordedTable):
+            value = RecordedTable(f"table:{name}", value)
+        object.__setattr__(self, name, value)
 
     def excerpt(self, citation: Citation | None) -> Excerpt | None:
         if citation is None or citation.source_id not in self.sources:

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import Problem, problem_at
+from .reads import Recorded
 from .json_positions import duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,10 @@ DEFAULT_LICENCE = Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/
 
 
 @dataclass(frozen=True)
-class SiteSettings:
+class SiteSettings(Recorded):
     """site.json, and (the one field not written there) the stylesheets read_inputs found."""
+
+    TOKEN_KIND = "settings"  # its reads are recorded (reads.py)
 
     title: str = "Explainer"
     description: str = ""  # the home page's meta description, and that of any page without a summary

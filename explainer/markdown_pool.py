@@ -9,6 +9,7 @@ pages; below that, and whenever a pool cannot be used, the pages are converted h
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markdown import Markdown
@@ -16,6 +17,7 @@ from markdown import Markdown
 from .citations import FactsExtension, Mention
 from .facts import FactStore
 from .pages import Reference
+from .reads import Fingerprints, Reads, recording
 from .worker_pool import map_in_workers
 
 POOL_MIN_PAGES = 200  # measured on 2 cores: below this, starting the workers costs more than they save
@@ -34,9 +36,12 @@ class Converted:
     unknown: list[Mention] = field(default_factory=list)  # ids the store does not know, markup, misplaced facts
     bare_numbers: list[Mention] = field(default_factory=list)
     too_deep: bool = False  # nested past Python's recursion limit: nothing was converted
+    # What the conversion read of the store and the charts (reads.py), by which the build cache knows when it
+    # may be reused; None when something it read could not be recorded.
+    reads: Reads | None = None
 
 
-def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdown, FactsExtension]:
+def make_markdown(store: FactStore, chart_html: Mapping[str, str]) -> tuple[Markdown, FactsExtension]:
     facts = FactsExtension(store, chart_html)
     md = Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", facts],
                   extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
@@ -51,26 +56,29 @@ def make_markdown(store: FactStore, chart_html: dict[str, str]) -> tuple[Markdow
 class Converter:
     """Converts bodies one after the other with one Markdown instance, made when first needed."""
 
-    def __init__(self, store: FactStore, chart_html: dict[str, str]):
+    def __init__(self, store: FactStore, chart_html: Mapping[str, str]):
         self.store, self.chart_html = store, chart_html
         self._made: tuple[Markdown, FactsExtension] | None = None
+        self._fingerprints = Fingerprints()
 
     def convert(self, body: str) -> Converted:
         if self._made is None:
             self._made = make_markdown(self.store, self.chart_html)
         md, facts = self._made
         md.reset()
-        try:
-            html = md.convert(body)
-        except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
-            self._made = None  # its state is unknown after the error: the next page gets a new instance
-            return Converted(too_deep=True)
+        with recording(self._fingerprints) as recorder:
+            try:
+                html = md.convert(body)
+            except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
+                self._made = None  # its state is unknown after the error: the next page gets a new instance
+                return Converted(too_deep=True)
         return Converted(html, md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
                          list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
-                         list(facts.unknown), list(facts.bare_numbers))
+                         list(facts.unknown), list(facts.bare_numbers),
+                         reads=None if recorder.unrecordable else recorder.reads)
 
 
-def convert_all(bodies: list[str], store: FactStore, chart_html: dict[str, str]) -> list[Converted]:
+def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str]) -> list[Converted]:
     """Each body converted, in order: in worker processes when there are enough pages and cores."""
     converted = map_in_workers(_convert_in_worker, bodies, POOL_MIN_PAGES, _start_worker, (store, chart_html))
     if converted is not None:
@@ -82,7 +90,7 @@ def convert_all(bodies: list[str], store: FactStore, chart_html: dict[str, str])
 _worker: Converter | None = None  # in a worker process: the converter of the build that started it
 
 
-def _start_worker(store: FactStore, chart_html: dict[str, str]) -> None:
+def _start_worker(store: FactStore, chart_html: Mapping[str, str]) -> None:
     global _worker
     _worker = Converter(store, chart_html)
 

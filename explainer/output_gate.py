@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import html
-import pickle
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import kept_pickle
 from .errors import Problem, problem_at
 
 FOLLOWED = {("a", "href"), ("area", "href")}
@@ -192,13 +192,13 @@ class GateMemory:
     # On disk (build_cache.py) each file's URLs are one pickled string: a build reads back a hundred thousand
     # URLs of a thousand pages, and needs only those of the pages that changed. Unpacked when first used.
     def __getstate__(self) -> dict:
-        packed = {key: (urls if isinstance(urls, bytes) else pickle.dumps(urls, pickle.HIGHEST_PROTOCOL), ids)
+        packed = {key: (urls if isinstance(urls, bytes) else kept_pickle.dumps(urls), ids)
                   for key, (urls, ids) in self.scans.items()}
         return {**self.__dict__, "scans": packed}
 
 
 def _unpacked(urls: list[FoundUrl] | bytes) -> list[FoundUrl]:
-    return pickle.loads(urls) if isinstance(urls, bytes) else urls
+    return kept_pickle.loads(urls) if isinstance(urls, bytes) else urls
 
 
 def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import Problem, problem_at
 from .frontmatter import parse_front_matter
 from .inputs import CONTROL_CHARACTER, control_character_message
+from .reads import Recorded
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,9 @@ class Reference:
 
 
 @dataclass
-class Page:
+class Page(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "page", "source_path"  # its reads are recorded (reads.py)
+
     # Filled by read_pages:
     source_path: Path
     slug: str

@@ -13,6 +13,7 @@ from .errors import Problem, did_you_mean, problem_at
 from .facts import FactStore
 from .markdown_pool import convert_all
 from .pages import Page
+from .reads import RecordedMapping
 from .token_marks import TOKEN, bare_numbers
 
 # What the prose check never reads as prose: tokens, code spans (any number of backticks, within a paragraph),
@@ -25,28 +26,32 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
                     chart_names: tuple[str, ...] = ()) -> list[Problem]:
     """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found.
 
-    cache (build_cache.MarkdownCache) restores pages whose body and facts are unchanged;
+    cache (build_cache.MarkdownCache) restores pages whose body, and what converting it read, are unchanged;
     the others are converted together (markdown_pool.convert_all: on every core when they are many).
     chart_names: every chart module's, for "did you mean" (chart_html has only the charts pages name).
     """
     mentions: dict[int, tuple[list, list] | None] = {}  # id(page) → what to report; None: too deeply nested
-    waiting = []
+    # The conversions' lookups of charts are recorded reads (reads.py), as the store's are.
+    charts = RecordedMapping("map:charts", chart_html)
+    if cache is not None:
+        cache.use(store, charts)
+    waiting, results = [], {}
     for page in pages:
-        restored = cache.restore(page, store, chart_html) if cache is not None else None
+        restored = cache.restore(page) if cache is not None else None
         if restored is None:
             waiting.append(page)
         else:
-            mentions[id(page)] = restored
-    for page, converted in zip(waiting, convert_all([page.body for page in waiting], store, chart_html)):
+            results[id(page)] = restored
+    for page, converted in zip(waiting, convert_all([page.body for page in waiting], store, charts)):
+        results[id(page)] = converted
+        if cache is not None and not converted.too_deep:
+            cache.remember(page, converted)
+    for page in pages:
+        converted = results[id(page)]
         page.html, page.toc, page.references = converted.html, converted.toc, converted.references
         page.facts_used, page.calculations = converted.facts_used, converted.calculations
         page.charts_used = converted.charts_used
-        if converted.too_deep:
-            mentions[id(page)] = None
-            continue
-        mentions[id(page)] = (converted.unknown, converted.bare_numbers)
-        if cache is not None:
-            cache.remember(page, mentions[id(page)], store, chart_html)
+        mentions[id(page)] = None if converted.too_deep else (converted.unknown, converted.bare_numbers)
     problems: list[Problem] = []
     for page in pages:
         if mentions[id(page)] is None:

@@ -9,7 +9,6 @@ import html
 import re
 import traceback
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from .inputs import SiteSettings
 from . import sharing
 from .outputs import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from .pages import Page
+from .reads import Fingerprints, Recorded, recording, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
@@ -37,8 +37,11 @@ NAV_LIMIT = 12
 
 
 @dataclass
-class SiteView:
-    """What every template can read about the whole site."""
+class SiteView(Recorded):
+    """What every template can read about the whole site. What a template reads of it is recorded (reads.py):
+    a file rendered from a template is kept with those reads, and reused while they give the same answers."""
+
+    TOKEN_KIND = "view"
 
     settings: SiteSettings
     pages: list[Page]
@@ -49,14 +52,11 @@ class SiteView:
     chart_embeds: dict = field(default_factory=dict)  # chart name → charts.EmbedFigure, for embed/<name>.html
     share_images: dict[str, ShareImage] = field(default_factory=dict)  # page url → its share image
     downloads: tuple[str, ...] = ()  # the data downloads (data/…), which the Data page's Dataset markup lists
-    _evidence: dict[str, Markup] = field(default_factory=dict, repr=False)  # fact id → evidence(fact)
+    # Memos of this build (reads.remembered hands their reads to every later caller): key → value
+    _memo: dict = field(default_factory=dict, repr=False)
 
     def has_page(self, slug: str) -> bool:
-        return slug in self._slugs
-
-    @cached_property
-    def _slugs(self) -> set[str]:
-        return {page.slug for page in self.pages}
+        return slug in remembered(self._memo, "slugs", lambda: {page.slug for page in self.pages})
 
     def description(self, page) -> str:
         return sharing.description(self.settings, page)
@@ -93,11 +93,12 @@ class SiteView:
     def evidence(self, fact: Fact) -> Markup:
         """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources).
         Made once per fact and build: a fact shown on forty pages is in forty pages' references."""
-        if fact.id not in self._evidence:
+        def make() -> Markup:
             box = etree.Element("div", {"class": "evidence"})
             cards.fill_evidence(box, fact, self.store, focusable=True)
-            self._evidence[fact.id] = cards.html(box)
-        return self._evidence[fact.id]
+            return cards.html(box)
+
+        return remembered(self._memo, ("evidence", fact.id), make)
 
     def excerpt(self, source: Source, excerpt_id: str) -> Markup:
         return cards.html(cards.excerpt_element(source.excerpts[excerpt_id], None, None, source))
@@ -220,12 +221,14 @@ def render_after_hashing(environment: jinja2.Environment, view: SiteView,
 
 
 def _render(environment, template_name, context, view, url, files, problems, cache=None) -> None:
-    key = cache.key(template_name, context, view) if cache is not None else None
-    if key is not None and (cached := cache.get(url, key)) is not None:
+    key = cache.key(template_name, context) if cache is not None else None
+    if key is not None and (cached := cache.get(url, key, view)) is not None:
         files[url] = cached
         return
     try:
-        html = environment.get_template(template_name).render(site=view, **context)
+        # What the template reads of the site is recorded, to know when this file may be reused (reads.py).
+        with recording(cache.owner.fingerprints if cache is not None else Fingerprints()) as recorder:
+            html = environment.get_template(template_name).render(site=view, **context)
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename or template_name)
         problems.append(Problem(path, error.lineno or 1, 1, f"template syntax error: {error.message}",
@@ -244,7 +247,7 @@ def _render(environment, template_name, context, view, url, files, problems, cac
         return
     files[url] = html.encode("utf-8")
     if key is not None:
-        cache.put(url, key, files[url])
+        cache.put(url, key, recorder, files[url])
 
 
 def _extends_itself(environment: jinja2.Environment, template_name: str) -> Problem:

@@ -1,0 +1,361 @@
+"""What a stage read of the site's records, recorded as it reads: the one key of everything the build reuses.
+
+A page's Markdown and every file rendered from a template are kept between builds with the reads that made
+them, never with a list of dependencies written by hand (issue 17). A kept result is used again only while
+each of its reads, made again on the new build's records, gives the same answer; a read that cannot be
+recorded makes the result unkeepable, and the stage simply runs.
+
+How reads are seen:
+- Records mix in `Recorded`: every read of one of their dataclass fields, by a template or by any Python code
+  the template calls (a card's evidence, a page's last-updated date), is noted as (record's token, field) with a
+  fingerprint of the value read. A property or method is not itself a read: the fields its body reads are.
+- The fact store's tables are `RecordedTable`s (dicts): looking up an id is a read of that id (a missing id
+  too, as missing); iterating, counting or copying a table is a read of its whole list of ids.
+- Other mappings handed to a stage (the charts' HTML for the Markdown stage) are wrapped in `RecordedMapping`.
+- A value read that holds records (a list of pages, a table) is fingerprinted by their tokens, not their
+  contents: what is read of each record is recorded when it is read.
+
+A memo inside a record (SiteView's evidence of a fact) must hand its first computation's reads to every later
+caller: `remembered` does that. Everything else that is remembered across pages is keyed by plain values.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import PurePath
+from typing import Any
+
+Token = str  # "fact:arrivals-2009", "page:/…/content/index.md", "table:facts", "settings", "view", "map:charts"
+Read = tuple[Token, str]  # (record, field): a field name, "[key]" for one key of a table, "[*]" for all its keys
+Reads = dict[Read, bytes]  # each read → the fingerprint of what it gave
+
+_ACTIVE: ContextVar["Recorder | None"] = ContextVar("reads_recorder", default=None)
+_MISSING = object()
+ALL_KEYS = "[*]"
+
+
+class Unrecordable(Exception):
+    """A value read whose content cannot be fingerprinted: what read it cannot be kept."""
+
+
+class Fingerprints:
+    """Fingerprints of values within one build. Containers and long texts are remembered by identity (and kept
+    alive, so an identity is never reused): the same list of a thousand pages is hashed once, not once a page."""
+
+    def __init__(self) -> None:
+        self._by_identity: dict[int, tuple[Any, bytes]] = {}
+
+    def of(self, value: Any) -> bytes:
+        if isinstance(value, (list, tuple, dict, str, bytes)) and (
+                not isinstance(value, (str, bytes)) or len(value) > 256):
+            known = self._by_identity.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+            fingerprint = _digest(_plain(value))
+            self._by_identity[id(value)] = (value, fingerprint)
+            return fingerprint
+        return _digest(_plain(value))
+
+    def keys_of(self, mapping: Mapping) -> bytes:
+        """The fingerprint of a mapping's keys, in order: what iterating or counting it reads."""
+        known = self._by_identity.get(id(mapping))
+        if known is None or known[0] is not mapping:
+            keys = list(dict.keys(mapping) if isinstance(mapping, dict) else iter(mapping))
+            known = self._by_identity[id(mapping)] = (mapping, _digest(("keys", _plain(keys))))
+        return known[1]
+
+
+def _digest(plain: Any) -> bytes:
+    return hashlib.blake2b(repr(plain).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _plain(value: Any) -> Any:
+    """The value as plain Python data whose repr says everything a reader of it could see. A record inside it is
+    its token: what is read of that record is recorded when it is read."""
+    if value is None or isinstance(value, (bool, int, float, bytes)):
+        return value
+    if isinstance(value, str):
+        return str(value)  # Markup and other str subclasses print as text
+    token = record_token(value)
+    if token is not None:
+        return ("record", token)
+    if isinstance(value, PurePath):
+        return ("path", str(value))
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return ("mapping", [(_plain(key), _plain(item)) for key, item in dict.items(value)]
+                if isinstance(value, dict) else [(_plain(key), _plain(value[key])) for key in value])
+    if isinstance(value, (set, frozenset)):  # in an order that does not change with Python's hash seed
+        return ("set", sorted(repr(_plain(item)) for item in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__, [(f.name, _plain(getattr(value, f.name)))
+                                           for f in dataclasses.fields(value)])
+    if isinstance(value, enum.Enum):
+        return repr(value)
+    if callable(value) and hasattr(value, "__qualname__") and not hasattr(value, "__self__"):
+        return ("function", getattr(value, "__module__", ""), value.__qualname__)  # the engine's code is keyed
+    raise Unrecordable(type(value).__qualname__)
+
+
+class Recorder:
+    """The reads of one stage's work on one thing (a page's Markdown, one output file)."""
+
+    def __init__(self, fingerprints: Fingerprints) -> None:
+        self.fingerprints = fingerprints
+        self.reads: Reads = {}
+        self.unrecordable = False  # a value read could not be fingerprinted: the result must not be kept
+
+    def note(self, token: Token, name: str, value: Any) -> None:
+        if (token, name) in self.reads:
+            return
+        try:
+            self.reads[token, name] = self.fingerprints.of(value)
+        except Unrecordable:
+            self.unrecordable = True
+
+    def note_keys(self, token: Token, mapping: Mapping) -> None:
+        if (token, ALL_KEYS) not in self.reads:
+            self.reads[token, ALL_KEYS] = self.fingerprints.keys_of(mapping)
+
+
+@contextmanager
+def recording(fingerprints: Fingerprints) -> Iterator[Recorder]:
+    """Record the reads made in this block; they count as reads of any recording around it too."""
+    recorder = Recorder(fingerprints)
+    outer = _ACTIVE.get()
+    token = _ACTIVE.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _ACTIVE.reset(token)
+        if outer is not None:
+            outer.reads.update(recorder.reads)
+            outer.unrecordable |= recorder.unrecordable
+
+
+@contextmanager
+def not_recording() -> Iterator[None]:
+    """Reads here count for nothing (checking kept reads against the new build's records)."""
+    token = _ACTIVE.set(None)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def remembered(memo: dict, key: Any, compute: Callable[[], Any]) -> Any:
+    """compute(), once per key: a later call returns the same value and records again what the first one read."""
+    entry = memo.get(key)
+    if entry is None:
+        recorder = _ACTIVE.get()
+        with recording(recorder.fingerprints if recorder is not None else Fingerprints()) as inner:
+            value = compute()
+        entry = memo[key] = (value, inner.reads, inner.unrecordable)
+    else:
+        outer = _ACTIVE.get()
+        if outer is not None:
+            outer.reads.update(entry[1])
+            outer.unrecordable |= entry[2]
+    return entry[0]
+
+
+class Recorded:
+    """A record whose field reads are recorded. Its class says its token (`record_token`)."""
+
+    __slots__ = ()
+    TOKEN_KIND = ""  # "fact", "page"…: with the record's key (record_key), its token
+    TOKEN_FIELD = ""  # the field that names this record among its kind; "" for a record of which there is one
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        recorder = _ACTIVE.get()
+        if recorder is not None and name in _recorded_fields(type(self)):
+            recorder.note(record_token(self), name, value)
+        return value
+
+
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _recorded_fields(cls: type) -> frozenset[str]:
+    """A record's dataclass fields, less those whose names start with "_" (memos, which `remembered` covers)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(name for name in getattr(cls, "__dataclass_fields__", ())
+                                         if not name.startswith("_"))
+    return names
+
+
+def record_token(value: Any) -> Token | None:
+    if isinstance(value, Recorded):
+        cls = type(value)
+        if not cls.TOKEN_FIELD:
+            return cls.TOKEN_KIND
+        return f"{cls.TOKEN_KIND}:{object.__getattribute__(value, cls.TOKEN_FIELD)}"
+    if isinstance(value, (RecordedTable, RecordedMapping)):
+        return value.token
+    return None
+
+
+class RecordedTable(dict):
+    """A table of the fact store (id → record), whose lookups are recorded reads."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: Token, *arguments, **named) -> None:
+        super().__init__(*arguments, **named)
+        self.token = token
+
+    def __reduce__(self):  # pickled to the Markdown workers: as a table, with its token
+        return (_rebuild_table, (self.token, dict(dict.items(self))))
+
+    def _key(self, key) -> None:
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.note(self.token, f"[{key}]", dict.get(self, key, _MISSING_TEXT))
+
+    def _every_key(self) -> None:
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.note_keys(self.token, self)
+
+    def __getitem__(self, key):
+        self._key(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self._key(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key) -> bool:
+        self._key(key)
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._every_key()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._every_key()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._every_key()
+        return dict.keys(self)
+
+    def values(self):
+        self._every_key()
+        return dict.values(self)
+
+    def items(self):
+        self._every_key()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._every_key()
+        return dict(dict.items(self))
+
+    def __or__(self, other) -> dict:
+        return {**self.copy(), **other}
+
+    def __eq__(self, other) -> bool:
+        self._every_key()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+
+_MISSING_TEXT = "\x00missing"  # what a lookup of an id the table does not have reads
+
+
+def _rebuild_table(token: Token, items: dict) -> RecordedTable:
+    return RecordedTable(token, items)
+
+
+class RecordedMapping(Mapping):
+    """A read-only mapping handed to a stage (e.g. chart name → its HTML), whose lookups are recorded reads."""
+
+    def __init__(self, token: Token, data: Mapping) -> None:
+        self.token, self._data = token, data
+
+    def __getitem__(self, key):
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.note(self.token, f"[{key}]", self._data.get(key, _MISSING_TEXT))
+        return self._data[key]
+
+    def __contains__(self, key) -> bool:
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.note(self.token, f"[{key}]", self._data.get(key, _MISSING_TEXT))
+        return key in self._data
+
+    def __iter__(self):
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.note_keys(self.token, self._data)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        recorder = _ACTIVE.get()
+        if recorder is not None:
+            recorder.note_keys(self.token, self._data)
+        return len(self._data)
+
+
+class Registry:
+    """The new build's records by token: where kept reads are made again."""
+
+    def __init__(self, roots: list[Any], tables: Mapping[str, Mapping] = ()) -> None:
+        """roots: records and mappings with a token of their own (the view, the store, the settings, a mapping);
+        tables: kind → the table holding that kind's records by key ("fact" → store.facts, "page" → pages)."""
+        self._objects: dict[Token, Any] = {}
+        for root in roots:
+            self._objects[record_token(root)] = root
+        self._tables = dict(tables)
+
+    def resolve(self, token: Token) -> Any:
+        found = self._objects.get(token, _MISSING)
+        if found is _MISSING:
+            kind, _, key = token.partition(":")
+            table = self._tables.get(kind)
+            found = dict.get(table, key, _MISSING) if isinstance(table, dict) else _MISSING
+            self._objects[token] = found
+        return found
+
+
+def still_valid(reads: Reads, registry: Registry, fingerprints: Fingerprints,
+                checked: dict[Read, bytes | None]) -> bool:
+    """Whether every read, made again on the registry's records, gives what it gave. checked: this build's
+    answers so far (shared by every kept result checked in one build; many pages read the same fields)."""
+    with not_recording():
+        for read, fingerprint in reads.items():
+            now = checked.get(read, _MISSING)
+            if now is _MISSING:
+                now = checked[read] = _read_again(read, registry, fingerprints)
+            if now != fingerprint:
+                return False
+    return True
+
+
+def _read_again(read: Read, registry: Registry, fingerprints: Fingerprints) -> bytes | None:
+    token, name = read
+    holder = registry.resolve(token)
+    if holder is _MISSING:
+        return None
+    try:
+        if name.startswith("[") and name.endswith("]"):
+            data = holder._data if isinstance(holder, RecordedMapping) else holder
+            if name == ALL_KEYS:
+                return fingerprints.keys_of(data)
+            key = name[1:-1]
+            value = dict.get(data, key, _MISSING_TEXT) if isinstance(data, dict) else data.get(key, _MISSING_TEXT)
+            return fingerprints.of(value)
+        return fingerprints.of(object.__getattribute__(holder, name))
+    except (AttributeError, Unrecordable, TypeError):
+        return None
