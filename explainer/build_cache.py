@@ -40,7 +40,7 @@ from .markdown_pool import Converted
 from .output_gate import GateMemory
 from .pages import Page
 from .reads import Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, still_valid
-from .render import make_environment
+from .render import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
 CACHE_FORMAT = "build-cache-4"  # part of the file's header: change it when what is kept changes shape
@@ -324,7 +324,8 @@ class TemplateCache:
 def view_registry(view) -> Registry:
     """Where reads of the site view are made again: the view, its store, settings and tables, its pages."""
     store = view.store
-    return Registry([view, store, view.settings, *(getattr(store, name) for name in STORE_TABLES)],
+    return Registry([view, store, view.settings, *(getattr(store, name) for name in STORE_TABLES),
+                     *(getattr(view, name) for name in VIEW_MAPPINGS)],
                     {"fact": store.facts, "source": store.sources, "series": store.series, "claim": store.claims,
                      "page": {str(page.source_path): page for page in view.pages}})
 

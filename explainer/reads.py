@@ -7,8 +7,9 @@ recorded makes the result unkeepable, and the stage simply runs.
 
 How reads are seen:
 - Records mix in `Recorded`: every read of one of their dataclass fields, by a template or by any Python code
-  the template calls (a card's evidence, a page's last-updated date), is noted as (record's token, field) with a
-  fingerprint of the value read. A property or method is not itself a read: the fields its body reads are.
+  the template calls (a card's evidence, a page's last-updated date), is noted with a fingerprint of what was
+  read: the whole record for small records (a fact, a source), the field for a page and the site view. A
+  property or method is not itself a read: the fields its body reads are.
 - The fact store's tables are `RecordedTable`s (dicts): looking up an id is a read of that id (a missing id
   too, as missing); iterating, counting or copying a table is a read of its whole list of ids.
 - Other mappings handed to a stage (the charts' HTML for the Markdown stage) are wrapped in `RecordedMapping`.
@@ -30,8 +31,10 @@ from pathlib import PurePath
 from typing import Any
 
 Token = str  # "fact:arrivals-2009", "page:/…/content/index.md", "table:facts", "settings", "view", "map:charts"
-Read = tuple[Token, str]  # (record, field): a field name, "[key]" for one key of a table, "[*]" for all its keys
-Reads = dict[Read, bytes]  # each read → the fingerprint of what it gave
+# A whole record (its token), or (record, field): a field name, "[key]" for one key of a table, "[*]" for all its keys
+Read = "Token | tuple[Token, str]"
+Fingerprint = "str | tuple[str] | bytes"  # a short text itself, (repr,) of a number or None, else a digest
+Reads = dict[Read, Fingerprint]  # each read → the fingerprint of what it gave
 
 _ACTIVE: ContextVar["Recorder | None"] = ContextVar("reads_recorder", default=None)
 _MISSING = object()
@@ -49,9 +52,13 @@ class Fingerprints:
     def __init__(self) -> None:
         self._by_identity: dict[int, tuple[Any, bytes]] = {}
 
-    def of(self, value: Any) -> bytes:
-        if isinstance(value, (list, tuple, dict, str, bytes)) and (
-                not isinstance(value, (str, bytes)) or len(value) > 256):
+    def of(self, value: Any) -> Fingerprint:
+        kind = type(value)
+        if kind is str and len(value) <= 256:
+            return value  # short text stands for itself: most fields read are short (titles, ids, labels)
+        if value is None or kind is int or kind is float or kind is bool:
+            return (repr(value),)  # a tuple never equals a text: None is not "None"
+        if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
             known = self._by_identity.get(id(value))
             if known is not None and known[0] is value:
                 return known[1]
@@ -60,7 +67,15 @@ class Fingerprints:
             return fingerprint
         return _digest(_plain(value))
 
-    def keys_of(self, mapping: Mapping) -> bytes:
+    def record(self, record: Recorded) -> Fingerprint:
+        """A whole record's fingerprint: every field (records inside it as their tokens)."""
+        known = self._by_identity.get(id(record))
+        if known is None or known[0] is not record:
+            plain = [(name, _plain(object.__getattribute__(record, name))) for name in type(record).__dataclass_fields__]
+            known = self._by_identity[id(record)] = (record, _digest((type(record).__qualname__, plain)))
+        return known[1]
+
+    def keys_of(self, mapping: Mapping) -> Fingerprint:
         """The fingerprint of a mapping's keys, in order: what iterating or counting it reads."""
         known = self._by_identity.get(id(mapping))
         if known is None or known[0] is not mapping:
@@ -83,6 +98,9 @@ def _plain(value: Any) -> Any:
     token = record_token(value)
     if token is not None:
         return ("record", token)
+    read_fingerprint = getattr(type(value), "read_fingerprint", None)
+    if read_fingerprint is not None:  # what of it can be shown (a Location: its line, not its whole file)
+        return (type(value).__qualname__, read_fingerprint(value))
     if isinstance(value, PurePath):
         return ("path", str(value))
     if isinstance(value, (list, tuple)):
@@ -117,6 +135,14 @@ class Recorder:
             self.reads[token, name] = self.fingerprints.of(value)
         except Unrecordable:
             self.unrecordable = True
+
+    def note_record(self, record: Recorded) -> None:
+        token = _token_of(record)
+        if token not in self.reads:
+            try:
+                self.reads[token] = self.fingerprints.record(record)
+            except Unrecordable:
+                self.unrecordable = True
 
     def note_keys(self, token: Token, mapping: Mapping) -> None:
         if (token, ALL_KEYS) not in self.reads:
@@ -168,14 +194,24 @@ class Recorded:
     """A record whose field reads are recorded. Its class says its token (`record_token`)."""
 
     __slots__ = ()
-    TOKEN_KIND = ""  # "fact", "page"…: with the record's key (record_key), its token
+    TOKEN_KIND = ""  # "fact", "page"…: with the value of TOKEN_FIELD, its token
     TOKEN_FIELD = ""  # the field that names this record among its kind; "" for a record of which there is one
+    # Reading any field reads the whole record (a fact, a source: small, and shown whole on a card), which
+    # costs a tenth of recording each field; a page and the site view are read field by field, as a page's
+    # navigation reads the other pages' titles and not their HTML.
+    READ_WHOLE = True
 
     def __getattribute__(self, name: str) -> Any:
         value = object.__getattribute__(self, name)
-        recorder = _ACTIVE.get()
-        if recorder is not None and name in _recorded_fields(type(self)):
-            recorder.note(record_token(self), name, value)
+        if name[0] != "_":  # dunders and memos are never recorded: the quickest test first
+            recorder = _ACTIVE.get()
+            if recorder is not None:
+                cls = type(self)
+                if name in (_FIELDS.get(cls) or _recorded_fields(cls)):
+                    if cls.READ_WHOLE:
+                        recorder.note_record(self)
+                    else:
+                        recorder.note(_token_of(self), name, value)
         return value
 
 
@@ -189,6 +225,15 @@ def _recorded_fields(cls: type) -> frozenset[str]:
         names = _FIELDS[cls] = frozenset(name for name in getattr(cls, "__dataclass_fields__", ())
                                          if not name.startswith("_"))
     return names
+
+
+def _token_of(record: Recorded) -> Token:
+    """A record's token, worked out once and kept in the record (its key field never changes)."""
+    own = object.__getattribute__(record, "__dict__")
+    token = own.get("_read_token")
+    if token is None:
+        token = own["_read_token"] = record_token(record)
+    return token
 
 
 def record_token(value: Any) -> Token | None:
@@ -330,7 +375,7 @@ class Registry:
 
 
 def still_valid(reads: Reads, registry: Registry, fingerprints: Fingerprints,
-                checked: dict[Read, bytes | None]) -> bool:
+                checked: dict[Read, Fingerprint | None]) -> bool:
     """Whether every read, made again on the registry's records, gives what it gave. checked: this build's
     answers so far (shared by every kept result checked in one build; many pages read the same fields)."""
     with not_recording():
@@ -343,7 +388,10 @@ def still_valid(reads: Reads, registry: Registry, fingerprints: Fingerprints,
     return True
 
 
-def _read_again(read: Read, registry: Registry, fingerprints: Fingerprints) -> bytes | None:
+def _read_again(read: Read | Token, registry: Registry, fingerprints: Fingerprints) -> Fingerprint | None:
+    if isinstance(read, str):  # a whole record
+        holder = registry.resolve(read)
+        return None if holder is _MISSING else fingerprints.record(holder)
     token, name = read
     holder = registry.resolve(token)
     if holder is _MISSING:

@@ -10,6 +10,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import xml.etree.ElementTree as etree
@@ -25,7 +26,7 @@ from .inputs import SiteSettings
 from . import sharing
 from .outputs import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from .pages import Page
-from .reads import Fingerprints, Recorded, recording, remembered
+from .reads import Fingerprints, Recorded, RecordedMapping, recording, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
@@ -42,21 +43,24 @@ class SiteView(Recorded):
     a file rendered from a template is kept with those reads, and reused while they give the same answers."""
 
     TOKEN_KIND = "view"
+    READ_WHOLE = False  # field by field (reads.Recorded)
 
     settings: SiteSettings
     pages: list[Page]
     store: FactStore
-    chart_html: dict[str, str] = field(default_factory=dict)
-    fact_pages: dict[str, list[Page]] = field(default_factory=dict)  # fact id → pages that insert it
-    source_pages: dict[str, list[Page]] = field(default_factory=dict)  # source id → pages citing it
-    chart_embeds: dict = field(default_factory=dict)  # chart name → charts.EmbedFigure, for embed/<name>.html
-    share_images: dict[str, ShareImage] = field(default_factory=dict)  # page url → its share image
+    # The mappings are reads.RecordedMappings once site_view has made the view: a lookup reads that one key.
+    chart_html: Mapping[str, str] = field(default_factory=dict)
+    fact_pages: Mapping[str, list[Page]] = field(default_factory=dict)  # fact id → pages that insert it
+    source_pages: Mapping[str, list[Page]] = field(default_factory=dict)  # source id → pages citing it
+    chart_embeds: Mapping = field(default_factory=dict)  # chart name → charts.EmbedFigure, for embed/<name>.html
+    share_images: Mapping[str, ShareImage] = field(default_factory=dict)  # page url → its share image
     downloads: tuple[str, ...] = ()  # the data downloads (data/…), which the Data page's Dataset markup lists
+    slugs: frozenset[str] = frozenset()  # every page's: has_page reads this, not every page's slug
     # Memos of this build (reads.remembered hands their reads to every later caller): key → value
     _memo: dict = field(default_factory=dict, repr=False)
 
     def has_page(self, slug: str) -> bool:
-        return slug in remembered(self._memo, "slugs", lambda: {page.slug for page in self.pages})
+        return slug in self.slugs
 
     def description(self, page) -> str:
         return sharing.description(self.settings, page)
@@ -138,13 +142,20 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
 def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
               **extra) -> SiteView:
     """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name."""
-    view = SiteView(settings, pages, store, chart_html, **extra)
+    fact_pages: dict[str, list[Page]] = {}
+    source_pages: dict[str, list[Page]] = {}
     for page in pages:
         for fact_id in page.facts_used:
-            view.fact_pages.setdefault(fact_id, []).append(page)
+            fact_pages.setdefault(fact_id, []).append(page)
         for reference in page.references:
-            view.source_pages.setdefault(reference.source_id, []).append(page)
-    return view
+            source_pages.setdefault(reference.source_id, []).append(page)
+    mappings = {"chart_html": chart_html, "fact_pages": fact_pages, "source_pages": source_pages,
+                "chart_embeds": extra.pop("chart_embeds", {}), "share_images": extra.pop("share_images", {})}
+    return SiteView(settings, pages, store, slugs=frozenset(page.slug for page in pages), **extra,
+                    **{name: RecordedMapping(f"map:{name}", value) for name, value in mappings.items()})
+
+
+VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "share_images")
 
 
 def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) -> tuple[dict[str, bytes], list[Problem]]:
