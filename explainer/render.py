@@ -5,6 +5,7 @@ site's base.html can extend the one it replaces: {% extends "default/base.html" 
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import traceback
@@ -26,7 +27,7 @@ from .inputs import SiteSettings
 from . import sharing
 from .outputs import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from .pages import Page
-from .reads import Fingerprints, Recorded, RecordedMapping, recording, remembered
+from .reads import Recorded, RecordedMapping, recording, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
@@ -238,7 +239,7 @@ def _render(environment, template_name, context, view, url, files, problems, cac
         return
     try:
         # What the template reads of the site is recorded, to know when this file may be reused (reads.py).
-        with recording(cache.owner.fingerprints if cache is not None else Fingerprints()) as recorder:
+        with recording(cache.owner.fingerprints) if cache is not None else contextlib.nullcontext() as recorder:
             html = environment.get_template(template_name).render(site=view, **context)
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename or template_name)
