@@ -14,10 +14,10 @@ from markdown.util import AtomicString
 from markupsafe import Markup
 
 from .dates import date_label
+from .derived_operations import OPERATIONS
 from .facts import Citation, Claim, Excerpt, Fact, FactStore, Source
 from .numbers import states, value_span
 
-OPERATORS = {"share": " ÷ ", "ratio": " ÷ ", "difference": " − ", "sum": " + "}
 LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "en": "English"}
 VERDICTS = {"correct": "Correct", "caveat": "Correct, with a caveat", "wrong": "Wrong as written"}
 
@@ -94,19 +94,20 @@ def _table_cell(box: etree.Element, excerpt: Excerpt, citation: Citation | None)
 
 def working_element(fact: Fact, store: FactStore, focusable: bool = False) -> etree.Element:
     """"198 ÷ 223 × 100 = 88.8%": the computation, each input linked to its own fact on the Data page."""
+    operation = fact.derived.operation  # its symbols, as derived_operations writes them
     working = etree.Element("span", {"class": "working"})
     _add(working, "span", "Our calculation: ", class_="working-label")
     inputs = [store.facts.get(input_id) for input_id in fact.derived.inputs]
     for index, item in enumerate(inputs):
         if index:
-            _append_text(working, OPERATORS[fact.derived.op])
+            _append_text(working, operation.symbol)
         if item is None:
             _append_text(working, "?")
             continue
         link = _add(working, "a", item.format(item.value), href=f"data.html#fact-{item.id}", title=item.label)
         if not focusable:
             link.set("tabindex", "-1")
-    _append_text(working, (" × 100" if fact.derived.op == "share" else "") + f" = {fact.display}")
+    _append_text(working, operation.then + f" = {fact.display}")
     return working
 
 
@@ -153,7 +154,7 @@ def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: b
             excerpt.text, fact.value, excerpt.language):
         working = _add(box, "span", None, class_="card-parts")
         _add(working, "span", "The source gives the parts: ", class_="working-label")
-        _append_text(working, " + ".join(f"{label} {fact.format(value)}" for label, value in parts)
+        _append_text(working, OPERATIONS["sum"].symbol.join(f"{label} {fact.format(value)}" for label, value in parts)
                      + f" = {fact.display}")
     if fact.note:
         _add(box, "span", fact.note, class_="card-note")

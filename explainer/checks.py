@@ -5,6 +5,7 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+from .derived_operations import OPERATIONS
 from .errors import Problem
 from .facts import Acknowledgement, Citation, Fact, FactStore, Location, Series, SeriesRow
 from .numbers import format_value, states
@@ -74,17 +75,6 @@ def _misplaced(acknowledged: Acknowledgement | None, what: str) -> list[Problem]
                                           severity="warning")]
 
 
-def recompute(op: str, values: list[float]) -> float | None:
-    if op == "sum":
-        return sum(values)
-    first, second = values[0], values[1]
-    if op == "difference":
-        return first - second
-    if second == 0:
-        return None
-    return first / second * 100 if op == "share" else first / second
-
-
 def _derived_cycles(store: FactStore) -> list[Problem]:
     """Derived facts that are computed, through others, from themselves (a → b → a): each check passes on its
     own, so the figures prove nothing. One error per cycle, at the first of its facts in file order."""
@@ -137,7 +127,7 @@ def _check_derived(fact: Fact, store: FactStore) -> list[Problem]:
     if any(item is None for item in inputs):
         return []  # reported as an unknown id when the store was loaded
     try:
-        expected = recompute(fact.derived.op, [item.value for item in inputs])
+        expected = fact.derived.operation.apply([item.value for item in inputs])
     except OverflowError:  # an integer of hundreds of digits mixed with a float
         expected = math.inf
     if expected is None:
@@ -172,7 +162,7 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
             if abs(sum(part_values) - row.values[total]) > 1e-9:
                 problems.append(row.location.problem(
                     f'{series.id} {row.values.get(series.key)}: {total} is {row.values[total]} but '
-                    f'{" + ".join(parts)} = {sum(part_values)}: correct the row.'))
+                    f'{OPERATIONS["sum"].symbol.join(parts)} = {sum(part_values)}: correct the row.'))
             summed.add(total)
         for name in numeric:
             value = row.values.get(name)
@@ -200,7 +190,7 @@ def _check_derived_cells(series: Series, row: SeriesRow) -> list[Problem]:
                     "cannot be recomputed: write null, or fill the missing cells."))
             continue
         try:
-            expected = recompute(column.derived.op, inputs)
+            expected = column.derived.operation.apply(inputs)
         except OverflowError:  # an integer of hundreds of digits mixed with a float
             expected = math.inf
         if expected is not None and not _finite(expected):

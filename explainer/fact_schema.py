@@ -2,12 +2,14 @@
 data/claims.json (docs/fact-store.md describes them for editors)."""
 from __future__ import annotations
 
+from . import units
+from .derived_operations import OPERATIONS
 from .facts import SOURCE_KINDS
 
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
-UNITS = ["people", "percent", "percentage-points", "times", "years", "number"]
+UNITS = list(units.UNITS)  # units.py says how a value in each is written
 TEXT = {"type": "string", "minLength": 1}
 CELL = {
     "type": "object",
@@ -72,8 +74,10 @@ DERIVED = {
     "required": ["op", "of"],
     "additionalProperties": False,
     "properties": {
-        "op": {"enum": ["share", "ratio", "difference", "sum"]},
-        "of": {"type": "array", "items": ID, "minItems": 2},
+        "op": {"enum": list(OPERATIONS)},
+        # How many inputs each operation takes is derived_operations' rule, checked when the store is loaded
+        # (store_loading._operation_problems), with a message that says which count the operation needs.
+        "of": {"type": "array", "items": ID},
         "tolerance": {"type": "number", "minimum": 0},
     },
 }
@@ -129,7 +133,7 @@ ROW_FIELDS = {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT, "not
               "approximate": {"anyOf": [{"type": "boolean"}, {"type": "array", "items": COLUMN_NAME, "minItems": 1}]}}
 # A column computed in every row from other columns of the same row, as a derived fact is from other facts.
 COLUMN_DERIVED = {**DERIVED, "properties": {**DERIVED["properties"],
-                                            "of": {"type": "array", "items": COLUMN_NAME, "minItems": 2}}}
+                                            "of": {"type": "array", "items": COLUMN_NAME}}}
 
 SERIES = {
     "type": "object",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import AsOf
+from .derived_operations import OPERATIONS, Operation
 from .errors import Problem, problem_at
 from .numbers import format_value
 from .reads import Recorded, RecordedTable
@@ -26,6 +27,13 @@ class Location:
 
     def problem(self, message: str, severity: str = "error") -> Problem:
         return problem_at(self.path, self.text, self.offset, message, severity)
+
+    def read_fingerprint(self) -> tuple:
+        """What a page could show of it (reads.py): its file and line, not the whole file's text, so an edit
+        elsewhere in the file is not a change of every record written there."""
+        start = self.text.rfind("\n", 0, self.offset) + 1
+        end = self.text.find("\n", self.offset)
+        return str(self.path), self.offset, self.text[start:end if end != -1 else len(self.text)]
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,10 @@ class Derived:
     op: str  # a name in derived_operations.OPERATIONS, which says how many inputs it takes and how to compute it
     inputs: tuple[str, ...]
     tolerance: float
+
+    @property
+    def operation(self) -> Operation:
+        return OPERATIONS[self.op]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from decimal import Decimal, localcontext
 from babel.numbers import get_minus_sign_symbol
 
 from .number_reading import locale_for, readings
+from .units import unit_named
 
 
 def numbers_with_spans(text: str, language: str) -> list[tuple[int, int, Decimal]]:
@@ -45,20 +46,19 @@ def format_value(value: float | int, unit: str, decimals: int | None = None, app
     """The figure as a reader of the site sees it, in the site's language (CLDR's patterns): "2,914" (en),
     "2.914" (de, is), "2\u202f914" (fr); "1.22%", "12\u00a0%" (de); "about 30,000"; "3.0 percentage points"."""
     places = decimals_of(value) if decimals is None else decimals
+    written = unit_named(unit)  # how this unit is written: units.UNITS
     exact = Decimal(value)
     # Babel rounds in the current decimal context (28 digits by default): a larger figure, such as 1e308 or an
     # integer of 30 digits, would raise or lose digits. Enough precision for every digit keeps it exact.
     with localcontext() as context:
         context.prec = max(28, exact.adjusted() + places + 10)
-        if unit == "percent":
-            prefix, suffix = _percent_affixes(language, value < 0)
+        if written.percent:
+            prefix, suffix = _percent_affixes(language, exact.is_signed())  # -0.0 too, as Python and every other unit write it
             number = prefix + _number_pattern(language, places).apply(abs(exact), locale_for(language)) + suffix
         else:
             number = _number_pattern(language, places).apply(exact, locale_for(language))
-    if unit == "percentage-points":
-        number += " percentage points"
-    elif unit == "times":  # "2.9" alone reads as a count: a ratio says what it is
-        number += " times"
+    if written.words:
+        number += f" {written.words}"
     return f"about {number}" if approximate else number
 
 

@@ -1,8 +1,9 @@
-"""The one table of what the site writes besides its chapters: OUTPUTS.
+"""The one table of what the site writes besides its chapters: OUTPUTS, and the FOLDERS other stages fill.
 
-Each entry is a file made from a template: the generated pages (sources, data, corrections, contents, 404),
-the files for machines (sitemap.xml, robots.txt, _headers), and families of pages with one file per item (an
-embed page per chart). Adding an output is one entry in OUTPUTS; render.render_pages renders every entry.
+Each entry of OUTPUTS is a file made from a template: the generated pages (sources, data, corrections, contents,
+404, search), the files for machines (sitemap.xml, robots.txt, _headers), and families of pages with one file per
+item (an embed page per chart). Adding an output is one entry in OUTPUTS; render.render_pages renders every
+entry, and no chapter may take its path (taken_by, which pages.read_pages asks).
 
 A template sees `page` (the entry, or for a family's file the entry with that file's path, title and subject),
 `root` (the way from the file back to the site's root: "" at the top, "../" in a sub-folder, so links work
@@ -47,6 +48,7 @@ class Output:
     # Rendered after every other file has its content-hashed name (fingerprint.py): its template also sees
     # `published` (render.Published: the hashed files and the pages' Content-Security-Policy).
     after_hashing: bool = False
+    what: str = ""  # what the file is, in an editor's words, for messages: "the search page"
 
     @property
     def url(self) -> str:
@@ -68,6 +70,16 @@ class Output:
     def root(self) -> str:
         return "../" * self.path.count("/")
 
+    def writes(self, path: str) -> bool:
+        """Whether this entry writes the site-relative path (a family: any member's file). Compared without
+        regard to case: on the disks of macOS and Windows, Search.html and search.html are one file."""
+        pattern, wanted = self.path.casefold(), path.casefold()
+        if "{name}" not in pattern:
+            return wanted == pattern
+        prefix, suffix = pattern.split("{name}")
+        name = wanted[len(prefix):len(wanted) - len(suffix)]
+        return wanted.startswith(prefix) and wanted.endswith(suffix) and bool(name) and "/" not in name
+
     def files(self, view: SiteView) -> list[tuple[Output, Mapping[str, Any]]]:
         """Each file this entry writes, as (the page its template sees, its member's context)."""
         if self.members is None:
@@ -78,13 +90,17 @@ class Output:
 
 
 SOURCES = Output("sources.html", "sources.html", "Sources",
-                 "Every source, the facts it supports and where they appear.")
-DATA = Output("data.html", "data.html", "Data", "Every fact and series on this site, to read or download.")
+                 "Every source, the facts it supports and where they appear.", what="the Sources page")
+DATA = Output("data.html", "data.html", "Data", "Every fact and series on this site, to read or download.",
+              what="the Data page")
 # Linked from every page's footer rather than the navigation, which must stay short.
 CORRECTIONS = Output("corrections.html", "corrections.html", "Corrections and updates",
-                     "Every figure we have corrected, newest first, with its earlier value, the date and the reason.")
-CONTENTS = Output("contents.html", "contents.html", "Contents", "Every chapter, in reading order.")
-NOT_FOUND = Output("404.html", "404.html", "Page not found", listed=False)
+                     "Every figure we have corrected, newest first, with its earlier value, the date and the reason.",
+                     what="the Corrections and updates page")
+CONTENTS = Output("contents.html", "contents.html", "Contents", "Every chapter, in reading order.",
+                  what="the Contents page")
+NOT_FOUND = Output("404.html", "404.html", "Page not found", listed=False,
+                   what="the page shown for an address that does not exist")
 
 IN_NAVIGATION = (SOURCES, DATA)  # after the chapters (or, on a large site, after the contents page)
 
@@ -107,15 +123,47 @@ OUTPUTS: tuple[Output, ...] = (
     CORRECTIONS,
     CONTENTS,
     NOT_FOUND,
-    Output("embed/{name}.html", "embed.html", "Chart", listed=False, members=chart_embeds),
-    Output("search.html", "search.html", "Search", "Search every chapter, figure and source.", listed=False),
+    Output("embed/{name}.html", "embed.html", "Chart", listed=False, members=chart_embeds,
+           what="a chart's page for embedding in other sites"),
+    Output("search.html", "search.html", "Search", "Search every chapter, figure and source.", listed=False,
+           what="the search page"),
     # For search engines: the pages readers land on (listed), with their last-updated dates. robots.txt names it.
-    Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True),
-    Output("robots.txt", "robots.txt", listed=False),
+    Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True, what="the sitemap for search engines"),
+    Output("robots.txt", "robots.txt", listed=False, what="the rules for search engines' crawlers"),
     # For hosts that read it (Netlify, Cloudflare Pages): the CSP and referrer policy as HTTP headers, and a
     # year's caching for the hashed files.
-    Output("_headers", "_headers", listed=False, after_hashing=True),
+    Output("_headers", "_headers", listed=False, after_hashing=True, what="the HTTP headers for hosts"),
 )
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder of the site that a stage other than the templates fills, file by file."""
+
+    path: str  # site-relative, ending in "/": "charts/"
+    what: str  # what it holds, and which module writes it
+
+
+# Everything the site writes besides the chapters and OUTPUTS is in one of these: tests/test_reserved_pages.py
+# builds a site and checks that each file it writes is answered by this table.
+FOLDERS: tuple[Folder, ...] = (
+    Folder("assets/", "the theme's styles, scripts and fonts (pipeline.py), and the Vega runtime (charts/runtime.py)"),
+    Folder("charts/", "each chart's pictures and downloads (charts/figure.py)"),
+    Folder("data/", "the fact store as CSV and JSON downloads (downloads.py)"),
+    Folder("share/", "each page's share card (share_images.py)"),
+    Folder("pagefind/", "the search index (search.py)"),
+)
+
+
+def taken_by(path: str) -> Output | Folder | None:
+    """What the site generates at this site-relative path besides a chapter: the entry of OUTPUTS that writes it,
+    or the folder of FOLDERS it is in (compared without regard to case, as Output.writes is); None: nothing.
+
+    A chapter's path ("<name>.html", its name without "/" or ".") can only be taken by an entry of OUTPUTS; the
+    folders answer for every other path the site writes."""
+    folded = path.casefold()
+    return next((output for output in OUTPUTS if output.writes(path)), None) or next(
+        (folder for folder in FOLDERS if folded.startswith(folder.path.casefold())), None)
 
 
 def reader_pages(chapters: list) -> list:

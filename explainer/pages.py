@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import Problem, problem_at
 from .frontmatter import parse_front_matter
 from .inputs import CONTROL_CHARACTER, control_character_message
+from .outputs import taken_by
 from .reads import Recorded
 
 
@@ -27,6 +28,7 @@ class Reference:
 @dataclass
 class Page(Recorded):
     TOKEN_KIND, TOKEN_FIELD = "page", "source_path"  # its reads are recorded (reads.py)
+    READ_WHOLE = False  # field by field (reads.Recorded)
 
     # Filled by read_pages:
     source_path: Path
@@ -104,10 +106,9 @@ def read_pages(files: dict[Path, str]) -> tuple[list[Page], list[Problem]]:
         pages.append(Page(path, path.stem, front.title, front.nav_title, front.summary, front.order, text, front.body,
                           body_offset))
     pages.sort(key=lambda page: (page.order, page.slug))
-    slugs = {page.slug for page in pages}
-    for reserved in ("sources", "data", "contents", "corrections", "404"):
-        if reserved in slugs:
-            page = next(p for p in pages if p.slug == reserved)
-            problems.append(Problem(page.source_path, 1, 1, f'"{reserved}" is a page the generator makes itself: '
+    for page in pages:  # a generated file would silently replace the page: outputs.py's table says which they are
+        if (taken := taken_by(page.url)) is not None:
+            same = "" if taken.path == page.url else f", the same file as {page.url} on macOS and Windows disks"
+            problems.append(Problem(page.source_path, 1, 1, f"the site generates {taken.path} ({taken.what}){same}: "
                                     "rename this file."))
     return pages, problems

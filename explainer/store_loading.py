@@ -16,6 +16,7 @@ import jsonschema
 
 from . import fact_schema
 from .dates import as_of_from_json, is_valid_date
+from .derived_operations import OPERATIONS
 from .errors import Problem, did_you_mean, problem_at, root_cause
 from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
                     FactStore, Location, Series, SeriesCell, SeriesRow, Source)
@@ -138,6 +139,12 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
             record = _record_index(kind, json_path)
             if record not in failed_schema:
                 broken.setdefault(record, []).append((json_path, f'{"/".join(map(str, json_path))}: {message}'))
+        # … and does each derived figure name as many inputs as its operation takes? A record that does not is
+        # dropped like one that fails its schema: its card would write inputs its check never computed.
+        for json_path, message in _operation_problems(document, kind):
+            record = _record_index(kind, json_path)
+            if record not in failed_schema:
+                broken.setdefault(record, []).append((json_path, message))
     if not broken:
         return document, True
     offsets = offsets or value_offsets(text)
@@ -218,6 +225,27 @@ def _impossible_values(value, json_path: JsonPath):
                           "character pair), which is no character: write the character itself.")
     elif isinstance(value, str) and (control := CONTROL_CHARACTER.search(value)):
         yield json_path, control_character_message(control.group(0))
+
+
+def _operation_problems(document, kind: str):
+    """(path of "of", what is wrong) for each derived fact or series column whose "of" names a count of inputs
+    its operation does not take (derived_operations.Operation.count_problem). Records that failed their schema
+    may have any shape here: they are skipped by what they hold, and by the caller."""
+    if kind == "facts":
+        records = [(("facts", index), raw, f'derived fact "{raw.get("id")}"', "facts")
+                   for index, raw in enumerate(document.get("facts", [])) if isinstance(raw, dict)]
+    elif kind == "series":
+        records = [(("columns", index), raw, f'column "{raw.get("name")}" of series "{document.get("id")}"',
+                    "columns") for index, raw in enumerate(document.get("columns", [])) if isinstance(raw, dict)]
+    else:
+        return
+    for json_path, raw, whose, inputs in records:
+        derived = raw.get("derived")
+        if not (isinstance(derived, dict) and derived.get("op") in OPERATIONS and isinstance(derived.get("of"), list)):
+            continue
+        message = OPERATIONS[derived["op"]].count_problem(len(derived["of"]), whose, inputs)
+        if message is not None:
+            yield (*json_path, "derived", "of"), message
 
 
 def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:
