@@ -10,8 +10,8 @@ import time
 import traceback
 from pathlib import Path
 
-from .build_record import BuildRecord, inputs_key, load_record, save_record, site_listing, unchanged
-from .disk_cache import DiskCache, cache_folder, no_cache_reads, no_cache_writes
+from .build_record import inputs_key, load_record, save_record, unchanged, written_record
+from .disk_cache import DiskCache, cache_folder, no_cache_reads, no_cache_writes, remove_stale_temporaries
 from .inputs import PROJECT, read_inputs, site_url
 from .output import SITE_MARKER, write_site
 
@@ -114,6 +114,15 @@ def unsafe_output(root: Path, out: Path) -> str | None:
     """Why writing the site to out could destroy something, or None. The build replaces out as a whole."""
     if out == root or out in root.parents:
         return "--out would replace the site folder itself: choose a folder of its own, e.g. ROOT/site."
+    # The store (ROOT/.cache/, disk_cache.py) keeps what builds made, with the build record's absolute paths:
+    # the site must not be written over it, nor publish it.
+    store = cache_folder(root).resolve()
+    if out == store or store in out.parents:
+        return ("--out is inside the site's .cache/ folder, where builds keep what they made: choose a folder of "
+                "its own, e.g. ROOT/site.")
+    if out in store.parents:
+        return (f"--out holds the site's .cache/ folder ({store}), which would be replaced and published: "
+                "choose a folder of its own, e.g. ROOT/site.")
     for source in ("content", "data", "charts", "templates", "assets", "tests", ".git"):
         if out == root / source or (root / source) in out.parents:
             return f"--out is inside the site's {source}/ folder: choose a folder of its own, e.g. ROOT/site."
@@ -134,7 +143,9 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     if url is not None:  # the publishing workflow knows the address; site.json may not
         inputs = dataclasses.replace(inputs, settings=dataclasses.replace(inputs.settings, url=site_url(url)))
     kept = DiskCache(cache_folder(root) / "build")
-    key = inputs_key(inputs, strict) if write else ""
+    if write:  # what killed writes to the store left behind (disk_cache.py); check removes nothing
+        remove_stale_temporaries(root)
+    key = inputs_key(inputs, strict, out, hashed_names=True) if write else ""
     record = load_record(kept) if write and use_cache else None
     if unchanged(record, key, out):  # explainer/build_record.py: out already holds what this build would write
         for line in record.problems:
@@ -170,14 +181,17 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
         return EXIT_PROBLEMS
     if write:
         try:
-            write_site(result.files, out)
+            written_id = write_site(result.files, out)
         except OSError as error:
             print(f"{out}: cannot write the site: {error.strerror or error}. The previous site was left as it "
                   "was.", file=sys.stderr)
             return EXIT_PROBLEMS
-        save_record(kept, BuildRecord(key, str(out), site_listing(out),
-                                      [problem.format(relative_to=root, strict=strict) for problem in result.problems],
-                                      summary_counts(result, replayed=True)))
+        # None when another build has written out since: then no record, and the next build builds.
+        record = written_record(key, out, written_id,
+                                [problem.format(relative_to=root, strict=strict) for problem in result.problems],
+                                summary_counts(result, replayed=True))
+        if record is not None:
+            save_record(kept, record)
     print(f"{summary_counts(result)} in {result.seconds:.2f} s{f' → {out}' if write else ' (checked, nothing written)'}")
     acknowledged = [] if write else acknowledgement_lines(result.store, root)
     if acknowledged:  # check: what the build took on the editor's word, for review

@@ -1,10 +1,33 @@
-"""A small content-addressed file cache on disk (ROOT/.cache/), for what is slow to make and never changes.
+"""The build's one store on disk (ROOT/.cache/): what is slow to make, kept for the next build.
 
-Keys are hashes of everything that determines the value (the chart's spec and the renderer's version), so an
-entry is never stale: a changed input is a new key. A failure to read or write the cache only costs time.
+Every kind of thing a build keeps lives here, each kind in a folder of its own: chart results and pictures
+(charts/), the chart runtime (runtime/), share cards (share/), the search index (search/), and the build's
+own record and stage cache (build/). Entries are named by a key: a hash of everything that determines the
+value (the chart's spec and the renderer's version, say), so an entry is never stale: a changed input is a
+new key.
 
-`python build.py check` writes nothing anywhere: it runs the build inside `no_cache_writes()`, which lets it read
-the cache but makes every write a no-op (the SVGs it has to render are made in memory and dropped).
+One framing for every entry, checked on every read. A file is a header line, then the payload:
+
+    explainer-store-1 <sha256 hex of "<kind>/<name>" NUL payload> <payload length in bytes>\\n<payload>
+
+The stamp names this format: a change to it makes every old entry read as missing. The hash covers the
+entry's own name, so a file copied under another name is foreign. A read that finds no such header, another
+stamp, another length or another hash (an entry cut short by a full disk, zeroed by a crash, edited, or
+written by another version) returns None, exactly as a missing entry does: the stage makes the value again
+and the write replaces the damaged file. A damaged store costs time, never a wrong page.
+
+Writes are atomic: the entry is written to a temporary file beside it (.tmp-<pid>-…), then renamed over the
+name, so a reader sees the old entry or the new one, never half of one. They are not fsynced: a file the
+system lost after a power cut fails its hash and is made again, which costs less than a disk flush per
+entry. A build killed mid-write leaves its temporary file; the next build removes those of processes that
+are no longer running, and any older than STALE_SECONDS (remove_stale_temporaries).
+
+`python build.py check` writes nothing anywhere: it runs the build inside `no_cache_writes()`, which lets it
+read the store but makes every write a no-op (what it has to render is made in memory and dropped).
+`--no-cache` runs inside `no_cache_reads()`: every entry reads as missing, and what is made is kept.
+
+Nothing read from the store is run: entries are bytes to publish (pictures, cards, the runtime, the index)
+or JSON. (build_cache.py's pickle is framed here too; what it unpickles is its own affair.)
 """
 from __future__ import annotations
 
@@ -14,15 +37,21 @@ import json
 import os
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-# Context variables rather than parameters: the cache sits several stages below the command that decides.
+# Context variables rather than parameters: the store sits several stages below the command that decides.
 _WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
 _READS_ALLOWED: ContextVar[bool] = ContextVar("cache_reads_allowed", default=True)
 _ENGINE = Path(__file__).resolve().parent  # the explainer package
+
+STORE_FORMAT = b"explainer-store-1"  # the stamp on every entry: change it when the framing changes
+_HEADER_LIMIT = len(STORE_FORMAT) + 1 + 64 + 1 + 20 + 1  # the longest header a reader looks for
+TEMPORARY_PREFIX = ".tmp-"
+STALE_SECONDS = 300  # a temporary file this old is abandoned whoever made it: an entry takes milliseconds
 
 
 def cache_folder(root: Path) -> Path:
@@ -50,6 +79,10 @@ def no_cache_writes():
     return _switched_off(_WRITES_ALLOWED)
 
 
+def writes_allowed() -> bool:
+    return _WRITES_ALLOWED.get()
+
+
 @contextmanager
 def _switched_off(allowed: ContextVar[bool]):
     token = allowed.set(False)
@@ -72,29 +105,121 @@ def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _entry_hash(label: bytes, payload: bytes) -> bytes:
+    digest = hashlib.sha256(label)
+    digest.update(b"\x00")
+    digest.update(payload)
+    return digest.hexdigest().encode("ascii")
+
+
+def frame(label: str, payload: bytes) -> bytes:
+    """The header that goes before payload in the entry label ("<kind>/<name>")."""
+    return b"%s %s %d\n" % (STORE_FORMAT, _entry_hash(label.encode("utf-8", "surrogatepass"), payload),
+                            len(payload))
+
+
+def unframe(label: str, stored: bytes) -> bytes | None:
+    """The payload of a stored entry, or None if it is not a whole, undamaged entry of this name and format."""
+    end = stored.find(b"\n", 0, _HEADER_LIMIT)
+    if end < 0:
+        return None
+    parts = stored[:end].split(b" ")
+    if len(parts) != 3 or parts[0] != STORE_FORMAT or not parts[2].isdigit():
+        return None
+    payload = stored[end + 1:]
+    if int(parts[2]) != len(payload):
+        return None
+    if _entry_hash(label.encode("utf-8", "surrogatepass"), payload) != parts[1]:
+        return None
+    return payload
+
+
 class DiskCache:
+    """One kind's folder of the store (ROOT/.cache/<kind>/): get and put whole entries by name."""
+
     def __init__(self, folder: Path):
         self.folder = folder
 
+    def _label(self, name: str) -> str:
+        return f"{self.folder.name}/{name}"
+
     def get(self, name: str) -> bytes | None:
+        """The entry's payload; None if there is none, or it is damaged, cut short or foreign."""
         if not _READS_ALLOWED.get():
             return None
         try:
-            return (self.folder / name).read_bytes()
+            stored = (self.folder / name).read_bytes()
         except OSError:
             return None
+        return unframe(self._label(name), stored)
 
     def put(self, name: str, data: bytes) -> None:
-        """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half a file."""
+        """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half an
+        entry under its name; a temporary file it leaves is removed by a later build."""
         if not _WRITES_ALLOWED.get():
             return
         temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+            handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", dir=self.folder)
             with os.fdopen(handle, "wb") as file:
+                file.write(frame(self._label(name), data))
                 file.write(data)
             os.replace(temporary, self.folder / name)
         except OSError:  # a read-only checkout still builds, only more slowly
             if temporary:
                 Path(temporary).unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(root: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed writes left in the store (ROOT/.cache/ and its kinds' folders):
+    those of processes no longer running, and any older than STALE_SECONDS. Nothing when writes are off."""
+    if not _WRITES_ALLOWED.get():
+        return []
+    now = time.time() if now is None else now
+    store = cache_folder(root)
+    removed: list[Path] = []
+    folders = [store]
+    try:
+        with os.scandir(store) as entries:
+            folders += [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+    except OSError:  # no store yet
+        return removed
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                found = [entry for entry in entries if entry.name.startswith(TEMPORARY_PREFIX)]
+            for entry in found:
+                if _abandoned(entry, now):
+                    try:
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
+                    except FileNotFoundError:  # its writer renamed it, or another build removed it
+                        pass
+        except OSError:
+            continue
+    return removed
+
+
+def _abandoned(entry: os.DirEntry, now: float) -> bool:
+    try:
+        if not entry.is_file(follow_symlinks=False):
+            return False
+        if now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+            return True
+    except OSError:
+        return False
+    pid = entry.name.removeprefix(TEMPORARY_PREFIX).split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():  # another thread of this process may be writing it
+        return False
+    return not _running(int(pid))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # OverflowError: no process has such a number
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True

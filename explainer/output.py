@@ -6,7 +6,14 @@ Temporary folders that a killed build left behind are removed by the next build.
 
 A file whose bytes the old site already holds is not written again: the new folder gets a hard link to the old
 file (whose name goes when the old folder is removed). Comparing bytes costs a read of a file the system has
-just written, and usually still keeps in memory; writing 3,000 files again costs several times that.
+just written, and usually still keeps in memory; writing 3,000 files again costs several times that. So an
+old file is linked only when its bytes are exactly the new ones: a damaged file of the old site is never
+carried over.
+
+The marker file (SITE_MARKER) says the folder is this tool's. Each write makes a new one, and its identity
+on disk (inode and modification time, site_id) is the write's: write_site returns it, and the build record
+(build_record.py) trusts a folder only while its marker is the one the build the record describes wrote.
+The marker's text is always the same, so two builds of the same site are byte-identical.
 """
 from __future__ import annotations
 
@@ -26,8 +33,9 @@ _RENAME_EXCHANGE = 2  # from linux/fs.h
 _AT_FDCWD = -100
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write files (site-relative path → bytes) as the folder out, swapping it in whole.
+def write_site(files: dict[str, bytes], out: Path) -> str:
+    """Write files (site-relative path → bytes) as the folder out, swapping it in whole; return the id of
+    this write: what site_id(out) says while out is the folder it wrote.
 
     A failure while writing leaves the previous site untouched; readers of out see the old or the new site.
     """
@@ -38,7 +46,9 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=_prefix(out, "new"), dir=out.parent))
         try:
             (staging / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
-            new_mode = (staging / SITE_MARKER).stat().st_mode  # what a file written now gets: a link must match
+            marker = (staging / SITE_MARKER).stat()
+            new_mode = marker.st_mode  # what a file written now gets: a link must match
+            written_id = _identity(marker)
             # Only from folders really inside the old site: one replaced by a link elsewhere is not the site's.
             real_folders: dict[str, bool] = {}
             for relative, content in sorted(files.items()):
@@ -54,6 +64,21 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         finally:
             with _signals_held():  # a SIGTERM now would stop the removal halfway: it is taken after it
                 shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
+    return written_id
+
+
+def site_id(out: Path) -> str | None:
+    """The id of the write that made the folder out (write_site's answer), or None if it has no marker."""
+    try:
+        return _identity((out / SITE_MARKER).stat(follow_symlinks=False))
+    except OSError:
+        return None
+
+
+def _identity(marker: os.stat_result) -> str:
+    """A marker file's identity: no other file has its inode while it exists, and a later one reusing the
+    inode has a later modification time."""
+    return f"{marker.st_dev}:{marker.st_ino}:{marker.st_mtime_ns}"
 
 
 def _link_unchanged(old: Path, content: bytes, target: Path, mode: int) -> bool:

@@ -211,6 +211,11 @@ def _hash(data: bytes) -> str:
 
 # The cache keeps each file once, under its hash, and for each set of pages the list of its files: an edit to
 # one page adds that page's fragment and the index chunks, not another copy of the script and WebAssembly.
+# Every entry is checked when read (disk_cache.py); a listing naming anything but a file of pagefind/ under a
+# hash is foreign, and the index is made again.
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _keep(cache: DiskCache, key: str, files: dict[str, bytes]) -> None:
     for data in files.values():
         cache.put(_hash(data), data)
@@ -223,10 +228,13 @@ def _restore(cache: DiskCache, key: str) -> dict[str, bytes] | None:
         return None
     try:
         hashes = json.loads(listing)
+        if not all(isinstance(path, str) and path.startswith(f"{BUNDLE}/") and _KEPT.fullmatch(path[len(BUNDLE) + 1:])
+                   and isinstance(digest, str) and _DIGEST.fullmatch(digest) for path, digest in hashes.items()):
+            return None
         files = {path: cache.get(digest) for path, digest in hashes.items()}
     except (ValueError, AttributeError, TypeError):  # a damaged entry is made again
         return None
-    if any(data is None or _hash(data) != hashes[path] for path, data in files.items()):
+    if any(data is None for data in files.values()):
         return None
     return files
 

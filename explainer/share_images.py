@@ -3,7 +3,8 @@
 A page with a chart uses that chart's PNG (charts/<name>.png, the light wide picture the charts stage
 renders). Any other page readers land on gets a title card: templates/_share_card.svg filled with the site's
 and the page's titles and summary, turned into a 1200×630 PNG by vl-convert (resvg) and cached in
-ROOT/.cache/share/ under a hash of the SVG and the renderer's version, so a rebuild renders no card twice.
+ROOT/.cache/share/ under a hash of the SVG and the renderer's version, so a rebuild renders no card twice (an
+entry of the build's store, disk_cache.py: a card damaged on disk reads as missing and is rendered again).
 """
 from __future__ import annotations
 

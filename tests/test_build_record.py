@@ -14,6 +14,7 @@ import pytest
 from conftest import PROJECT, SITES
 from explainer import pipeline
 from explainer.cli import main
+from explainer.disk_cache import DiskCache
 from explainer.output import write_site
 
 UNCHANGED = "(unchanged since the last build)"
@@ -120,12 +121,17 @@ def test_a_damaged_record_means_a_build(site, tmp_path, capsys, builds):
     out = tmp_path / "out"
     assert build(site, out, capsys)[0] == 0
     record = site / ".cache" / "build" / "last-build.json"
-    for damage in (b"{not json", b'{"key": 3}', b"[]", json.dumps({**json.loads(record.read_bytes()),
-                                                                   "files": "x"}).encode()):
-        record.write_bytes(damage)
+    store = DiskCache(record.parent)  # the record is an entry of the store: damage it inside a good frame too
+    good = json.loads(store.get(record.name))
+    for damage in (b"{not json", b'{"key": 3}', b"[]", json.dumps({**good, "files": "x"}).encode(),
+                   json.dumps({**good, "site_id": "0:0:0"}).encode()):
+        store.put(record.name, damage)
         status, said, _ = build(site, out, capsys)
         assert status == 0 and UNCHANGED not in said
-    assert len(builds) == 5
+    record.write_bytes(record.read_bytes()[:-10])  # and a record cut short
+    status, said, _ = build(site, out, capsys)
+    assert status == 0 and UNCHANGED not in said
+    assert len(builds) == 7
 
 
 def test_no_cache_ignores_the_record_and_a_failed_build_keeps_it(site, tmp_path, capsys, builds):

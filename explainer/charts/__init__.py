@@ -94,7 +94,7 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
                 continue
             # Unchanged inputs: what the module made last time, without running it (prepared_cache.py).
             key = prepared_key(path, inputs.settings.language, themes)
-            reused = prepared_cache.load(kept, key, store, fingerprints)
+            reused = prepared_cache.load(kept, key, store, fingerprints, path)
             prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes)
             problems += found
             if prepared is None:

@@ -6,8 +6,8 @@ its Vega-Lite spec, and the problems found while making them. Only charts that w
 chart runs again every build, so its problem is always reported from the module as it is now.
 
 An entry is kept under a key of everything that result depends on but the data:
-- the module's own text, and that of every other Python file in its folder (a module may import a helper
-  beside it, charts/_helpers.py);
+- the module's own text, and that of every other Python file in its folder and the folders under it (a
+  module may import a helper beside it, charts/_helpers.py, or in a folder of helpers, charts/_lib/words.py);
 - the site's language (which reads the numbers in excerpts);
 - the themes (site.json's chart colours and font), which are part of the spec;
 - the engine's own code (every .py file of the explainer package: the spec, the checks, the definition) and
@@ -19,32 +19,39 @@ while each of those records is unchanged (a record that was missing, still missi
 again only the charts that read that fact. `python build.py --no-cache` uses no entry.
 A chart module that reads anything else (a file, the clock) must not rely on this cache: charts/README.md says so.
 
-An entry that cannot be read back, or whose bytes do not match the hash written with them, is ignored and the
-chart runs again: a damaged cache costs time, never a wrong page. Entries are pickles, as the worker's answers
-are; the cache folder belongs to the site, as trusted as its charts/, whose modules the build runs anyway.
+Entries are entries of the build's one store (disk_cache.py), whose framing is checked on every read: an
+entry that is damaged, cut short or foreign, or that does not decode, is ignored and the chart runs again (a
+damaged cache costs time, never a wrong page), and the write replaces it. An entry is JSON, never a pickle:
+reading it builds only the records listed in RECORDS (the chart module, its definition and columns,
+annotations, citations, problems) from plain values, so nothing in .cache/ can run code. A result holding
+anything else (a numpy number in the rows, say) is not kept: that chart runs every build.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
 import hashlib
-import pickle
+import json
+import math
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..disk_cache import DiskCache, canonical_json, content_key, engine_version
 from ..errors import Problem
-from ..facts import FactStore, record_fingerprint
+from ..facts import Citation, FactStore, record_fingerprint
+from ..inputs import files_under
+from .definition import Annotation, ChartColumn, ChartDefinition
+from .modules import ChartModule
 
-FORMAT = "chart-prepared-2"  # part of every key: change it when what is kept changes shape
-_HASH_LENGTH = 64  # hex digits of SHA-256, written before the pickle
+FORMAT = "chart-prepared-3"  # part of every key: change it when what is kept changes shape
 
 
 def prepared_key(path: Path, language: str, themes: dict) -> str | None:
     """The key of the chart module at path, or None if a file it depends on cannot be read (then it just runs)."""
     try:
-        folder = sorted((neighbour.name, neighbour.read_bytes()) for neighbour in path.parent.glob("*.py"))
-    except OSError:
+        folder = [(neighbour.relative_to(path.parent).as_posix(), neighbour.read_bytes())
+                  for neighbour in files_under(path.parent, "*.py")]
+    except (OSError, ValueError):
         return None
     parts = [FORMAT, engine_version(), path.name, language, canonical_json(themes)]
     parts += [part for name, content in folder for part in (name, hashlib.sha256(content).hexdigest())]
@@ -102,8 +109,9 @@ class _WatchedTable(Mapping):
 def watched_store(store: FactStore) -> tuple[FactStore, Callable[[], Reads]]:
     """The store as a chart module is given it, and a function that says what was read of it so far."""
     reads: dict[str, set[str]] = {table: set() for table in _TABLES}
-    view = dataclasses.replace(store, **{table: _WatchedTable(getattr(store, table), reads[table])
-                                         for table in _TABLES})
+    view = dataclasses.replace(store)
+    for table in _TABLES:  # set past FactStore.__setattr__, which would copy (so read) each table into its own kind
+        object.__setattr__(view, table, _WatchedTable(getattr(store, table), reads[table]))
 
     def what_was_read() -> Reads:
         return {table: [EVERY_RECORD] if EVERY_RECORD in ids else sorted(map(str, ids))
@@ -126,31 +134,113 @@ def reads_fingerprint(store: FactStore, reads: Reads, memo: dict | None = None) 
     return content_key(*parts)
 
 
-def load(cache: DiskCache, key: str | None, store: FactStore, memo: dict) -> tuple[tuple, list[Problem]] | None:
+def load(cache: DiskCache, key: str | None, store: FactStore, memo: dict,
+         path: Path | None = None) -> tuple[tuple, list[Problem]] | None:
     """The kept (prepared, problems) for key, or None when there is none, it is damaged, or a record it read is
-    not what it was."""
+    not what it was. path: the module's file now, which the result names instead of the one it was made from
+    (the key covers the module's text and its folder's, not where the site folder is)."""
     if key is None:
         return None
     stored = cache.get(f"{key}.prepared")
-    if stored is None or len(stored) <= _HASH_LENGTH:
-        return None
-    written, body = stored[:_HASH_LENGTH].decode("ascii", errors="replace"), stored[_HASH_LENGTH:]
-    if hashlib.sha256(body).hexdigest() != written:
+    if stored is None:
         return None
     try:
-        prepared, problems, reads, fingerprint = pickle.loads(body)
+        entry = json.loads(stored)
+        reads, fingerprint = entry["reads"], entry["fingerprint"]
+        if not (isinstance(reads, dict) and isinstance(fingerprint, str)
+                and all(isinstance(table, str) and table in _TABLES and isinstance(ids, list)
+                        and all(isinstance(record_id, str) for record_id in ids) for table, ids in reads.items())):
+            return None
         if reads_fingerprint(store, reads, memo) != fingerprint:
+            return None
+        prepared, problems = _decode(entry["prepared"]), _decode(entry["problems"])
+        module, spec = prepared
+        if not (isinstance(module, ChartModule) and isinstance(spec, dict) and isinstance(problems, list)
+                and all(isinstance(problem, Problem) for problem in problems)):
             return None
     except Exception:  # noqa: BLE001 -- a damaged or foreign entry of any kind is made again
         return None
-    return prepared, list(problems)
+    if path is not None and module.path != path:  # the site folder was moved or copied since
+        made_from = module.path
+        module = dataclasses.replace(module, path=path)
+        problems = [dataclasses.replace(problem, path=path) if problem.path == made_from else problem
+                    for problem in problems]
+    return (module, spec), problems
 
 
 def keep(cache: DiskCache, key: str | None, prepared: tuple, problems: list[Problem], reads: Reads | None,
          store: FactStore, memo: dict) -> None:
-    """Keep what a run made, with what it read of store (watched_store); nothing when that is not known."""
+    """Keep what a run made, with what it read of store (watched_store); nothing when that is not known, or
+    when it holds what an entry cannot say exactly (see RECORDS)."""
     if key is None or reads is None:
         return
-    body = pickle.dumps((prepared, problems, reads, reads_fingerprint(store, reads, memo)),
-                        protocol=pickle.HIGHEST_PROTOCOL)
-    cache.put(f"{key}.prepared", hashlib.sha256(body).hexdigest().encode("ascii") + body)
+    try:
+        entry = {"prepared": _encode(prepared), "problems": _encode(list(problems)), "reads": reads,
+                 "fingerprint": reads_fingerprint(store, reads, memo)}
+        body = json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        if _decode(json.loads(body)["prepared"]) != tuple(prepared):  # what a later build reads is what ran
+            return
+    except (_NotKept, ValueError, TypeError, RecursionError):
+        return
+    cache.put(f"{key}.prepared", body)
+
+
+# The records an entry may hold, by name: reading an entry builds these and plain values, nothing else.
+RECORDS = {record.__name__: record for record in (ChartModule, ChartDefinition, ChartColumn, Annotation, Citation,
+                                                   Problem)}
+
+
+class _NotKept(Exception):
+    """A value an entry cannot hold exactly: the result is not kept."""
+
+
+def _encode(value):
+    """value as JSON that says its types: a tuple, a dict, a path or a record is an object of one tagged key."""
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NotKept("a number that is not finite")
+        return value
+    if kind is list:
+        return [_encode(item) for item in value]
+    if kind is tuple:
+        return {"tuple": [_encode(item) for item in value]}
+    if kind is dict:
+        if all(type(name) is str for name in value):
+            return {"dict": {name: _encode(item) for name, item in value.items()}}
+        return {"pairs": [[_encode(name), _encode(item)] for name, item in value.items()]}
+    if isinstance(value, PurePath) and kind is type(Path()):
+        return {"path": str(value)}
+    if RECORDS.get(kind.__name__) is kind:
+        return {"record": kind.__name__,
+                "fields": {field.name: _encode(getattr(value, field.name)) for field in dataclasses.fields(value)}}
+    raise _NotKept(kind.__name__)
+
+
+def _decode(value):
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [_decode(item) for item in value]
+    if kind is not dict:
+        raise ValueError("not a value of an entry")
+    if len(value) == 1:
+        ((tag, body),) = value.items()
+        if tag == "tuple" and type(body) is list:
+            return tuple(_decode(item) for item in body)
+        if tag == "dict" and type(body) is dict:
+            return {name: _decode(item) for name, item in body.items()}
+        if tag == "pairs" and type(body) is list and all(type(pair) is list and len(pair) == 2 for pair in body):
+            return {_decode(name): _decode(item) for name, item in body}
+        if tag == "path" and type(body) is str:
+            return Path(body)
+    if set(value) == {"record", "fields"} and type(value["fields"]) is dict:
+        record = RECORDS[value["record"]]  # KeyError for any other name
+        names = {field.name for field in dataclasses.fields(record) if field.init}
+        if not set(value["fields"]) <= names:
+            raise ValueError("a field the record does not have")
+        return record(**{name: _decode(item) for name, item in value["fields"].items()})
+    raise ValueError("not a value of an entry")

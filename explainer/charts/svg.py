@@ -5,6 +5,8 @@ Rendering is the slow part of a build with charts: the first call in a process s
 (about half a second), then each picture takes tens of milliseconds. So each picture is cached under a hash
 of its exact spec, its format and the renderer's version, and only pictures missing from the cache are
 rendered, in parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores).
+Each picture is an entry of the build's store (disk_cache.py), checked when read: a picture cut short or
+emptied on disk reads as missing, and is rendered again and kept whole.
 """
 from __future__ import annotations
 
