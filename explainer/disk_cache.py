@@ -8,10 +8,11 @@ new key.
 
 One framing for every entry, checked on every read. A file is a header line, then the payload:
 
-    explainer-store-1 <sha256 hex of "<kind>/<name>" NUL payload> <payload length in bytes>\\n<payload>
+    explainer-store-2 <HMAC-SHA256 hex of "<kind>/<name>" NUL payload> <payload length in bytes>\\n<payload>
 
 The stamp names this format: a change to it makes every old entry read as missing. The hash covers the
-entry's own name, so a file copied under another name is foreign. A read that finds no such header, another
+entry's own name, so a file copied under another name is foreign, and is keyed with a secret kept outside the
+site (store_key), so an entry crafted to look whole is foreign too. A read that finds no such header, another
 stamp, another length or another hash (an entry cut short by a full disk, zeroed by a crash, edited, or
 written by another version) returns None, exactly as a missing entry does: the stage makes the value again
 and the write replaces the damaged file. A damaged store costs time, never a wrong page.
@@ -26,12 +27,13 @@ are no longer running, and any older than STALE_SECONDS (remove_stale_temporarie
 read the store but makes every write a no-op (what it has to render is made in memory and dropped).
 `--no-cache` runs inside `no_cache_reads()`: every entry reads as missing, and what is made is kept.
 
-Nothing read from the store is run: entries are bytes to publish (pictures, cards, the runtime, the index)
-or JSON. (build_cache.py's pickle is framed here too; what it unpickles is its own affair.)
+Nothing read from the store is run: entries are bytes to publish (pictures, cards, the runtime, the index),
+JSON, or build_cache.py's pickle, which kept_pickle.py reads back as plain data and engine records only.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import os
@@ -48,7 +50,7 @@ _WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=T
 _READS_ALLOWED: ContextVar[bool] = ContextVar("cache_reads_allowed", default=True)
 _ENGINE = Path(__file__).resolve().parent  # the explainer package
 
-STORE_FORMAT = b"explainer-store-1"  # the stamp on every entry: change it when the framing changes
+STORE_FORMAT = b"explainer-store-2"  # the stamp on every entry: change it when the framing changes
 _HEADER_LIMIT = len(STORE_FORMAT) + 1 + 64 + 1 + 20 + 1  # the longest header a reader looks for
 TEMPORARY_PREFIX = ".tmp-"
 STALE_SECONDS = 300  # a temporary file this old is abandoned whoever made it: an entry takes milliseconds
@@ -106,10 +108,45 @@ def canonical_json(value) -> str:
 
 
 def _entry_hash(label: bytes, payload: bytes) -> bytes:
-    digest = hashlib.sha256(label)
+    digest = hmac.new(store_key(), label, hashlib.sha256)
     digest.update(b"\x00")
     digest.update(payload)
     return digest.hexdigest().encode("ascii")
+
+
+@cache
+def store_key() -> bytes:
+    """The secret the entries' hashes are keyed with, kept outside every site folder (in the user's cache
+    folder, made once): an entry crafted elsewhere (a CI cache restored from a fork, a copied .cache/) cannot
+    carry a valid hash, so it is made again rather than published. Where that folder cannot be written, a key
+    for this process alone: nothing is reused across builds, and nothing foreign is trusted."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "explainer"
+    path = folder / "store-key"
+    try:
+        return _read_key(path)
+    except OSError:
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
+        with os.fdopen(handle, "wb") as file:
+            file.write(os.urandom(32))
+        try:
+            os.link(temporary, path)  # never replaces a key another process made first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+        return _read_key(path)
+    except OSError:
+        return os.urandom(32)
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise OSError(f"{path}: not a key")
+    return key
 
 
 def frame(label: str, payload: bytes) -> bytes:

@@ -6,6 +6,7 @@ overlap; and a build record describes only the build that wrote the folder.
 The sites are starters (`python build.py new`): one chart, a few pages, small enough to build many times."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
@@ -59,6 +60,37 @@ def test_an_entry_reads_back_whole_and_anything_else_reads_as_missing(tmp_path):
     store.put("entry", b"made again")  # the write replaces the damaged file
     assert store.get("entry") == b"made again"
     assert not [path for path in (tmp_path / "kind").iterdir() if path.name.startswith(".tmp-")]
+
+
+def test_an_entry_crafted_without_the_key_reads_as_missing(tmp_path, monkeypatch):
+    """A whole, well-framed entry made with another key (a CI cache restored from a fork, a .cache/ copied from
+    elsewhere) is foreign: made again, never published."""
+    store = DiskCache(tmp_path / "kind")
+    real_key = disk_cache.store_key()
+    monkeypatch.setattr(disk_cache, "store_key", lambda: b"k" * 32)
+    store.put("picture.svg", b"<svg>crafted</svg>")
+    assert store.get("picture.svg") == b"<svg>crafted</svg>"  # whole, under the key it was made with
+    monkeypatch.setattr(disk_cache, "store_key", lambda: real_key)
+    assert store.get("picture.svg") is None
+    # The plain SHA-256 framing of the previous format does not pass either.
+    payload = b"<svg>crafted</svg>"
+    digest = hashlib.sha256(b"kind/picture.svg\x00" + payload).hexdigest().encode()
+    (tmp_path / "kind" / "picture.svg").write_bytes(b"%s %s %d\n%s" % (disk_cache.STORE_FORMAT, digest,
+                                                                      len(payload), payload))
+    assert store.get("picture.svg") is None
+
+
+def test_the_key_is_made_once_outside_the_site_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    disk_cache.store_key.cache_clear()
+    try:
+        key = disk_cache.store_key()
+        assert (tmp_path / "home-cache" / "explainer" / "store-key").read_bytes() == key and len(key) == 32
+        disk_cache.store_key.cache_clear()
+        assert disk_cache.store_key() == key
+    finally:
+        monkeypatch.undo()
+        disk_cache.store_key.cache_clear()
 
 
 def test_check_writes_nothing_and_no_cache_reads_nothing(tmp_path):
