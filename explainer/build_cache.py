@@ -2,7 +2,7 @@
 server, and on disk (ROOT/.cache/build/) for `python build.py`, which loads it before a build and saves it after
 a good one (load_build_cache, save_build_cache).
 
-pipeline.build(inputs, cache) runs every stage as usual; each stage asks the cache first:
+pipeline.build(inputs, BuildEffects(memo=cache)) runs every stage as usual; each stage asks the cache first:
 
 - whole-stage results (the fact store, its checks, the downloads) are reused while their arguments are the
   same: equal text for the data files, the very same FactStore object for the stages that take one;

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import sys
 import time
@@ -11,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from .build_record import inputs_key, load_record, save_record, unchanged, written_record
-from .disk_cache import DiskCache, cache_folder, no_cache_reads, no_cache_writes, remove_stale_temporaries
+from .disk_cache import DiskCache, cache_folder, remove_stale_temporaries
 from .inputs import PROJECT, read_inputs, site_url
 from .output import SITE_MARKER, write_site
 
@@ -157,19 +156,19 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     # Imported only now: a build whose inputs are unchanged (above) needs none of the engine's stages.
     from .build_cache import load_build_cache, save_build_cache
     from .checks import acknowledgement_lines
+    from .effects import NO_MEMO, READ_ONLY, READ_WRITE, WRITE_ONLY, BuildEffects
     from .pipeline import build
 
     # What the last good build kept in .cache/build/ (explainer/build_cache.py): only what changed is made again.
     cache = load_build_cache(kept, inputs.settings) if use_cache else None
     if cache is not None:
         cache.start_build()
-    # --no-cache: nothing kept in .cache/ is used (chart pictures, chart results, share cards, the search index)
-    with contextlib.nullcontext() if use_cache else no_cache_reads():
-        if write:  # what is published: stylesheets, scripts and pictures under content-hashed names
-            result = build(inputs, cache, hashed_names=True)
-        else:  # check: reads the caches but writes nothing anywhere, not even .cache/
-            with no_cache_writes():
-                result = build(inputs, cache)
+    # --no-cache: nothing kept in .cache/ is used (chart pictures, chart results, share cards, the search index);
+    # check: reads what is kept but writes nothing anywhere, not even .cache/.
+    effects = BuildEffects(memo=cache or NO_MEMO,
+                           store=(READ_WRITE if use_cache else WRITE_ONLY) if write else READ_ONLY)
+    # What is published has stylesheets, scripts and pictures under content-hashed names.
+    result = build(inputs, effects, hashed_names=write)
     if cache is not None and write:
         cache.finish_build(succeeded=not result.failed(strict))
         if not result.failed(strict):

@@ -14,6 +14,7 @@ from explainer.checks import check_fact_store
 from explainer.derived_operations import OPERATIONS
 from explainer.inputs import read_inputs
 from explainer.numbers import format_value
+from explainer.effects import BuildEffects
 from explainer.pipeline import build
 from explainer.units import UNITS
 from markdown.serializers import to_html_string
@@ -141,7 +142,7 @@ def tiny(tmp_path):
 def build_site(root):
     site_inputs, problems = read_inputs(root)
     assert problems == []
-    return build(site_inputs, search=None)
+    return build(site_inputs, BuildEffects(index_search=None))
 
 
 def test_a_good_difference_still_builds_with_its_working(tmp_path):

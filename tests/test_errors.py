@@ -14,6 +14,7 @@ import pytest
 from conftest import PROJECT, SITES
 from explainer.errors import SHOWN_LINE, Problem
 from explainer.inputs import read_inputs
+from explainer.effects import BuildEffects
 from explainer.pipeline import build
 from explainer.preview.rebuild import ProblemLog, Rebuilder
 from explainer.preview.source_watch import Changes
@@ -172,7 +173,7 @@ def test_a_file_saved_with_a_byte_order_mark_builds_in_the_preview_as_with_build
     assert outcome.files is not None, shown(outcome.problems)
     # The preview serves a build before its search index (preview/search_refresh.py): compare without one.
     inputs, _ = read_inputs(site)
-    assert outcome.files == build(inputs, search=None).files
+    assert outcome.files == build(inputs, BuildEffects(index_search=None)).files
 
 
 @pytest.mark.parametrize("column", [1, 40, 2_000, 3_990, 4_006])

@@ -42,6 +42,7 @@ import explainer
 from explainer import cli
 from explainer import outputs as outputs_table
 from explainer.inputs import read_inputs
+from explainer.effects import BuildEffects
 from explainer.pipeline import build
 from explainer.preview.rebuild import Rebuilder
 from explainer.preview.source_watch import Changes
@@ -219,7 +220,7 @@ def clean_preview_build(root: Path) -> tuple[dict[str, bytes] | None, list[str]]
         inputs, problems = read_inputs(root)
         if problems:
             return None, [problem.format() for problem in problems]
-        result = build(inputs, search=None)
+        result = build(inputs, BuildEffects(index_search=None))
     if result.failed(strict=False):
         return None, [problem.format() for problem in result.problems]
     return result.files, []

@@ -10,6 +10,7 @@ from conftest import SITES
 from explainer.inputs import read_inputs
 from explainer.outputs import FOLDERS, OUTPUTS, Folder, Output, taken_by
 from explainer.pages import read_pages
+from explainer.effects import BuildEffects
 from explainer.pipeline import build
 
 PAGE = "---\ntitle: A chapter\nsummary: One sentence.\norder: 9\n---\nSome words.\n"
@@ -25,7 +26,7 @@ def site_with(tmp_path: Path, name: str) -> Path:
 def build_site(root: Path):
     inputs, problems = read_inputs(root)
     assert problems == []
-    return build(inputs, search=None)
+    return build(inputs, BuildEffects(index_search=None))
 
 
 @pytest.mark.parametrize("name, message", [

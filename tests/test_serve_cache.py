@@ -17,6 +17,7 @@ from explainer.errors import Problem
 from explainer.inputs import read_inputs
 from explainer.pipeline import build
 from explainer.search import search_index
+from explainer.effects import BuildEffects
 from explainer.preview.access import AccessPolicy, Refused, site_path
 from explainer.preview.overlay import inject, overlay
 from explainer.preview.rebuild import Rebuilder
@@ -28,7 +29,7 @@ def full_build(root: Path, search=None) -> dict[str, bytes]:
     before its index is ready (preview/search_refresh.py)."""
     inputs, problems = read_inputs(root)
     assert not problems
-    result = build(inputs, search=search)
+    result = build(inputs, BuildEffects(index_search=search))
     assert not result.failed(strict=False), [p.format() for p in result.problems]
     return result.files
 
@@ -240,7 +241,7 @@ def test_the_cache_does_not_change_python_build_output(tmp_path):
     cache = BuildCache()
     for _ in range(2):
         cache.start_build()
-        cached = build(inputs, cache)
+        cached = build(inputs, BuildEffects(memo=cache))
         cache.finish_build(succeeded=True)
         assert cached.files == full_build(root, search=search_index)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..build_cache import BuildCache
 from ..errors import Problem
 from ..inputs import PROJECT, SiteInputs, decode_text, read_inputs
+from ..effects import BuildEffects
 from ..pipeline import BuildResult, build
 from .source_watch import Changes
 
@@ -61,7 +62,8 @@ class Rebuilder:
                 self.inputs = None  # read it whole next time
                 return self._failed(problems, started)
             self.inputs = inputs
-            result = build(inputs, self.cache, search=None)  # the index comes after (search_refresh.py)
+            # The index comes after the pages are served (search_refresh.py).
+            result = build(inputs, BuildEffects(memo=self.cache, index_search=None))
         except BaseException as error:  # a bug in the engine, even a SystemExit, must not stop the preview
             logger.error("internal error in the build:\n%s", traceback.format_exc())
             self.inputs = None
