@@ -36,10 +36,10 @@ from . import kept_pickle
 from .disk_cache import engine_version
 from .facts import STORE_TABLES, FactStore
 from .inputs import files_under
-from .markdown_pool import Converted
+from .markdown_pool import Converted, convert_pages
 from .output_gate import GateMemory
 from .pages import Page
-from .reads import Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, still_valid
+from .reads import Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, recording, still_valid
 from .render import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
@@ -101,6 +101,14 @@ class BuildCache:
         """
         if succeeded:
             self.pruned = self.markdown.finish_build() | self.templates.finish_build()
+
+    def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
+        """The Markdown stage's conversion, reusing each page's kept result while it still holds (MarkdownCache)."""
+        return self.markdown.convert_pages(pages, store, charts)
+
+    def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
+        """One file from its template, reused while it still holds (TemplateCache)."""
+        return self.templates.render_file(url, template_name, context, view, make)
 
     def reuse(self, function: Callable, *arguments: Any):
         """function(*arguments), or its result from the previous call if the arguments are unchanged.
@@ -246,14 +254,23 @@ class MarkdownCache:
             del self._entries[path]
         return bool(gone)
 
-    def use(self, store: FactStore, charts: RecordedMapping) -> None:
-        """What this build's conversions read: the kept reads are made again on these."""
+    def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
+        """markdown_pool.convert_pages, reusing what converting a page gave last time while its body and what
+        the conversion read are the same."""
+        # What this build's conversions read: the kept reads are made again on these.
         self._registry = Registry([store, charts, *(getattr(store, name) for name in STORE_TABLES)],
                                   {"fact": store.facts, "source": store.sources, "series": store.series,
                                    "claim": store.claims})
         self._checked = {}
+        results = {id(page): self._restore(page) for page in pages}
+        waiting = [page for page in pages if results[id(page)] is None]
+        for page, converted in zip(waiting, convert_pages(waiting, store, charts)):
+            results[id(page)] = converted
+            if not converted.too_deep:
+                self._remember(page, converted)
+        return [results[id(page)] for page in pages]
 
-    def restore(self, page: Page) -> Converted | None:
+    def _restore(self, page: Page) -> Converted | None:
         """What converting the page gave last time, if its body and everything the conversion read are the same."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
@@ -263,7 +280,7 @@ class MarkdownCache:
             return None
         return entry.converted
 
-    def remember(self, page: Page, converted: Converted) -> None:
+    def _remember(self, page: Page, converted: Converted) -> None:
         self.owner.stats.markdown_rendered += 1
         if converted.reads is not None:  # None: it read something that cannot be recorded
             self._entries[page.source_path] = _MarkdownEntry(digest(page.body), converted)
@@ -292,6 +309,18 @@ class TemplateCache:
         for url in gone:
             del self._entries[url]
         return bool(gone)
+
+    def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
+        """make()'s bytes, or the kept ones while the templates, this context and what the last rendering read
+        of the site (recorded as it read: reads.py) are unchanged."""
+        key = self.key(template_name, context)
+        if key is not None and (kept := self.get(url, key, view)) is not None:
+            return kept
+        with recording(self.owner.fingerprints) as recorder:
+            html = make().encode("utf-8")
+        if key is not None:
+            self.put(url, key, recorder, html)
+        return html
 
     def key(self, template_name: str, context: dict) -> Digest | None:
         """The templates, the template's name and the context given besides the site; None if the context

@@ -19,17 +19,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from .disk_cache import no_cache_reads, no_cache_writes
-from .render import make_environment
+from .markdown_pool import convert_pages
+from .render import make_environment, make_file
 from .search import search_index
 
 
 class NoMemo:
     """Nothing kept between builds (`--no-cache`, `check` of a site never built, most tests): every stage runs."""
 
-    markdown = None
-    templates = None
     gate = None
     share_images = None
+    convert_pages = staticmethod(convert_pages)  # every page's Markdown converted
+    render_file = staticmethod(make_file)  # every file rendered from its template
 
     def reuse(self, stage, *arguments):
         return stage(*arguments)

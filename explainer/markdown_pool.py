@@ -87,6 +87,12 @@ def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, st
     return [converter.convert(body) for body in bodies]
 
 
+def convert_pages(pages: list, store: FactStore, chart_html: Mapping[str, str]) -> list[Converted]:
+    """Each page's body converted, in order (the Markdown stage's conversion when nothing is kept from earlier
+    builds; build_cache.MarkdownCache.convert_pages reuses what it can and calls this for the rest)."""
+    return convert_all([page.body for page in pages], store, chart_html)
+
+
 _worker: Converter | None = None  # in a worker process: the converter of the build that started it
 
 

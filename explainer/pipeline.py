@@ -69,7 +69,7 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
         # With a facts or series file unread, which ids it held is a guess: each would be reported unknown. A
         # broken source or record is known by its id: what names it is held back as an echo (hold_back_echoes).
         if not result.store.unreadable:
-            problems += render_markdown(result.pages, result.store, charts.html, memo.markdown, charts.names)
+            problems += render_markdown(result.pages, result.store, charts.html, charts.names, memo.convert_pages)
             problems += memo.reuse(check_fact_store, result.store)
         if not any(p.severity == "error" for p in problems):
             problems += _write_site_files(inputs, effects, result, charts, hashed_names)
@@ -92,7 +92,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     problems += found
     view = site_view(inputs.settings, result.pages, result.store, charts.html, chart_embeds=charts.embeds,
                      share_images=images, downloads=tuple(sorted(downloads)))
-    html, found = render_pages(environment, view, memo.templates)
+    html, found = render_pages(environment, view, memo.render_file)
     problems += found
     result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
                     **downloads, **html, **chart_output, **cards}

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Mapping
 
 from .citations import Mention
 from .errors import Problem, did_you_mean, problem_at
 from .facts import FactStore
-from .markdown_pool import convert_all
+from .markdown_pool import Converted, convert_pages
 from .pages import Page
 from .reads import RecordedMapping
 from .token_marks import TOKEN, bare_numbers
@@ -22,32 +23,18 @@ _NOT_PROSE = re.compile(rf"{TOKEN.pattern}|(`+)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`
                         re.DOTALL)
 
 
-def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str], cache=None,
-                    chart_names: tuple[str, ...] = ()) -> list[Problem]:
+def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, str], chart_names: tuple[str, ...] = (),
+                    convert: Callable[[list[Page], FactStore, Mapping[str, str]], list[Converted]] = convert_pages
+                    ) -> list[Problem]:
     """Fill each page's html, toc, references, facts_used and charts_used. Returns the problems found.
 
-    cache (build_cache.MarkdownCache) restores pages whose body, and what converting it read, are unchanged;
-    the others are converted together (markdown_pool.convert_all: on every core when they are many).
+    convert: what converts the pages (markdown_pool.convert_pages: on every core when they are many; a memo's
+    convert_pages reuses the pages whose body, and what converting it read, are unchanged).
     chart_names: every chart module's, for "did you mean" (chart_html has only the charts pages name).
     """
     mentions: dict[int, tuple[list, list] | None] = {}  # id(page) → what to report; None: too deeply nested
     # The conversions' lookups of charts are recorded reads (reads.py), as the store's are.
-    charts = RecordedMapping("map:charts", chart_html)
-    if cache is not None:
-        cache.use(store, charts)
-    waiting, results = [], {}
-    for page in pages:
-        restored = cache.restore(page) if cache is not None else None
-        if restored is None:
-            waiting.append(page)
-        else:
-            results[id(page)] = restored
-    for page, converted in zip(waiting, convert_all([page.body for page in waiting], store, charts)):
-        results[id(page)] = converted
-        if cache is not None and not converted.too_deep:
-            cache.remember(page, converted)
-    for page in pages:
-        converted = results[id(page)]
+    for page, converted in zip(pages, convert(pages, store, RecordedMapping("map:charts", chart_html))):
         page.html, page.toc, page.references = converted.html, converted.toc, converted.references
         page.facts_used, page.calculations = converted.facts_used, converted.calculations
         page.charts_used = converted.charts_used

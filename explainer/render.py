@@ -5,13 +5,12 @@ site's base.html can extend the one it replaces: {% extends "default/base.html" 
 """
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import xml.etree.ElementTree as etree
@@ -27,7 +26,7 @@ from .inputs import SiteSettings
 from . import sharing
 from .outputs import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from .pages import Page
-from .reads import Recorded, RecordedMapping, recording, remembered
+from .reads import Recorded, RecordedMapping, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
@@ -159,11 +158,13 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
 VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "share_images")
 
 
-def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) -> tuple[dict[str, bytes], list[Problem]]:
+def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None
+                 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Every file made from a template, site-relative path → bytes: the chapters, then the table of outputs
     (explainer/outputs.py).
 
-    cache (build_cache.TemplateCache) reuses the pages whose inputs are unchanged.
+    render_file: what renders one file (make_file by default; a memo's reuses a file whose template, context
+    and recorded reads of the site are unchanged: build_cache.TemplateCache.render_file).
     """
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
@@ -171,13 +172,13 @@ def render_pages(environment: jinja2.Environment, view: SiteView, cache=None) ->
     for index, page in enumerate(chapters):
         context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
-        _render(environment, "page.html", context, view, page.url, files, problems, cache)
-    _render_outputs(environment, view, files, problems, after_hashing=False, cache=cache)
+        _render(environment, "page.html", context, view, page.url, files, problems, render_file)
+    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file)
     return files, problems
 
 
 def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict[str, bytes],
-                    problems: list[Problem], after_hashing: bool, cache=None, **extra) -> None:
+                    problems: list[Problem], after_hashing: bool, render_file: RenderFile = None, **extra) -> None:
     """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
     besides (published)."""
     for output in OUTPUTS:
@@ -185,7 +186,7 @@ def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict
             continue
         for page, member_context in output.files(view):
             context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
-            _render(environment, page.template, context, view, page.url, files, problems, cache)
+            _render(environment, page.template, context, view, page.url, files, problems, render_file)
 
 
 @dataclass(frozen=True)
@@ -232,15 +233,20 @@ def render_after_hashing(environment: jinja2.Environment, view: SiteView,
     return files, problems
 
 
-def _render(environment, template_name, context, view, url, files, problems, cache=None) -> None:
-    key = cache.key(template_name, context) if cache is not None else None
-    if key is not None and (cached := cache.get(url, key, view)) is not None:
-        files[url] = cached
-        return
+def make_file(url: str, template_name: str, context: dict, view: SiteView, make: Callable[[], str]) -> bytes:
+    """Render one file from its template: make() renders it."""
+    return make().encode("utf-8")
+
+
+# (url, template name, context, view, make) → the file's bytes: make_file, or a memo's that may reuse them
+RenderFile = Callable[[str, str, dict, SiteView, Callable[[], str]], bytes] | None
+
+
+def _render(environment, template_name, context, view, url, files, problems, render_file: RenderFile = None) -> None:
     try:
-        # What the template reads of the site is recorded, to know when this file may be reused (reads.py).
-        with recording(cache.owner.fingerprints) if cache is not None else contextlib.nullcontext() as recorder:
-            html = environment.get_template(template_name).render(site=view, **context)
+        files[url] = (render_file or make_file)(
+            url, template_name, context, view,
+            lambda: environment.get_template(template_name).render(site=view, **context))
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename or template_name)
         problems.append(Problem(path, error.lineno or 1, 1, f"template syntax error: {error.message}",
@@ -257,9 +263,6 @@ def _render(environment, template_name, context, view, url, files, problems, cac
         path, line = _template_frame(error, template_name)
         problems.append(Problem(path, line, 1, f"while rendering {url}: {error}"))
         return
-    files[url] = html.encode("utf-8")
-    if key is not None:
-        cache.put(url, key, recorder, files[url])
 
 
 def _extends_itself(environment: jinja2.Environment, template_name: str) -> Problem:

@@ -32,7 +32,7 @@ def converted(monkeypatch) -> list[int]:
         counts.append(len(bodies))
         return real(bodies, *arguments)
 
-    monkeypatch.setattr("explainer.prose.convert_all", counting)
+    monkeypatch.setattr("explainer.markdown_pool.convert_all", counting)  # what convert_pages calls
     return counts
 
 
