@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextvars
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .charts import ChartCounts, chart_files, load_charts
@@ -30,6 +29,7 @@ from .prose import render_markdown
 from .outputs import reader_pages
 from .render import published, render_after_hashing, render_pages, site_view
 from .share_images import share_images
+from .worker_pool import threads
 from .effects import BuildEffects
 
 
@@ -99,7 +99,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     # pagefind/ (explainer/search.py): Pagefind is a process of its own, so it indexes the pages while this
     # thread hashes names and checks URLs; neither reads the other's files. In this build's context, so
     # that the store's access (effects.StoreAccess) holds there too.
-    indexing = (_BACKGROUND.submit(contextvars.copy_context().run, effects.index_search, dict(result.files),
+    indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, dict(result.files),
                                    inputs.root) if effects.index_search is not None else None)
     hashed: list[str] = []
     if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/fingerprint.py)
@@ -117,5 +117,3 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
         result.files.update(index.files)
     return problems
 
-
-_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")

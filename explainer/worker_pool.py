@@ -1,22 +1,34 @@
-"""Spreading work over the machine's cores: a function mapped over many items in worker processes, in order.
+"""The build's one pool: how work is spread over the machine's cores, whichever stage asks.
 
-Only where there is enough work to pay for the workers (each costs about a tenth of a second to start, plus
-whatever its initializer sends it), on a machine with more than one core; otherwise, and whenever a pool
-cannot be used (no fork server, a worker that died), the caller does the work itself and gets None here.
-
-Workers start from a fork server (never a plain fork: the preview has threads), so the function and the
-initializer must be importable module-level functions, and what they take must pickle.
+- map_in_workers: a function mapped over many items in worker processes, in order (pure Python work: Markdown,
+  share cards). Only where there is enough work to pay for the workers (each costs about a tenth of a second to
+  start, plus whatever its initializer sends it), on a machine with more than one core; otherwise, and
+  whenever a pool cannot be used (no fork server, a worker that died), the caller does the work itself and
+  gets None here.
+- threads(): one thread pool for work that waits or runs outside Python's lock (vl-convert's renderer,
+  Pagefind's process).
+- process_context(): the one way a process is started (the pool's workers, the chart worker of
+  charts/isolation.py): from the fork server (never a plain fork: the preview has threads), so the function
+  and the initializer must be importable module-level functions, and what they take must pickle. The fork
+  server is one per program, configured here only.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 CHUNKS_PER_WORKER = 4  # items go out in a few chunks per worker, so a slow chunk does not hold up the others
 MOST_WORKERS = 8
+MOST_THREADS = 4  # vl-convert renders a picture per thread; more than four gained nothing here
+# What every process needs, imported once by the fork server (charts need Altair; the chart stage is the
+# first to start a process in a build, so a Markdown worker forks from a server that has it already).
+PRELOADED = ["explainer.charts", "altair"]
+_threads: ThreadPoolExecutor | None = None
+_threads_lock = threading.Lock()
 
 
 def worker_count() -> int:
@@ -29,10 +41,29 @@ def map_in_workers(function: Callable, items: Sequence, minimum: int, initialize
     workers = worker_count()
     if len(items) < minimum or workers < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
         return None
-    context = multiprocessing.get_context("forkserver")
+    context = process_context()
     chunk = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
             return list(pool.map(function, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, EOFError):  # a worker died or could not start: slower, never wrong
         return None
+
+
+def process_context() -> multiprocessing.context.BaseContext:
+    """How every process of the build starts: "forkserver" where the system has it, "spawn" elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOADED)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def threads() -> ThreadPoolExecutor:
+    """The build's thread pool, made when first needed and kept for the program's life."""
+    global _threads
+    with _threads_lock:
+        if _threads is None:
+            _threads = ThreadPoolExecutor(max_workers=max(2, min(os.cpu_count() or 1, MOST_THREADS)),
+                                          thread_name_prefix="build")
+        return _threads

@@ -9,14 +9,13 @@ all come from the preview's cache starts none) and is replaced only after a char
 The worker does the whole per-chart work (run the module, check its cites, make the spec), and sends back
 plain data: the ChartModule without its Altair chart (the spec replaces it), and the problems.
 
-Processes start with "forkserver" where the system has it (a fork of a server that has already imported
-Altair: cheap, and safe although the preview has threads) and "spawn" elsewhere; never plain "fork".
+The worker starts as every process of the build does (worker_pool.process_context: from a fork server that has
+already imported Altair, cheap and safe although the preview has threads; never plain "fork").
 """
 from __future__ import annotations
 
 import dataclasses
 import io
-import multiprocessing
 import os
 import signal
 import sys
@@ -25,20 +24,10 @@ import warnings
 from pathlib import Path
 
 from ..errors import Problem
+from ..worker_pool import process_context
 from ..facts import FactStore
 
 DEFAULT_TIMEOUT = 20.0  # seconds per chart; site.json "chart_timeout" changes it
-_PRELOADED = ["explainer.charts", "altair"]  # what every worker needs, imported once by the fork server
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOADED)
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 class ChartWorker:
     """prepare() runs one chart in the worker; close() ends the worker. Used by one thread."""
 
@@ -77,8 +66,8 @@ class ChartWorker:
 
     def _ensure_running(self, store: FactStore) -> None:
         if self._process is None:
-            parent, child = _context().Pipe()
-            self._process = _context().Process(target=_serve, args=(child,), name="chart-worker", daemon=True)
+            parent, child = process_context().Pipe()
+            self._process = process_context().Process(target=_serve, args=(child,), name="chart-worker", daemon=True)
             self._process.start()
             child.close()
             self._connection = parent

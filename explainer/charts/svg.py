@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Hashable
 
 from ..disk_cache import DiskCache, canonical_json, content_key
+from ..worker_pool import threads
 
 # Part of every cache key: change one when its rendering or post-processing below changes, so old entries are
 # not reused.
@@ -77,15 +76,13 @@ def render_pictures(jobs: dict[Hashable, PictureJob], cache: DiskCache) -> Rende
         except Exception as error:  # vl-convert raises ValueError with the JavaScript error's message
             return name, None, str(error).strip() or type(error).__name__
 
-    workers = max(1, min(len(missing), os.cpu_count() or 1, 4))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for name, picture, error in pool.map(render, sorted(missing, key=str)):
-            if error is not None:
-                result.errors[name] = error
-                continue
-            result.pictures[name] = picture
-            result.fresh.add(name)
-            cache.put(f"{missing[name]}.{jobs[name].kind}", picture)
+    for name, picture, error in threads().map(render, sorted(missing, key=str)):  # the build's one pool
+        if error is not None:
+            result.errors[name] = error
+            continue
+        result.pictures[name] = picture
+        result.fresh.add(name)
+        cache.put(f"{missing[name]}.{jobs[name].kind}", picture)
     return result
 
 
