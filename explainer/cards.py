@@ -3,7 +3,8 @@ translation, the working of a derived figure, notes and corrections: as elements
 in-text cards, the references, the Sources page and the claims table alike.
 
 Every string from data/ is set as element text, and as an AtomicString, so Python-Markdown's inline patterns
-never read it (a quote with "*" or "[@x]" stays verbatim) and it is escaped when serialised.
+never read it (a quote with "*" or "[@x]" stays verbatim) and it is escaped when serialised. The words around
+it ("Source:", "Our translation from Korean:") are the theme's, from the message catalogue (words.py).
 """
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from .dates import date_label
 from .derived_operations import OPERATIONS
 from .facts import Citation, Claim, Excerpt, Fact, FactStore, Source
 from .numbers import states, value_span
+from .words import gettext, language, language_name, lazy_gettext
 
-LANGUAGE_NAMES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "en": "English"}
-VERDICTS = {"correct": "Correct", "caveat": "Correct, with a caveat", "wrong": "Wrong as written"}
+# A claim's verdict, as the claims table shows it.
+VERDICTS = {"correct": lazy_gettext("Correct"), "caveat": lazy_gettext("Correct, with a caveat"),
+            "wrong": lazy_gettext("Wrong as written")}
 
 
 def _add(parent: etree.Element, tag: str, text: str | None = None, **attributes: str) -> etree.Element:
@@ -35,10 +38,6 @@ def _append_text(parent: etree.Element, text: str) -> None:
         parent[-1].tail = AtomicString((parent[-1].tail or "") + text)
     else:
         parent.text = AtomicString((parent.text or "") + text)
-
-
-def language_name(tag: str) -> str:
-    return LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
 
 
 def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: Source,
@@ -59,8 +58,10 @@ def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: 
             following = spans[index + 1][0] if index + 1 < len(spans) else len(excerpt.text)
             mark.tail = AtomicString(excerpt.text[end:following])
     if excerpt.translation:
-        translation = _add(box, "span", None, class_="translation", lang="en")
-        _add(translation, "span", f"Our translation from {language_name(excerpt.language)}: ", class_="translation-label")
+        translation = _add(box, "span", None, class_="translation", lang=language())
+        # Translators: before our translation of an excerpt; language is the excerpt's, named by CLDR: "Korean"
+        label = gettext("Our translation from %(language)s:", language=language_name(excerpt.language))
+        _add(translation, "span", label + " ", class_="translation-label")
         _append_text(translation, excerpt.translation)
     return box
 
@@ -96,7 +97,7 @@ def working_element(fact: Fact, store: FactStore, focusable: bool = False) -> et
     """"198 ÷ 223 × 100 = 88.8%": the computation, each input linked to its own fact on the Data page."""
     operation = fact.derived.operation  # its symbols, as derived_operations writes them
     working = etree.Element("span", {"class": "working"})
-    _add(working, "span", "Our calculation: ", class_="working-label")
+    _add(working, "span", gettext("Our calculation:") + " ", class_="working-label")
     inputs = [store.facts.get(input_id) for input_id in fact.derived.inputs]
     for index, item in enumerate(inputs):
         if index:
@@ -114,7 +115,7 @@ def working_element(fact: Fact, store: FactStore, focusable: bool = False) -> et
 def source_line(source: Source, focusable: bool = False) -> etree.Element:
     """The source's name linked to the source itself and to its entry on the Sources page."""
     line = etree.Element("span", {"class": "card-source"})
-    _append_text(line, "Source: ")
+    _append_text(line, gettext("Source:") + " ")
     extra = {} if focusable else {"tabindex": "-1"}
     title = etree.SubElement(line, "a" if source.url else "span",
                              {"href": source.url, "rel": "noopener noreferrer", **extra} if source.url else {})
@@ -122,7 +123,7 @@ def source_line(source: Source, focusable: bool = False) -> etree.Element:
     cited = _add(title, "cite", source.title, lang=source.title_language)
     cited.tail = AtomicString(f" ({date_label(source.published)})" if source.published else "")
     _append_text(line, " · ")
-    _add(line, "a", "all it supports", href=f"sources.html#source-{source.id}", **extra)
+    _add(line, "a", gettext("all it supports"), href=f"sources.html#source-{source.id}", **extra)
     return line
 
 
@@ -136,7 +137,7 @@ def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
     _append_text(head, f" · {fact.as_of.label}")
     if fact.provisional:
         _append_text(head, " · ")
-        _add(head, "span", "provisional", class_="card-flag")
+        _add(head, "span", gettext("provisional"), class_="card-flag")
     fill_evidence(card, fact, store)
     return card
 
@@ -153,19 +154,22 @@ def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: b
     elif parts and excerpt is not None and excerpt.text is not None and not states(
             excerpt.text, fact.value, excerpt.language):
         working = _add(box, "span", None, class_="card-parts")
-        _add(working, "span", "The source gives the parts: ", class_="working-label")
+        _add(working, "span", gettext("The source gives the parts:") + " ", class_="working-label")
         _append_text(working, OPERATIONS["sum"].symbol.join(f"{label} {fact.format(value)}" for label, value in parts)
                      + f" = {fact.display}")
     if fact.note:
         _add(box, "span", fact.note, class_="card-note")
     for correction in fact.corrections:
         line = _add(box, "span", None, class_="card-correction")
-        _add(line, "strong", f"Corrected on {date_label(correction.date)}:")
-        _append_text(line, f" earlier {fact.format(correction.value)}. {correction.reason}")
+        _add(line, "strong", gettext("Corrected on %(date)s:", date=date_label(correction.date)))
+        # Translators: after "Corrected on <date>:", the figure shown before the correction
+        earlier = gettext("earlier %(value)s.", value=fact.format(correction.value))
+        _append_text(line, f" {earlier} {correction.reason}")
     if fact.source_id in store.sources:
         box.append(source_line(store.sources[fact.source_id], focusable))
     elif fact.derived is not None:
-        _add(box, "span", "Computed by us from the figures above, each with its own source.", class_="card-source")
+        _add(box, "span", gettext("Computed by us from the figures above, each with its own source."),
+             class_="card-source")
 
 
 def _summed_parts(fact: Fact, store: FactStore) -> list[tuple[str, float | int]]:
@@ -185,7 +189,9 @@ def source_card(source: Source, excerpt: Excerpt | None, card_id: str) -> etree.
     head = _add(card, "span", None, class_="card-head")
     _add(head, "cite", source.title, class_="card-label", lang=source.title_language)
     if source.title_translation:
-        _add(card, "span", f"Title in English: {source.title_translation}", class_="translation", lang="en")
+        # Translators: "English" is the language of these words: the source's title, as we translated it
+        _add(card, "span", gettext("Title in English: %(title)s", title=source.title_translation),
+             class_="translation", lang=language())
     if excerpt is not None:
         card.append(excerpt_element(excerpt, None, None, source))
     card.append(source_line(source))
@@ -196,10 +202,10 @@ def claims_element(store: FactStore, report: str | None = None) -> etree.Element
     """The claims of the reports we started from (or of one report), with our verdict and the excerpts that
     decide it."""
     wrapper = etree.Element("div", {"class": "claims table-scroll", "tabindex": "0", "role": "region",
-                                    "aria-label": "Claims checked"})
+                                    "aria-label": gettext("Claims checked")})
     table = _add(wrapper, "table", None, class_="claims-table")
     head = _add(_add(table, "thead"), "tr")
-    for title in ("The report says", "Verdict", "What the sources show"):
+    for title in (gettext("The report says"), gettext("Verdict"), gettext("What the sources show")):
         _add(head, "th", title, scope="col")
     body = _add(table, "tbody")
     for claim in store.claims.values():
@@ -216,7 +222,7 @@ def _claim_row(claim: Claim, store: FactStore) -> etree.Element:
     if excerpt is not None and source is not None:
         said.append(excerpt_element(excerpt, claim.citation, None, source))
         _add(said, "a", source.publisher, href=f"sources.html#source-{source.id}", class_="claim-source")
-    _add(_add(row, "td"), "strong", VERDICTS[claim.verdict], class_="verdict")
+    _add(_add(row, "td"), "strong", str(VERDICTS[claim.verdict]), class_="verdict")
     shown = _add(row, "td")
     _add(shown, "p", claim.finding)
     for citation in claim.evidence:

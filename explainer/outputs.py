@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .words import lazy_gettext
+
 if TYPE_CHECKING:
     from .render import SiteView
 
@@ -89,17 +91,19 @@ class Output:
                 for member in self.members(view)]
 
 
-SOURCES = Output("sources.html", "sources.html", "Sources",
-                 "Every source, the facts it supports and where they appear.", what="the Sources page")
-DATA = Output("data.html", "data.html", "Data", "Every fact and series on this site, to read or download.",
-              what="the Data page")
+# The titles and summaries are readers' words: the catalogue's (words.py), in the language of the page.
+SOURCES = Output("sources.html", "sources.html", lazy_gettext("Sources"),
+                 lazy_gettext("Every source, the facts it supports and where they appear."), what="the Sources page")
+DATA = Output("data.html", "data.html", lazy_gettext("Data"),
+              lazy_gettext("Every fact and series on this site, to read or download."), what="the Data page")
 # Linked from every page's footer rather than the navigation, which must stay short.
-CORRECTIONS = Output("corrections.html", "corrections.html", "Corrections and updates",
-                     "Every figure we have corrected, newest first, with its earlier value, the date and the reason.",
+CORRECTIONS = Output("corrections.html", "corrections.html", lazy_gettext("Corrections and updates"),
+                     lazy_gettext("Every figure we have corrected, newest first, with its earlier value, the date "
+                                  "and the reason."),
                      what="the Corrections and updates page")
-CONTENTS = Output("contents.html", "contents.html", "Contents", "Every chapter, in reading order.",
-                  what="the Contents page")
-NOT_FOUND = Output("404.html", "404.html", "Page not found", listed=False,
+CONTENTS = Output("contents.html", "contents.html", lazy_gettext("Contents"),
+                  lazy_gettext("Every chapter, in reading order."), what="the Contents page")
+NOT_FOUND = Output("404.html", "404.html", lazy_gettext("Page not found"), listed=False,
                    what="the page shown for an address that does not exist")
 
 IN_NAVIGATION = (SOURCES, DATA)  # after the chapters (or, on a large site, after the contents page)
@@ -123,10 +127,10 @@ OUTPUTS: tuple[Output, ...] = (
     CORRECTIONS,
     CONTENTS,
     NOT_FOUND,
-    Output("embed/{name}.html", "embed.html", "Chart", listed=False, members=chart_embeds,
+    Output("embed/{name}.html", "embed.html", lazy_gettext("Chart"), listed=False, members=chart_embeds,
            what="a chart's page for embedding in other sites"),
-    Output("search.html", "search.html", "Search", "Search every chapter, figure and source.", listed=False,
-           what="the search page"),
+    Output("search.html", "search.html", lazy_gettext("Search"),
+           lazy_gettext("Search every chapter, figure and source."), listed=False, what="the search page"),
     # For search engines: the pages readers land on (listed), with their last-updated dates. robots.txt names it.
     Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True, what="the sitemap for search engines"),
     Output("robots.txt", "robots.txt", listed=False, what="the rules for search engines' crawlers"),

@@ -136,6 +136,9 @@ def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     environment = jinja2.Environment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
                                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["date_label"] = date_label
+    from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (words.py)
+
+    words.install(environment)
     return environment
 
 

@@ -16,6 +16,7 @@ from .dates import date_label
 from .facts import FactStore
 from .inputs import SiteSettings
 from .pages import Page
+from .words import gettext, ngettext
 
 
 def address(settings: SiteSettings, path: str) -> str | None:
@@ -49,9 +50,10 @@ def updated(page, store: FactStore) -> str | None:
 def citation(settings: SiteSettings, page, updated_iso: str | None) -> str:
     """A ready citation: author. "Title", site, last updated date. address (the address only with a url)."""
     title = settings.title if page.slug == "index" else page.title
-    pieces = [f"“{title}”", *([] if page.slug == "index" else [settings.title])]
+    # Translators: a page's title, quoted in its citation
+    pieces = [gettext("“%(title)s”", title=title), *([] if page.slug == "index" else [settings.title])]
     if updated_iso:
-        pieces.append(f"last updated {date_label(updated_iso)}")
+        pieces.append(gettext("last updated %(date)s", date=date_label(updated_iso)))
     text = ", ".join(pieces) + "."
     if settings.author:
         text = f"{settings.author}. {text}"
@@ -71,13 +73,15 @@ def dataset(settings: SiteSettings, store: FactStore, downloads: list[str], upda
     def link(path: str) -> str:
         return address(settings, path) or path  # relative without a url: no absolute address is ever invented
 
-    description = (f"{settings.description} " if settings.description else "") + (
-        f"{len(store.facts)} facts and {len(store.series)} series, each with its source, the source's words and "
-        "its date.")
+    # Translators: the Data page's description for search engines: "119 facts and 1 series, each with …"
+    counted = gettext("%(facts)s and %(series)s, each with its source, the source's words and its date.",
+                      facts=ngettext("%(num)s fact", "%(num)s facts", len(store.facts)),
+                      series=ngettext("%(num)s series", "%(num)s series", len(store.series)))
+    description = (f"{settings.description} " if settings.description else "") + counted
     document = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": f"{settings.title}: the data",
+        "name": gettext("%(site)s: the data", site=settings.title),
         "description": description,
         "url": link("data.html"),
         "inLanguage": settings.language,
