@@ -63,10 +63,14 @@ def cache_folder(root: Path) -> Path:
 
 @cache
 def engine_version() -> str:
-    """A hash of the engine's code and of the libraries that make a spec: any change gives new keys."""
+    """A hash of the engine's code, its catalogues of readers' words and the libraries that make a spec: any
+    change gives new keys."""
     digest = hashlib.sha256()
     for path in sorted(_ENGINE.rglob("*.py")):
         digest.update(path.relative_to(_ENGINE).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
+    # The theme's words (words.py reads the catalogues beside the engine): a changed translation is new output.
+    for path in sorted((_ENGINE.parent / "locale").rglob("*.po")):
+        digest.update(path.relative_to(_ENGINE.parent).as_posix().encode("utf-8") + b"\x00" + path.read_bytes())
     digest.update(f"{importlib.metadata.version('altair')} {sys.version}".encode("utf-8"))
     return digest.hexdigest()
 
