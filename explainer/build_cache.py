@@ -35,7 +35,7 @@ import jinja2
 from . import kept_pickle
 from .disk_cache import engine_version
 from .facts import STORE_TABLES, FactStore
-from .inputs import files_under
+from .inputs import TemplateFolder
 from .markdown_pool import Converted, convert_pages
 from .output_gate import GateMemory
 from .pages import Page
@@ -126,16 +126,16 @@ class BuildCache:
             self._slots[name] = slot
         return _copy_lists(slot.value)
 
-    def environment(self, template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    def environment(self, templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
         """The Jinja2 environment, kept while no template changes, so compiled templates are reused.
 
-        A new environment whenever any template file changes: Jinja2's own reload check looks only at the
-        file it loaded, and would miss a site template that now overrides the project's.
+        A new environment whenever any template file changes: a changed file may be one a site template now
+        overrides, or one another includes.
         """
-        fingerprint = templates_fingerprint(template_dirs)
+        fingerprint = templates_fingerprint(templates)
         if self._environment is None or self._environment[0] != fingerprint:
             self.stats.stages_rerun.append("templates")
-            self._environment = (fingerprint, make_environment(template_dirs))
+            self._environment = (fingerprint, make_environment(templates))
         self.templates.templates_key = fingerprint
         return self._environment[1]
 
@@ -177,9 +177,8 @@ class BuildCache:
         Running the chart modules and building their figures costs tens of milliseconds per chart even when
         vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit.
         """
-        key = digest(str(inputs.root), [(str(path), path.read_bytes()) for folder in inputs.chart_dirs
-                                        for path in files_under(folder, "*.py")],
-                     templates_fingerprint(inputs.template_dirs), repr(inputs.settings), f"store {id(store)}",
+        key = digest(str(inputs.root), sorted((str(path), text) for path, text in inputs.chart_modules.items()),
+                     templates_fingerprint(inputs.templates), repr(inputs.settings), f"store {id(store)}",
                      self._charts_named(inputs.content))
         slot = self._slots.get("charts")
         if slot is None or slot.key != key:
@@ -201,13 +200,9 @@ class BuildCache:
             del known[path]
         return sorted(names)
 
-def templates_fingerprint(template_dirs: tuple[Path, ...]) -> Digest:
+def templates_fingerprint(templates: tuple[TemplateFolder, ...]) -> Digest:
     """Every template file's name and content, in search order: a change to any of them changes this."""
-    parts = []
-    for folder in template_dirs:
-        for path in files_under(folder, "*"):
-            parts.append((str(path), path.read_bytes()))
-    return digest(parts)
+    return digest([(str(folder.folder), sorted(folder.files.items())) for folder in templates])
 
 
 def _argument_key(argument: Any) -> Any:

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .disk_cache import DiskCache, canonical_json, content_key, engine_version
-from .inputs import SiteInputs, files_under
+from .inputs import SiteInputs
 from .output import site_id
 
 RECORD_FORMAT = "build-record-3"  # part of every key: change it when what the key covers changes
@@ -59,10 +59,11 @@ def inputs_key(inputs: SiteInputs, strict: bool, out: Path, hashed_names: bool =
     for path, data in inputs.assets.items():
         parts += ["asset", path, data]
     # Templates may include any file of their folders; chart modules import the Python files beside them.
-    for folders, pattern in ((inputs.template_dirs, "*"), (inputs.chart_dirs, "*.py")):
-        for folder in folders:
-            for path in files_under(folder, pattern):
-                parts += [str(path), path.read_bytes()]
+    for templates in inputs.templates:
+        for name, text in sorted(templates.files.items()):
+            parts += [str(templates.folder / name), text]
+    for path, text in sorted(inputs.chart_modules.items()):
+        parts += [str(path), text]
     return content_key(*parts)
 
 

@@ -37,8 +37,8 @@ class NoMemo:
 
     pages = charts = reuse
 
-    def environment(self, template_dirs):
-        return make_environment(template_dirs)
+    def environment(self, templates):
+        return make_environment(templates)
 
 
 NO_MEMO = NoMemo()

@@ -67,14 +67,29 @@ _FROM_READ_INPUTS = {"stylesheets"}
 
 
 @dataclass(frozen=True)
+class TemplateFolder:
+    """One folder of templates, read whole: Jinja loads them from here (render.make_environment), not from disk."""
+
+    folder: Path
+    files: dict[str, str]  # name within the folder ("page.html", "partials/x.html") → text
+
+
+@dataclass(frozen=True)
 class SiteInputs:
     root: Path
     settings: SiteSettings
     content: dict[Path, str]
     data: dict[Path, str]
-    template_dirs: tuple[Path, ...]  # searched in order: the site's own first
+    templates: tuple[TemplateFolder, ...]  # searched in order: the site's own first, the project's last
     chart_dirs: tuple[Path, ...]
     assets: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes
+    # Every Python file under the chart folders (a chart module and the helpers it imports): what the charts
+    # stage's results are keyed by. The modules themselves are run from disk by the chart worker.
+    chart_modules: dict[Path, bytes] = field(default_factory=dict)
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        return tuple(templates.folder for templates in self.templates)
 
 
 def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[Problem]]:
@@ -111,10 +126,36 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
     settings = _read_settings(root, problems)
     if SITE_CSS in assets:  # linked after the default, so the site's rules win where both set something
         settings = dataclasses.replace(settings, stylesheets=(*settings.stylesheets, SITE_CSS))
-    inputs = SiteInputs(root, settings, content, data,
-                        tuple(_fallback(root, project, "templates")), tuple(_fallback(root, project, "charts")),
-                        assets)
+    templates = tuple(TemplateFolder(folder, _read_template_files(folder, problems))
+                      for folder in _fallback(root, project, "templates"))
+    chart_dirs = tuple(_fallback(root, project, "charts"))
+    inputs = SiteInputs(root, settings, content, data, templates, chart_dirs, assets, _read_chart_modules(chart_dirs))
     return inputs, problems
+
+
+def reread_templates_and_charts(inputs: SiteInputs) -> tuple[SiteInputs, list[Problem]]:
+    """inputs with its templates and chart modules read again (the preview, after one of them changed)."""
+    problems: list[Problem] = []
+    templates = tuple(TemplateFolder(folder, _read_template_files(folder, problems)) for folder in inputs.template_dirs)
+    return dataclasses.replace(inputs, templates=templates, chart_modules=_read_chart_modules(inputs.chart_dirs)), \
+        problems
+
+
+def _read_chart_modules(chart_dirs: tuple[Path, ...]) -> dict[Path, bytes]:
+    # Chart modules import the Python files beside them and in their subfolders (charts/_lib/words.py).
+    return {path: path.read_bytes() for folder in chart_dirs for path in files_under(folder, "*.py")}
+
+
+def _read_template_files(folder: Path, problems: list[Problem]) -> dict[str, str]:
+    """Every file under a templates folder (any may be included or extended), by its name within the folder."""
+    files = {}
+    for path in files_under(folder, "*"):
+        try:
+            files[path.relative_to(folder).as_posix()] = decode_text(path.read_bytes())
+        except UnicodeDecodeError as error:
+            problems.append(Problem(path, 1, 1, f"this template is not UTF-8 text (byte {error.start + 1}): save "
+                                    "it as UTF-8, or move it out of templates/."))
+    return files
 
 
 def files_under(folder: Path, pattern: str) -> list[Path]:

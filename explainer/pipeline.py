@@ -1,12 +1,12 @@
 """build(): the order of the stages, and nothing else.
 
-It reads no content, data or asset file (SiteInputs carries their text) and writes no output (the caller writes
+It reads no content, data, asset or template file (SiteInputs carries their text) and writes no output (the caller writes
 result.files: cli.py, or the preview serves them). What it may do besides computing comes in as one
 effects.BuildEffects: the memo of earlier builds, the store's access (read-write, read-only for `check`,
 write-only for `--no-cache`) and the search indexer. What still reaches the disk from inside is named there:
-the chart stage runs the chart modules in a worker process and reads the templates and chart modules' folders
-for its key, Jinja loads the templates from inputs.template_dirs, and the stages keep what is slow to make
-(chart pictures and results, share cards, the search index) in the store, ROOT/.cache/ (disk_cache.py).
+the chart stage runs the chart modules from their files in a worker process, and the stages keep what is slow
+to make (chart pictures and results, share cards, the search index) in the store, ROOT/.cache/ (disk_cache.py).
+Templates and the chart modules' text come in with the inputs (SiteInputs.templates, .chart_modules).
 """
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
                       hashed_names: bool) -> list[Problem]:
     """The stages after the checks, which make the files of a site whose input is sound."""
     memo = effects.memo
-    environment = memo.environment(inputs.template_dirs)
+    environment = memo.environment(inputs.templates)
     chart_output, problems = chart_files(charts, result.pages)  # the runtime only if a page has a chart
     downloads = memo.reuse(download_files, result.store)
     # Each reader page's og:image: its chart's PNG, or a title card rendered here (kept in ROOT/.cache/share/).

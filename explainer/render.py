@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 import xml.etree.ElementTree as etree
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from . import cards
 from .dates import date_label
 from .errors import Problem
 from .facts import Fact, FactStore, Source
-from .inputs import SiteSettings
+from .inputs import SiteSettings, TemplateFolder
 from . import sharing
 from .outputs import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from .pages import Page
@@ -126,12 +127,30 @@ def _escapes_markup(template_name: str | None) -> bool:
 _EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
 
 
-def make_environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """template_dirs in search order, the site's first; the last is the project's (inputs._fallback), whose
+class InputsLoader(jinja2.BaseLoader):
+    """Templates from the texts read_inputs read (SiteInputs.templates), searched in order, as FileSystemLoader
+    searches folders: the build reads no template from disk itself."""
+
+    def __init__(self, folders: tuple[TemplateFolder, ...]):
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        name = "/".join(split_template_path(template))  # refuses "..", as FileSystemLoader does
+        for folder in self.folders:
+            if name in folder.files:
+                return folder.files[name], str(folder.folder / name), lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted({name for folder in self.folders for name in folder.files})
+
+
+def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
+    """templates in search order, the site's first; the last is the project's (inputs._fallback), whose
     templates are also "default/<name>"."""
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(template_dirs[-1]))}),
+        InputsLoader(templates),
+        jinja2.PrefixLoader({DEFAULT_PREFIX: InputsLoader(templates[-1:])}),
     ])
     environment = jinja2.Environment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
                                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)

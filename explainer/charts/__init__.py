@@ -111,7 +111,7 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     jobs.update({(name, "light", "wide", "png"): PictureJob(jobs[name, "light", "wide", "svg"].spec, "png")
                  for name in specs})
     rendered = render_pictures(jobs, DiskCache(charts.cache_folder / "charts"))
-    environment = make_environment(inputs.template_dirs)
+    environment = make_environment(inputs.templates)
     fresh = 0
     for name, (module, spec) in specs.items():
         problem = _add_chart(charts, name, module, spec, rendered, environment, store, inputs.settings)

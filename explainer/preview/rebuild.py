@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..build_cache import BuildCache
 from ..errors import Problem
-from ..inputs import PROJECT, SiteInputs, decode_text, read_inputs
+from ..inputs import PROJECT, SiteInputs, decode_text, read_inputs, reread_templates_and_charts
 from ..effects import BuildEffects
 from ..pipeline import BuildResult, build
 from .source_watch import Changes
@@ -78,7 +78,7 @@ class Rebuilder:
         if self.inputs is None or changes is None or changes.created or changes.deleted:
             return read_inputs(self.root, self.project)
         content, data = dict(self.inputs.content), dict(self.inputs.data)
-        read_by_their_stage = (*self.inputs.template_dirs, *self.inputs.chart_dirs)
+        code_changed = False  # a template or a chart module: their folders are read again, they are few
         for path, raw in changes.modified.items():
             if path in content or path in data:
                 try:
@@ -86,9 +86,16 @@ class Rebuilder:
                 except UnicodeDecodeError:
                     return read_inputs(self.root, self.project)  # which reports the problem in its words
                 (content if path in content else data)[path] = text
-            elif not any(path.is_relative_to(folder) for folder in read_by_their_stage):
+            elif any(path.is_relative_to(folder) for folder in (*self.inputs.template_dirs, *self.inputs.chart_dirs)):
+                code_changed = True
+            else:
                 return read_inputs(self.root, self.project)  # an asset or site.json: read the folder again
-        return dataclasses.replace(self.inputs, content=content, data=data), []
+        inputs = dataclasses.replace(self.inputs, content=content, data=data)
+        if code_changed:
+            inputs, problems = reread_templates_and_charts(inputs)
+            if problems:
+                return read_inputs(self.root, self.project)
+        return inputs, []
 
     def _failed(self, problems, started: float) -> Outcome:
         errors = [p for p in problems if p.stops_build(self.strict)]
