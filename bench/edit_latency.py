@@ -31,7 +31,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
-from explainer.numbers import format_value  # noqa: E402
+from explainer.store.numbers import format_value  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -9,10 +9,10 @@ import time
 import traceback
 from pathlib import Path
 
-from .build_record import inputs_key, load_record, save_record, unchanged, written_record
-from .disk_cache import DiskCache, cache_folder, remove_stale_temporaries
-from .inputs import PROJECT, read_inputs, site_url
-from .output import SITE_MARKER, write_site
+from .incremental.build_record import inputs_key, load_record, save_record, unchanged, written_record
+from .incremental.disk_store import DiskCache, cache_folder, remove_stale_temporaries
+from .site_folder.inputs import PROJECT, read_inputs, site_url
+from .publish.site_writer import SITE_MARKER, write_site
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # An unexpected exception is a fault in the engine, not in the site's files: the editor gets one line and a way
@@ -92,7 +92,7 @@ def run_command(arguments: argparse.Namespace) -> int:
 
 def new_site(command: str, folder: Path | None) -> int:
     """`python build.py new DIR`: write a starter site that builds and passes --strict, and say what to edit."""
-    from .scaffold import next_steps, write_starter  # imported here: only `new` needs it
+    from .site_folder.scaffold import next_steps, write_starter  # imported here: only `new` needs it
 
     if command != "new":
         print(f"{folder}: only `new` takes a folder; to {command} another site folder, write --root {folder}.",
@@ -113,7 +113,7 @@ def unsafe_output(root: Path, out: Path) -> str | None:
     """Why writing the site to out could destroy something, or None. The build replaces out as a whole."""
     if out == root or out in root.parents:
         return "--out would replace the site folder itself: choose a folder of its own, e.g. ROOT/site."
-    # The store (ROOT/.cache/, disk_cache.py) keeps what builds made, with the build record's absolute paths:
+    # The store (ROOT/.cache/, incremental/disk_store.py) keeps what builds made, with the build record's absolute paths:
     # the site must not be written over it, nor publish it.
     store = cache_folder(root).resolve()
     if out == store or store in out.parents:
@@ -142,11 +142,11 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     if url is not None:  # the publishing workflow knows the address; site.json may not
         inputs = dataclasses.replace(inputs, settings=dataclasses.replace(inputs.settings, url=site_url(url)))
     kept = DiskCache(cache_folder(root) / "build")
-    if write:  # what killed writes to the store left behind (disk_cache.py); check removes nothing
+    if write:  # what killed writes to the store left behind (incremental/disk_store.py); check removes nothing
         remove_stale_temporaries(root)
     key = inputs_key(inputs, strict, out, hashed_names=True) if write else ""
     record = load_record(kept) if write and use_cache else None
-    if unchanged(record, key, out):  # explainer/build_record.py: out already holds what this build would write
+    if unchanged(record, key, out):  # explainer/incremental/build_record.py: out already holds what this build would write
         for line in record.problems:
             print(line, file=sys.stderr)
         print(f"{record.summary} in {time.perf_counter() - started:.2f} s → {out} (unchanged since the last build)")
@@ -154,12 +154,12 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     if sys.stderr.isatty():  # a cold build renders every chart: say something while it works
         print(f"Building {root} …", file=sys.stderr, flush=True)
     # Imported only now: a build whose inputs are unchanged (above) needs none of the engine's stages.
-    from .build_cache import load_build_cache, save_build_cache
-    from .checks import acknowledgement_lines
-    from .effects import NO_MEMO, READ_ONLY, READ_WRITE, WRITE_ONLY, BuildEffects
+    from .incremental.build_cache import load_build_cache, save_build_cache
+    from .store.checks import acknowledgement_lines
+    from .effects.boundary import NO_MEMO, READ_ONLY, READ_WRITE, WRITE_ONLY, BuildEffects
     from .pipeline import build
 
-    # What the last good build kept in .cache/build/ (explainer/build_cache.py): only what changed is made again.
+    # What the last good build kept in .cache/build/ (explainer/incremental/build_cache.py): only what changed is made again.
     cache = load_build_cache(kept, inputs.settings) if use_cache else None
     if cache is not None:
         cache.start_build()

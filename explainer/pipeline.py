@@ -5,7 +5,7 @@ result.files: cli.py, or the preview serves them). What it may do besides comput
 effects.BuildEffects: the memo of earlier builds, the store's access (read-write, read-only for `check`,
 write-only for `--no-cache`) and the search indexer. What still reaches the disk from inside is named there:
 the chart stage runs the chart modules from their files in a worker process, and the stages keep what is slow
-to make (chart pictures and results, share cards, the search index) in the store, ROOT/.cache/ (disk_cache.py).
+to make (chart pictures and results, share cards, the search index) in the store, ROOT/.cache/ (incremental/disk_store.py).
 Templates and the chart modules' text come in with the inputs (SiteInputs.templates, .chart_modules).
 """
 from __future__ import annotations
@@ -15,22 +15,22 @@ import time
 from dataclasses import dataclass, field
 
 from .charts import ChartCounts, chart_files, load_charts
-from .disk_cache import DiskCache, cache_folder
-from .checks import check_fact_store
-from .downloads import download_files
-from .fingerprint import fingerprint
+from .incremental.disk_store import DiskCache, cache_folder
+from .store.checks import check_fact_store
+from .render.downloads import download_files
+from .publish.fingerprint import fingerprint
 from .errors import Problem, hold_back_echoes
-from .facts import FactStore
-from .store_loading import load_fact_store
-from .inputs import SiteInputs
-from .output_gate import check_output
-from .pages import Page, read_pages
-from .prose import render_markdown
-from .outputs import reader_pages
-from .render import published, render_after_hashing, render_pages, site_view
-from .share_images import share_images
-from .worker_pool import threads
-from .effects import BuildEffects
+from .store.facts import FactStore
+from .store.loading import load_fact_store
+from .site_folder.inputs import SiteInputs
+from .publish.output_gate import check_output
+from .site_folder.pages import Page, read_pages
+from .prose.markdown_stage import render_markdown
+from .render.layout import reader_pages
+from .render.templates import published, render_after_hashing, render_pages, site_view
+from .render.share_images import share_images
+from .effects.worker_pool import threads
+from .effects.boundary import BuildEffects
 
 
 @dataclass
@@ -51,7 +51,7 @@ class BuildResult:
 def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_names: bool = False) -> BuildResult:
     """The site that inputs make: every file (result.files) or the problems that stop it.
 
-    effects (effects.py): what the build may reuse from earlier builds (a memo), how it may use the store on
+    effects (effects/boundary.py): what the build may reuse from earlier builds (a memo), how it may use the store on
     disk, and what indexes the search; the defaults build everything afresh, keeping what is slow to make.
     hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
     the preview keeps plain names, which nothing caches there.
@@ -96,19 +96,19 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     problems += found
     result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
                     **downloads, **html, **chart_output, **cards}
-    # pagefind/ (explainer/search.py): Pagefind is a process of its own, so it indexes the pages while this
+    # pagefind/ (explainer/publish/search.py): Pagefind is a process of its own, so it indexes the pages while this
     # thread hashes names and checks URLs; neither reads the other's files. In this build's context, so
     # that the store's access (effects.StoreAccess) holds there too.
     indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, dict(result.files),
                                    inputs.root) if effects.index_search is not None else None)
     hashed: list[str] = []
-    if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/fingerprint.py)
+    if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/publish/fingerprint.py)
         fingerprinted = fingerprint(result.files, inputs.settings.url)
         result.files, hashed = fingerprinted.files, sorted(fingerprinted.renamed.values())
     late, found = render_after_hashing(environment, view, published(result.files, hashed))  # _headers
     problems += found
     result.files.update(late)
-    # The one guarantee for every URL written, whichever stage wrote it (explainer/output_gate.py).
+    # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
     problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
                                             for page in result.pages}, memo.gate)
     if indexing is not None:

@@ -1,6 +1,9 @@
-"""Shared fixtures: building fixture sites, a static server on 127.0.0.1, and headless Debian Chromium."""
+"""Shared fixtures: building fixture sites, a static server on 127.0.0.1, and headless Debian Chromium; and the
+`browser` and `slow` markers (README, "Tests"), given here rather than in each test file."""
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import socket
 import subprocess
@@ -12,8 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from explainer.inputs import read_inputs
-from explainer.output import write_site
+from explainer.site_folder.inputs import read_inputs
+from explainer.publish.site_writer import write_site
 from explainer.pipeline import build
 
 # Tests assert behaviour, never speed (bench/ measures that): an example that is slow because it loads CLDR data
@@ -22,7 +25,27 @@ settings.register_profile("behaviour", deadline=None)
 settings.load_profile("behaviour")
 
 PROJECT = Path(__file__).resolve().parent.parent
-SITES = Path(__file__).resolve().parent / "sites"
+TESTS = Path(__file__).resolve().parent
+
+
+def _fixture_sites() -> Path:
+    """tests/sites/, or, in a pytest-xdist worker, a copy of it of the worker's own.
+
+    Tests build the fixture sites in place (the build keeps chart pictures, share cards and the search index in
+    each site's .cache/), and copy them with that .cache/ to build variants. Two workers sharing tests/sites/
+    would copy a .cache/ while the other writes into it (a temporary file listed, then renamed away), so each
+    worker copies it once, leaving out those temporary files, and uses only its copy. Not with UPDATE_EXPECTED=1,
+    which rewrites tests/sites/tiny.expected/ itself (tests/test_cli.py).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or os.environ.get("UPDATE_EXPECTED"):
+        return TESTS / "sites"
+    folder = Path(tempfile.mkdtemp(prefix=f"explainer-sites-{worker}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(shutil.copytree(TESTS / "sites", folder / "sites", ignore=shutil.ignore_patterns(".tmp-*")))
+
+
+SITES = _fixture_sites()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -123,3 +146,51 @@ def page(browser):
     tab.on("request", lambda request: tab.requests.append(request.url))
     yield tab
     tab.close()
+
+
+# --- markers (registered in pyproject.toml; README, "Tests") -------------------------------------------------
+# `browser`: the test launches Chromium through Playwright: it uses the `browser` fixture, directly or through
+# `page` (the preview server's browser tests do). `slow`: about 5 s or more each on a 2-core machine (measured
+# with `python -m pytest -n 0 --durations=0`), or a module of many such builds: hypothesis feeding the real build,
+# builds killed at random moments, chart modules that crash or hang their worker, the Nu HTML checker. A test
+# module may also mark itself: `pytestmark = pytest.mark.slow`.
+BROWSER_FIXTURES = {"browser"}
+SLOW_MODULES = {
+    "hostile/test_any_text.py",  # hypothesis: whole builds of generated text
+    "hostile/test_hypothesis_inputs.py",  # hypothesis: whole builds, also through the command line
+    "hostile/test_html_validity.py",  # the Nu HTML checker, on Java, over every page
+    "test_chart_isolation.py",  # chart modules that crash, hang or kill their worker process
+}
+SLOW_TESTS = {  # "module::test" (every parameter) or "module::test[parameter]"
+    "hostile/test_faults.py::test_the_real_build_killed_at_random_moments_leaves_a_whole_site",
+    "hostile/test_faults.py::test_sigterm_stops_the_real_build_cleanly",
+    "hostile/test_no_traceback.py::test_deeply_nested_markdown_is_an_error_at_the_page[list-under-limits]",
+    "hostile/test_no_traceback.py::test_deeply_nested_markdown_is_an_error_at_the_page[quotes-under-limits]",
+    "test_markdown_pool.py::test_the_pool_gives_what_one_after_the_other_gives",
+    "test_output.py::test_a_build_killed_at_any_moment_leaves_a_whole_site",
+    "test_search.py::test_a_failing_pagefind_is_one_clear_problem",  # one waits out a Pagefind that stalls
+    "test_series.py::test_check_writes_nothing_in_the_site_folder",
+    "test_series.py::test_a_derived_column_is_recomputed_and_explained_on_the_data_page",
+    "test_series.py::test_an_approximate_row_shows_about_in_the_data_page_and_the_charts_table",
+    "test_chart_delivery.py::test_the_png_is_rendered_once_and_then_read_from_the_cache",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        try:
+            module = Path(item.path).resolve().relative_to(TESTS).as_posix()
+        except ValueError:
+            continue
+        if (module in SLOW_MODULES or f"{module}::{item.name}" in SLOW_TESTS
+                or f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No test collected (a wrong path or -m that selects nothing) fails the run instead of pytest's exit code 5,
+    which CI could take for success."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -29,7 +29,9 @@ def project_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("project")
     for name in ("content", "data", ".cache"):
         if (PROJECT / name).exists():
-            shutil.copytree(PROJECT / name, root / name)
+            # Without the temporary files of a build writing into PROJECT/.cache/ meanwhile (another xdist
+            # worker's): one listed here may be renamed away before it is copied.
+            shutil.copytree(PROJECT / name, root / name, ignore=shutil.ignore_patterns(".tmp-*"))
     if (PROJECT / "site.json").exists():
         shutil.copy(PROJECT / "site.json", root / "site.json")
     texts = "".join(path.read_text(encoding="utf-8") for path in (root / "content").glob("*.md"))

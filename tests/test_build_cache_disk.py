@@ -1,4 +1,4 @@
-"""`python build.py` keeps what it made in .cache/build/ (explainer/build_cache.py) and makes again only what
+"""`python build.py` keeps what it made in .cache/build/ (explainer/incremental/build_cache.py) and makes again only what
 changed; whatever changed, the site it writes is byte for byte the one a build without the cache writes."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SITES
-from explainer import markdown_pool
+from explainer.prose import markdown_pool
 from explainer.cli import main
 
 
@@ -32,7 +32,7 @@ def converted(monkeypatch) -> list[int]:
         counts.append(len(bodies))
         return real(bodies, *arguments)
 
-    monkeypatch.setattr("explainer.markdown_pool.convert_all", counting)  # what convert_pages calls
+    monkeypatch.setattr("explainer.prose.markdown_pool.convert_all", counting)  # what convert_pages calls
     return counts
 
 

@@ -1,7 +1,7 @@
 """A build whose inputs and output folder are as the last good build left them builds nothing
-(explainer/build_record.py); any change to what a build reads, to its options, or to the folder it wrote, builds
+(explainer/incremental/build_record.py); any change to what a build reads, to its options, or to the folder it wrote, builds
 again. And a build that writes links the previous site's unchanged files instead of writing them again
-(explainer/output.py)."""
+(explainer/publish/site_writer.py)."""
 from __future__ import annotations
 
 import json
@@ -14,8 +14,8 @@ import pytest
 from conftest import PROJECT, SITES
 from explainer import pipeline
 from explainer.cli import main
-from explainer.disk_cache import DiskCache
-from explainer.output import write_site
+from explainer.incremental.disk_store import DiskCache
+from explainer.publish.site_writer import write_site
 
 UNCHANGED = "(unchanged since the last build)"
 

@@ -1,4 +1,4 @@
-"""The build's one store (explainer/disk_cache.py, ROOT/.cache/): every entry is framed and checked when read,
+"""The build's one store (explainer/incremental/disk_store.py, ROOT/.cache/): every entry is framed and checked when read,
 so an entry that is damaged, cut short or foreign is made again, never published; writes are atomic and what a
 killed write leaves is removed by the next build; `check` changes nothing; the store and the output folder never
 overlap; and a build record describes only the build that wrote the folder.
@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT
-from explainer import cli, disk_cache
+from explainer import cli
+from explainer.incremental import disk_store as disk_cache
 from explainer.cli import main
-from explainer.disk_cache import DiskCache, STALE_SECONDS, no_cache_reads, no_cache_writes, remove_stale_temporaries
-from explainer.scaffold import write_starter
+from explainer.incremental.disk_store import DiskCache, STALE_SECONDS, no_cache_reads, no_cache_writes, remove_stale_temporaries
+from explainer.site_folder.scaffold import write_starter
 
 UNCHANGED = "(unchanged since the last build)"
 
@@ -135,7 +136,7 @@ KILLED_WRITER = """
 import os, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from explainer import disk_cache
+from explainer.incremental import disk_store as disk_cache
 
 def stuck(source, target):  # the entry is written whole to its temporary file; the rename never comes
     print("written", flush=True)
@@ -279,7 +280,7 @@ HELPER = "TITLE = {title!r}\n"
 IMPORTING = '''import importlib.util
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("words", Path(__file__).parent / "_lib" / "words.py")
+_spec = importlib.util.spec_from_file_location("words", Path(__file__).parent / "_lib" / "render/words.py")
 words = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(words)
 '''
@@ -288,7 +289,7 @@ _spec.loader.exec_module(words)
 def test_a_chart_helper_in_a_subfolder_is_part_of_the_charts_key(starter_copy, tmp_path, capsys):
     root = starter_copy
     (root / "charts" / "_lib").mkdir()
-    helper = root / "charts" / "_lib" / "words.py"
+    helper = root / "charts" / "_lib" / "render/words.py"
     helper.write_text(HELPER.format(title="Loans, first words"), encoding="utf-8")
     module = root / "charts" / "loans.py"
     text = module.read_text(encoding="utf-8")
@@ -368,7 +369,7 @@ def test_a_crafted_chart_result_never_runs(starter_copy, tmp_path):
 
 
 def test_a_crafted_search_listing_cannot_publish_a_file_from_outside_the_index(tmp_path):
-    from explainer import search
+    from explainer.publish import search
 
     store = DiskCache(tmp_path / "search")
     secret = tmp_path / "secret"

@@ -15,8 +15,8 @@ from explainer.charts.definition import Annotation, cell_fact, provisional_note
 from explainer.charts.modules import ChartModule, run_chart_module
 from explainer.charts.spec import PICTURE_WIDTHS, chart_spec, static_spec
 from explainer.charts.theme import LINE_HEIGHT, text_lines
-from explainer.inputs import read_inputs
-from explainer.store_loading import load_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.loading import load_fact_store
 
 # The label titles the charts had before they stated their findings.
 OLD_TITLES = {

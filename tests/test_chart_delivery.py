@@ -15,7 +15,7 @@ from conftest import SITES
 from explainer.charts import svg as pictures
 from explainer.charts.figure import EMBED_WIDTH, embed_of, Picture
 from explainer.charts.runtime import RUNTIME_PATH
-from explainer.inputs import read_inputs
+from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
 
 CHARTS = ("arrivals", "women_share", "elite_defectors", "public_sector")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES
-from explainer.inputs import read_inputs
+from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
 
 HEADER = """import altair as alt

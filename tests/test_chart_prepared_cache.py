@@ -13,9 +13,9 @@ import pytest
 
 from conftest import PROJECT
 from explainer.charts import isolation
-from explainer.inputs import read_inputs
+from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
-from explainer.scaffold import write_starter
+from explainer.site_folder.scaffold import write_starter
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_a_failing_chart_is_never_kept_and_reports_its_problem_every_time(starte
 
 def test_a_build_with_every_chart_kept_never_imports_altair(starter):
     built(starter)
-    script = ("import sys; from explainer.inputs import read_inputs; from explainer.pipeline import build; "
+    script = ("import sys; from explainer.site_folder.inputs import read_inputs; from explainer.pipeline import build; "
               f"inputs, _ = read_inputs(__import__('pathlib').Path({str(starter)!r})); "
               "result = build(inputs); assert not result.failed(strict=False); "
               "print('altair' in sys.modules, result.charts.cached)")
@@ -153,7 +153,7 @@ def test_copying_the_store_reads_all_of_it_and_works_as_a_dict_would():
     import dataclasses
 
     from explainer.charts.prepared_cache import EVERY_RECORD, watched_store
-    from explainer.facts import FactStore
+    from explainer.store.facts import FactStore
 
     store = FactStore(facts={"a": 1, "b": 2}, series={"s": 3})
     for use in (lambda view: view.facts.copy(), lambda view: view.facts | {}, lambda view: {} | view.facts,

@@ -15,9 +15,9 @@ from explainer.charts.figure import script_json
 from explainer.charts.modules import find_chart_files, run_chart_module
 from explainer.charts.svg import normalise_ids
 from explainer.charts.spec import chart_spec
-from explainer.store_loading import load_fact_store
-from explainer.inputs import read_inputs
-from explainer.output import write_site
+from explainer.store.loading import load_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.publish.site_writer import write_site
 from explainer.pipeline import build
 
 REQUIRED = {"arrivals", "women_share", "elite_defectors", "public_sector"}

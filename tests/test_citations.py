@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import SITES
-from explainer.inputs import read_inputs
-from explainer.pages import read_pages
+from explainer.site_folder.inputs import read_inputs
+from explainer.site_folder.pages import read_pages
 from explainer.pipeline import build
-from explainer.prose import render_markdown
-from explainer.store_loading import load_fact_store
+from explainer.prose.markdown_stage import render_markdown
+from explainer.store.loading import load_fact_store
 
 HOSTILE = "*x* [@gazette] {{jobs}} <script>alert(1)</script> [a](javascript:alert(2)) 5 people"
 

@@ -8,15 +8,15 @@ import shutil
 import pytest
 
 from conftest import SITES
-from explainer import fact_schema
-from explainer.cards import working_element
-from explainer.checks import check_fact_store
-from explainer.derived_operations import OPERATIONS
-from explainer.inputs import read_inputs
-from explainer.numbers import format_value
-from explainer.effects import BuildEffects
+from explainer.store import schema as fact_schema
+from explainer.render.cards import working_element
+from explainer.store.checks import check_fact_store
+from explainer.store.derived_operations import OPERATIONS
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.numbers import format_value
+from explainer.effects.boundary import BuildEffects
 from explainer.pipeline import build
-from explainer.units import UNITS
+from explainer.store.units import UNITS
 from markdown.serializers import to_html_string
 from test_facts import FACTS, errors, fact, files, load, only, series
 

@@ -13,12 +13,12 @@ import pytest
 
 from conftest import PROJECT, SITES
 from explainer.errors import SHOWN_LINE, Problem
-from explainer.inputs import read_inputs
-from explainer.effects import BuildEffects
+from explainer.site_folder.inputs import read_inputs
+from explainer.effects.boundary import BuildEffects
 from explainer.pipeline import build
 from explainer.preview.rebuild import ProblemLog, Rebuilder
 from explainer.preview.source_watch import Changes
-from explainer.store_loading import load_fact_store
+from explainer.store.loading import load_fact_store
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 from conftest import SITES
-from explainer.checks import check_fact_store
-from explainer.inputs import read_inputs
-from explainer.store_loading import load_fact_store
+from explainer.store.checks import check_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.loading import load_fact_store
 
 SOURCES = Path("data/sources")
 FACTS = Path("data/facts/main.json")
@@ -509,7 +509,7 @@ def test_a_record_fingerprint_does_not_change_with_the_hash_seed():
     import subprocess
     import sys
 
-    script = ("from explainer.facts import record_fingerprint; "
+    script = ("from explainer.store.facts import record_fingerprint; "
               "print(record_fingerprint({'row': frozenset({'loans', 'people', 'total', 'share'})}).hex())")
     seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from explainer.pages import read_pages
-from explainer.prose import render_markdown
-from explainer.store_loading import load_fact_store
+from explainer.site_folder.pages import read_pages
+from explainer.prose.markdown_stage import render_markdown
+from explainer.store.loading import load_fact_store
 
 SOURCES = [
     {"id": "gazette", "title": "A report", "publisher": "Gazette", "url": "https://example.org/report",

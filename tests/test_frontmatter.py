@@ -1,7 +1,7 @@
 """Front matter: title, summary and order, with problems on the line that has them."""
 from pathlib import Path
 
-from explainer.frontmatter import parse_front_matter
+from explainer.site_folder.frontmatter import parse_front_matter
 
 PATH = Path("content/page.md")
 

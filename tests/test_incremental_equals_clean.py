@@ -40,9 +40,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 import explainer
 from explainer import cli
-from explainer import outputs as outputs_table
-from explainer.inputs import read_inputs
-from explainer.effects import BuildEffects
+from explainer.render import layout as outputs_table
+from explainer.site_folder.inputs import read_inputs
+from explainer.effects.boundary import BuildEffects
 from explainer.pipeline import build
 from explainer.preview.rebuild import Rebuilder
 from explainer.preview.source_watch import Changes
@@ -104,7 +104,7 @@ from pathlib import Path
 
 
 def helper_words() -> str:
-    return runpy.run_path(str(Path(__file__).parent / "_lib" / "words.py"))["WORDS"]
+    return runpy.run_path(str(Path(__file__).parent / "_lib" / "render/words.py"))["WORDS"]
 '''
 
 BODY_ADDITIONS = (
@@ -699,7 +699,7 @@ FEED_TEMPLATE = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://ww
 
 @pytest.fixture
 def feed_in_the_outputs_table(monkeypatch):
-    """One more entry in the outputs table (explainer/outputs.py), wherever the engine holds the table."""
+    """One more entry in the outputs table (explainer/render/layout.py), wherever the engine holds the table."""
     table = outputs_table.OUTPUTS
     extended = (*table, outputs_table.Output("feed.xml", "feed.xml", listed=False))
     for name, module in list(sys.modules.items()):

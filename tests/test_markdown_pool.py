@@ -1,4 +1,4 @@
-"""Markdown converted on every core (explainer/markdown_pool.py) gives what converting one page after the other
+"""Markdown converted on every core (explainer/prose/markdown_pool.py) gives what converting one page after the other
 gives, in the same order: HTML, references, facts used, and the problems to report, a too-deep page included."""
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from conftest import PROJECT
-from explainer import markdown_pool, worker_pool
-from explainer.inputs import read_inputs
-from explainer.markdown_pool import Converter, convert_all
+from explainer.prose import markdown_pool
+from explainer.effects import worker_pool
+from explainer.site_folder.inputs import read_inputs
+from explainer.prose.markdown_pool import Converter, convert_all
 from explainer.pipeline import build
-from explainer.store_loading import load_fact_store
+from explainer.store.loading import load_fact_store
 
 PAGES = 40
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import PROJECT, SITES, build_to
-from explainer.checks import check_fact_store
-from explainer.inputs import read_inputs
-from explainer.number_reading import locale_for
-from explainer.numbers import format_value, is_year, numbers_in, numbers_with_spans, states, value_span
-from explainer.store_loading import load_fact_store
+from explainer.store.checks import check_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.number_reading import locale_for
+from explainer.store.numbers import format_value, is_year, numbers_in, numbers_with_spans, states, value_span
+from explainer.store.loading import load_fact_store
 
 ICELAND = SITES / "iceland"
 NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, MINUS = "\u202f", "\u00a0", "\u2212"

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from explainer.output import SITE_MARKER, remove_stale_folders, write_site
+from explainer.publish.site_writer import SITE_MARKER, remove_stale_folders, write_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ WRITER = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {project!r})
-from explainer.output import write_site
+from explainer.publish.site_writer import write_site
 out = Path(sys.argv[1])
 generation = 0
 while True:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SITES
-from explainer.inputs import read_inputs
-from explainer.output_gate import browser_url, check_output
+from explainer.site_folder.inputs import read_inputs
+from explainer.publish.output_gate import browser_url, check_output
 from explainer.pipeline import build
 
 PAGE = "<!doctype html><html><body><p id=top>{}</p></body></html>"
@@ -97,7 +97,7 @@ def test_a_page_with_a_refused_url_does_not_build_and_names_its_line(tmp_path, l
 
 def test_kept_verdicts_never_hide_a_problem_that_another_files_change_makes():
     """A rebuild checks again only the files whose bytes changed, unless the site's files or ids changed."""
-    from explainer.output_gate import GateMemory
+    from explainer.publish.output_gate import GateMemory
 
     memory = GateMemory()
     files = {"index.html": PAGE.format('<a href="other.html#here">x</a>').encode(),

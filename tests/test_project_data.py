@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from explainer.inputs import read_inputs
-from explainer.store_loading import load_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.loading import load_fact_store
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"

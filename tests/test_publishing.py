@@ -18,13 +18,13 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from explainer import cli
-from explainer.inputs import DEFAULT_LICENCE
-from explainer.outputs import reader_pages
+from explainer.site_folder.inputs import DEFAULT_LICENCE
+from explainer.render.layout import reader_pages
 
 from conftest import SITES, build_to
 
 URL = "https://example.org/explainer/"
-HASHED = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+$")  # name.<10 hex digits>.ext (explainer/fingerprint.py)
+HASHED = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+$")  # name.<10 hex digits>.ext (explainer/publish/fingerprint.py)
 IMMUTABLE = "Cache-Control: public, max-age=31536000, immutable"
 ABSOLUTE = re.compile(r"https?://[^\s\"'<>)\\]+")
 

@@ -1,4 +1,4 @@
-"""The names the site generates are taken from outputs.py's table, never a list of its own: a chapter whose file the
+"""The names the site generates are taken from render/layout.py's table, never a list of its own: a chapter whose file the
 site would write over (content/search.md → search.html) is an error at its first line naming the generated page,
 and every file a build writes is answered by the table (OUTPUTS and FOLDERS)."""
 import shutil
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES
-from explainer.inputs import read_inputs
-from explainer.outputs import FOLDERS, OUTPUTS, Folder, Output, taken_by
-from explainer.pages import read_pages
-from explainer.effects import BuildEffects
+from explainer.site_folder.inputs import read_inputs
+from explainer.render.layout import FOLDERS, OUTPUTS, Folder, Output, taken_by
+from explainer.site_folder.pages import read_pages
+from explainer.effects.boundary import BuildEffects
 from explainer.pipeline import build
 
 PAGE = "---\ntitle: A chapter\nsummary: One sentence.\norder: 9\n---\nSome words.\n"
@@ -78,7 +78,7 @@ def test_the_table_answers_for_every_path_a_family_or_folder_writes():
 
 
 def test_every_file_a_build_writes_is_a_chapter_or_in_the_table(tmp_path):
-    """Whatever stage writes it, each file of a built site is a chapter or is answered by outputs.py's table (what
+    """Whatever stage writes it, each file of a built site is a chapter or is answered by render/layout.py's table (what
     it is, whether it is a page and listed): so the reserved names cannot fall out of step with what is written."""
     root = tmp_path / "site"
     shutil.copytree(SITES / "tiny", root)
@@ -97,5 +97,5 @@ def test_every_file_of_the_project_site_is_answered_by_the_table(built_project_s
     """The project's own site has charts, embeds, share cards, downloads and the search index."""
     chapters = {path.stem + ".html" for path in (Path(__file__).parent.parent / "content").glob("*.md")}
     written = [path.relative_to(built_project_site).as_posix() for path in built_project_site.rglob("*")
-               if path.is_file() and path.name != ".explainer-site"]  # the writer's marker (output.py), not the build's
+               if path.is_file() and path.name != ".explainer-site"]  # the writer's marker (publish/site_writer.py), not the build's
     assert [path for path in written if path not in chapters and taken_by(path) is None] == []

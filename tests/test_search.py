@@ -1,4 +1,4 @@
-"""The search index (explainer/search.py): which pages and what text it holds, the same bytes from two builds,
+"""The search index (explainer/publish/search.py): which pages and what text it holds, the same bytes from two builds,
 the disk cache, and a path:line:col problem, never a traceback, when Pagefind is missing or fails."""
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer import cli, search
-from explainer.inputs import read_inputs
+from explainer import cli
+from explainer.publish import search
+from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
 
 from conftest import PROJECT, SITES

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SITES
-from explainer.checks import check_fact_store
-from explainer.inputs import read_inputs
-from explainer.scaffold import write_starter
-from explainer.store_loading import load_fact_store
+from explainer.store.checks import check_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.site_folder.scaffold import write_starter
+from explainer.store.loading import load_fact_store
 
 SERIES = Path("data/series/loans-by-year.json")
 SOURCE = Path("data/sources/example-town-library.json")

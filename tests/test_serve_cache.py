@@ -14,10 +14,10 @@ from serve_support import copy_site, edit
 
 from conftest import PROJECT, SITES
 from explainer.errors import Problem
-from explainer.inputs import read_inputs
+from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
-from explainer.search import search_index
-from explainer.effects import BuildEffects
+from explainer.publish.search import search_index
+from explainer.effects.boundary import BuildEffects
 from explainer.preview.access import AccessPolicy, Refused, site_path
 from explainer.preview.overlay import inject, overlay
 from explainer.preview.rebuild import Rebuilder
@@ -235,7 +235,7 @@ def test_the_cache_does_not_change_python_build_output(tmp_path):
     root = copy_site(tmp_path)
     facts = json.loads((root / "data" / "facts" / "main.json").read_text())
     assert facts["facts"]
-    from explainer.build_cache import BuildCache
+    from explainer.incremental.build_cache import BuildCache
 
     inputs, _ = read_inputs(root)
     cache = BuildCache()
@@ -266,7 +266,7 @@ def test_charts_are_reused_until_a_page_embeds_another(tmp_path):
 
 def test_a_site_longer_than_the_navigation_limit_rebuilds_from_the_cache(tmp_path):
     """Past NAV_LIMIT chapters the header lists only some pages; the cache must still know every page."""
-    from explainer.render import NAV_LIMIT
+    from explainer.render.templates import NAV_LIMIT
 
     root = copy_site(tmp_path)
     for number in range(NAV_LIMIT + 1):

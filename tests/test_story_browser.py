@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from explainer.outputs import reader_pages
+from explainer.render.layout import reader_pages
 
 from conftest import PROJECT
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import PROJECT, SITES
 from explainer.charts.spec import static_spec
-from explainer.inputs import read_inputs
+from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
 
 SPEC = re.compile(r'<script type="application/json" class="chart-spec">(.*?)</script>', re.DOTALL)

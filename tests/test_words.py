@@ -1,4 +1,4 @@
-"""The words readers see come from one message catalogue (explainer/words.py): locale/messages.pot is current
+"""The words readers see come from one message catalogue (explainer/render/words.py): locale/messages.pot is current
 with the templates and the Python, no template writes a word outside it, and a site in another language with
 a catalogue for it gets that language's words."""
 from __future__ import annotations
@@ -16,12 +16,12 @@ from babel.messages.pofile import read_po, write_po
 from markupsafe import escape
 
 from conftest import PROJECT
-from explainer import words
-from explainer.dates import AsOf, date_label, is_valid_date
-from explainer.inputs import read_inputs
-from explainer.outputs import OUTPUTS, SOURCES
+from explainer.render import words
+from explainer.store.dates import AsOf, date_label, is_valid_date
+from explainer.site_folder.inputs import read_inputs
+from explainer.render.layout import OUTPUTS, SOURCES
 from explainer.pipeline import build
-from explainer.reads import Fingerprints
+from explainer.incremental.reads import Fingerprints
 
 EXTRACT = ("pybabel extract -F babel.cfg -k lazy_gettext -c Translators: --no-location --sort-output "
            "--project=explainer -o locale/messages.pot .")
@@ -216,6 +216,6 @@ def test_a_title_from_the_table_of_outputs_acts_as_its_text(korean):
     assert title == "Sources" and f"{title} · Site" == "Sources · Site" and str(escape(title)) == "Sources"
     assert title.lower() == "sources" and title + "!" == "Sources!" and len(title) == 7
     assert hash(SOURCES) == hash(SOURCES) and pickle.loads(pickle.dumps(title)) == "Sources"
-    Fingerprints().of(list(OUTPUTS))  # what a template reads of an output can be recorded (reads.py)
+    Fingerprints().of(list(OUTPUTS))  # what a template reads of an output can be recorded (incremental/reads.py)
     with words.speaking("ko"):
         assert title == "출처" and f"{title}" == "출처"

@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from . import prepared_cache
-from ..disk_cache import DiskCache, cache_folder
+from ..incremental.disk_store import DiskCache, cache_folder
 from .prepared_cache import Reads, prepared_key, watched_store
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .isolation import ChartWorker
@@ -36,12 +36,12 @@ from .svg import PictureJob, Rendered, render_pictures
 from .runtime import runtime_files
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
 from .theme import SCHEMES, site_configs
-from ..citations import CHART_LINE
+from ..prose.citations import CHART_LINE
 from ..errors import Problem, did_you_mean
-from ..facts import FactStore
-from ..inputs import SiteInputs, SiteSettings
-from ..pages import Page
-from ..render import make_environment
+from ..store.facts import FactStore
+from ..site_folder.inputs import SiteInputs, SiteSettings
+from ..site_folder.pages import Page
+from ..render.templates import make_environment
 
 # What a page gets for a chart that failed: the build fails on the chart's problem, and the page naming it
 # must not also report it as an unknown chart.

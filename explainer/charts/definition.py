@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..dates import date_label
+from ..store.dates import date_label
 from ..errors import did_you_mean
-from ..facts import Citation, Fact, FactStore, Series
+from ..store.facts import Citation, Fact, FactStore, Series
 
 # The data of every chart: a named Vega-Lite dataset that the engine fills with the definition's rows.
 ROWS = {"name": "rows"}

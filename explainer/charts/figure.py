@@ -17,10 +17,10 @@ from markupsafe import Markup
 from .definition import ChartColumn, ChartDefinition
 from .runtime import RUNTIME_PATH
 from .spec import NARROW_MEDIA
-from ..downloads import csv_bytes, json_bytes
-from ..dates import date_label
-from ..facts import FactStore
-from ..numbers import format_value
+from ..render.downloads import csv_bytes, json_bytes
+from ..store.dates import date_label
+from ..store.facts import FactStore
+from ..store.numbers import format_value
 
 # Inside <script>, the HTML parser ends the element at "</script" and treats "<!--" specially, whatever the
 # JSON means; and U+2028/2029 end a line in older JavaScript. Escaped as \uXXXX, JSON.parse reads them back.

@@ -24,8 +24,8 @@ import warnings
 from pathlib import Path
 
 from ..errors import Problem
-from ..worker_pool import process_context
-from ..facts import FactStore
+from ..effects.worker_pool import process_context
+from ..store.facts import FactStore
 
 DEFAULT_TIMEOUT = 20.0  # seconds per chart; site.json "chart_timeout" changes it
 class ChartWorker:

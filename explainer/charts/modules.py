@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .definition import ChartDefinition, MissingData
 from ..errors import Problem, did_you_mean
-from ..facts import FactStore, Series, SeriesRow
+from ..store.facts import FactStore, Series, SeriesRow
 
 FUNCTION = "chart"
 

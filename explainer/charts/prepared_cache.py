@@ -19,7 +19,7 @@ while each of those records is unchanged (a record that was missing, still missi
 again only the charts that read that fact. `python build.py --no-cache` uses no entry.
 A chart module that reads anything else (a file, the clock) must not rely on this cache: charts/README.md says so.
 
-Entries are entries of the build's one store (disk_cache.py), whose framing is checked on every read: an
+Entries are entries of the build's one store (incremental/disk_store.py), whose framing is checked on every read: an
 entry that is damaged, cut short or foreign, or that does not decode, is ignored and the chart runs again (a
 damaged cache costs time, never a wrong page), and the write replaces it. An entry is JSON, never a pickle:
 reading it builds only the records listed in RECORDS (the chart module, its definition and columns,
@@ -36,10 +36,10 @@ import math
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 
-from ..disk_cache import DiskCache, canonical_json, content_key, engine_version
+from ..incremental.disk_store import DiskCache, canonical_json, content_key, engine_version
 from ..errors import Problem
-from ..facts import Citation, FactStore, record_fingerprint
-from ..inputs import files_under
+from ..store.facts import Citation, FactStore, record_fingerprint
+from ..site_folder.inputs import files_under
 from .definition import Annotation, ChartColumn, ChartDefinition
 from .modules import ChartModule
 

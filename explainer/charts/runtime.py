@@ -2,7 +2,7 @@
 
 vl-convert ships these libraries and bundles them with no external dependency (vl_convert.javascript_bundle,
 about 900 KB, 300 KB gzipped), so no CDN and no npm are needed. Making the bundle takes one to two seconds,
-so it is cached on disk under vl-convert's version (an entry of the build's store, disk_cache.py: a bundle cut
+so it is cached on disk under vl-convert's version (an entry of the build's store, incremental/disk_store.py: a bundle cut
 short on disk reads as missing and is made again). It is written to the site only when a page has a chart,
 and no page loads it: each figure names it in data-runtime, and assets/charts.js loads it when a reader first
 points at, touches or focuses a chart (a chart page weighs about 30 KB gzipped before, 330 KB after).
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..disk_cache import DiskCache, content_key
+from ..incremental.disk_store import DiskCache, content_key
 from .svg import renderer_version
 from ..errors import Problem
 

@@ -5,7 +5,7 @@ Rendering is the slow part of a build with charts: the first call in a process s
 (about half a second), then each picture takes tens of milliseconds. So each picture is cached under a hash
 of its exact spec, its format and the renderer's version, and only pictures missing from the cache are
 rendered, in parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores).
-Each picture is an entry of the build's store (disk_cache.py), checked when read: a picture cut short or
+Each picture is an entry of the build's store (incremental/disk_store.py), checked when read: a picture cut short or
 emptied on disk reads as missing, and is rendered again and kept whole.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Hashable
 
-from ..disk_cache import DiskCache, canonical_json, content_key
-from ..worker_pool import threads
+from ..incremental.disk_store import DiskCache, canonical_json, content_key
+from ..effects.worker_pool import threads
 
 # Part of every cache key: change one when its rendering or post-processing below changes, so old entries are
 # not reused.

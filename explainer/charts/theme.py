@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..inputs import SiteSettings
+    from ..site_folder.inputs import SiteSettings
 
 # The page's own font stack (assets/style.css), so chart labels look like the text around them.
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", sans-serif'

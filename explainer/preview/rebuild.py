@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build_cache import BuildCache
+from ..incremental.build_cache import BuildCache
 from ..errors import Problem
-from ..inputs import PROJECT, SiteInputs, decode_text, read_inputs, reread_templates_and_charts
-from ..effects import BuildEffects
+from ..site_folder.inputs import PROJECT, SiteInputs, decode_text, read_inputs, reread_templates_and_charts
+from ..effects.boundary import BuildEffects
 from ..pipeline import BuildResult, build
 from .source_watch import Changes
 

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from ..search import search_index
+from ..publish.search import search_index
 
 logger = logging.getLogger("explainer.preview.serve")
 # Pagefind runs below the preview's priority: the editor's next rebuild gets the cores first, and the index,

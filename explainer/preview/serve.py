@@ -26,7 +26,7 @@ from pathlib import Path
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from ..inputs import PROJECT
+from ..site_folder.inputs import PROJECT
 from .access import AccessPolicy
 from .server import PreviewState, make_application
 from .rebuild import Outcome, ProblemLog, Rebuilder
@@ -116,7 +116,7 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
 
 def _publish(outcome: Outcome, state: PreviewState, loop, root: Path, what: str, log: ProblemLog,
              strict: bool, search: SearchRefresh) -> None:
-    # An asset linked from outside assets/ is a build problem (inputs.py): it never reaches these files.
+    # An asset linked from outside assets/ is a build problem (site_folder/inputs.py): it never reaches these files.
     loop.call_soon_threadsafe(state.publish, outcome.files, outcome.problems)
     if outcome.files is not None:
         search.index(outcome.files)

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SITES
-from explainer.inputs import read_inputs
-from explainer.output_gate import check_output
+from explainer.site_folder.inputs import read_inputs
+from explainer.publish.output_gate import check_output
 from explainer.pipeline import build
 
 TINY, _ = read_inputs(SITES / "tiny")

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from conftest import SITES
-from explainer.inputs import read_inputs
-from explainer.store_loading import load_fact_store
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.loading import load_fact_store
 
 TINY, _ = read_inputs(SITES / "tiny")
 FACTS = next(path for path in TINY.data if path.parent.name == "facts")

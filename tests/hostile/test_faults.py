@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 import explainer.cli
-import explainer.output
+import explainer.publish.site_writer
 import explainer.pipeline
 from conftest import PROJECT, SITES
 from explainer.cli import main
-from explainer.output import SITE_MARKER
+from explainer.publish.site_writer import SITE_MARKER
 
 STAGES = ["load_fact_store", "read_pages", "load_charts", "render_markdown", "check_fact_store", "render_pages",
           "chart_files", "download_files", "check_output"]
@@ -49,7 +49,7 @@ def built_tiny(tmp_path):
 
 def edited(root: Path) -> Path:
     """root with a blank line added to a page: a build that has something to do (a build of unchanged inputs
-    into an untouched site does nothing at all: explainer/build_record.py), and writes the same site."""
+    into an untouched site does nothing at all: explainer/incremental/build_record.py), and writes the same site."""
     page = root / "content" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     return root
@@ -99,7 +99,7 @@ def test_a_fault_in_write_site_leaves_the_previous_site(built_tiny, capsys, monk
 @pytest.mark.parametrize("after", [0, 1, 5])
 def test_a_disk_that_fills_while_writing_leaves_the_previous_site(built_tiny, capsys, monkeypatch, after):
     """The real write_site, with the file system running out of space after a few files, written or linked
-    (an unchanged file is a hard link to the previous site's: explainer/output.py)."""
+    (an unchanged file is a hard link to the previous site's: explainer/publish/site_writer.py)."""
     root, out = built_tiny
     real_write_bytes, real_link = Path.write_bytes, os.link
     written = []
@@ -118,7 +118,7 @@ def test_a_disk_that_fills_while_writing_leaves_the_previous_site(built_tiny, ca
         return real_link(source, target, **options)
 
     monkeypatch.setattr(Path, "write_bytes", filling)
-    monkeypatch.setattr(explainer.output.os, "link", linking)
+    monkeypatch.setattr(explainer.publish.site_writer.os, "link", linking)
     printed = run_failing_build(root, out, capsys)
     assert "Traceback" not in printed and "cannot write the site" in printed, printed
 

@@ -27,8 +27,10 @@ def site(tmp_path):
 def check(root: Path) -> subprocess.CompletedProcess:
     started = time.monotonic()
     result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--root", str(root)],
-                            capture_output=True, text=True, timeout=60)
-    assert time.monotonic() - started < 20, "a hostile input must not stall the build"
+                            capture_output=True, text=True, timeout=120)
+    # A stall, not a slow machine: the slowest input here (the deep list and quotes under the size limits) takes
+    # about 4 s on a quiet 2-core machine and 7-9 s on a busy one; the others under 1 s.
+    assert time.monotonic() - started < 60, "a hostile input must not stall the build"
     return result
 
 
@@ -231,7 +233,7 @@ def test_a_non_utf8_byte_in_a_json_file_is_reported_at_its_real_line(site, name)
 
 
 def test_build_and_preview_decode_bytes_alike():
-    from explainer.inputs import decode_text
+    from explainer.site_folder.inputs import decode_text
     from explainer.preview import rebuild
 
     for raw in [b"\xef\xbb\xbfa\r\nb\rc\n", b"plain\n", "é ü 北\r\n".encode()]:

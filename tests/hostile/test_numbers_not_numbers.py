@@ -11,11 +11,11 @@ import shutil
 import pytest
 
 from conftest import SITES
-from explainer.inputs import read_inputs
-from explainer.json_positions import first_duplicate_key
-from explainer.numbers import format_value, states
+from explainer.site_folder.inputs import read_inputs
+from explainer.store.json_positions import first_duplicate_key
+from explainer.store.numbers import format_value, states
 from explainer.pipeline import build
-from explainer.store_loading import load_fact_store
+from explainer.store.loading import load_fact_store
 
 TINY, _ = read_inputs(SITES / "tiny")
 FACTS = next(path for path in TINY.data if path.parent.name == "facts")

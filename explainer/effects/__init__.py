@@ -1,0 +1,1 @@
+"""What build() may do besides computing (BuildEffects) and the one pool of processes and threads."""

@@ -1,0 +1,405 @@
+"""What the build keeps between builds, so that a change rebuilds only what it affects: in memory in the preview
+server, and on disk (ROOT/.cache/build/) for `python build.py`, which loads it before a build and saves it after
+a good one (load_build_cache, save_build_cache).
+
+pipeline.build(inputs, BuildEffects(memo=cache)) runs every stage as usual; each stage asks the cache first:
+
+- whole-stage results (the fact store, its checks, the downloads) are reused while their arguments are the
+  same: equal text for the data files, the very same FactStore object for the stages that take one;
+- the pages read from content/ are reused, and a file parsed again, while only its body changed;
+- the charts are reused while the chart modules, the templates, the settings and the fact store are the same;
+- each page's Markdown, and each file rendered from a template, is kept with what making it read (incremental/reads.py:
+  every field of a fact, source, page, the settings or the site view, every id looked up in a table), and
+  reused while its text or template and context are the same and each of those reads, made again on the new
+  build's records, gives the same answer. Nothing here says what a template or a page depends on: a site
+  template that prints a fact, or an output that lists every page's HTML, is kept with exactly those reads.
+
+Without a cache (`--no-cache`, check's first build) every stage simply runs; both paths give the same bytes
+(tests/test_incremental_equals_clean.py).
+
+On disk the Markdown and template entries and the output gate's scans are kept as one file, written through
+the content-addressed store (incremental/disk_store.py: checked when read), under a header naming this engine (its code and
+libraries) and the site's settings, and read back by kept_pickle.loads, which rebuilds only plain data and the
+engine's records: a damaged, foreign or crafted file means a full build, never a wrong page or code run.
+What is keyed by the identity of objects of one process (whole-stage results) is not kept on disk.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from . import kept_pickle
+from .disk_store import engine_version
+from ..store.facts import STORE_TABLES, FactStore
+from ..site_folder.inputs import TemplateFolder
+from ..prose.markdown_pool import Converted, convert_pages
+from ..publish.output_gate import GateMemory
+from ..site_folder.pages import Page
+from .reads import Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, recording, still_valid
+from ..render.templates import VIEW_MAPPINGS, make_environment
+
+Digest = bytes
+CACHE_FORMAT = "build-cache-5"  # part of the file's header: change it when what is kept changes shape
+
+
+def digest(*parts: Any) -> Digest:
+    """A short content hash of values made of str, bytes, numbers, None, tuples, lists and dicts.
+
+    Hashes their repr: exact for these types, and computed in C.
+    """
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass
+class BuildStats:
+    """What the last build did, for the preview server's log line."""
+
+    markdown_rendered: int = 0  # pages whose Markdown was converted again
+    pages_rendered: int = 0  # HTML files rendered again from the templates
+    pages_reused: int = 0
+    stages_rerun: list[str] = field(default_factory=list)  # whole stages that ran again (fact store, downloads…)
+
+
+@dataclass
+class _Slot:
+    key: Digest
+    value: Any
+    keep_alive: tuple = ()  # the arguments whose identity is part of the key, kept so ids are not reused
+
+
+class BuildCache:
+    """The preview server's memory between builds. Used by one thread at a time."""
+
+    def __init__(self) -> None:
+        self.stats = BuildStats()
+        self.markdown = MarkdownCache(self)
+        self.templates = TemplateCache(self)
+        self._slots: dict[str, _Slot] = {}
+        self._environment: tuple[Digest, jinja2.Environment] | None = None
+        self._pages: tuple[dict[Path, str], list[Page], list] | None = None
+        self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
+        self.fingerprints = Fingerprints()  # of the values read in the build under way (incremental/reads.py)
+        self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
+        self.share_images: dict = {}  # each page's share image and card (render/share_images.py); in memory only
+        self.loaded = False  # read from disk (load_build_cache)
+        self.pruned = False  # the last good build forgot pages the site no longer has
+
+    def start_build(self) -> None:
+        self.stats = BuildStats()
+        self.fingerprints = Fingerprints()
+        self.markdown.start_build()
+        self.templates.start_build()
+
+    def finish_build(self, succeeded: bool) -> None:
+        """After a good build, forget pages it no longer has (a deleted page must not stay in memory).
+
+        A failed build stops before the templates, so it has seen no output page: it must not prune.
+        """
+        if succeeded:
+            self.pruned = self.markdown.finish_build() | self.templates.finish_build()
+
+    def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
+        """The Markdown stage's conversion, reusing each page's kept result while it still holds (MarkdownCache)."""
+        return self.markdown.convert_pages(pages, store, charts)
+
+    def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
+        """One file from its template, reused while it still holds (TemplateCache)."""
+        return self.templates.render_file(url, template_name, context, view, make)
+
+    def reuse(self, function: Callable, *arguments: Any):
+        """function(*arguments), or its result from the previous call if the arguments are unchanged.
+
+        Text arguments (dicts and tuples of paths and strings) are compared by content, other objects by
+        identity. One result is kept per function. Lists in the result are copied, because the pipeline
+        extends its problem lists in place.
+        """
+        key = digest([_argument_key(argument) for argument in arguments])
+        name = f"{function.__module__}.{function.__qualname__}"
+        slot = self._slots.get(name)
+        if slot is None or slot.key != key:
+            self.stats.stages_rerun.append(function.__name__)
+            slot = _Slot(key, function(*arguments), tuple(arguments))
+            self._slots[name] = slot
+        return _copy_lists(slot.value)
+
+    def environment(self, templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
+        """The Jinja2 environment, kept while no template changes, so compiled templates are reused.
+
+        A new environment whenever any template file changes: a changed file may be one a site template now
+        overrides, or one another includes.
+        """
+        fingerprint = templates_fingerprint(templates)
+        if self._environment is None or self._environment[0] != fingerprint:
+            self.stats.stages_rerun.append("templates")
+            self._environment = (fingerprint, make_environment(templates))
+        self.templates.templates_key = fingerprint
+        return self._environment[1]
+
+    def pages(self, read_pages: Callable, content: dict[Path, str]) -> tuple[list[Page], list]:
+        """read_pages(content), parsing again only the files that changed, when only their bodies changed.
+
+        When every file is there as before and a changed file's front matter (so its place in the order and
+        its slug) is as before, the list is the previous one with that page replaced; otherwise, and whenever
+        a file has problems, the whole folder is read again. Reading a thousand files' front matter would
+        cost more than the rest of a Markdown edit's rebuild.
+        """
+        last = self._pages
+        if last is not None and last[0].keys() == content.keys():
+            texts, pages, problems = last
+            replaced = {}
+            for path, text in content.items():
+                if texts[path] is text or texts[path] == text:
+                    continue
+                position = next((index for index, page in enumerate(pages) if page.source_path == path), None)
+                fresh, found = read_pages({path: text})
+                if position is None or found or len(fresh) != 1 or \
+                        _navigation_fields(fresh[0]) != _navigation_fields(pages[position]):
+                    replaced = None
+                    break
+                replaced[position] = fresh[0]
+            if replaced is not None:
+                pages = [replaced.get(index, page) for index, page in enumerate(pages)]
+                self._pages = (dict(content), pages, problems)
+                return list(pages), list(problems)
+        self.stats.stages_rerun.append("read_pages")
+        pages, problems = read_pages(content)
+        self._pages = (dict(content), pages, problems)
+        return list(pages), list(problems)
+
+    def charts(self, load_charts: Callable, inputs, store: FactStore):
+        """load_charts(inputs, store), reused while what it reads is the same: the chart modules, the
+        templates, the site's settings (its chart colours and font), the fact store (the same object) and the names of the charts the pages embed.
+
+        Running the chart modules and building their figures costs tens of milliseconds per chart even when
+        vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit.
+        """
+        key = digest(str(inputs.root), sorted((str(path), text) for path, text in inputs.chart_modules.items()),
+                     templates_fingerprint(inputs.templates), repr(inputs.settings), f"store {id(store)}",
+                     self._charts_named(inputs.content))
+        slot = self._slots.get("charts")
+        if slot is None or slot.key != key:
+            self.stats.stages_rerun.append("charts")
+            slot = self._slots["charts"] = _Slot(key, load_charts(inputs, store), (store,))
+        return _copy_lists(slot.value)
+
+    def _charts_named(self, content: dict[Path, str]) -> list[str]:
+        """The charts the pages embed (charts.charts_named_in), looked for again only in the files that changed."""
+        from ..charts import charts_named_in
+
+        known, names = self._chart_names, set()
+        for path, text in content.items():
+            entry = known.get(path)
+            if entry is None or (entry[0] is not text and entry[0] != text):
+                entry = known[path] = (text, frozenset(charts_named_in({path: text})))
+            names |= entry[1]
+        for path in known.keys() - content.keys():
+            del known[path]
+        return sorted(names)
+
+def templates_fingerprint(templates: tuple[TemplateFolder, ...]) -> Digest:
+    """Every template file's name and content, in search order: a change to any of them changes this."""
+    return digest([(str(folder.folder), sorted(folder.files.items())) for folder in templates])
+
+
+def _argument_key(argument: Any) -> Any:
+    if isinstance(argument, (str, bytes, int, float, type(None), Path)):
+        return argument
+    if isinstance(argument, dict) and all(isinstance(v, (str, bytes)) for v in argument.values()):
+        return {str(k): v for k, v in argument.items()}
+    if isinstance(argument, tuple) and all(isinstance(v, (str, Path)) for v in argument):
+        return [str(v) for v in argument]
+    return f"object {id(argument)}"  # compared by identity; the slot keeps the object alive
+
+
+def _copy_lists(value: Any) -> Any:
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, tuple):
+        return tuple(_copy_lists(item) for item in value)
+    return value
+
+
+@dataclass
+class _MarkdownEntry:
+    body: Digest  # of the page's body: the text converted
+    converted: Converted  # what converting it gave, with the reads it made of the store and the charts
+
+
+class MarkdownCache:
+    """Each page's converted Markdown, one entry per source file, kept with what the conversion read."""
+
+    def __init__(self, owner: BuildCache) -> None:
+        self.owner = owner
+        self._entries: dict[Path, _MarkdownEntry] = {}
+        self._seen: set[Path] = set()
+        self._registry: Registry | None = None
+        self._checked: dict = {}
+
+    def start_build(self) -> None:
+        self._seen = set()
+        self._registry, self._checked = None, {}
+
+    def finish_build(self) -> bool:
+        gone = set(self._entries) - self._seen
+        for path in gone:
+            del self._entries[path]
+        return bool(gone)
+
+    def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
+        """markdown_pool.convert_pages, reusing what converting a page gave last time while its body and what
+        the conversion read are the same."""
+        # What this build's conversions read: the kept reads are made again on these.
+        self._registry = Registry([store, charts, *(getattr(store, name) for name in STORE_TABLES)],
+                                  {"fact": store.facts, "source": store.sources, "series": store.series,
+                                   "claim": store.claims})
+        self._checked = {}
+        results = {id(page): self._restore(page) for page in pages}
+        waiting = [page for page in pages if results[id(page)] is None]
+        for page, converted in zip(waiting, convert_pages(waiting, store, charts)):
+            results[id(page)] = converted
+            if not converted.too_deep:
+                self._remember(page, converted)
+        return [results[id(page)] for page in pages]
+
+    def _restore(self, page: Page) -> Converted | None:
+        """What converting the page gave last time, if its body and everything the conversion read are the same."""
+        self._seen.add(page.source_path)
+        entry = self._entries.get(page.source_path)
+        if entry is None or entry.body != digest(page.body) or self._registry is None:
+            return None
+        if not still_valid(entry.converted.reads, self._registry, self.owner.fingerprints, self._checked):
+            return None
+        return entry.converted
+
+    def _remember(self, page: Page, converted: Converted) -> None:
+        self.owner.stats.markdown_rendered += 1
+        if converted.reads is not None:  # None: it read something that cannot be recorded
+            self._entries[page.source_path] = _MarkdownEntry(digest(page.body), converted)
+        else:
+            self._entries.pop(page.source_path, None)
+
+
+class TemplateCache:
+    """Each file rendered from a template, by site-relative path: its bytes, kept with the template's key, the
+    context it was given and what it read of the site (incremental/reads.py)."""
+
+    def __init__(self, owner: BuildCache) -> None:
+        self.owner = owner
+        self.templates_key: Digest = b""  # set by BuildCache.environment for the build under way
+        self._entries: dict[str, tuple[Digest, dict, bytes]] = {}
+        self._seen: set[str] = set()
+        self._registry: tuple[Any, Registry] | None = None
+        self._checked: dict = {}
+
+    def start_build(self) -> None:
+        self._seen = set()
+        self._registry, self._checked = None, {}
+
+    def finish_build(self) -> bool:
+        gone = set(self._entries) - self._seen
+        for url in gone:
+            del self._entries[url]
+        return bool(gone)
+
+    def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
+        """make()'s bytes, or the kept ones while the templates, this context and what the last rendering read
+        of the site (recorded as it read: incremental/reads.py) are unchanged."""
+        key = self.key(template_name, context)
+        if key is not None and (kept := self.get(url, key, view)) is not None:
+            return kept
+        with recording(self.owner.fingerprints) as recorder:
+            html = make().encode("utf-8")
+        if key is not None:
+            self.put(url, key, recorder, html)
+        return html
+
+    def key(self, template_name: str, context: dict) -> Digest | None:
+        """The templates, the template's name and the context given besides the site; None if the context
+        holds what cannot be fingerprinted (then the file is always rendered)."""
+        try:
+            return digest(self.templates_key, template_name, self.owner.fingerprints.of(context))
+        except Unrecordable:
+            return None
+
+    def get(self, url: str, key: Digest, view) -> bytes | None:
+        self._seen.add(url)
+        entry = self._entries.get(url)
+        if entry is None or entry[0] != key:
+            return None
+        if self._registry is None or self._registry[0] is not view:
+            self._registry, self._checked = (view, view_registry(view)), {}
+        if not still_valid(entry[1], self._registry[1], self.owner.fingerprints, self._checked):
+            return None
+        self.owner.stats.pages_reused += url.endswith(".html")
+        return entry[2]
+
+    def put(self, url: str, key: Digest, recorder: Recorder, html: bytes) -> None:
+        self.owner.stats.pages_rendered += url.endswith(".html")  # not robots.txt, sitemap.xml
+        if recorder.unrecordable:
+            self._entries.pop(url, None)
+        else:
+            self._entries[url] = (key, recorder.reads, html)
+
+
+def view_registry(view) -> Registry:
+    """Where reads of the site view are made again: the view, its store, settings and tables, its pages."""
+    store = view.store
+    return Registry([view, store, view.settings, *(getattr(store, name) for name in STORE_TABLES),
+                     *(getattr(view, name) for name in VIEW_MAPPINGS)],
+                    {"fact": store.facts, "source": store.sources, "series": store.series, "claim": store.claims,
+                     "page": {str(page.source_path): page for page in view.pages}})
+
+
+_PAGE_TEXT_FIELDS = {"source_path", "source_text", "body", "body_offset", "html"}  # covered by the Markdown key
+_SHORT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _navigation_fields(item) -> tuple | None:
+    """The short fields of a page (slug, title, nav title, summary, order…): what a nav or pager shows."""
+    if item is None:
+        return None
+    names = _SHORT_FIELDS.get(type(item))
+    if names is None:
+        sample = [(f.name, getattr(item, f.name)) for f in fields(item)] if is_dataclass(item) else []
+        names = _SHORT_FIELDS[type(item)] = tuple(
+            name for name, value in sample if isinstance(value, (str, int)) and name not in _PAGE_TEXT_FIELDS)
+    return (type(item).__name__, *(getattr(item, name) for name in names)) if names else (repr(item),)
+
+
+def cache_header(settings) -> str:
+    """What a kept cache was made for: this engine, its libraries and the site's settings."""
+    return f"{CACHE_FORMAT}\n{engine_version()}\n{settings!r}"
+
+
+def load_build_cache(disk, settings) -> BuildCache:
+    """The cache kept by the last good `python build.py` of this site, or an empty one."""
+    cache = BuildCache()
+    stored = disk.get(_CACHE_FILE)
+    header = cache_header(settings).encode("utf-8") + b"\n\n"
+    if stored is None or not stored.startswith(header):
+        return cache
+    try:
+        markdown, templates, gate = kept_pickle.loads(stored[len(header):])
+        if not (isinstance(markdown, dict) and isinstance(templates, dict) and isinstance(gate, GateMemory)
+                and all(isinstance(entry, _MarkdownEntry) for entry in markdown.values())):
+            return cache
+    except Exception:  # noqa: BLE001 -- a damaged or refused file of any kind means a full build, never a wrong page
+        return cache
+    cache.markdown._entries, cache.templates._entries, cache.gate = markdown, templates, gate
+    cache.loaded = True
+    return cache
+
+
+def save_build_cache(disk, settings, cache: BuildCache) -> None:
+    """Keep the cache of a good build; nothing is written when the build reused every page."""
+    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
+        return
+    kept = kept_pickle.dumps((cache.markdown._entries, cache.templates._entries, cache.gate))
+    disk.put(_CACHE_FILE, cache_header(settings).encode("utf-8") + b"\n\n" + kept)
+
+
+_CACHE_FILE = "build-cache.pickle"

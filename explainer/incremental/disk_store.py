@@ -1,0 +1,266 @@
+"""The build's one store on disk (ROOT/.cache/): what is slow to make, kept for the next build.
+
+Every kind of thing a build keeps lives here, each kind in a folder of its own: chart results and pictures
+(charts/), the chart runtime (runtime/), share cards (share/), the search index (search/), and the build's
+own record and stage cache (build/). Entries are named by a key: a hash of everything that determines the
+value (the chart's spec and the renderer's version, say), so an entry is never stale: a changed input is a
+new key.
+
+One framing for every entry, checked on every read. A file is a header line, then the payload:
+
+    explainer-store-2 <HMAC-SHA256 hex of "<kind>/<name>" NUL payload> <payload length in bytes>\\n<payload>
+
+The stamp names this format: a change to it makes every old entry read as missing. The hash covers the
+entry's own name, so a file copied under another name is foreign, and is keyed with a secret kept outside the
+site (store_key), so an entry crafted to look whole is foreign too. A read that finds no such header, another
+stamp, another length or another hash (an entry cut short by a full disk, zeroed by a crash, edited, or
+written by another version) returns None, exactly as a missing entry does: the stage makes the value again
+and the write replaces the damaged file. A damaged store costs time, never a wrong page.
+
+Writes are atomic: the entry is written to a temporary file beside it (.tmp-<pid>-…), then renamed over the
+name, so a reader sees the old entry or the new one, never half of one. They are not fsynced: a file the
+system lost after a power cut fails its hash and is made again, which costs less than a disk flush per
+entry. A build killed mid-write leaves its temporary file; the next build removes those of processes that
+are no longer running, and any older than STALE_SECONDS (remove_stale_temporaries).
+
+`python build.py check` writes nothing anywhere: it runs the build inside `no_cache_writes()`, which lets it
+read the store but makes every write a no-op (what it has to render is made in memory and dropped).
+`--no-cache` runs inside `no_cache_reads()`: every entry reads as missing, and what is made is kept.
+
+Nothing read from the store is run: entries are bytes to publish (pictures, cards, the runtime, the index),
+JSON, or incremental/build_cache.py's pickle, which incremental/kept_pickle.py reads back as plain data and engine records only.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.metadata
+import json
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+# Context variables rather than parameters: the store sits several stages below the command that decides.
+_WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
+_READS_ALLOWED: ContextVar[bool] = ContextVar("cache_reads_allowed", default=True)
+_ENGINE = Path(__file__).resolve().parent.parent  # the explainer package
+
+STORE_FORMAT = b"explainer-store-2"  # the stamp on every entry: change it when the framing changes
+_HEADER_LIMIT = len(STORE_FORMAT) + 1 + 64 + 1 + 20 + 1  # the longest header a reader looks for
+TEMPORARY_PREFIX = ".tmp-"
+STALE_SECONDS = 300  # a temporary file this old is abandoned whoever made it: an entry takes milliseconds
+
+
+def cache_folder(root: Path) -> Path:
+    """Where a site keeps what its builds made (ROOT/.cache/), each kind in a folder of its own."""
+    return root / ".cache"
+
+
+@cache
+def engine_version() -> str:
+    """A hash of the engine's code, its catalogues of readers' words and the libraries that make a spec: any
+    change gives new keys."""
+    digest = hashlib.sha256()
+    for path in sorted(_ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(_ENGINE).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
+    # The theme's words (render/words.py reads the catalogues beside the engine): a changed translation is new output.
+    for path in sorted((_ENGINE.parent / "locale").rglob("*.po")):
+        digest.update(path.relative_to(_ENGINE.parent).as_posix().encode("utf-8") + b"\x00" + path.read_bytes())
+    digest.update(f"{importlib.metadata.version('altair')} {sys.version}".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def no_cache_reads():
+    """Within this block, DiskCache.get finds nothing (for `--no-cache`: everything is made afresh, and kept)."""
+    return _switched_off(_READS_ALLOWED)
+
+
+def no_cache_writes():
+    """Within this block, DiskCache.put writes nothing (for `check`, which must leave the disk as it found it)."""
+    return _switched_off(_WRITES_ALLOWED)
+
+
+def writes_allowed() -> bool:
+    return _WRITES_ALLOWED.get()
+
+
+@contextmanager
+def _switched_off(allowed: ContextVar[bool]):
+    token = allowed.set(False)
+    try:
+        yield
+    finally:
+        allowed.reset(token)
+
+
+def content_key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")  # so ("ab", "c") and ("a", "bc") differ
+    return digest.hexdigest()
+
+
+def canonical_json(value) -> str:
+    """One spelling per value: the same spec always hashes to the same key."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _entry_hash(label: bytes, payload: bytes) -> bytes:
+    digest = hmac.new(store_key(), label, hashlib.sha256)
+    digest.update(b"\x00")
+    digest.update(payload)
+    return digest.hexdigest().encode("ascii")
+
+
+@cache
+def store_key() -> bytes:
+    """The secret the entries' hashes are keyed with, kept outside every site folder (in the user's cache
+    folder, made once): an entry crafted elsewhere (a CI cache restored from a fork, a copied .cache/) cannot
+    carry a valid hash, so it is made again rather than published. Where that folder cannot be written, a key
+    for this process alone: nothing is reused across builds, and nothing foreign is trusted."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "explainer"
+    path = folder / "store-key"
+    try:
+        return _read_key(path)
+    except OSError:
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
+        with os.fdopen(handle, "wb") as file:
+            file.write(os.urandom(32))
+        try:
+            os.link(temporary, path)  # never replaces a key another process made first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+        return _read_key(path)
+    except OSError:
+        return os.urandom(32)
+
+
+def _read_key(path: Path) -> bytes:
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise OSError(f"{path}: not a key")
+    return key
+
+
+def frame(label: str, payload: bytes) -> bytes:
+    """The header that goes before payload in the entry label ("<kind>/<name>")."""
+    return b"%s %s %d\n" % (STORE_FORMAT, _entry_hash(label.encode("utf-8", "surrogatepass"), payload),
+                            len(payload))
+
+
+def unframe(label: str, stored: bytes) -> bytes | None:
+    """The payload of a stored entry, or None if it is not a whole, undamaged entry of this name and format."""
+    end = stored.find(b"\n", 0, _HEADER_LIMIT)
+    if end < 0:
+        return None
+    parts = stored[:end].split(b" ")
+    if len(parts) != 3 or parts[0] != STORE_FORMAT or not parts[2].isdigit():
+        return None
+    payload = stored[end + 1:]
+    if int(parts[2]) != len(payload):
+        return None
+    if _entry_hash(label.encode("utf-8", "surrogatepass"), payload) != parts[1]:
+        return None
+    return payload
+
+
+class DiskCache:
+    """One kind's folder of the store (ROOT/.cache/<kind>/): get and put whole entries by name."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _label(self, name: str) -> str:
+        return f"{self.folder.name}/{name}"
+
+    def get(self, name: str) -> bytes | None:
+        """The entry's payload; None if there is none, or it is damaged, cut short or foreign."""
+        if not _READS_ALLOWED.get():
+            return None
+        try:
+            stored = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        return unframe(self._label(name), stored)
+
+    def put(self, name: str, data: bytes) -> None:
+        """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half an
+        entry under its name; a temporary file it leaves is removed by a later build."""
+        if not _WRITES_ALLOWED.get():
+            return
+        temporary = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", dir=self.folder)
+            with os.fdopen(handle, "wb") as file:
+                file.write(frame(self._label(name), data))
+                file.write(data)
+            os.replace(temporary, self.folder / name)
+        except OSError:  # a read-only checkout still builds, only more slowly
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(root: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed writes left in the store (ROOT/.cache/ and its kinds' folders):
+    those of processes no longer running, and any older than STALE_SECONDS. Nothing when writes are off."""
+    if not _WRITES_ALLOWED.get():
+        return []
+    now = time.time() if now is None else now
+    store = cache_folder(root)
+    removed: list[Path] = []
+    folders = [store]
+    try:
+        with os.scandir(store) as entries:
+            folders += [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
+    except OSError:  # no store yet
+        return removed
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                found = [entry for entry in entries if entry.name.startswith(TEMPORARY_PREFIX)]
+            for entry in found:
+                if _abandoned(entry, now):
+                    try:
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
+                    except FileNotFoundError:  # its writer renamed it, or another build removed it
+                        pass
+        except OSError:
+            continue
+    return removed
+
+
+def _abandoned(entry: os.DirEntry, now: float) -> bool:
+    try:
+        if not entry.is_file(follow_symlinks=False):
+            return False
+        if now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+            return True
+    except OSError:
+        return False
+    pid = entry.name.removeprefix(TEMPORARY_PREFIX).split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():  # another thread of this process may be writing it
+        return False
+    return not _running(int(pid))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # OverflowError: no process has such a number
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True

@@ -1,0 +1,413 @@
+"""The Markdown extension for facts, source citations and chart embeds, modelled on Python-Markdown's footnotes.
+
+    {{fact-id}}            the fact's value, a numbered citation, and a card with the excerpt that states it
+    [@source-id]           a numbered citation of a source, for a claim that is not a figure, with its card
+    [@source-id#excerpt]   the same, its card showing that excerpt
+    [@one; @two]           a citation of each, in order (Pandoc's habit)
+    {{chart:name}}         on a line of its own: the chart, with its static SVG, table, source line and downloads
+    {{claims}}             on a line of its own: the claims of the reports we started from, with verdicts
+    {{claims:source-id}}   the same, for the claims of one report
+    {{figures: id, id}}    on a line of its own: a row of key-figure tiles, each fact's value (with its citation
+                           and card, as {{fact-id}} gives it), its label and its date; `id "label"` gives the
+                           tile a shorter label than the fact's own
+
+A fact is one tab stop: the value is a link to its reference (or, for our own calculation, to its working
+at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
+
+One FactsExtension holds the state of the document being converted (citations in order, problems found);
+Markdown.reset() resets it between documents. Every problem carries the offset in the page's body where it
+was written, which token_marks carries through Python-Markdown with each token.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+from markdown import Extension, Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from ..render.cards import claims_element, fact_card, source_card
+from ..store.facts import FactStore
+from ..site_folder.pages import Reference
+from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
+    opener_offsets, unmarked
+
+_ID = r"[A-Za-z0-9_-]+"
+FACT_PATTERN = rf"\{{\{{\s*(?P<fact>{_ID})\s*\}}\}}"
+SOURCE_PATTERN = rf"\[@\s*(?P<sources>{_ID}(?:#{_ID})?(?:\s*;\s*@\s*{_ID}(?:#{_ID})?)*)\s*\]"
+SOURCE_ITEM = re.compile(rf"(?P<source>{_ID})(?:#(?P<excerpt>{_ID}))?")
+# "About {{x}}" on an approximate fact would read "About about 30,000": the fact says "about" itself.
+APPROXIMATE_WORD = re.compile(r"(?<![A-Za-z])(about|around|approximately|roughly|circa)[\s*_]*$",
+                              re.IGNORECASE)
+# Python-Markdown's marks for stashed HTML, and for the "&" of an entity ("&#97;" in an obfuscated e-mail address)
+STASH_PLACEHOLDER = re.compile("\x02[^\x03]*\x03(?:#\\d+;)?")
+UNSAFE_LINK = re.compile(r"\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+# A link that leaves the site: an http(s) address, or one that starts "//" and takes the page's scheme.
+_EXTERNAL_LINK = re.compile(r"\s*(https?:)?//", re.IGNORECASE)
+CHART_LINE = re.compile(r"^\{\{\s*chart:\s*([A-Za-z0-9_-]+)\s*\}\}\s*$")
+CLAIMS_LINE = re.compile(r"^\{\{\s*claims(?::\s*([A-Za-z0-9_-]+))?\s*\}\}\s*$")
+FIGURES_LINE = re.compile(r"^\{\{\s*figures:(?P<ids>[^{}]*\S[^{}]*)\}\}\s*$")
+# One item of a figures line: an id, and the tile's own label in quotes if the fact's is too long for a tile.
+_FIGURE_ITEM = re.compile(r'(?P<id>[^\s,"][^,"]*?)\s*(?:"(?P<label>[^"]*)"\s*)?(?:,|$)')
+_LINE_MARK = re.compile(rf"^(.*?){MARK}\s*$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Something written in the page to report: an id the store does not know, a bare number, markup that
+    matched no pattern, a fact where it cannot go; with where it was written."""
+
+    kind: str  # "fact", "source", "excerpt", "chart", "number", "markup" (matched no pattern), "link" (unsafe),
+    # "link-text" (a fact or citation inside a link's text) or "about" (a word that repeats an approximate fact's)
+    name: str
+    token: str  # the text as written
+    occurrence: int  # how many earlier mentions wrote the same token, to find it again without an offset
+    offset: int | None = None  # where it is written in the page's body, when the token's mark says so
+
+
+class FactsExtension(Extension):
+    def __init__(self, store: FactStore, chart_html: dict[str, str] | None = None, **kwargs):
+        self.store = store
+        self.chart_html = chart_html if chart_html is not None else {}  # not `or`: counting it is a read
+        super().__init__(**kwargs)
+        self.reset()
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        self.md = md
+        # Before whitespace is normalised (30), so the marks hold offsets in the page as written.
+        md.preprocessors.register(MarkPreprocessor(md, self.read), "explainer-marks", 35)
+        md.parser.blockprocessors.register(ChartBlockProcessor(md.parser, self), "explainer-chart", 110)
+        # Above links (160), so "[@id]" is not read as a link; below backticks (190), so code stays literal.
+        md.inlinePatterns.register(CitationInlineProcessor(self), "explainer-citation", 176)
+        # Right after the inline patterns (20), while the marks of tokens that matched nothing are still there;
+        # then the marks go, before the table of contents (5) reads the headings.
+        md.treeprocessors.register(LinkTextTreeprocessor(md, self), "explainer-link-text", 19)
+        md.treeprocessors.register(BareNumberTreeprocessor(md, self), "explainer-bare-numbers", 18)
+        md.treeprocessors.register(MarkStripTreeprocessor(md, lambda: self.marks_written - self.marks_taken),
+                                   "explainer-strip-marks", 17)
+        md.treeprocessors.register(FigureTilesTreeprocessor(md, self), "explainer-figure-tiles", 16)
+        # After inline patterns (20) made the cards, before the table of contents (toc, 5) reads the headings.
+        md.treeprocessors.register(HeadingFactsTreeprocessor(md), "explainer-heading-facts", 10)
+
+    def reset(self) -> None:
+        self.source_numbers: dict[str, int] = {}
+        self.fact_ids_by_source: dict[str, list[str]] = {}
+        self.citation_ids_by_source: dict[str, list[str]] = {}
+        self.facts_used: list[str] = []
+        self.calculations: list[str] = []
+        self.charts_used: list[str] = []
+        self.unknown: list[Mention] = []
+        self.bare_numbers: list[Mention] = []
+        self._seen_tokens: dict[str, int] = {}
+        self.cards_made = 0
+        self.body = ""  # the page as written, read by MarkPreprocessor
+        self.marks_written = self.marks_taken = 0  # token_marks' marks, and those the patterns consumed
+        self.placed: dict[etree.Element, Mention] = {}  # each fact or citation made → where it was written
+        # {{figures: …}} rows, laid out as tiles once their facts are in, with the label each item gives (or None)
+        self.figure_rows: list[tuple[etree.Element, list[str | None]]] = []
+
+    def read(self, body: str, marks: int) -> None:
+        self.body, self.marks_written = body, marks
+
+    def took(self, offset: int | None) -> int | None:
+        """A pattern consumed a token and its mark (if it had one): returns the token's offset."""
+        if offset is not None:
+            self.marks_taken += 1
+        return offset
+
+    def references(self) -> list[Reference]:
+        return [Reference(number, source_id, tuple(dict.fromkeys(self.fact_ids_by_source[source_id])),
+                          tuple(self.citation_ids_by_source[source_id]))
+                for source_id, number in self.source_numbers.items()]
+
+    def mention(self, kind: str, name: str, token: str, offset: int | None = None) -> Mention:
+        occurrence = self._seen_tokens.get(token, 0)
+        self._seen_tokens[token] = occurrence + 1
+        return Mention(kind, name, token, occurrence, offset)
+
+    def cite(self, source_id: str, fact_id: str | None) -> tuple[int, str]:
+        """The number of the page's reference to this source (numbers follow first citation), and the id of
+        this citation mark, for the reference's backlinks."""
+        number = self.source_numbers.setdefault(source_id, len(self.source_numbers) + 1)
+        self.fact_ids_by_source.setdefault(source_id, [])
+        if fact_id:
+            self.fact_ids_by_source[source_id].append(fact_id)
+        marks = self.citation_ids_by_source.setdefault(source_id, [])
+        mark_id = f"cite-{number}-{len(marks) + 1}"
+        marks.append(mark_id)
+        return number, mark_id
+
+    def card_id(self) -> str:
+        self.cards_made += 1
+        return f"card-{self.cards_made}"
+
+
+class CitationInlineProcessor(InlineProcessor):
+    """`{{fact-id}}` and `[@source-id]` in one pattern, so citation numbers follow the order of the text.
+
+    Each token comes with the mark token_marks wrote after it, which gives its offset in the page."""
+
+    def __init__(self, extension: FactsExtension):
+        super().__init__(f"(?:{FACT_PATTERN}|{SOURCE_PATTERN})(?:{MARK})?")
+        self.extension = extension
+
+    def handleMatch(self, m: re.Match, data: str):
+        token = unmarked(m.group(0))
+        offset = self.extension.took(int(m.group("mark")) if m.group("mark") is not None else None)
+        if m.group("fact"):
+            return self.fact(m.group("fact"), token, offset), m.start(0), m.end(0)
+        # "in the North [@bbc]." reads as "in the North[1].": the mark takes the space before it.
+        start = m.start(0) - 1 if m.start(0) > 0 and data[m.start(0) - 1] == " " else m.start(0)
+        items = list(SOURCE_ITEM.finditer(m.group("sources")))
+        if len(items) == 1:
+            return self.source(items[0]["source"], items[0]["excerpt"], token, offset), start, m.end(0)
+        # "[@a; @b]" cites each: one mark per source, side by side, each with its own card.
+        group = etree.Element("span", {"class": "citations"})
+        within = m.start("sources") - m.start(0)  # each item's offset: where its id starts in the token
+        for item in items:
+            at = None if offset is None else offset + within + item.start()
+            group.append(self.source(item["source"], item["excerpt"], token, at))
+        return group, start, m.end(0)
+
+    def source(self, source_id: str, excerpt_id: str | None, token: str, offset: int | None) -> etree.Element:
+        extension = self.extension
+        mention = extension.mention("source", source_id, token, offset)
+        source = extension.store.sources.get(source_id)
+        if source is None:
+            extension.unknown.append(mention)
+            return etree.Element("span", {"class": "cite-unknown"})
+        if excerpt_id is not None and excerpt_id not in source.excerpts:
+            extension.unknown.append(extension.mention("excerpt", f"{source_id}#{excerpt_id}", token, offset))
+            return etree.Element("span", {"class": "cite-unknown"})
+        if excerpt_id is None and len(source.excerpts) == 1:  # the source's only excerpt, unless a whole table
+            only = next(iter(source.excerpts.values()))
+            excerpt_id = only.id if only.table is None else None
+        number, mark_id = extension.cite(source_id, None)
+        card_id = extension.card_id()
+        wrapper = etree.Element("span", {"class": "fact source-citation"})
+        link = etree.SubElement(wrapper, "a", {"class": "fact-value", "href": f"#ref-{number}", "id": mark_id,
+                                               "aria-describedby": card_id})
+        sup = etree.SubElement(link, "sup", {"class": "cite"})
+        sup.text = AtomicString(f"[{number}]")  # never read as a reference link "[1]: …"
+        wrapper.append(source_card(source, source.excerpts.get(excerpt_id or ""), card_id))
+        extension.placed[wrapper] = mention
+        return wrapper
+
+    def fact(self, fact_id: str, token: str, offset: int | None) -> etree.Element:
+        extension = self.extension
+        fact = extension.store.facts.get(fact_id)
+        mention = extension.mention("fact", fact_id, token, offset)
+        if fact is None:
+            extension.unknown.append(mention)
+            return etree.Element("span", {"class": "fact fact-unknown"})
+        extension.facts_used.append(fact_id)
+        if fact.approximate and offset is not None:
+            before = APPROXIMATE_WORD.search(extension.body, max(0, offset - 40), offset)
+            if before is not None:
+                extension.unknown.append(extension.mention("about", fact_id, before.group(1), before.start()))
+        if fact.source_id is not None and fact.source_id not in extension.store.sources:
+            return etree.Element("span", {"class": "fact fact-unknown"})  # reported where the fact is defined
+        card_id = extension.card_id()
+        wrapper = etree.Element("span", {"class": "fact", "data-fact": fact_id})
+        link = etree.SubElement(wrapper, "a", {"class": "fact-value", "aria-describedby": card_id})
+        value = etree.SubElement(link, "data", {"value": repr(fact.value)})
+        value.text = AtomicString(fact.display)
+        if fact.provisional:  # a first count that may be revised says so where it is read, not only in its card
+            value.tail = " "
+            flag = etree.SubElement(link, "small", {"class": "provisional-mark"})
+            flag.text = "(provisional)"
+        if fact.source_id is None:  # our own calculation: the link leads to its working below the references
+            extension.calculations.append(fact_id)
+            link.set("href", f"#calc-{fact_id}")
+        else:
+            number, mark_id = extension.cite(fact.source_id, fact_id)
+            link.set("href", f"#ref-{number}")
+            link.set("id", mark_id)
+            sup = etree.SubElement(link, "sup", {"class": "cite"})
+            sup.text = AtomicString(f"[{number}]")
+        wrapper.append(fact_card(fact, extension.store, card_id))
+        extension.placed[wrapper] = mention
+        return wrapper
+
+
+class ChartBlockProcessor(BlockProcessor):
+    """`{{chart:name}}` alone in a paragraph becomes the chart's figure (pre-rendered HTML, stashed);
+    `{{claims}}` the table of claims checked."""
+
+    def __init__(self, parser, extension: FactsExtension):
+        super().__init__(parser)
+        self.extension = extension
+
+    def test(self, parent, block: str) -> bool:
+        first, _ = _without_mark(block.split("\n", 1)[0])
+        return bool(CHART_LINE.match(first) or CLAIMS_LINE.match(first) or FIGURES_LINE.match(first))
+
+    def run(self, parent, blocks: list[str]) -> bool:
+        first, _, rest = blocks.pop(0).partition("\n")
+        first, offset = _without_mark(first)
+        self.extension.took(offset)
+        if rest.strip():
+            blocks.insert(0, rest)
+        extension = self.extension
+        if figures := FIGURES_LINE.match(first):
+            self.figures(parent, first, figures, offset)
+            return True
+        if claims := CLAIMS_LINE.match(first):
+            report = claims.group(1)
+            if report is not None and report not in extension.store.sources:
+                extension.unknown.append(extension.mention("source", report, first.strip(), offset))
+                return True
+            parent.append(claims_element(extension.store, report))
+            return True
+        name = CHART_LINE.match(first).group(1)
+        mention = extension.mention("chart", name, first.strip(), offset)
+        if name not in extension.chart_html:
+            extension.unknown.append(mention)
+            return True
+        extension.charts_used.append(name)
+        placeholder = self.parser.md.htmlStash.store(extension.chart_html[name])
+        paragraph = etree.SubElement(parent, "p")
+        paragraph.text = placeholder
+        return True
+
+
+    def figures(self, parent: etree.Element, line: str, figures: re.Match, offset: int | None) -> None:
+        """A row of tiles: its text is each id written as {{id}} with a mark holding where the id is in the page,
+        so the inline pattern makes each fact (citation numbers in the order of the text, unknown ids placed at
+        the id) and FigureTilesTreeprocessor then lays each out as a tile."""
+        extension = self.extension
+        row = etree.SubElement(parent, "ul", {"class": "key-figures"})
+        tokens, labels = [], []
+        for item in _FIGURE_ITEM.finditer(figures.group("ids")):
+            at = None if offset is None else offset + figures.start("ids") + item.start()
+            if not re.fullmatch(_ID, item.group("id")):
+                extension.unknown.append(extension.mention("fact", item.group("id"), line.strip(), at))
+                continue
+            label = item.group("label")
+            for number in bare_numbers(label or ""):  # a label is prose: a figure in it needs a fact
+                extension.bare_numbers.append(extension.mention("number", number.group(0), number.group(0)))
+            tokens.append("{{%s}}" % item.group("id") + ("" if at is None else mark(at)))
+            labels.append(label.strip() if label and label.strip() else None)
+            extension.marks_written += at is not None
+        row.text = " ".join(tokens)
+        extension.figure_rows.append((row, labels))
+
+
+def _without_mark(line: str) -> tuple[str, int | None]:
+    """A line without the mark written after its token, and the token's offset."""
+    marked_line = _LINE_MARK.match(line)
+    if marked_line is None:
+        return line, None
+    return marked_line.group(1), int(marked_line.group("mark"))
+
+
+class LinkTextTreeprocessor(Treeprocessor):
+    """A fact or citation inside a link's text is an error: the figure is itself a link, and a link inside a
+    link is invalid HTML that browsers split apart."""
+
+    def __init__(self, md: Markdown, extension: FactsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        if self.extension.placed:
+            self._visit(root, in_link=False)
+
+    def _visit(self, element: etree.Element, in_link: bool) -> None:
+        placed = self.extension.placed
+        for child in element:
+            mention = placed.get(child)
+            if mention is None:
+                self._visit(child, in_link or child.tag == "a")
+            elif in_link:  # and never into the fact's own link and card
+                self.extension.unknown.append(Mention("link-text", mention.name, mention.token,
+                                                      mention.occurrence, mention.offset))
+
+
+class FigureTilesTreeprocessor(Treeprocessor):
+    """Each fact of a {{figures: …}} row, made by the inline pattern, becomes a tile: the value with its citation
+    and card, then the fact's label and date, set as text."""
+
+    def __init__(self, md: Markdown, extension: FactsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        for row, labels in self.extension.figure_rows:
+            made = list(zip(list(row), labels))  # each {{id}} of the row made one element
+            for child in list(row):
+                row.remove(child)
+            row.text = None
+            for wrapper, own_label in made:
+                if not wrapper.get("data-fact"):  # an unknown id: reported, and left out
+                    continue
+                fact = self.extension.store.facts[wrapper.get("data-fact")]
+                wrapper.tail = None
+                tile = etree.SubElement(row, "li", {"class": "key-figure"})
+                value = etree.SubElement(tile, "span", {"class": "key-figure-value"})
+                value.append(wrapper)
+                label = etree.SubElement(tile, "span", {"class": "key-figure-label"})
+                label.text = AtomicString(own_label or fact.label)
+                date = etree.SubElement(tile, "span", {"class": "key-figure-date"})
+                date.text = AtomicString(fact.as_of.label)
+
+
+class HeadingFactsTreeprocessor(Treeprocessor):
+    """A fact in a heading keeps its value and its link, but not its card or citation mark: the heading's id
+    and its line in the table of contents are made from its text, which would otherwise be the whole card."""
+
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def run(self, root: etree.Element) -> None:
+        for heading in (element for element in root.iter() if element.tag in self.HEADINGS):
+            for wrapper in [element for element in heading.iter() if "fact" in element.get("class", "").split()]:
+                for child in list(wrapper):
+                    if child.get("class") == "fact-card":
+                        wrapper.remove(child)
+                for link in wrapper.iter("a"):
+                    link.attrib.pop("aria-describedby", None)
+                    for citation_mark in [item for item in link if item.tag == "sup"]:
+                        link.remove(citation_mark)
+
+
+class BareNumberTreeprocessor(Treeprocessor):
+    """Checks the prose after the facts are in: numbers typed by hand (neither years, the day of a date nor
+    facts, for --strict), fact or chart markup that matched no pattern (a missing brace, a space in an id, a
+    chart inside a paragraph), placed by the mark after it, and links whose scheme could run script."""
+
+    SKIP = {"code", "pre", "data", "sup"}
+
+    def __init__(self, md: Markdown, extension: FactsExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        self._visit(root)
+
+    def _visit(self, element: etree.Element) -> None:
+        target = element.get("href") if element.tag == "a" else element.get("src") if element.tag == "img" else None
+        target = unmarked(target) if target is not None else None  # a token's mark: stripped later
+        if target is not None and UNSAFE_LINK.match(target):
+            self.extension.unknown.append(self.extension.mention("link", target, target))
+        if element.tag == "a" and target is not None and _EXTERNAL_LINK.match(target):
+            element.set("rel", "noopener noreferrer")  # the other site gets neither this window nor the address
+        classes = element.get("class", "").split()
+        if element.tag in self.SKIP or "fact" in classes or "claims" in classes:
+            self._scan(element.tail)
+            return
+        self._scan(element.text)
+        for child in element:
+            self._visit(child)
+        self._scan(element.tail)
+
+    def _scan(self, text: str | None) -> None:
+        for opener, offset in opener_offsets(text or ""):
+            self.extension.unknown.append(self.extension.mention("markup", opener, opener, offset))
+        for match in bare_numbers(STASH_PLACEHOLDER.sub(" ", MARK_PATTERN.sub("", text or ""))):
+            token = match.group(0)
+            self.extension.bare_numbers.append(self.extension.mention("number", token, token))

@@ -1,0 +1,105 @@
+"""Converting pages' Markdown: one page with the facts extension (convert), and many pages on every core
+(convert_all), which is where a large build spends most of its time (Python-Markdown is pure Python).
+
+Each page is converted alone, from its body, the fact store and the charts' figures, with a fresh document
+state (Markdown.reset): its result does not depend on the other pages, so converting in worker processes gives
+the same bytes, in the same order, as converting one after the other. A pool (explainer/effects/worker_pool.py) pays
+for its start (about a tenth of a second, and the store sent once to each worker) only from POOL_MIN_PAGES
+pages; below that, and whenever a pool cannot be used, the pages are converted here, one after the other.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from markdown import Markdown
+
+from .citations import FactsExtension, Mention
+from ..store.facts import FactStore
+from ..site_folder.pages import Reference
+from ..incremental.reads import Fingerprints, Reads, recording
+from ..effects.worker_pool import map_in_workers
+
+POOL_MIN_PAGES = 200  # measured on 2 cores: below this, starting the workers costs more than they save
+
+
+@dataclass
+class Converted:
+    """What converting one page's body gave: Page's Markdown fields, and what to report."""
+
+    html: str = ""
+    toc: list = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    facts_used: list[str] = field(default_factory=list)
+    calculations: list[str] = field(default_factory=list)
+    charts_used: list[str] = field(default_factory=list)
+    unknown: list[Mention] = field(default_factory=list)  # ids the store does not know, markup, misplaced facts
+    bare_numbers: list[Mention] = field(default_factory=list)
+    too_deep: bool = False  # nested past Python's recursion limit: nothing was converted
+    # What the conversion read of the store and the charts (incremental/reads.py), by which the build cache knows when it
+    # may be reused; None when something it read could not be recorded.
+    reads: Reads | None = None
+
+
+def make_markdown(store: FactStore, chart_html: Mapping[str, str]) -> tuple[Markdown, FactsExtension]:
+    facts = FactsExtension(store, chart_html)
+    md = Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", facts],
+                  extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
+                  output_format="html")
+    # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run; and no
+    # attr_list, whose {: onclick=...} would put script in an attribute.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md, facts
+
+
+class Converter:
+    """Converts bodies one after the other with one Markdown instance, made when first needed."""
+
+    def __init__(self, store: FactStore, chart_html: Mapping[str, str]):
+        self.store, self.chart_html = store, chart_html
+        self._made: tuple[Markdown, FactsExtension] | None = None
+        self._fingerprints = Fingerprints()
+
+    def convert(self, body: str) -> Converted:
+        if self._made is None:
+            self._made = make_markdown(self.store, self.chart_html)
+        md, facts = self._made
+        md.reset()
+        with recording(self._fingerprints) as recorder:
+            try:
+                html = md.convert(body)
+            except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
+                self._made = None  # its state is unknown after the error: the next page gets a new instance
+                return Converted(too_deep=True)
+        return Converted(html, md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
+                         list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
+                         list(facts.unknown), list(facts.bare_numbers),
+                         reads=None if recorder.unrecordable else recorder.reads)
+
+
+def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str]) -> list[Converted]:
+    """Each body converted, in order: in worker processes when there are enough pages and cores."""
+    converted = map_in_workers(_convert_in_worker, bodies, POOL_MIN_PAGES, _start_worker, (store, chart_html))
+    if converted is not None:
+        return converted
+    converter = Converter(store, chart_html)
+    return [converter.convert(body) for body in bodies]
+
+
+def convert_pages(pages: list, store: FactStore, chart_html: Mapping[str, str]) -> list[Converted]:
+    """Each page's body converted, in order (the Markdown stage's conversion when nothing is kept from earlier
+    builds; build_cache.MarkdownCache.convert_pages reuses what it can and calls this for the rest)."""
+    return convert_all([page.body for page in pages], store, chart_html)
+
+
+_worker: Converter | None = None  # in a worker process: the converter of the build that started it
+
+
+def _start_worker(store: FactStore, chart_html: Mapping[str, str]) -> None:
+    global _worker
+    _worker = Converter(store, chart_html)
+
+
+def _convert_in_worker(body: str) -> Converted:
+    return _worker.convert(body)

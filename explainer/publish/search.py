@@ -1,0 +1,251 @@
+"""The search stage: Pagefind's index of the site's reader pages, made at build time from the built HTML.
+
+Which pages: every HTML page at the top of the site (searchable), so the chapters, Sources, Data and
+Corrections; not the pages outputs.OUTPUTS marks as not listed (404, the search page itself), not Contents
+(the chapters' titles again, which would come first in every search for a title), and not the embed pages
+(embed/: a chart each, which its chapter shows). Inside a page, EXCLUDED says what is left out.
+
+The index is files under pagefind/ in the site: Pagefind's search script (pagefind.js and its worker), its
+WebAssembly and the index chunks; Pagefind's own search interfaces are not written, assets/search.js is the
+site's. Pagefind numbers the pages in the order it is given them: sorted by path, two builds of the same
+pages give the same bytes.
+
+It talks to the binary of the PyPI package pagefind-bin, run as `pagefind --service`, in the protocol its own
+Python and Node wrappers use (base64 JSON messages, each ending in ","), sending every page at once and
+reading the answers as they come: 0.2 s for the project's site. The Python wrapper (PyPI `pagefind`) sleeps
+0.1 s before reading each answer: 1.2 s for the same pages.
+
+The result is kept in ROOT/.cache/search/ under a hash of Pagefind's version, its settings and every page
+indexed (each file once, under its own hash): a build whose pages are unchanged does not start Pagefind.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import posixpath
+import re
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, content_key
+from ..errors import Problem
+from ..site_folder.inputs import PROJECT
+from ..render.layout import CONTENTS, OUTPUTS
+
+BUNDLE = "pagefind"  # the index's folder in the site
+# The pages outputs.OUTPUTS marks as not for readers arriving from outside (404, search), and Contents.
+NOT_SEARCHED = frozenset({output.path for output in OUTPUTS if not output.listed} | {CONTENTS.path})
+# Left out of every page, beside what Pagefind leaves out by itself (<nav>, <footer>, <script>, <form>, <svg>):
+# the header; the fact cards and citation marks ("[4]") inside sentences; a chapter's references, whose
+# excerpts and figures the Sources and Data pages hold (results quote the chapter's own prose instead).
+# A template can leave out any other element with the attribute data-pagefind-ignore.
+EXCLUDED = (".site-header", ".skip-link", ".fact-card", ".cite", ".references")
+SETTINGS = {"exclude_selectors": list(EXCLUDED),
+            # Results link to arrivals.html and index.html as written: the site also works from a folder
+            # without a server's index.html rule.
+            "keep_index_url": True}
+TIMEOUT = 120  # seconds; the project's site takes a tenth of one
+PACKAGE = "pagefind-bin"
+REQUIREMENT = re.compile(r"^pagefind-bin\b", re.MULTILINE)
+
+
+@dataclass
+class SearchIndex:
+    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path (pagefind/…) → bytes
+    pages: int = 0  # how many pages it indexes
+    cached: bool = False  # taken from .cache/search/, Pagefind not run
+
+
+def searchable(path: str) -> bool:
+    return path.endswith(".html") and "/" not in path and path not in NOT_SEARCHED
+
+
+def search_index(files: dict[str, bytes], root: Path, niceness: int = 0) -> tuple[SearchIndex, list[Problem]]:
+    """The index of the searchable pages among files (site-relative path → bytes). niceness: how much lower
+    than this process's the priority Pagefind runs at (the preview indexes while the next edit rebuilds)."""
+    pages = {path: files[path] for path in sorted(files) if searchable(path)}
+    try:
+        version = metadata.version(PACKAGE)
+        binary = pagefind_binary()
+    except (metadata.PackageNotFoundError, FileNotFoundError, ImportError):
+        return SearchIndex(), [_requirement_problem("Pagefind, which makes the search index, is not installed: "
+                                                    "run python -m pip install -r requirements.txt.")]
+    key = content_key(version, canonical_json(SETTINGS), *(part for path, html in pages.items()
+                                                          for part in (path, _hash(html))))
+    cache = DiskCache(cache_folder(root) / "search")
+    cached = _restore(cache, key)
+    if cached is not None:
+        return SearchIndex(cached, len(pages), cached=True), []
+    try:
+        bundle = _run_pagefind(binary, pages, niceness)
+    except PagefindFailed as failure:
+        return SearchIndex(), [Problem(failure.path, 1, 1, f"Pagefind could not make the search index: "
+                                       f"{failure.message}")]
+    _keep(cache, key, bundle)
+    return SearchIndex(bundle, len(pages)), []
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable that pagefind-bin installs (raises FileNotFoundError or ImportError)."""
+    import pagefind_bin
+
+    return pagefind_bin.get_executable()
+
+
+class PagefindFailed(Exception):
+    def __init__(self, path: Path, message: str):
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def _run_pagefind(binary: Path, pages: dict[str, bytes], niceness: int = 0) -> dict[str, bytes]:
+    """Every page to one Pagefind service, all requests at once; its files, as the site will serve them."""
+    requests = [{"type": "NewIndex", "config": SETTINGS}]
+    requests += [{"type": "AddFile", "index_id": 0, "file_path": None, "url": f"/{path}",
+                  "file_contents": html.decode("utf-8")} for path, html in pages.items()]
+    requests.append({"type": "GetFiles", "index_id": 0})
+    message = b"".join(base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("utf-8"))
+                       + b"," for number, payload in enumerate(requests))
+    # The service answers in order; it leaves at the end of its input, so that stays open until the last answer.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=errors)
+        except OSError as error:
+            raise PagefindFailed(binary, f"it did not start ({error.strerror or error}): reinstall it with "
+                                 "python -m pip install -r requirements.txt.") from None
+        if niceness:  # set at once, while it starts: the threads it makes later inherit it
+            with contextlib.suppress(OSError, AttributeError):  # lowering a child's priority may not be allowed
+                os.setpriority(os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + niceness)
+        timed_out = threading.Event()
+        timer = threading.Timer(TIMEOUT, lambda: (timed_out.set(), process.kill()))
+        timer.start()
+        try:
+            answers = _exchange(process, message, len(requests))
+        except ValueError:  # not base64 JSON: not the service this module was written for
+            raise PagefindFailed(binary, "it answered in a form this build does not read: install the version "
+                                 "requirements.txt pins with python -m pip install -r requirements.txt.") from None
+        finally:
+            timer.cancel()
+            _stop(process)
+        if len(answers) < len(requests):
+            errors.seek(0)
+            said = errors.read().decode("utf-8", errors="replace").strip().splitlines()
+            why = (f"it took more than {TIMEOUT} s" if timed_out.is_set() else
+                   f"it stopped after {len(answers)} of {len(requests)} answers"
+                   + (f" and said: {said[-1]}" if said else ""))
+            raise PagefindFailed(binary, f"{why}. Reinstall it with python -m pip install -r requirements.txt, "
+                                 "or report this with the command python build.py --debug.")
+    for number, answer in enumerate(answers):
+        payload = answer.get("payload", {})
+        if payload.get("type") == "Error":
+            # A page it could not read is named by its built file, as the output gate names one.
+            request = requests[number]
+            raise PagefindFailed(Path(request["url"][1:]) if request["type"] == "AddFile" else binary,
+                                 payload.get("message", "an error it did not name"))
+    return _published(answers[-1]["payload"]["files"])
+
+
+def _exchange(process: subprocess.Popen, message: bytes, expected: int) -> list[dict]:
+    """Writes the requests while reading the answers: neither pipe may fill up while the other waits."""
+    writer = threading.Thread(target=_write, args=(process.stdin, message), daemon=True)
+    writer.start()
+    answers, pending = [], b""
+    while len(answers) < expected:
+        chunk = process.stdout.read1(1 << 20)
+        if not chunk:
+            break
+        pending += chunk
+        *complete, pending = pending.split(b",")
+        answers += [json.loads(base64.b64decode(part)) for part in complete if part]
+    writer.join(timeout=1)
+    return answers
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """The service leaves when its input ends; one that does not is killed."""
+    try:
+        process.stdin.close()
+    except OSError:
+        pass
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+
+
+def _write(stream, message: bytes) -> None:
+    try:
+        stream.write(message)
+        stream.flush()
+    except (BrokenPipeError, ValueError):  # the service died: the reader reports it
+        pass
+
+
+# Pagefind's own search interfaces (default, modular, component) and its highlighter: the site has its own.
+_KEPT = re.compile(r"pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta"
+                   r"|wasm\.[\w-]+\.pagefind|(index|fragment|filter)/[\w-]+\.pf_\w+")
+
+
+def _published(answered: list[dict]) -> dict[str, bytes]:
+    files = {item["path"]: base64.b64decode(item["content"]) for item in answered}
+    languages = json.loads(files["pagefind-entry.json"])["languages"]
+    # Each language's WebAssembly carries its word stemmer; only the site's languages are loaded.
+    wasm = {f"wasm.{language['wasm']}.pagefind" for language in languages.values()}
+    return {posixpath.join(BUNDLE, path): data for path, data in sorted(files.items())
+            if _KEPT.fullmatch(path) and (not path.startswith("wasm.") or path in wasm)}
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# The cache keeps each file once, under its hash, and for each set of pages the list of its files: an edit to
+# one page adds that page's fragment and the index chunks, not another copy of the script and WebAssembly.
+# Every entry is checked when read (incremental/disk_store.py); a listing naming anything but a file of pagefind/ under a
+# hash is foreign, and the index is made again.
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _keep(cache: DiskCache, key: str, files: dict[str, bytes]) -> None:
+    for data in files.values():
+        cache.put(_hash(data), data)
+    cache.put(f"{key}.json", canonical_json({path: _hash(data) for path, data in files.items()}).encode("utf-8"))
+
+
+def _restore(cache: DiskCache, key: str) -> dict[str, bytes] | None:
+    listing = cache.get(f"{key}.json")
+    if listing is None:
+        return None
+    try:
+        hashes = json.loads(listing)
+        if not all(isinstance(path, str) and path.startswith(f"{BUNDLE}/") and _KEPT.fullmatch(path[len(BUNDLE) + 1:])
+                   and isinstance(digest, str) and _DIGEST.fullmatch(digest) for path, digest in hashes.items()):
+            return None
+        files = {path: cache.get(digest) for path, digest in hashes.items()}
+    except (ValueError, AttributeError, TypeError):  # a damaged entry is made again
+        return None
+    if any(data is None for data in files.values()):
+        return None
+    return files
+
+
+def _requirement_problem(message: str) -> Problem:
+    """A problem at the line of requirements.txt that pins Pagefind: that is where the fix is."""
+    path = PROJECT / "requirements.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return Problem(path, 1, 1, message)
+    found = REQUIREMENT.search(text)
+    line = text.count("\n", 0, found.start()) + 1 if found else 1
+    return Problem(path, line, 1, message, source_line=text.splitlines()[line - 1] if found else None)

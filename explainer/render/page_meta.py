@@ -1,0 +1,101 @@
+"""What a page tells the world about itself: its address, when it was last updated, how to cite it, and the
+schema.org description of the site's data.
+
+"Last updated", the rule: the latest date on which something the page shows was checked or corrected, that
+is the latest of the access dates of the sources it cites and the dates of the corrections of the facts it
+shows. A chapter counts its own facts and sources; the other pages readers land on (Sources, Data,
+Corrections, Contents) show or list the whole fact store, so they count all of it. A page that shows no
+figure (the 404 page, an embed page) has no date. The build never writes today's date: two builds of the same
+input give the same bytes.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..store.dates import date_label
+from ..store.facts import FactStore
+from ..site_folder.inputs import SiteSettings
+from ..site_folder.pages import Page
+from .words import gettext, ngettext
+
+
+def address(settings: SiteSettings, path: str) -> str | None:
+    """The absolute address of a site-relative path, or None when site.json gives no url."""
+    if not settings.url:
+        return None
+    return settings.url + ("" if path == "index.html" else path)
+
+
+def description(settings: SiteSettings, page) -> str:
+    """The page's meta description: site.json's on the home page, else the page's summary, else site.json's."""
+    if page.slug == "index" and settings.description:
+        return settings.description
+    return page.summary or settings.description
+
+
+def updated(page, store: FactStore) -> str | None:
+    """When what the page shows was last checked or corrected (ISO date; the rule is in the module docstring)."""
+    if isinstance(page, Page):
+        facts = [store.facts[fact_id] for fact_id in page.facts_used if fact_id in store.facts]
+        source_ids = {reference.source_id for reference in page.references}
+    elif getattr(page, "listed", False):
+        facts, source_ids = list(store.facts.values()), set(store.sources)
+    else:
+        return None
+    dates = [correction.date for fact in facts for correction in fact.corrections]
+    dates += [store.sources[source_id].accessed for source_id in source_ids if source_id in store.sources]
+    return max(dates, default=None)
+
+
+def citation(settings: SiteSettings, page, updated_iso: str | None) -> str:
+    """A ready citation: author. "Title", site, last updated date. address (the address only with a url)."""
+    title = settings.title if page.slug == "index" else page.title
+    # Translators: a page's title, quoted in its citation
+    pieces = [gettext("“%(title)s”", title=title), *([] if page.slug == "index" else [settings.title])]
+    if updated_iso:
+        pieces.append(gettext("last updated %(date)s", date=date_label(updated_iso)))
+    text = ", ".join(pieces) + "."
+    if settings.author:
+        text = f"{settings.author}. {text}"
+    url = address(settings, page.url)
+    return f"{text} {url}" if url else text
+
+
+def script_json(value) -> Markup:
+    """JSON that cannot end its <script> element, the same escaping as the charts' specs."""
+    from ..charts.figure import script_json as escape  # here, not at the top: the charts package imports render
+
+    return escape(value)
+
+
+def dataset(settings: SiteSettings, store: FactStore, downloads: list[str], updated_iso: str | None) -> Markup:
+    """The schema.org Dataset of the Data page, as JSON-LD: the facts and series with their downloads."""
+    def link(path: str) -> str:
+        return address(settings, path) or path  # relative without a url: no absolute address is ever invented
+
+    # Translators: the Data page's description for search engines: "119 facts and 1 series, each with …"
+    counted = gettext("%(facts)s and %(series)s, each with its source, the source's words and its date.",
+                      facts=ngettext("%(num)s fact", "%(num)s facts", len(store.facts)),
+                      series=ngettext("%(num)s series", "%(num)s series", len(store.series)))
+    description = (f"{settings.description} " if settings.description else "") + counted
+    document = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": gettext("%(site)s: the data", site=settings.title),
+        "description": description,
+        "url": link("data.html"),
+        "inLanguage": settings.language,
+        "isAccessibleForFree": True,
+        "license": settings.licence.url or settings.licence.name,
+        "distribution": [{"@type": "DataDownload", "encodingFormat": _MEDIA_TYPES[path.rsplit(".", 1)[1]],
+                          "contentUrl": link(path)} for path in downloads],
+        "isBasedOn": sorted({source.url for source in store.sources.values() if source.url}),
+    }
+    if settings.author:
+        document["creator"] = {"@type": "Organization", "name": settings.author}
+    if updated_iso:
+        document["dateModified"] = updated_iso
+    return Markup(f'<script type="application/ld+json">{script_json(document)}</script>')
+
+
+_MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}

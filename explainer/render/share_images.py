@@ -1,0 +1,159 @@
+"""The picture a page shows when it is shared (og:image): its first chart, or else a title card.
+
+A page with a chart uses that chart's PNG (charts/<name>.png, the light wide picture the charts stage
+renders). Any other page readers land on gets a title card: templates/_share_card.svg filled with the site's
+and the page's titles and summary, turned into a 1200×630 PNG by vl-convert (resvg) and cached in
+ROOT/.cache/share/ under a hash of the SVG and the renderer's version, so a rebuild renders no card twice (an
+entry of the build's store, incremental/disk_store.py: a card damaged on disk reads as missing and is rendered again).
+"""
+from __future__ import annotations
+
+import struct
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..incremental.disk_store import DiskCache, content_key
+from ..charts.figure import png_path
+from ..charts.svg import renderer_version
+from ..errors import Problem
+from ..site_folder.inputs import SiteSettings
+from .page_meta import description
+from ..effects.worker_pool import map_in_workers
+
+CARD_TEMPLATE = "_share_card.svg"
+CARD_SIZE = (1200, 630)  # what Open Graph and Twitter's large card show without cropping
+CARD_FORMAT = "share-card-1"  # part of the cache key: change it when the rendering below changes
+# Lines of the card's title and summary, and characters per line at their font sizes (an average letter of
+# the sans-serif fonts is about half its size wide; the card has 1,040 px for text).
+TITLE_LINES, TITLE_CHARACTERS = 3, 28
+SUMMARY_LINES, SUMMARY_CHARACTERS = 3, 54
+POOL_MIN_CARDS = 40  # measured on 2 cores: below this, starting the workers costs more than they save
+DEFAULT_ACCENT = "#0072b2"  # the first colour of the default chart palette (Okabe & Ito)
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    path: str  # site-relative
+    width: int
+    height: int
+    alt: str
+
+
+def chart_picture(path: str, png: bytes, alt: str) -> ShareImage | None:
+    """A chart's PNG as a share image, with the size its header states; None if it is not a PNG."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return None
+    width, height = struct.unpack(">II", png[16:24])
+    return ShareImage(path, width, height, alt)
+
+
+def card_path(page_url: str) -> str:
+    return "share/" + page_url.removesuffix(".html") + ".png"
+
+
+def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes], chart_titles: dict[str, str],
+                 environment: jinja2.Environment, cache: DiskCache,
+                 kept: dict | None = None) -> tuple[dict[str, ShareImage], dict[str, bytes], list[Problem]]:
+    """Each page's share image (page url → image) and the title cards' files. files holds the charts' files.
+
+    kept (build_cache.BuildCache.share_images): the previous build's, page url → (what the image was made from,
+    image, card): a page whose title, summary, chart and the templates are unchanged is not made again, so a
+    preview rebuild does not read a thousand cards from disk. Replaced by this build's."""
+    images: dict[str, ShareImage] = {}
+    cards: dict[str, str] = {}  # card path → its SVG
+    made: dict = {}
+    reused: dict[str, bytes] = {}
+    # The environment itself, not its id: the cache keeps one while no template changes (incremental/build_cache.py).
+    site_key = (environment, repr(settings))
+    for page in pages:
+        charts = getattr(page, "charts_used", None) or []
+        chart_png = files.get(png_path(charts[0])) if charts else None
+        key = (*site_key, page.url, page.title, getattr(page, "summary", ""),
+               charts[0] if charts else None, chart_png, chart_titles.get(charts[0]) if charts else None)
+        previous = (kept or {}).get(page.url)
+        if previous is not None and previous[0] == key:
+            made[page.url] = previous
+            images[page.url] = previous[1]
+            if previous[2] is not None:
+                reused[previous[1].path] = previous[2]
+            continue
+        picture = None
+        if chart_png is not None:
+            title = chart_titles.get(charts[0])
+            picture = chart_picture(png_path(charts[0]), chart_png,
+                                    f"The chart “{title}”" if title else f"A chart from “{page.title}”")
+        if picture is None:
+            try:
+                cards[card_path(page.url)] = card_svg(environment, settings, page)
+            except jinja2.TemplateError as error:
+                return {}, {}, [Problem(Path(CARD_TEMPLATE), getattr(error, "lineno", None) or 1, 1,
+                                        f"while making the share card of {page.url}: {error}")]
+            picture = ShareImage(card_path(page.url), *CARD_SIZE, _card_alt(settings, page))
+        images[page.url] = picture
+        made[page.url] = (key, picture, None)
+    rendered, problems = _render_cards(cards, cache)
+    if kept is not None and not problems:
+        kept.clear()
+        kept.update({url: (key, image, card if card is not None else rendered.get(image.path))
+                     for url, (key, image, card) in made.items()})
+    return images, {**reused, **rendered}, problems
+
+
+def card_svg(environment: jinja2.Environment, settings: SiteSettings, page) -> str:
+    return environment.get_template(CARD_TEMPLATE).render(
+        width=CARD_SIZE[0], height=CARD_SIZE[1], site_title="" if page.title == settings.title else settings.title,
+        title_lines=_lines(page.title or settings.title, TITLE_CHARACTERS, TITLE_LINES),
+        summary_lines=_lines(description(settings, page), SUMMARY_CHARACTERS, SUMMARY_LINES),
+        accent=settings.chart_colors[0] if settings.chart_colors else DEFAULT_ACCENT, author=settings.author)
+
+
+def _card_alt(settings: SiteSettings, page) -> str:
+    return settings.title if page.title == settings.title else f"{page.title} · {settings.title}"
+
+
+def _lines(text: str, width: int, most: int) -> list[str]:
+    lines = textwrap.wrap(text, width, break_long_words=True)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][:width - 1].rstrip() + "…"
+    return lines
+
+
+def _render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    missing: dict[str, str] = {}  # card path → its cache key
+    for path, svg in sorted(cards.items()):
+        key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
+        png = cache.get(key)
+        if png is None:
+            missing[path] = key
+        else:
+            files[path] = png
+    # A card takes resvg 10-35 ms, most of it laying out the text: a cold build of a large site spends most of
+    # its time here, so from POOL_MIN_CARDS cards they are rendered on every core.
+    paths = list(missing)
+    svgs = [cards[path] for path in paths]
+    rendered = map_in_workers(render_card, svgs, POOL_MIN_CARDS) or [render_card(svg) for svg in svgs]
+    for path, (png, error) in zip(paths, rendered):
+        if png is None:
+            problems.append(Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
+                                    f"{path}: {error}"))
+            continue
+        cache.put(missing[path], png)
+        files[path] = png
+    return files, problems
+
+
+def render_card(svg: str) -> tuple[bytes | None, str | None]:
+    """(PNG, None), or (None, resvg's message)."""
+    import vl_convert  # only when a card must be rendered: a cached build never starts it
+
+    try:
+        return vl_convert.svg_to_png(svg), None
+    except Exception as error:  # vl-convert raises ValueError with resvg's message
+        return None, str(error).strip() or type(error).__name__

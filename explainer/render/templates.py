@@ -1,0 +1,317 @@
+"""The Jinja2 side: the template environment (autoescape on, undefined is an error) and rendering every page.
+
+A site's templates come first; the project's are the default theme, reachable also as "default/<name>", so a
+site's base.html can extend the one it replaces: {% extends "default/base.html" %}.
+"""
+from __future__ import annotations
+
+import html
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+import xml.etree.ElementTree as etree
+
+import jinja2
+from jinja2.loaders import split_template_path
+from markupsafe import Markup
+
+from . import cards
+from ..store.dates import date_label
+from ..errors import Problem
+from ..store.facts import Fact, FactStore, Source
+from ..site_folder.inputs import SiteSettings, TemplateFolder
+from . import page_meta as sharing
+from .layout import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
+from ..site_folder.pages import Page
+from ..incremental.reads import Recorded, RecordedMapping, remembered
+
+if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
+    from .share_images import ShareImage
+
+
+# Past this many chapters the header links the contents page instead of every chapter: a thousand links on
+# every page made each page 65 KB and its rendering ten times slower (bench/README.md).
+NAV_LIMIT = 12
+
+
+@dataclass
+class SiteView(Recorded):
+    """What every template can read about the whole site. What a template reads of it is recorded (incremental/reads.py):
+    a file rendered from a template is kept with those reads, and reused while they give the same answers."""
+
+    TOKEN_KIND = "view"
+    READ_WHOLE = False  # field by field (reads.Recorded)
+
+    settings: SiteSettings
+    pages: list[Page]
+    store: FactStore
+    # The mappings are reads.RecordedMappings once site_view has made the view: a lookup reads that one key.
+    chart_html: Mapping[str, str] = field(default_factory=dict)
+    fact_pages: Mapping[str, list[Page]] = field(default_factory=dict)  # fact id → pages that insert it
+    source_pages: Mapping[str, list[Page]] = field(default_factory=dict)  # source id → pages citing it
+    chart_embeds: Mapping = field(default_factory=dict)  # chart name → charts.EmbedFigure, for embed/<name>.html
+    share_images: Mapping[str, ShareImage] = field(default_factory=dict)  # page url → its share image
+    downloads: tuple[str, ...] = ()  # the data downloads (data/…), which the Data page's Dataset markup lists
+    slugs: frozenset[str] = frozenset()  # every page's: has_page reads this, not every page's slug
+    # Memos of this build (reads.remembered hands their reads to every later caller): key → value
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def has_page(self, slug: str) -> bool:
+        return slug in self.slugs
+
+    def description(self, page) -> str:
+        return sharing.description(self.settings, page)
+
+    def page_title(self, page) -> str:
+        """The <title>: the page's title, then the site's (once where they are the same)."""
+        if page.title and page.title != self.settings.title:
+            return f"{page.title} · {self.settings.title}"
+        return self.settings.title
+
+    def address(self, page_or_path) -> str | None:
+        """The absolute address of a page or site-relative path; None when site.json gives no url."""
+        return sharing.address(self.settings, getattr(page_or_path, "url", page_or_path))
+
+    def updated_on(self, page) -> str | None:
+        """When what the page shows was last checked or corrected, as an ISO date (rule: render/page_meta.py)."""
+        return sharing.updated(page, self.store)
+
+    def citation(self, page) -> str:
+        return sharing.citation(self.settings, page, self.updated_on(page))
+
+    def share_image(self, page) -> ShareImage | None:
+        return self.share_images.get(page.url)
+
+    def dataset(self) -> Markup:
+        """The Data page's schema.org Dataset, as a JSON-LD <script> (inert: the CSP runs no inline script)."""
+        return sharing.dataset(self.settings, self.store, list(self.downloads), self.updated_on(DATA))
+
+    @property
+    def listed_pages(self) -> list:
+        """The pages readers land on from outside, as sitemap.xml lists them (outputs.reader_pages)."""
+        return reader_pages(self.pages)
+
+    def evidence(self, fact: Fact) -> Markup:
+        """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources).
+        Made once per fact and build: a fact shown on forty pages is in forty pages' references."""
+        def make() -> Markup:
+            box = etree.Element("div", {"class": "evidence"})
+            cards.fill_evidence(box, fact, self.store, focusable=True)
+            return cards.html(box)
+
+        return remembered(self._memo, ("evidence", fact.id), make)
+
+    def excerpt(self, source: Source, excerpt_id: str) -> Markup:
+        return cards.html(cards.excerpt_element(source.excerpts[excerpt_id], None, None, source))
+
+    @property
+    def nav(self) -> list:
+        if len(self.pages) <= NAV_LIMIT:
+            return [*self.pages, *IN_NAVIGATION]
+        return [*self.pages[:1], CONTENTS, *IN_NAVIGATION]
+
+
+DEFAULT_PREFIX = "default"
+# Templates of plain-text files (robots.txt, _headers): nothing in them is markup, so nothing is escaped. Every
+# other template (HTML, SVG, XML) escapes whatever it inserts.
+PLAIN_TEXT_TEMPLATES = (".txt", "_headers")
+
+
+def _escapes_markup(template_name: str | None) -> bool:
+    return not (template_name or "").endswith(PLAIN_TEXT_TEMPLATES)
+
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+["']([^"']+)["']""")
+
+
+class InputsLoader(jinja2.BaseLoader):
+    """Templates from the texts read_inputs read (SiteInputs.templates), searched in order, as FileSystemLoader
+    searches folders: the build reads no template from disk itself."""
+
+    def __init__(self, folders: tuple[TemplateFolder, ...]):
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        name = "/".join(split_template_path(template))  # refuses "..", as FileSystemLoader does
+        for folder in self.folders:
+            if name in folder.files:
+                return folder.files[name], str(folder.folder / name), lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted({name for folder in self.folders for name in folder.files})
+
+
+def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
+    """templates in search order, the site's first; the last is the project's (inputs._fallback), whose
+    templates are also "default/<name>"."""
+    loader = jinja2.ChoiceLoader([
+        InputsLoader(templates),
+        jinja2.PrefixLoader({DEFAULT_PREFIX: InputsLoader(templates[-1:])}),
+    ])
+    environment = jinja2.Environment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
+                                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["date_label"] = date_label
+    from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (render/words.py)
+
+    words.install(environment)
+    return environment
+
+
+def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
+              **extra) -> SiteView:
+    """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name."""
+    fact_pages: dict[str, list[Page]] = {}
+    source_pages: dict[str, list[Page]] = {}
+    for page in pages:
+        for fact_id in page.facts_used:
+            fact_pages.setdefault(fact_id, []).append(page)
+        for reference in page.references:
+            source_pages.setdefault(reference.source_id, []).append(page)
+    mappings = {"chart_html": chart_html, "fact_pages": fact_pages, "source_pages": source_pages,
+                "chart_embeds": extra.pop("chart_embeds", {}), "share_images": extra.pop("share_images", {})}
+    return SiteView(settings, pages, store, slugs=frozenset(page.slug for page in pages), **extra,
+                    **{name: RecordedMapping(f"map:{name}", value) for name, value in mappings.items()})
+
+
+VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "share_images")
+
+
+def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None
+                 ) -> tuple[dict[str, bytes], list[Problem]]:
+    """Every file made from a template, site-relative path → bytes: the chapters, then the table of outputs
+    (explainer/render/layout.py).
+
+    render_file: what renders one file (make_file by default; a memo's reuses a file whose template, context
+    and recorded reads of the site are unchanged: build_cache.TemplateCache.render_file).
+    """
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    chapters = view.pages
+    for index, page in enumerate(chapters):
+        context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
+                   "next": chapters[index + 1] if index + 1 < len(chapters) else None}
+        _render(environment, "page.html", context, view, page.url, files, problems, render_file)
+    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file)
+    return files, problems
+
+
+def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict[str, bytes],
+                    problems: list[Problem], after_hashing: bool, render_file: RenderFile = None, **extra) -> None:
+    """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
+    besides (published)."""
+    for output in OUTPUTS:
+        if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url):
+            continue
+        for page, member_context in output.files(view):
+            context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
+            _render(environment, page.template, context, view, page.url, files, problems, render_file)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the outputs rendered after hashing read of the finished site."""
+
+    hashed: tuple[str, ...]  # site-relative paths of the files with content-hashed names, sorted
+    csp: str  # the Content-Security-Policy of the pages' <meta>, sent as an HTTP header too where a host can
+
+    @property
+    def immutable(self) -> list[str]:
+        """Header rule paths of the hashed files: all of assets/ is hashed, so one rule covers it."""
+        return ((["/assets/*"] if any(path.startswith("assets/") for path in self.hashed) else [])
+                + [f"/{path}" for path in self.hashed if not path.startswith("assets/")])
+
+
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.IGNORECASE)
+
+
+def published(files: dict[str, bytes], hashed: list[str]) -> Published:
+    """The policy sent as a header is the union of the pages' own (_csp.html): a browser enforces both the
+    header and the page's <meta>, so each page still gets no more than its own policy allows."""
+    directives: dict[str, list[str]] = {}
+    for path, content in sorted(files.items()):
+        if not path.endswith(".html"):
+            continue
+        match = _CSP_META.search(content.decode("utf-8", errors="replace"))
+        for directive in (html.unescape(match.group(1)).split(";") if match else []):
+            words = directive.split()
+            if not words:
+                continue
+            name, *sources = words
+            known = directives.setdefault(name, [])
+            known += [source for source in sources if source not in known]
+    return Published(tuple(sorted(hashed)), "; ".join(" ".join([name, *sources]) for name, sources in directives.items()))
+
+
+def render_after_hashing(environment: jinja2.Environment, view: SiteView,
+                         finished: Published) -> tuple[dict[str, bytes], list[Problem]]:
+    """The outputs that describe the finished files (_headers), rendered last."""
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    _render_outputs(environment, view, files, problems, after_hashing=True, published=finished)
+    return files, problems
+
+
+def make_file(url: str, template_name: str, context: dict, view: SiteView, make: Callable[[], str]) -> bytes:
+    """Render one file from its template: make() renders it."""
+    return make().encode("utf-8")
+
+
+# (url, template name, context, view, make) → the file's bytes: make_file, or a memo's that may reuse them
+RenderFile = Callable[[str, str, dict, SiteView, Callable[[], str]], bytes] | None
+
+
+def _render(environment, template_name, context, view, url, files, problems, render_file: RenderFile = None) -> None:
+    try:
+        files[url] = (render_file or make_file)(
+            url, template_name, context, view,
+            lambda: environment.get_template(template_name).render(site=view, **context))
+    except jinja2.TemplateSyntaxError as error:
+        path = Path(error.filename or template_name)
+        problems.append(Problem(path, error.lineno or 1, 1, f"template syntax error: {error.message}",
+                                source_line=error.source.splitlines()[error.lineno - 1] if error.source else None))
+        return
+    except jinja2.TemplateNotFound as error:
+        problems.append(Problem(Path(template_name), 1, 1, f'template "{error.name}" not found: add it to '
+                                "templates/ or fix the name."))
+        return
+    except RecursionError:  # a site's base.html that extends "base.html" extends itself, for ever
+        problems.append(_extends_itself(environment, template_name))
+        return
+    except Exception as error:  # an error raised while rendering: place it at the template line
+        path, line = _template_frame(error, template_name)
+        problems.append(Problem(path, line, 1, f"while rendering {url}: {error}"))
+        return
+
+
+def _extends_itself(environment: jinja2.Environment, template_name: str) -> Problem:
+    """The site template that extends its own name, found by reading the templates the page was made from."""
+    name, seen = template_name, set()
+    while name not in seen:
+        seen.add(name)
+        try:
+            source, filename, _ = environment.loader.get_source(environment, name)
+        except jinja2.TemplateNotFound:
+            break
+        extends = _EXTENDS.search(source)
+        if extends is None:
+            break
+        if extends.group(1) == name:
+            line = source.count("\n", 0, extends.start()) + 1
+            return Problem(Path(filename), line, extends.start() - source.rfind("\n", 0, extends.start()),
+                           f'"{name}" extends itself: to build on the default theme\'s, write '
+                           f'{{% extends "{DEFAULT_PREFIX}/{name}" %}}.')
+        name = extends.group(1)
+    return Problem(Path(template_name), 1, 1, f"while rendering {template_name}: the templates extend or include "
+                   "each other in a circle: follow their {% extends %} and {% include %} and break it.")
+
+
+def _template_frame(error: Exception, template_name: str) -> tuple[Path, int]:
+    """The innermost template file and line in the traceback (Jinja2 rewrites frames to point at templates)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return Path(frame.filename), frame.lineno or 1
+    return Path(template_name), 1

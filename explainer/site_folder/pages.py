@@ -1,0 +1,114 @@
+"""The Page record, and reading content/ into Pages.
+
+Like MkDocs' Page, one record travels through the build; each field says which stage fills it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, problem_at
+from .frontmatter import parse_front_matter
+from .inputs import CONTROL_CHARACTER, control_character_message
+from ..render.layout import taken_by
+from ..incremental.reads import Recorded
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of a page's reference list: a source, and the facts the page quotes from it."""
+
+    number: int
+    source_id: str
+    fact_ids: tuple[str, ...]
+    citation_ids: tuple[str, ...]  # element ids of the in-text citation marks, for backlinks
+
+
+@dataclass
+class Page(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "page", "source_path"  # its reads are recorded (incremental/reads.py)
+    READ_WHOLE = False  # field by field (reads.Recorded)
+
+    # Filled by read_pages:
+    source_path: Path
+    slug: str
+    title: str
+    nav_title: str
+    summary: str
+    order: int
+    source_text: str  # the whole file, to point problems at their line
+    body: str
+    body_offset: int  # where the body starts within source_text
+    # Filled by render_markdown:
+    html: str = ""
+    toc: list[dict] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    calculations: list[str] = field(default_factory=list)  # ids of the derived facts that cite no source
+    facts_used: list[str] = field(default_factory=list)
+    charts_used: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}.html"
+
+
+# Bounds on one content file, so that no input stalls the build or the preview: Python-Markdown's link
+# parsing is quadratic in the "[" of a paragraph (4,000 take 2.4 s here, 32,000 about two minutes).
+MAX_PAGE_CHARACTERS = 1_000_000
+MAX_LINE_CHARACTERS = 20_000
+MAX_BRACKETS_PER_PARAGRAPH = 1_000
+
+
+# A page's file name becomes its URL: these characters need no encoding in a link, a file system or a shell.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def out_of_bounds(path: Path, text: str) -> Problem | None:
+    """The first way this file cannot become a page (its name, a control character, its size), as a problem."""
+    if not SAFE_NAME.match(path.stem):
+        return Problem(path, 1, 1, f'the file name "{path.name}" becomes the page\'s address: use only letters '
+                       "a-z, digits, '-' and '_' (no spaces, quotes, '#', '?' or accents), e.g. life-in-the-south.md.")
+    if control := CONTROL_CHARACTER.search(text):
+        return problem_at(path, text, control.start(), control_character_message(control.group(0)))
+    if len(text) > MAX_PAGE_CHARACTERS:
+        return Problem(path, 1, 1, f"this file has {len(text):,} characters, more than the {MAX_PAGE_CHARACTERS:,} "
+                       "a page may have: split it into several pages.")
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        if paragraph.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
+            return problem_at(path, text, offset + paragraph.index("["), f"this paragraph has "
+                              f"{paragraph.count('['):,} \"[\" characters, more than the {MAX_BRACKETS_PER_PARAGRAPH:,} "
+                              "the Markdown converter can read in reasonable time: split it or remove them.")
+        offset += len(paragraph) + 2
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) > MAX_LINE_CHARACTERS:
+            return problem_at(path, text, offset, f"this line has {len(line):,} characters, more than the "
+                              f"{MAX_LINE_CHARACTERS:,} a line may have: break it into paragraphs.")
+        offset += len(line) + 1
+    return None
+
+
+def read_pages(files: dict[Path, str]) -> tuple[list[Page], list[Problem]]:
+    """Pages from content files (path → text), in navigation order: by front matter order, then name."""
+    pages, problems = [], []
+    for path in sorted(files):
+        text = files[path]
+        if (too_large := out_of_bounds(path, text)) is not None:
+            problems.append(too_large)
+            continue
+        front, found = parse_front_matter(path, text)
+        problems += found
+        if front is None:
+            continue
+        body_offset = len(text) - len(front.body)
+        pages.append(Page(path, path.stem, front.title, front.nav_title, front.summary, front.order, text, front.body,
+                          body_offset))
+    pages.sort(key=lambda page: (page.order, page.slug))
+    for page in pages:  # a generated file would silently replace the page: render/layout.py's table says which they are
+        if (taken := taken_by(page.url)) is not None:
+            same = "" if taken.path == page.url else f", the same file as {page.url} on macOS and Windows disks"
+            problems.append(Problem(page.source_path, 1, 1, f"the site generates {taken.path} ({taken.what}){same}: "
+                                    "rename this file."))
+    return pages, problems

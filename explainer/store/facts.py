@@ -1,0 +1,347 @@
+"""The records of the fact store: sources and their excerpts, facts, series and claims.
+
+Loading them from data/ is store_loading's job; these records are what every later stage reads. Each
+excerpt is written once, in its source; a fact or a series row points at it through a Citation.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from .dates import AsOf
+from .derived_operations import OPERATIONS, Operation
+from ..errors import Problem, problem_at
+from .numbers import format_value
+from ..incremental.reads import Recorded, RecordedTable
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record was written, so checks made later can point back at it."""
+
+    path: Path
+    text: str
+    offset: int
+
+    def problem(self, message: str, severity: str = "error") -> Problem:
+        return problem_at(self.path, self.text, self.offset, message, severity)
+
+    def read_fingerprint(self) -> tuple:
+        """What a page could show of it (incremental/reads.py): its file and line, not the whole file's text, so an edit
+        elsewhere in the file is not a change of every record written there."""
+        start = self.text.rfind("\n", 0, self.offset) + 1
+        end = self.text.find("\n", self.offset)
+        return str(self.path), self.offset, self.text[start:end if end != -1 else len(self.text)]
+
+
+@dataclass(frozen=True)
+class ExcerptTable:
+    """A table as the source prints it: header[0] heads the row labels; each row's first cell is its label."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def row_labels(self) -> list[str]:
+        return [row[0] for row in self.rows]
+
+    def cell(self, row_label: str, column: str) -> str | None:
+        if column not in self.header:
+            return None
+        index = self.header.index(column)
+        for row in self.rows:
+            if row[0] == row_label:
+                return row[index] if index < len(row) else None
+        return None
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The source's own words, verbatim (text or table), and our English translation where they are not English."""
+
+    id: str
+    source_id: str
+    language: str
+    text: str | None
+    table: ExcerptTable | None
+    translation: str | None
+    location: Location
+
+    @property
+    def words(self) -> str:
+        """The excerpt as one string: the text, or the table's cells row by row."""
+        if self.text is not None:
+            return self.text
+        return "\n".join(" ".join(row) for row in (self.table.header, *self.table.rows))
+
+
+# What kind of document a source is, and the heading of its group on the Sources page, in the page's order. Our
+# own calculations are not sources: the Sources page lists them, the derived facts, after these groups.
+SOURCE_KINDS = {"official": "Official statistics and statements", "news": "News reports"}
+
+
+@dataclass(frozen=True)
+class Source(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "source", "id"  # its reads are recorded (incremental/reads.py)
+    id: str
+    title: str
+    title_language: str  # the source's language, unless the title was given in another (e.g. a stand-in)
+    title_translation: str | None
+    publisher: str
+    url: str | None
+    published: str | None
+    accessed: str
+    language: str
+    note: str | None
+    excerpts: dict[str, Excerpt]
+    location: Location
+    kind: str | None = None  # a key of SOURCE_KINDS: which group of the Sources page it is listed in
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a figure or claim is stated: a source's excerpt and, in a table, the cell (row label, column)."""
+
+    source_id: str
+    excerpt_id: str | None
+    row: str | None = None
+    column: str | None = None
+    highlight: str | None = None  # the words of a text excerpt that state the value, when not found by itself
+
+
+@dataclass(frozen=True)
+class Derived:
+    op: str  # a name in derived_operations.OPERATIONS, which says how many inputs it takes and how to compute it
+    inputs: tuple[str, ...]
+    tolerance: float
+
+    @property
+    def operation(self) -> Operation:
+        return OPERATIONS[self.op]
+
+
+@dataclass(frozen=True)
+class SeriesCell:
+    series_id: str
+    row: str  # the value of the series' key column
+    column: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An earlier value of a fact: what it was, when it was corrected, why, and who announced the correction."""
+
+    value: float | int
+    date: str
+    reason: str
+    citation: Citation | None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """How a value follows from words that no parser reads ("two-thirds of 2,914, rounded"), written by the
+    editor who checked it: the build then takes the excerpt's word for it, and `check` lists it."""
+
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Fact(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "fact", "id"  # its reads are recorded (incremental/reads.py)
+    id: str
+    value: float | int  # for a series cell, filled from the series when the store is loaded
+    unit: str
+    label: str
+    as_of: AsOf
+    citation: Citation | None  # None only for a figure computed from others (derived)
+    series_cell: SeriesCell | None
+    derived: Derived | None
+    approximate: bool
+    provisional: bool
+    decimals: int | None
+    note: str | None
+    corrections: tuple[Correction, ...]
+    location: Location
+    citation_location: Location
+    acknowledged: Acknowledgement | None = None
+    # The site's language (site.json), in which its values are written: set by load_fact_store, the one place
+    # that knows it, so every page, card and download formats the figure alike.
+    display_language: str = "en"
+
+    @property
+    def source_id(self) -> str | None:
+        return self.citation.source_id if self.citation else None
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit, self.decimals, self.approximate, self.display_language)
+
+    def format(self, value: float | int) -> str:
+        """Another value (an earlier version, an input) written as this fact's values are."""
+        return format_value(value, self.unit, self.decimals, self.approximate, self.display_language)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    unit: str | None
+    table_row: str | None = None  # in the series' table excerpt, the label of the row holding this column
+    table_column: str | None = None  # … or the header of the column holding it
+    derived: Derived | None = None  # computed in each row from other columns of the same row (inputs: column names)
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    values: dict[str, float | int | str | None]
+    citation: Citation | None  # None: the series' own citation covers this row
+    note: str | None
+    location: Location
+    approximate: frozenset[str] = frozenset()  # the columns whose figure is rounded: shown "about …"
+
+    def is_approximate(self, column: str) -> bool:
+        return column in self.approximate
+
+
+@dataclass(frozen=True)
+class Series(Recorded):
+    TOKEN_KIND, TOKEN_FIELD = "series", "id"  # its reads are recorded (incremental/reads.py)
+    id: str
+    title: str
+    description: str
+    key: str
+    columns: tuple[Column, ...]
+    sum_columns: dict[str, tuple[str, ...]]
+    citation: Citation | None
+    rows: tuple[SeriesRow, ...]
+    location: Location
+
+    def row_citation(self, row: SeriesRow) -> Citation | None:
+        return row.citation or self.citation
+
+    def row_source(self, row: SeriesRow) -> str | None:
+        citation = self.row_citation(row)
+        return citation.source_id if citation else None
+
+    def row_by_key(self, key: str) -> SeriesRow | None:
+        for row in self.rows:
+            if str(row.values.get(self.key)) == key:
+                return row
+        return None
+
+    def column(self, name: str) -> Column | None:
+        return next((column for column in self.columns if column.name == name), None)
+
+    def cell_citation(self, row: SeriesRow, column_name: str) -> Citation | None:
+        """The citation of one cell: the row's (or the series'), placed in the table by the column's row/column."""
+        citation = self.row_citation(row)
+        column = self.column(column_name)
+        if column is not None and column.derived is not None:
+            return None  # computed from the row's other cells: no source states it
+        # Only a row that places itself in a table (its "cell") takes its column's place there; a row citing
+        # a sentence keeps the sentence.
+        if citation is None or column is None or not (citation.row or citation.column):
+            return citation
+        return Citation(citation.source_id, citation.excerpt_id, citation.row or column.table_row,
+                        citation.column or column.table_column, citation.highlight)
+
+    def source_ids(self) -> list[str]:
+        ids = [self.citation.source_id] if self.citation else []
+        for row in self.rows:
+            if row.citation and row.citation.source_id not in ids:
+                ids.append(row.citation.source_id)
+        return ids
+
+
+@dataclass(frozen=True)
+class Claim(Recorded):
+    """A claim of a report we started from, our verdict on it, and the excerpts that decide it."""
+    TOKEN_KIND, TOKEN_FIELD = "claim", "id"  # its reads are recorded (incremental/reads.py)
+
+    id: str
+    citation: Citation
+    verdict: str  # "correct", "caveat" (correct with a caveat) or "wrong" (wrong as written)
+    finding: str
+    evidence: tuple[Citation, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One group of the Sources page: sources of one kind."""
+
+    kind: str  # a key of SOURCE_KINDS, or "other"
+    heading: str
+    sources: tuple[Source, ...]
+
+
+STORE_TABLES = ("sources", "facts", "series", "claims")
+
+
+@dataclass
+class FactStore(Recorded):
+    TOKEN_KIND = "store"
+    sources: dict[str, Source] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    series: dict[str, Series] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    unreadable: list[Path] = field(default_factory=list)  # files that failed to parse: their records are missing
+
+    def __setattr__(self, name: str, value) -> None:
+        # Its tables record which ids are looked up (reads.RecordedTable), however they were made.
+        if name in STORE_TABLES and not isinstance(value, RecordedTable):
+            value = RecordedTable(f"table:{name}", value)
+        object.__setattr__(self, name, value)
+
+    def excerpt(self, citation: Citation | None) -> Excerpt | None:
+        if citation is None or citation.source_id not in self.sources:
+            return None
+        return self.sources[citation.source_id].excerpts.get(citation.excerpt_id or "")
+
+    def facts_citing(self, source_id: str) -> list[Fact]:
+        return [fact for fact in self.facts.values() if fact.source_id == source_id]
+
+    def series_citing(self, source_id: str) -> list[Series]:
+        return [series for series in self.series.values() if source_id in series.source_ids()]
+
+    def source_groups(self) -> list[SourceGroup]:
+        """The sources by kind, in SOURCE_KINDS' order, each group by publisher then title; sources that give
+        no kind last. Empty groups are left out."""
+        ordered = sorted(self.sources.values(), key=lambda source: (source.publisher, source.title, source.id))
+        headings = {**SOURCE_KINDS, None: "Other sources"}
+        groups = [SourceGroup(kind or "other", heading, tuple(s for s in ordered if s.kind == kind))
+                  for kind, heading in headings.items()]
+        return [group for group in groups if group.sources]
+
+    def calculations(self) -> list[Fact]:
+        """Our own calculations: the derived facts, which cite no source of their own."""
+        return [fact for fact in self.facts.values() if fact.derived is not None and fact.source_id is None]
+
+    def corrections(self) -> list[tuple[Fact, Correction]]:
+        """Every correction of every fact, newest first (then by fact id, so the order never varies)."""
+        found = [(fact, correction) for fact in self.facts.values() for correction in fact.corrections]
+        return sorted(found, key=lambda pair: (pair[1].date, pair[0].id), reverse=True)
+
+
+def record_fingerprint(record: Any) -> bytes | None:
+    """A short hash of a record (a fact, source, series or claim), or of a table or store of them, from its
+    values; None for a missing record. Where a record was written (its Location, which holds the whole file's
+    text) is left out: an edit elsewhere in the same file does not change it."""
+    if record is None:
+        return None
+    return hashlib.blake2b(repr(_values(record)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _values(value: Any) -> Any:
+    if is_dataclass(value):
+        return [(f.name, _values(getattr(value, f.name))) for f in fields(value)
+                if not isinstance(getattr(value, f.name), Location)]
+    if isinstance(value, (tuple, list)):
+        return [_values(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _values(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):  # in an order that does not change with Python's hash seed
+        return sorted(repr(_values(item)) for item in value)
+    return value

@@ -1,0 +1,201 @@
+"""JSON Schemas of the fact store files: data/sources/*.json, data/facts/*.json, data/series/*.json and
+data/claims.json (docs/fact-store.md describes them for editors)."""
+from __future__ import annotations
+
+from . import units
+from .derived_operations import OPERATIONS
+from .facts import SOURCE_KINDS
+
+ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
+UNITS = list(units.UNITS)  # store/units.py says how a value in each is written
+TEXT = {"type": "string", "minLength": 1}
+CELL = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"row": TEXT, "column": TEXT},
+}
+AS_OF = {
+    "anyOf": [
+        DATE,
+        {"type": "object", "required": ["start", "end"], "additionalProperties": False,
+         "properties": {"start": DATE, "end": DATE}},
+    ]
+}
+CITATION = {  # a source's excerpt, as the evidence of a claim or a correction
+    "type": "object",
+    "required": ["source", "excerpt"],
+    "additionalProperties": False,
+    "properties": {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT},
+}
+
+TABLE = {
+    "type": "object",
+    "required": ["header", "rows"],
+    "additionalProperties": False,
+    "properties": {
+        "header": {"type": "array", "minItems": 2, "items": {"type": "string"}},
+        "rows": {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 2, "items": {"type": "string"}}},
+    },
+}
+
+SOURCE = {
+    "type": "object",
+    "required": ["id", "title", "publisher", "published", "accessed"],
+    "additionalProperties": False,
+    "properties": {
+        "id": ID,
+        "title": TEXT,
+        "title_language": LANGUAGE,
+        "title_translation": TEXT,
+        "publisher": TEXT,
+        "url": {"type": "string", "pattern": "^https?://"},
+        "published": {"anyOf": [DATE, {"type": "null"}]},
+        "accessed": DATE,
+        "language": LANGUAGE,
+        "note": {"type": "string"},
+        "kind": {"enum": list(SOURCE_KINDS)},
+        "excerpts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "oneOf": [{"required": ["text"]}, {"required": ["table"]}],
+                "additionalProperties": False,
+                "properties": {"id": ID, "text": TEXT, "table": TABLE, "language": LANGUAGE, "translation": TEXT},
+            },
+        },
+    },
+}
+
+DERIVED = {
+    "type": "object",
+    "required": ["op", "of"],
+    "additionalProperties": False,
+    "properties": {
+        "op": {"enum": list(OPERATIONS)},
+        # How many inputs each operation takes is derived_operations' rule, checked when the store is loaded
+        # (store_loading._operation_problems), with a message that says which count the operation needs.
+        "of": {"type": "array", "items": ID},
+        "tolerance": {"type": "number", "minimum": 0},
+    },
+}
+
+CORRECTION = {
+    "type": "object",
+    "required": ["value", "date", "reason"],
+    "additionalProperties": False,
+    "properties": {"value": {"type": "number"}, "date": DATE, "reason": TEXT, "source": ID, "excerpt": ID,
+                   "cell": CELL, "highlight": TEXT},
+}
+
+FACTS = {
+    "type": "object",
+    "required": ["facts"],
+    "additionalProperties": False,
+    "properties": {
+        "facts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "unit", "label", "as_of"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": ID,
+                    "value": {"type": "number"},
+                    "unit": {"enum": UNITS},
+                    "label": TEXT,
+                    "as_of": AS_OF,
+                    "source": ID,
+                    "excerpt": ID,
+                    "cell": CELL,
+                    "highlight": TEXT,
+                    "series": {"type": "object", "required": ["id", "row", "column"], "additionalProperties": False,
+                               "properties": {"id": ID, "row": TEXT, "column": TEXT}},
+                    "approximate": {"type": "boolean"},
+                    "provisional": {"type": "boolean"},
+                    "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
+                    "note": {"type": "string"},
+                    "derived": DERIVED,
+                    "corrections": {"type": "array", "items": CORRECTION},
+                    "acknowledged": TEXT,
+                },
+            },
+        }
+    },
+}
+
+COLUMN_NAME = {"type": "string", "pattern": "^[a-z_]+$"}
+ROW_FIELDS = {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT, "note": {"type": "string"},
+              "provisional": {"type": "boolean"},
+              # true: every figure of the row is rounded; or the names of the columns that are
+              "approximate": {"anyOf": [{"type": "boolean"}, {"type": "array", "items": COLUMN_NAME, "minItems": 1}]}}
+# A column computed in every row from other columns of the same row, as a derived fact is from other facts.
+COLUMN_DERIVED = {**DERIVED, "properties": {**DERIVED["properties"],
+                                            "of": {"type": "array", "items": COLUMN_NAME}}}
+
+SERIES = {
+    "type": "object",
+    "required": ["id", "title", "key", "columns", "rows"],
+    "additionalProperties": False,
+    "properties": {
+        "id": ID,
+        "title": TEXT,
+        "description": {"type": "string"},
+        "key": {"type": "string"},
+        "columns": {
+            "type": "array",
+            "minItems": 2,
+            "items": {
+                "type": "object",
+                "required": ["name", "label"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": COLUMN_NAME,
+                    "label": {"type": "string"},
+                    "unit": {"enum": UNITS},
+                    "table_row": TEXT,
+                    "table_column": TEXT,
+                    "derived": COLUMN_DERIVED,
+                },
+            },
+        },
+        "sum_columns": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "source": ID,
+        "excerpt": ID,
+        "rows": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": ROW_FIELDS,
+                "additionalProperties": {"type": ["number", "string", "null"]},
+            },
+        },
+    },
+}
+
+CLAIMS = {
+    "type": "object",
+    "required": ["claims"],
+    "additionalProperties": False,
+    "properties": {
+        "claims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "source", "excerpt", "verdict", "finding"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": ID,
+                    "source": ID,
+                    "excerpt": ID,
+                    "verdict": {"enum": ["correct", "caveat", "wrong"]},
+                    "finding": TEXT,
+                    "evidence": {"type": "array", "items": CITATION},
+                },
+            },
+        }
+    },
+}
