@@ -229,15 +229,16 @@ class _MarkdownEntry:
     converted: Converted  # what converting it gave, with the reads it made of the store and the charts
 
 
-class MarkdownCache:
-    """Each page's converted Markdown, one entry per source file, kept with what the conversion read."""
+class _KeptEntries:
+    """Entries kept from build to build, one per file, with this build's registry of records to check their
+    reads against; an entry no build has asked for since the last good one is forgotten."""
 
     def __init__(self, owner: BuildCache) -> None:
         self.owner = owner
-        self._entries: dict[Path, _MarkdownEntry] = {}
-        self._seen: set[Path] = set()
-        self._registry: Registry | None = None
-        self._checked: dict = {}
+        self._entries: dict = {}
+        self._seen: set = set()
+        self._registry = None
+        self._checked: dict = {}  # reads made again in this build, shared by every entry checked
 
     def start_build(self) -> None:
         self._seen = set()
@@ -245,9 +246,13 @@ class MarkdownCache:
 
     def finish_build(self) -> bool:
         gone = set(self._entries) - self._seen
-        for path in gone:
-            del self._entries[path]
+        for name in gone:
+            del self._entries[name]
         return bool(gone)
+
+
+class MarkdownCache(_KeptEntries):
+    """Each page's converted Markdown, one entry per source file (its path), kept with what the conversion read."""
 
     def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
         """markdown_pool.convert_pages, reusing what converting a page gave last time while its body and what
@@ -283,27 +288,13 @@ class MarkdownCache:
             self._entries.pop(page.source_path, None)
 
 
-class TemplateCache:
+class TemplateCache(_KeptEntries):
     """Each file rendered from a template, by site-relative path: its bytes, kept with the template's key, the
     context it was given and what it read of the site (incremental/reads.py)."""
 
     def __init__(self, owner: BuildCache) -> None:
-        self.owner = owner
+        super().__init__(owner)
         self.templates_key: Digest = b""  # set by BuildCache.environment for the build under way
-        self._entries: dict[str, tuple[Digest, dict, bytes]] = {}
-        self._seen: set[str] = set()
-        self._registry: tuple[Any, Registry] | None = None
-        self._checked: dict = {}
-
-    def start_build(self) -> None:
-        self._seen = set()
-        self._registry, self._checked = None, {}
-
-    def finish_build(self) -> bool:
-        gone = set(self._entries) - self._seen
-        for url in gone:
-            del self._entries[url]
-        return bool(gone)
 
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
         """make()'s bytes, or the kept ones while the templates, this context and what the last rendering read
