@@ -280,7 +280,7 @@ HELPER = "TITLE = {title!r}\n"
 IMPORTING = '''import importlib.util
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("words", Path(__file__).parent / "_lib" / "render/words.py")
+_spec = importlib.util.spec_from_file_location("words", Path(__file__).parent / "_lib" / "words.py")
 words = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(words)
 '''
@@ -289,7 +289,7 @@ _spec.loader.exec_module(words)
 def test_a_chart_helper_in_a_subfolder_is_part_of_the_charts_key(starter_copy, tmp_path, capsys):
     root = starter_copy
     (root / "charts" / "_lib").mkdir()
-    helper = root / "charts" / "_lib" / "render/words.py"
+    helper = root / "charts" / "_lib" / "words.py"
     helper.write_text(HELPER.format(title="Loans, first words"), encoding="utf-8")
     module = root / "charts" / "loans.py"
     text = module.read_text(encoding="utf-8")

@@ -104,7 +104,7 @@ from pathlib import Path
 
 
 def helper_words() -> str:
-    return runpy.run_path(str(Path(__file__).parent / "_lib" / "render/words.py"))["WORDS"]
+    return runpy.run_path(str(Path(__file__).parent / "_lib" / "words.py"))["WORDS"]
 '''
 
 BODY_ADDITIONS = (
