@@ -88,7 +88,8 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     # Each reader page's og:image: its chart's PNG, or a title card rendered here (kept in ROOT/.cache/share/).
     images, cards, found = share_images(reader_pages(result.pages), inputs.settings, chart_output,
                                         {name: embed.title for name, embed in charts.embeds.items()},
-                                        environment, DiskCache(cache_folder(inputs.root) / "share"), memo.share_images)
+                                        environment, DiskCache(cache_folder(inputs.root) / "share"),
+                                        memo.share_picture, memo.render_cards)
     problems += found
     view = site_view(inputs.settings, result.pages, result.store, charts.html, chart_embeds=charts.embeds,
                      share_images=images, downloads=tuple(sorted(downloads)))

@@ -22,15 +22,17 @@ from ..incremental.disk_store import no_cache_reads, no_cache_writes
 from ..prose.markdown_pool import convert_pages
 from ..render.templates import make_environment, make_file
 from ..publish.search import search_index
+from ..render.share_images import render_cards, share_picture
 
 
 class NoMemo:
     """Nothing kept between builds (`--no-cache`, `check` of a site never built, most tests): every stage runs."""
 
     gate = None
-    share_images = None
     convert_pages = staticmethod(convert_pages)  # every page's Markdown converted
     render_file = staticmethod(make_file)  # every file rendered from its template
+    share_picture = staticmethod(share_picture)  # every page's share image decided
+    render_cards = staticmethod(render_cards)  # every title card's PNG, from the store or vl-convert
 
     def reuse(self, stage, *arguments):
         return stage(*arguments)

@@ -33,13 +33,15 @@ from typing import Any, Callable
 import jinja2
 
 from . import kept_pickle
-from .disk_store import engine_version
+from .disk_store import content_key, engine_version
 from ..store.facts import STORE_TABLES, FactStore
 from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
-from .reads import Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, recording, still_valid
+from .reads import (Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, record_token, recording,
+                    still_valid)
+from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
@@ -84,7 +86,7 @@ class BuildCache:
         self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
         self.fingerprints = Fingerprints()  # of the values read in the build under way (incremental/reads.py)
         self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
-        self.share_images: dict = {}  # each page's share image and card (render/share_images.py); in memory only
+        self.pictures = PictureCache(self)  # each page's share image, and the cards' PNGs; in memory only
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
 
@@ -93,6 +95,7 @@ class BuildCache:
         self.fingerprints = Fingerprints()
         self.markdown.start_build()
         self.templates.start_build()
+        self.pictures.start_build()
 
     def finish_build(self, succeeded: bool) -> None:
         """After a good build, forget pages it no longer has (a deleted page must not stay in memory).
@@ -101,6 +104,7 @@ class BuildCache:
         """
         if succeeded:
             self.pruned = self.markdown.finish_build() | self.templates.finish_build()
+            self.pictures.finish_build()
 
     def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
         """The Markdown stage's conversion, reusing each page's kept result while it still holds (MarkdownCache)."""
@@ -109,6 +113,14 @@ class BuildCache:
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
         """One file from its template, reused while it still holds (TemplateCache)."""
         return self.templates.render_file(url, template_name, context, view, make)
+
+    def share_picture(self, page, settings, files, chart_titles, environment):
+        """One page's share image (render/share_images.share_picture), reused while what it read holds."""
+        return self.pictures.share_picture(page, settings, files, chart_titles, environment)
+
+    def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
+        """The cards' PNGs, kept in memory by their SVG: a rebuild reads no card from disk again."""
+        return self.pictures.render_cards(cards, store)
 
     def reuse(self, function: Callable, *arguments: Any):
         """function(*arguments), or its result from the previous call if the arguments are unchanged.
@@ -334,6 +346,55 @@ class TemplateCache(_KeptEntries):
             self._entries.pop(url, None)
         else:
             self._entries[url] = (key, recorder.reads, html)
+
+
+class PictureCache(_KeptEntries):
+    """Each page's share image, by page url, kept with what deciding it read (the page, the settings, its chart's
+    PNG and title); and each card's PNG by its SVG. In memory only: the store keeps the PNGs on disk."""
+
+    def __init__(self, owner: BuildCache) -> None:
+        super().__init__(owner)
+        self._pngs: dict[str, bytes] = {}  # content_key of a card's SVG → its PNG
+        self._pngs_used: set[str] = set()
+
+    def start_build(self) -> None:
+        super().start_build()
+        self._pngs_used = set()
+
+    def finish_build(self) -> bool:
+        for key in set(self._pngs) - self._pngs_used:
+            del self._pngs[key]
+        return super().finish_build()
+
+    def share_picture(self, page, settings, files, chart_titles, environment):
+        self._seen.add(page.url)
+        files = RecordedMapping("map:chart_files", files)
+        chart_titles = RecordedMapping("map:chart_titles", chart_titles)
+        try:
+            key = digest(self.owner.templates.templates_key, self.owner.fingerprints.of(page))
+        except Unrecordable:
+            key = None
+        entry = self._entries.get(page.url)
+        if key is not None and entry is not None and entry[0] == key:
+            token = record_token(page)
+            registry = Registry([settings, files, chart_titles],
+                                {"page": {token.partition(":")[2]: page}} if token else {})
+            if still_valid(entry[1], registry, self.owner.fingerprints, {}):
+                return entry[2]
+        with recording(self.owner.fingerprints) as recorder:
+            made = share_picture(page, settings, files, chart_titles, environment)
+        if key is not None and not recorder.unrecordable:
+            self._entries[page.url] = (key, recorder.reads, made)
+        return made
+
+    def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
+        keys = {path: content_key(svg) for path, svg in cards.items()}
+        self._pngs_used |= set(keys.values())
+        kept = {path: self._pngs[key] for path, key in keys.items() if key in self._pngs}
+        rendered, problems = render_cards({path: svg for path, svg in cards.items() if path not in kept}, store)
+        for path, png in rendered.items():
+            self._pngs[keys[path]] = png
+        return {**kept, **rendered}, problems
 
 
 def view_registry(view) -> Registry:

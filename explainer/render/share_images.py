@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,52 +55,41 @@ def card_path(page_url: str) -> str:
     return "share/" + page_url.removesuffix(".html") + ".png"
 
 
-def share_images(pages: Iterable, settings: SiteSettings, files: dict[str, bytes], chart_titles: dict[str, str],
-                 environment: jinja2.Environment, cache: DiskCache,
-                 kept: dict | None = None) -> tuple[dict[str, ShareImage], dict[str, bytes], list[Problem]]:
+def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
+                 environment: jinja2.Environment, store: DiskCache, picture_for: Callable = None,
+                 cards_for: Callable = None) -> tuple[dict[str, ShareImage], dict[str, bytes], list[Problem]]:
     """Each page's share image (page url → image) and the title cards' files. files holds the charts' files.
 
-    kept (build_cache.BuildCache.share_images): the previous build's, page url → (what the image was made from,
-    image, card): a page whose title, summary, chart and the templates are unchanged is not made again, so a
-    preview rebuild does not read a thousand cards from disk. Replaced by this build's."""
+    picture_for: what decides one page's picture (share_picture; a memo's reuses it while what it read holds);
+    cards_for: what turns the cards' SVGs into PNGs (render_cards; a memo's keeps them in memory by their SVG).
+    """
     images: dict[str, ShareImage] = {}
     cards: dict[str, str] = {}  # card path → its SVG
-    made: dict = {}
-    reused: dict[str, bytes] = {}
-    # The environment itself, not its id: the cache keeps one while no template changes (incremental/build_cache.py).
-    site_key = (environment, repr(settings))
     for page in pages:
-        charts = getattr(page, "charts_used", None) or []
-        chart_png = files.get(png_path(charts[0])) if charts else None
-        key = (*site_key, page.url, page.title, getattr(page, "summary", ""),
-               charts[0] if charts else None, chart_png, chart_titles.get(charts[0]) if charts else None)
-        previous = (kept or {}).get(page.url)
-        if previous is not None and previous[0] == key:
-            made[page.url] = previous
-            images[page.url] = previous[1]
-            if previous[2] is not None:
-                reused[previous[1].path] = previous[2]
-            continue
-        picture = None
-        if chart_png is not None:
-            title = chart_titles.get(charts[0])
-            picture = chart_picture(png_path(charts[0]), chart_png,
-                                    f"The chart “{title}”" if title else f"A chart from “{page.title}”")
-        if picture is None:
-            try:
-                cards[card_path(page.url)] = card_svg(environment, settings, page)
-            except jinja2.TemplateError as error:
-                return {}, {}, [Problem(Path(CARD_TEMPLATE), getattr(error, "lineno", None) or 1, 1,
-                                        f"while making the share card of {page.url}: {error}")]
-            picture = ShareImage(card_path(page.url), *CARD_SIZE, _card_alt(settings, page))
+        try:
+            picture, svg = (picture_for or share_picture)(page, settings, files, chart_titles, environment)
+        except jinja2.TemplateError as error:
+            return {}, {}, [Problem(Path(CARD_TEMPLATE), getattr(error, "lineno", None) or 1, 1,
+                                    f"while making the share card of {page.url}: {error}")]
         images[page.url] = picture
-        made[page.url] = (key, picture, None)
-    rendered, problems = _render_cards(cards, cache)
-    if kept is not None and not problems:
-        kept.clear()
-        kept.update({url: (key, image, card if card is not None else rendered.get(image.path))
-                     for url, (key, image, card) in made.items()})
-    return images, {**reused, **rendered}, problems
+        if svg is not None:
+            cards[picture.path] = svg
+    rendered, problems = (cards_for or render_cards)(cards, store)
+    return images, rendered, problems
+
+
+def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
+                  environment: jinja2.Environment) -> tuple[ShareImage, str | None]:
+    """One page's share image, and the SVG of its title card when it needs one: its first chart's PNG if it has
+    a chart, or else a card with the site's and the page's titles and summary."""
+    charts = getattr(page, "charts_used", None) or []
+    if charts and (png := files.get(png_path(charts[0]))) is not None:
+        title = chart_titles.get(charts[0])
+        picture = chart_picture(png_path(charts[0]), png,
+                                f"The chart “{title}”" if title else f"A chart from “{page.title}”")
+        if picture is not None:
+            return picture, None
+    return ShareImage(card_path(page.url), *CARD_SIZE, _card_alt(settings, page)), card_svg(environment, settings, page)
 
 
 def card_svg(environment: jinja2.Environment, settings: SiteSettings, page) -> str:
@@ -123,7 +112,8 @@ def _lines(text: str, width: int, most: int) -> list[str]:
     return lines
 
 
-def _render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
+def render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
+    """Each card's PNG (card path → bytes), from the store or rendered by vl-convert (resvg) and kept there."""
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     missing: dict[str, str] = {}  # card path → its cache key
