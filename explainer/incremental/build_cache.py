@@ -39,13 +39,13 @@ from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
-from .reads import (Fingerprints, Recorder, RecordedMapping, Registry, Unrecordable, record_token, recording,
+from .reads import (Fingerprints, ImmutableMemo, Recorder, RecordedMapping, Registry, Unrecordable, record_token, recording,
                     still_valid)
 from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
-CACHE_FORMAT = "build-cache-5"  # part of the file's header: change it when what is kept changes shape
+CACHE_FORMAT = "build-cache-6"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -84,7 +84,8 @@ class BuildCache:
         self._environment: tuple[Digest, jinja2.Environment] | None = None
         self._pages: tuple[dict[Path, str], list[Page], list] | None = None
         self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
-        self.fingerprints = Fingerprints()  # of the values read in the build under way (incremental/reads.py)
+        self._texts = ImmutableMemo()  # long texts' fingerprints, kept from build to build
+        self.fingerprints = Fingerprints(self._texts)  # of the values read in the build under way (incremental/reads.py)
         self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
         self.pictures = PictureCache(self)  # each page's share image, and the cards' PNGs; in memory only
         self.loaded = False  # read from disk (load_build_cache)
@@ -92,7 +93,8 @@ class BuildCache:
 
     def start_build(self) -> None:
         self.stats = BuildStats()
-        self.fingerprints = Fingerprints()
+        self._texts.next_build()
+        self.fingerprints = Fingerprints(self._texts)
         self.markdown.start_build()
         self.templates.start_build()
         self.pictures.start_build()
@@ -237,7 +239,7 @@ def _copy_lists(value: Any) -> Any:
 
 @dataclass
 class _MarkdownEntry:
-    body: Digest  # of the page's body: the text converted
+    body: object  # the fingerprint of the page's body (reads.Fingerprints.of): the text converted
     converted: Converted  # what converting it gave, with the reads it made of the store and the charts
 
 
@@ -286,7 +288,7 @@ class MarkdownCache(_KeptEntries):
         """What converting the page gave last time, if its body and everything the conversion read are the same."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
-        if entry is None or entry.body != digest(page.body) or self._registry is None:
+        if entry is None or entry.body != self.owner.fingerprints.of(page.body) or self._registry is None:
             return None
         if not still_valid(entry.converted.reads, self._registry, self.owner.fingerprints, self._checked):
             return None
@@ -295,7 +297,7 @@ class MarkdownCache(_KeptEntries):
     def _remember(self, page: Page, converted: Converted) -> None:
         self.owner.stats.markdown_rendered += 1
         if converted.reads is not None:  # None: it read something that cannot be recorded
-            self._entries[page.source_path] = _MarkdownEntry(digest(page.body), converted)
+            self._entries[page.source_path] = _MarkdownEntry(self.owner.fingerprints.of(page.body), converted)
         else:
             self._entries.pop(page.source_path, None)
 
@@ -376,10 +378,13 @@ class PictureCache(_KeptEntries):
             key = None
         entry = self._entries.get(page.url)
         if key is not None and entry is not None and entry[0] == key:
+            if self._registry is None:  # one per build: the pages join its table as they come
+                self._pages: dict = {}
+                self._registry = Registry([settings, files, chart_titles], {"page": self._pages})
             token = record_token(page)
-            registry = Registry([settings, files, chart_titles],
-                                {"page": {token.partition(":")[2]: page}} if token else {})
-            if still_valid(entry[1], registry, self.owner.fingerprints, {}):
+            if token:
+                self._pages[token.partition(":")[2]] = page
+            if still_valid(entry[1], self._registry, self.owner.fingerprints, self._checked):
                 return entry[2]
         with recording(self.owner.fingerprints) as recorder:
             made = share_picture(page, settings, files, chart_titles, environment)

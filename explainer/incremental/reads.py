@@ -47,15 +47,23 @@ class Unrecordable(Exception):
 
 class Fingerprints:
     """Fingerprints of values within one build. Containers and long texts are remembered by identity (and kept
-    alive, so an identity is never reused): the same list of a thousand pages is hashed once, not once a page."""
+    alive, so an identity is never reused): the same list of a thousand pages is hashed once, not once a page.
 
-    def __init__(self) -> None:
+    lasting: fingerprints of long texts kept from the builds before (ImmutableMemo): a text cannot change, so the
+    same text object read again (a page's HTML that its Markdown's memo handed back) is not hashed again."""
+
+    def __init__(self, lasting: "ImmutableMemo | None" = None) -> None:
         self._by_identity: dict[int, tuple[Any, bytes]] = {}
+        self._lasting = lasting
 
     def of(self, value: Any) -> Fingerprint:
         kind = type(value)
-        if kind is str and len(value) <= 256:
-            return value  # short text stands for itself: most fields read are short (titles, ids, labels)
+        if kind is str or kind is bytes:
+            if kind is str and len(value) <= 256:
+                return value  # short text stands for itself: most fields read are short (titles, ids, labels)
+            if self._lasting is not None:
+                return self._lasting.text(value)
+            return _text_digest(value)
         if value is None or kind is int or kind is float or kind is bool:
             return (repr(value),)  # a tuple never equals a text: None is not "None"
         if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
@@ -81,6 +89,31 @@ class Fingerprints:
         if known is None or known[0] is not mapping:
             keys = list(dict.keys(mapping) if isinstance(mapping, dict) else iter(mapping))
             known = self._by_identity[id(mapping)] = (mapping, _digest(("keys", _plain(keys))))
+        return known[1]
+
+
+def _text_digest(text: str | bytes) -> bytes:
+    """A long text's fingerprint, from its bytes (a repr would copy and escape it first)."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else b"\x00bytes" + text
+    return hashlib.blake2b(data, digest_size=16, person=b"text").digest()
+
+
+class ImmutableMemo:
+    """Long texts' fingerprints by identity, kept across builds (texts never change in place). Entries not
+    used in a build are dropped at the next, so the memo holds about one build's texts."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Any, bytes]] = {}
+        self._used: dict[int, tuple[Any, bytes]] = {}
+
+    def next_build(self) -> None:
+        self._known, self._used = {**self._known, **self._used} if not self._used else self._used, {}
+
+    def text(self, value: str | bytes) -> bytes:
+        known = self._used.get(id(value)) or self._known.get(id(value))
+        if known is None or known[0] is not value:
+            known = (value, _text_digest(value))
+        self._used[id(value)] = known
         return known[1]
 
 
