@@ -84,8 +84,8 @@ class BuildCache:
         self._environment: tuple[Digest, jinja2.Environment] | None = None
         self._pages: tuple[dict[Path, str], list[Page], list] | None = None
         self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
-        self._texts = ImmutableMemo()  # long texts' fingerprints, kept from build to build
-        self.fingerprints = Fingerprints(self._texts)  # of the values read in the build under way (incremental/reads.py)
+        self.lasting = ImmutableMemo()  # fingerprints of what never changes, kept from build to build
+        self.fingerprints = Fingerprints(self.lasting)  # of the values read in the build under way (incremental/reads.py)
         self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
         self.pictures = PictureCache(self)  # each page's share image, and the cards' PNGs; in memory only
         self.loaded = False  # read from disk (load_build_cache)
@@ -93,8 +93,8 @@ class BuildCache:
 
     def start_build(self) -> None:
         self.stats = BuildStats()
-        self._texts.next_build()
-        self.fingerprints = Fingerprints(self._texts)
+        self.lasting.next_build()
+        self.fingerprints = Fingerprints(self.lasting)
         self.markdown.start_build()
         self.templates.start_build()
         self.pictures.start_build()
@@ -282,6 +282,10 @@ class MarkdownCache(_KeptEntries):
             results[id(page)] = converted
             if not converted.too_deep:
                 self._remember(page, converted)
+        for converted in results.values():  # handed to every build unchanged: their fingerprints can last
+            for value in (converted.toc, converted.references, converted.facts_used, converted.charts_used,
+                          converted.calculations):
+                self.owner.lasting.adopt(value)
         return [results[id(page)] for page in pages]
 
     def _restore(self, page: Page) -> Converted | None:

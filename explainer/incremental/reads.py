@@ -67,6 +67,8 @@ class Fingerprints:
         if value is None or kind is int or kind is float or kind is bool:
             return (repr(value),)  # a tuple never equals a text: None is not "None"
         if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
+            if self._lasting is not None and (lasting := self._lasting.adopted(value)) is not None:
+                return lasting
             known = self._by_identity.get(id(value))
             if known is not None and known[0] is value:
                 return known[1]
@@ -99,20 +101,40 @@ def _text_digest(text: str | bytes) -> bytes:
 
 
 class ImmutableMemo:
-    """Long texts' fingerprints by identity, kept across builds (texts never change in place). Entries not
-    used in a build are dropped at the next, so the memo holds about one build's texts."""
+    """Fingerprints by identity, kept across builds, of values that never change: long texts, and the lists a
+    memo hands back unchanged build after build and has adopted (a page's references and table of contents
+    from its kept Markdown, which nothing changes in place: the memo gives the same objects to every build).
+    Entries not used in a build are dropped at the next, so the memo holds about one build's values."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[Any, bytes]] = {}
-        self._used: dict[int, tuple[Any, bytes]] = {}
+        self._known: dict[int, tuple[Any, bytes | None]] = {}
+        self._used: dict[int, tuple[Any, bytes | None]] = {}
 
     def next_build(self) -> None:
         self._known, self._used = {**self._known, **self._used} if not self._used else self._used, {}
 
     def text(self, value: str | bytes) -> bytes:
         known = self._used.get(id(value)) or self._known.get(id(value))
-        if known is None or known[0] is not value:
+        if known is None or known[0] is not value or known[1] is None:
             known = (value, _text_digest(value))
+        self._used[id(value)] = known
+        return known[1]
+
+    def adopt(self, value: Any) -> None:
+        """Take value as unchanging from now on: its fingerprint is worked out once, when first asked."""
+        known = self._used.get(id(value)) or self._known.get(id(value))
+        if known is None or known[0] is not value:
+            self._used[id(value)] = (value, None)
+        elif id(value) not in self._used:
+            self._used[id(value)] = known
+
+    def adopted(self, value: Any) -> bytes | None:
+        """The fingerprint of an adopted value, or None if it was not adopted."""
+        known = self._used.get(id(value)) or self._known.get(id(value))
+        if known is None or known[0] is not value:
+            return None
+        if known[1] is None:
+            known = (value, _digest(_plain(value)))
         self._used[id(value)] = known
         return known[1]
 
