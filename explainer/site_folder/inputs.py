@@ -285,8 +285,38 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                 continue
             values[key] = float(value)
         else:
-            values[key] = str(value)
+            problem = _text_setting_problem(key, value)
+            if problem is not None:
+                problems.append(at(key, problem))
+                continue
+            values[key] = value
     return SiteSettings(**values)
+
+
+MAX_SETTING_CHARACTERS = 1_000  # a title, an author or a description; a longer one is a mistake, and slows every page
+# A BCP 47 tag as sites write them: a language, then subtags ("ko", "pt-BR", "zh-Hant-TW", "de-CH-1996").
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SETTING_EXAMPLES = {"title": "Births in Japan", "description": "Why fewer children are born, in figures.",
+                     "language": "en", "chart_font": "Georgia, serif", "author": "The Data Desk"}
+
+
+def _text_setting_problem(key: str, value) -> str | None:
+    """What is wrong with a text setting of site.json (title, description, language, chart_font, author)."""
+    if not isinstance(value, str):
+        return f'"{key}" must be text in quotes, e.g. "{_SETTING_EXAMPLES.get(key, "")}".'
+    if len(value) > MAX_SETTING_CHARACTERS:
+        return (f'"{key}" has {len(value):,} characters, more than the {MAX_SETTING_CHARACTERS:,} a setting may have: '
+                "shorten it.")
+    if control := CONTROL_CHARACTER.search(value):
+        return f'"{key}": {control_character_message(control.group(0))}'
+    if _LONE_SURROGATE.search(value):
+        return (f'"{key}" holds half of a character (a lone \\u{ord(_LONE_SURROGATE.search(value).group(0)):04x} '
+                "escape): write the whole character, or its pair of escapes.")
+    if key == "language" and (len(value) > 35 or not _LANGUAGE_TAG.fullmatch(value)):
+        return ('"language" must be a BCP 47 language tag of at most 35 characters, e.g. "en", "ko", "pt-BR" or '
+                '"zh-Hant".')
+    return None
 
 
 # Characters that would need escaping in an HTML attribute, a sitemap or a _headers line, or that no URL has.
