@@ -9,8 +9,8 @@ import altair as alt
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts, series
 from explainer.charts.definition import Annotation, cell_fact, provisional_note
 from explainer.charts.theme import text_lines
-from explainer.store.facts import FactStore
-from explainer.store.numbers import format_value
+from explainer.facts import FactStore
+from explainer.numbers import format_value
 
 SERIES = "arrivals-by-year"
 PLATEAU = [str(year) for year in range(2012, 2020)]  # after the peak years, before the pandemic

@@ -7,8 +7,8 @@ import altair as alt
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, series
 from explainer.charts.definition import cell_fact, provisional_note
 from explainer.charts.theme import text_lines
-from explainer.store.facts import FactStore
-from explainer.store.numbers import format_value
+from explainer.facts import FactStore
+from explainer.numbers import format_value
 
 SERIES = "arrivals-by-year"
 FIRST = "2019"  # the last year before the pandemic closed the border: the level the recovery is measured against

@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts
-from explainer.store.facts import FactStore
+from explainer.facts import FactStore
 
 # Bars labelled above rather than beside: on a phone, names beside the bars would take half the width.
 BAR, STEP = 20, 52  # pixels: a bar's thickness, and the room each bar takes with its name

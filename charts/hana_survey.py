@@ -10,8 +10,8 @@ import altair as alt
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts
 from explainer.charts.definition import Annotation
 from explainer.charts.theme import text_lines
-from explainer.store.facts import FactStore
-from explainer.store.numbers import format_value
+from explainer.facts import FactStore
+from explainer.numbers import format_value
 
 # Per measure and survey year: the defectors' rate, everyone's rate (None: not published) and the published gap
 # between them (None: not published), as fact ids; and which way the gap runs.

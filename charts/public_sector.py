@@ -6,7 +6,7 @@ import json
 import altair as alt
 
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts
-from explainer.store.facts import FactStore
+from explainer.facts import FactStore
 
 TOTALS = ("public-sector-end-2023", "public-sector-end-2024")
 BREAKDOWN = (  # the kinds of job of the end-2024 total, as the ministry gave them

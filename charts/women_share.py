@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, series
-from explainer.store.facts import FactStore
+from explainer.facts import FactStore
 
 SERIES = "arrivals-by-year"
 SETTLED = [str(year) for year in range(2006, 2020)]  # from the first year above 70% to the pandemic

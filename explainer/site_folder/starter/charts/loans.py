@@ -4,8 +4,8 @@ from __future__ import annotations
 import altair as alt
 
 from explainer.charts import ROWS, ChartColumn, ChartDefinition, series
-from explainer.store.facts import FactStore
-from explainer.store.numbers import format_value
+from explainer.facts import FactStore
+from explainer.numbers import format_value
 
 SERIES = "loans-by-year"
 
