@@ -99,7 +99,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
                     **downloads, **html, **chart_output, **cards}
     # pagefind/ (explainer/publish/search.py): Pagefind is a process of its own, so it indexes the pages while this
     # thread hashes names and checks URLs; neither reads the other's files. In this build's context, so
-    # that the store's access (effects.StoreAccess) holds there too.
+    # that the store's access (effects.boundary.StoreAccess) holds there too.
     indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, dict(result.files),
                                    inputs.root) if effects.index_search is not None else None)
     hashed: list[str] = []

@@ -39,7 +39,7 @@ from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
-from .reads import (Fingerprints, ImmutableMemo, Recorder, RecordedMapping, Registry, Unrecordable, record_token, recording,
+from .reads import (Fingerprints, ImmutableMemo, RecordedMapping, Registry, Unrecordable, record_token, recording,
                     still_valid)
 from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
@@ -82,6 +82,7 @@ class BuildCache:
         self.templates = TemplateCache(self)
         self._slots: dict[str, _Slot] = {}
         self._environment: tuple[Digest, jinja2.Environment] | None = None
+        self._templates: tuple[tuple[TemplateFolder, ...], Digest] | None = None  # the last templates and their key
         self._pages: tuple[dict[Path, str], list[Page], list] | None = None
         self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
         self.lasting = ImmutableMemo()  # fingerprints of what never changes, kept from build to build
@@ -146,7 +147,7 @@ class BuildCache:
         A new environment whenever any template file changes: a changed file may be one a site template now
         overrides, or one another includes.
         """
-        fingerprint = templates_fingerprint(templates)
+        fingerprint = self._templates_key(templates)
         if self._environment is None or self._environment[0] != fingerprint:
             self.stats.stages_rerun.append("templates")
             self._environment = (fingerprint, make_environment(templates))
@@ -192,13 +193,20 @@ class BuildCache:
         vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit.
         """
         key = digest(str(inputs.root), sorted((str(path), text) for path, text in inputs.chart_modules.items()),
-                     templates_fingerprint(inputs.templates), repr(inputs.settings), f"store {id(store)}",
+                     self._templates_key(inputs.templates), repr(inputs.settings), f"store {id(store)}",
                      self._charts_named(inputs.content))
         slot = self._slots.get("charts")
         if slot is None or slot.key != key:
             self.stats.stages_rerun.append("charts")
             slot = self._slots["charts"] = _Slot(key, load_charts(inputs, store), (store,))
         return _copy_lists(slot.value)
+
+    def _templates_key(self, templates: tuple[TemplateFolder, ...]) -> Digest:
+        """templates_fingerprint, worked out once for each reading of the templates (the charts and the
+        environment both key by it; read_inputs makes a new tuple whenever it reads a template again)."""
+        if self._templates is None or self._templates[0] is not templates:
+            self._templates = (templates, templates_fingerprint(templates))
+        return self._templates[1]
 
     def _charts_named(self, content: dict[Path, str]) -> list[str]:
         """The charts the pages embed (charts.charts_named_in), looked for again only in the files that changed."""
@@ -213,6 +221,7 @@ class BuildCache:
         for path in known.keys() - content.keys():
             del known[path]
         return sorted(names)
+
 
 def templates_fingerprint(templates: tuple[TemplateFolder, ...]) -> Digest:
     """Every template file's name and content, in search order: a change to any of them changes this."""
@@ -264,6 +273,23 @@ class _KeptEntries:
             del self._entries[name]
         return bool(gone)
 
+    def _kept_or_made(self, name, key: Digest | None, registry: Callable[[], Registry],
+                      make: Callable[[], Any]) -> tuple[Any, bool]:
+        """(make()'s value, False), or (the value kept under name, True) while its key is this one and what making
+        it read, made again on registry()'s records, gives the same answers. key None: nothing is kept."""
+        self._seen.add(name)
+        entry = self._entries.get(name)
+        if key is not None and entry is not None and entry[0] == key and \
+                still_valid(entry[1], registry(), self.owner.fingerprints, self._checked):
+            return entry[2], True
+        with recording(self.owner.fingerprints) as recorder:
+            made = make()
+        if key is not None and not recorder.unrecordable:
+            self._entries[name] = (key, recorder.reads, made)
+        else:
+            self._entries.pop(name, None)
+        return made, False
+
 
 class MarkdownCache(_KeptEntries):
     """Each page's converted Markdown, one entry per source file (its path), kept with what the conversion read."""
@@ -272,10 +298,7 @@ class MarkdownCache(_KeptEntries):
         """markdown_pool.convert_pages, reusing what converting a page gave last time while its body and what
         the conversion read are the same."""
         # What this build's conversions read: the kept reads are made again on these.
-        self._registry = Registry([store, charts, *(getattr(store, name) for name in STORE_TABLES)],
-                                  {"fact": store.facts, "source": store.sources, "series": store.series,
-                                   "claim": store.claims})
-        self._checked = {}
+        self._registry, self._checked = store_registry(store, [charts]), {}
         results = {id(page): self._restore(page) for page in pages}
         waiting = [page for page in pages if results[id(page)] is None]
         for page, converted in zip(waiting, convert_pages(waiting, store, charts)):
@@ -317,13 +340,13 @@ class TemplateCache(_KeptEntries):
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
         """make()'s bytes, or the kept ones while the templates, this context and what the last rendering read
         of the site (recorded as it read: incremental/reads.py) are unchanged."""
-        key = self.key(template_name, context)
-        if key is not None and (kept := self.get(url, key, view)) is not None:
-            return kept
-        with recording(self.owner.fingerprints) as recorder:
-            html = make().encode("utf-8")
-        if key is not None:
-            self.put(url, key, recorder, html)
+        html, kept = self._kept_or_made(url, self.key(template_name, context), lambda: self._view_registry(view),
+                                        lambda: make().encode("utf-8"))
+        if url.endswith(".html"):  # not robots.txt, sitemap.xml
+            if kept:
+                self.owner.stats.pages_reused += 1
+            else:
+                self.owner.stats.pages_rendered += 1
         return html
 
     def key(self, template_name: str, context: dict) -> Digest | None:
@@ -334,24 +357,12 @@ class TemplateCache(_KeptEntries):
         except Unrecordable:
             return None
 
-    def get(self, url: str, key: Digest, view) -> bytes | None:
-        self._seen.add(url)
-        entry = self._entries.get(url)
-        if entry is None or entry[0] != key:
-            return None
+    def _view_registry(self, view) -> Registry:
+        """The registry of this build's view, made once per view."""
         if self._registry is None or self._registry[0] is not view:
-            self._registry, self._checked = (view, view_registry(view)), {}
-        if not still_valid(entry[1], self._registry[1], self.owner.fingerprints, self._checked):
-            return None
-        self.owner.stats.pages_reused += url.endswith(".html")
-        return entry[2]
-
-    def put(self, url: str, key: Digest, recorder: Recorder, html: bytes) -> None:
-        self.owner.stats.pages_rendered += url.endswith(".html")  # not robots.txt, sitemap.xml
-        if recorder.unrecordable:
-            self._entries.pop(url, None)
-        else:
-            self._entries[url] = (key, recorder.reads, html)
+            self._registry, self._checked = (view, store_registry(
+                view.store, [view, view.settings, *(getattr(view, name) for name in VIEW_MAPPINGS)], view.pages)), {}
+        return self._registry[1]
 
 
 class PictureCache(_KeptEntries):
@@ -373,28 +384,18 @@ class PictureCache(_KeptEntries):
         return super().finish_build()
 
     def share_picture(self, page, settings, files, chart_titles, environment):
-        self._seen.add(page.url)
         files = RecordedMapping("map:chart_files", files)
         chart_titles = RecordedMapping("map:chart_titles", chart_titles)
         try:
             key = digest(self.owner.templates.templates_key, self.owner.fingerprints.of(page))
         except Unrecordable:
             key = None
-        entry = self._entries.get(page.url)
-        if key is not None and entry is not None and entry[0] == key:
-            if self._registry is None:  # one per build: the pages join its table as they come
-                self._pages: dict = {}
-                self._registry = Registry([settings, files, chart_titles], {"page": self._pages})
-            token = record_token(page)
-            if token:
-                self._pages[token.partition(":")[2]] = page
-            if still_valid(entry[1], self._registry, self.owner.fingerprints, self._checked):
-                return entry[2]
-        with recording(self.owner.fingerprints) as recorder:
-            made = share_picture(page, settings, files, chart_titles, environment)
-        if key is not None and not recorder.unrecordable:
-            self._entries[page.url] = (key, recorder.reads, made)
-        return made
+        if self._registry is None:  # one per build: the pages join its table as they come
+            self._registry = Registry([settings, files, chart_titles], {"page": {}})
+        if (token := record_token(page)) is not None:
+            self._registry.add("page", token, page)
+        return self._kept_or_made(page.url, key, lambda: self._registry,
+                                  lambda: share_picture(page, settings, files, chart_titles, environment))[0]
 
     def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
         keys = {path: content_key(svg) for path, svg in cards.items()}
@@ -406,13 +407,12 @@ class PictureCache(_KeptEntries):
         return {**kept, **rendered}, problems
 
 
-def view_registry(view) -> Registry:
-    """Where reads of the site view are made again: the view, its store, settings and tables, its pages."""
-    store = view.store
-    return Registry([view, store, view.settings, *(getattr(store, name) for name in STORE_TABLES),
-                     *(getattr(view, name) for name in VIEW_MAPPINGS)],
+def store_registry(store: FactStore, roots: list, pages: list[Page] = ()) -> Registry:
+    """Where kept reads are made again: the store, its tables and records, the pages, and other roots (the view,
+    the settings, a stage's mappings)."""
+    return Registry([store, *(getattr(store, name) for name in STORE_TABLES), *roots],
                     {"fact": store.facts, "source": store.sources, "series": store.series, "claim": store.claims,
-                     "page": {str(page.source_path): page for page in view.pages}})
+                     "page": {str(page.source_path): page for page in pages}})
 
 
 _PAGE_TEXT_FIELDS = {"source_path", "source_text", "body", "body_offset", "html"}  # covered by the Markdown key

@@ -111,7 +111,8 @@ class ImmutableMemo:
         self._used: dict[int, tuple[Any, bytes | None]] = {}
 
     def next_build(self) -> None:
-        self._known, self._used = {**self._known, **self._used} if not self._used else self._used, {}
+        if self._used:  # a build that used none (it failed early) forgets nothing
+            self._known, self._used = self._used, {}
 
     def text(self, value: str | bytes) -> bytes:
         known = self._used.get(id(value)) or self._known.get(id(value))
@@ -302,6 +303,21 @@ def record_token(value: Any) -> Token | None:
     return None
 
 
+def _note_key(token: Token, data: Mapping, key) -> None:
+    """A lookup of key in data (a missing key too: what was made depends on its being missing)."""
+    recorder = _ACTIVE.get()
+    if recorder is not None:
+        recorder.note(token, f"[{key}]", dict.get(data, key, _MISSING_TEXT) if isinstance(data, dict)
+                      else data.get(key, _MISSING_TEXT))
+
+
+def _note_every_key(token: Token, data: Mapping) -> None:
+    """A look through data: iterating, counting or copying it reads its whole list of keys."""
+    recorder = _ACTIVE.get()
+    if recorder is not None:
+        recorder.note_keys(token, data)
+
+
 class RecordedTable(dict):
     """A table of the fact store (id → record), whose lookups are recorded reads."""
 
@@ -315,14 +331,10 @@ class RecordedTable(dict):
         return (_rebuild_table, (self.token, dict(dict.items(self))))
 
     def _key(self, key) -> None:
-        recorder = _ACTIVE.get()
-        if recorder is not None:
-            recorder.note(self.token, f"[{key}]", dict.get(self, key, _MISSING_TEXT))
+        _note_key(self.token, self, key)
 
     def _every_key(self) -> None:
-        recorder = _ACTIVE.get()
-        if recorder is not None:
-            recorder.note_keys(self.token, self)
+        _note_every_key(self.token, self)
 
     def __getitem__(self, key):
         self._key(key)
@@ -384,27 +396,19 @@ class RecordedMapping(Mapping):
         self.token, self._data = token, data
 
     def __getitem__(self, key):
-        recorder = _ACTIVE.get()
-        if recorder is not None:
-            recorder.note(self.token, f"[{key}]", self._data.get(key, _MISSING_TEXT))
+        _note_key(self.token, self._data, key)
         return self._data[key]
 
     def __contains__(self, key) -> bool:
-        recorder = _ACTIVE.get()
-        if recorder is not None:
-            recorder.note(self.token, f"[{key}]", self._data.get(key, _MISSING_TEXT))
+        _note_key(self.token, self._data, key)
         return key in self._data
 
     def __iter__(self):
-        recorder = _ACTIVE.get()
-        if recorder is not None:
-            recorder.note_keys(self.token, self._data)
+        _note_every_key(self.token, self._data)
         return iter(self._data)
 
     def __len__(self) -> int:
-        recorder = _ACTIVE.get()
-        if recorder is not None:
-            recorder.note_keys(self.token, self._data)
+        _note_every_key(self.token, self._data)
         return len(self._data)
 
 
@@ -418,6 +422,11 @@ class Registry:
         for root in roots:
             self._objects[record_token(root)] = root
         self._tables = dict(tables)
+
+    def add(self, kind: str, token: Token, record: Any) -> None:
+        """A record of kind that joins its table (a page, as the stage comes to it)."""
+        self._tables[kind][token.partition(":")[2]] = record
+        self._objects.pop(token, None)  # a lookup made before it joined found nothing
 
     def resolve(self, token: Token) -> Any:
         found = self._objects.get(token, _MISSING)
