@@ -71,7 +71,8 @@ def generate(out: Path, pages: int = 1000) -> None:
     if out.exists():
         shutil.rmtree(out)
     (out / "content").mkdir(parents=True)
-    shutil.copytree(PROJECT / "data", out / "data")
+    # Not the project's own corrections: they name the project's chapters, which the corpus does not have.
+    shutil.copytree(PROJECT / "data", out / "data", ignore=shutil.ignore_patterns("corrections.json"))
     fact_ids = [fact["id"] for path in sorted((out / "data" / "facts").glob("*.json"))
                 for fact in json.loads(path.read_text(encoding="utf-8"))["facts"]]
     source_ids = [path.stem for path in sorted((out / "data" / "sources").glob("*.json"))]

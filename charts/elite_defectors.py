@@ -9,9 +9,10 @@ from explainer.facts import FactStore
 # Bars labelled above rather than beside: on a phone, names beside the bars would take half the width.
 BAR, STEP = 20, 52  # pixels: a bar's thickness, and the room each bar takes with its name
 
-# Per era: the count of elite defectors, all defectors in the same period, and the elite share of them.
-# Each era is named by the dates the count covers (July 1997 – December 2011, December 2011 – July 2024),
-# not by a ruler's whole reign, which the count does not cover.
+# Per era: the count of elite defectors, The Chosun Ilbo's total of all defectors, and the elite share of it.
+# Each era is named by the dates the elite count covers (July 1997 – December 2011, December 2011 – July 2024),
+# not by a ruler's whole reign. The newspaper's totals are for each ruler's years and do not start in July 1997
+# (elite.md), so no label may call them "all defectors in the same period".
 ERAS = (
     ("elite-before-kji-death", "elite-denominator-kji", "elite-share-kji"),
     ("elite-after-kji-death", "elite-denominator-kju", "elite-share-kju"),
@@ -34,7 +35,7 @@ def chart(store: FactStore) -> ChartDefinition:
             x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, headroom(field)])),
             tooltip=[alt.Tooltip("period:N", title="Period"),
                      alt.Tooltip("elite:Q", title="Elite defectors", format=","),
-                     alt.Tooltip("all_defectors:Q", title="All defectors", format=","),
+                     alt.Tooltip("all_defectors:Q", title="All defectors, by The Chosun Ilbo's total", format=","),
                      alt.Tooltip("share:Q", title="Elite share (%)", format=".2f")])
         earlier = base.mark_bar(style="muted", size=BAR).transform_filter(alt.datum.period == before["period"])
         later = base.mark_bar(size=BAR).transform_filter(alt.datum.period == after["period"])
@@ -52,16 +53,16 @@ def chart(store: FactStore) -> ChartDefinition:
                "Elite defectors before and after Kim Jong Il's death in December 2011"),
         label="Elite defectors before and after Kim Jong Il's death in December 2011",
         caption=(f"{after['elite']} elite defectors came in the years after Kim Jong Il's death, against "
-                 f"{before['elite']} before it: {share_text(after)} of all defectors then, against "
-                 f"{share_text(before)}."),
+                 f"{before['elite']} before it: {share_text(after)} of all defectors by The Chosun Ilbo's totals, "
+                 f"against {share_text(before)}."),
         alt=(f"Two bar charts comparing the two periods. Elite defectors: {before['elite']} from "
-             f"{before['period']} and {after['elite']} from {after['period']}. As a share of all defectors in the "
-             f"same periods: {share_text(before)} of {before['all_defectors']:,}, then {share_text(after)} of "
-             f"{after['all_defectors']:,}."),
+             f"{before['period']} and {after['elite']} from {after['period']}. As a share of The Chosun Ilbo's totals "
+             f"of all defectors for each ruler's years: {share_text(before)} of {before['all_defectors']:,} for "
+             f"Kim Jong Il's, then {share_text(after)} of {after['all_defectors']:,} for Kim Jong Un's."),
         cites=tuple(fact_id for ids in ERAS for fact_id in ids),
         columns=(ChartColumn("period", "Period"),
                  ChartColumn("elite", "Elite defectors", "people"),
-                 ChartColumn("all_defectors", "All defectors", "people"),
+                 ChartColumn("all_defectors", "All defectors, by The Chosun Ilbo's total", "people"),
                  ChartColumn("share", "Elite share (%)", "percent", decimals=2)),
         rows=tuple(rows),
         note="Counts of elite defectors under the National Intelligence Service's protection, from ministry "

@@ -1,9 +1,10 @@
-"""The command line: `python build.py [build|check|serve] [--root DIR] [--out DIR] [--strict] [--url URL]
-[--no-cache]`, and `python build.py new DIR`."""
+"""The command line: `python build.py [build|check|serve|verify] [--root DIR] [--out DIR] [--strict] [--url URL]
+[--no-cache] [--today DATE]`, and `python build.py new DIR`."""
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import sys
 import time
 import traceback
@@ -27,11 +28,19 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+def iso_day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day: write YYYY-MM-DD") from None
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a fact-checked explainer site.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "new"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "verify", "new"],
                         help="build (default) writes the site; check validates and writes nothing; "
-                             "serve previews with live reload; new DIR starts a new site folder")
+                             "serve previews with live reload; verify fetches every source's address again and "
+                             "looks for the words we quote; new DIR starts a new site folder")
     parser.add_argument("folder", nargs="?", type=Path, default=None, help="new: the site folder to create")
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
@@ -43,6 +52,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                              "canonical links, share tags, sitemap.xml and citations use it")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=8000, help="serve: port (default 8000)")
+    parser.add_argument("--today", type=iso_day, default=None,
+                        help="check: the date sources' next_update is compared with, YYYY-MM-DD (default: today, UTC)")
     parser.add_argument("--debug", action="store_true",
                         help="on an internal error, print the full traceback (for a bug report)")
     return parser.parse_args(argv)
@@ -82,12 +93,16 @@ def run_command(arguments: argparse.Namespace) -> int:
         from .preview.serve import serve  # imported here: only the preview needs livereload
 
         return serve(root, out, host=arguments.host, port=arguments.port, strict=arguments.strict)
+    if arguments.command == "verify":
+        from .sources_verify import fetch_page  # imported here: only verify reaches the network
+
+        return run_verify(root, fetch_page)
     if arguments.url is not None and site_url(arguments.url) is None:
         print(f"--url {arguments.url!r}: give the absolute http(s) address the site is published at, e.g. "
               "https://example.org/explainer/, without a query or fragment.", file=sys.stderr)
         return EXIT_USAGE
     return run_build(root, out, strict=arguments.strict, write=arguments.command == "build", url=arguments.url,
-                     use_cache=not arguments.no_cache)
+                     use_cache=not arguments.no_cache, today=arguments.today or datetime.datetime.now(datetime.UTC).date())
 
 
 def new_site(command: str, folder: Path | None) -> int:
@@ -133,7 +148,8 @@ def unsafe_output(root: Path, out: Path) -> str | None:
     return None
 
 
-def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None = None, use_cache: bool = True) -> int:
+def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None = None, use_cache: bool = True,
+              today: datetime.date | None = None) -> int:
     started = time.perf_counter()
     inputs, problems = read_inputs(root)
     if problems:
@@ -167,8 +183,9 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     # check: reads what is kept but writes nothing anywhere, not even .cache/.
     effects = BuildEffects(memo=cache or NO_MEMO,
                            store=(READ_WRITE if use_cache else WRITE_ONLY) if write else READ_ONLY)
-    # What is published has stylesheets, scripts and pictures under content-hashed names.
-    result = build(inputs, effects, hashed_names=write)
+    # What is published has stylesheets, scripts and pictures under content-hashed names; check builds the same
+    # site in memory, so it reports what publishing it would (such as a missing url).
+    result = build(inputs, effects, hashed_names=True)
     if cache is not None and write:
         cache.finish_build(succeeded=not result.failed(strict))
         if not result.failed(strict):
@@ -196,7 +213,37 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     if acknowledged:  # check: what the build took on the editor's word, for review
         print(f"{len(acknowledged)} acknowledged value(s), stated in words the build cannot read:",
               *acknowledged, sep="\n")
+    overdue = [] if write or today is None else result.store.overdue_updates(today)
+    if overdue:  # check: figures whose publisher should have published new ones by now
+        print(f"{len(overdue)} source(s) overdue for an update (next_update before {today.isoformat()}):",
+              *(overdue_line(source, root) for source in overdue), sep="\n")
     return EXIT_OK
+
+
+def overdue_line(source, root: Path) -> str:
+    """`path:line:col: source-id: next update expected 2026-02`, at the source's "next_update"."""
+    where = source.location
+    at = where.text.find('"next_update"', where.offset)
+    place = dataclasses.replace(where, offset=at) if at != -1 else where
+    problem = place.problem(f"{source.id}: next update expected {source.next_update}")
+    return dataclasses.replace(problem, source_line=None).format(relative_to=root)
+
+
+def run_verify(root: Path, fetch) -> int:
+    """`python build.py verify`: every source's address fetched again (explainer/sources_verify.py); 0 when every
+    quote is still there, 1 when a quote is gone, a page is dead or the fact store has errors."""
+    from .store.loading import load_fact_store
+    from .store.snapshots import is_snapshot
+    from .sources_verify import report_lines, verify_sources
+
+    inputs, problems = read_inputs(root)
+    store, found = load_fact_store(inputs.data, inputs.settings.language)
+    problems += found
+    report(problems, root)
+    reports = verify_sources(store, {path: text for path, text in inputs.data.items() if is_snapshot(path)}, fetch)
+    print(*report_lines(reports), sep="\n")
+    stopped = any(problem.severity == "error" for problem in problems)
+    return EXIT_PROBLEMS if stopped or any(item.failed for item in reports) else EXIT_OK
 
 
 def summarise_problems(problems, strict: bool) -> str:

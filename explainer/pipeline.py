@@ -29,6 +29,7 @@ from .prose.markdown_stage import render_markdown
 from .render.layout import reader_pages
 from .render.templates import published, render_after_hashing, render_pages, site_view
 from .render.share_images import share_images
+from .render.page_meta import missing_url, root_relative
 from .effects.worker_pool import threads
 from .effects.boundary import BuildEffects
 
@@ -54,7 +55,8 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
     effects (effects/boundary.py): what the build may reuse from earlier builds (a memo), how it may use the store on
     disk, and what indexes the search; the defaults build everything afresh, keeping what is slow to make.
     hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
-    the preview keeps plain names, which nothing caches there.
+    the preview keeps plain names, which nothing caches there. Published, 404.html's addresses lead from the root
+    of site.json's url (render/page_meta.py); the preview serves its 404 page at the root of its own address.
     """
     started = time.perf_counter()
     result = BuildResult()
@@ -91,6 +93,8 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
                                         environment, DiskCache(cache_folder(inputs.root) / "share"),
                                         memo.share_picture, memo.render_cards)
     problems += found
+    if hashed_names:  # only what is published is shared and embedded; the preview serves at its own root
+        problems += missing_url(inputs.settings, inputs.root, images, charts.embeds)  # one warning without a url
     view = site_view(inputs.settings, result.pages, result.store, charts.html, chart_embeds=charts.embeds,
                      share_images=images, downloads=tuple(sorted(downloads)))
     html, found = render_pages(environment, view, memo.render_file)
@@ -112,6 +116,8 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
     problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
                                             for page in result.pages}, memo.gate)
+    if hashed_names and inputs.settings.url and "404.html" in result.files:  # published, it is shown at any depth
+        result.files["404.html"] = root_relative(result.files["404.html"], inputs.settings.url)  # page_meta.py
     if indexing is not None:
         index, found = indexing.result()
         problems += found

@@ -137,7 +137,8 @@ def test_print_shows_the_static_picture(fixture_site, static_server, page):
     reach_for_the_charts(page)
     page.emulate_media(media="print")
     figure = page.locator("#chart-arrivals")
-    assert figure.locator(".chart-static img").is_visible()
+    assert figure.locator("img.chart-print").is_visible()  # the light picture, whatever the screen showed
+    assert not figure.locator(".chart-static img").is_visible()
     assert not figure.locator(".chart-interactive").is_visible()
 
 

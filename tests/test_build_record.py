@@ -25,6 +25,10 @@ def site(tmp_path) -> Path:
     root = tmp_path / "tiny"
     shutil.copytree(SITES / "tiny", root, ignore=shutil.ignore_patterns(".cache"))
     shutil.copytree(PROJECT / "templates", root / "templates")  # so a template edit stays in this test
+    # With the address it is published at: without one, --strict stops at the share images' warning.
+    settings = json.loads((root / "site.json").read_text(encoding="utf-8"))
+    (root / "site.json").write_text(json.dumps({**settings, "url": "https://example.org/tiny-explainer/"}),
+                                    encoding="utf-8")
     return root
 
 

@@ -15,6 +15,7 @@ from conftest import SITES
 from explainer.charts import svg as pictures
 from explainer.charts.figure import EMBED_WIDTH, embed_of, Picture
 from explainer.charts.runtime import RUNTIME_PATH
+from explainer.incremental.disk_store import DiskCache
 from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
 
@@ -67,21 +68,22 @@ def test_each_chart_offers_svg_and_png_downloads_that_are_valid_pictures(site, c
     png = site.files[f"charts/{chart}.png"]
     assert png.startswith(PNG_SIGNATURE) and png[12:16] == b"IHDR"
     width, height = struct.unpack(">II", png[16:24])
-    # the light, wide picture at twice its size
-    assert (width, height) == (2 * int(float(svg.get("width"))), 2 * int(float(svg.get("height"))))
+    # the light, wide picture, scaled up to 1,200 px, with its title above and its source line below (card.py)
+    scale = 1064 / float(svg.get("width"))
+    assert width == 1200 and height > scale * float(svg.get("height")) + 100
 
 
 def test_the_png_is_rendered_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
     root = tmp_path / "site"
     shutil.copytree(SITES / "charts", root, ignore=shutil.ignore_patterns(".cache"))
     first = built(root)
-    assert len(list((root / ".cache" / "charts").glob("*.png"))) == len(CHARTS)
+    assert len(list((root / ".cache" / "charts").glob("*.png"))) == 2 * len(CHARTS)  # download, share image
     import vl_convert
 
     def refuse(*arguments, **options):
-        raise AssertionError("rendered a PNG whose spec did not change")
+        raise AssertionError("rendered a PNG whose chart and words did not change")
 
-    monkeypatch.setattr(vl_convert, "vegalite_to_png", refuse)
+    monkeypatch.setattr(vl_convert, "svg_to_png", refuse)
     second = built(root)
     assert (second.charts.rendered, second.charts.cached) == (0, len(CHARTS))
     assert all(second.files[f"charts/{chart}.png"] == first.files[f"charts/{chart}.png"] for chart in CHARTS)
@@ -93,9 +95,19 @@ def test_the_png_is_rendered_once_and_then_read_from_the_cache(tmp_path, monkeyp
     assert len(changed) == 1 and third.charts.rendered == 1
 
 
-def test_the_picture_cache_keys_differ_by_format():
-    spec = {"mark": "bar"}
-    assert pictures.picture_key(pictures.PictureJob(spec)) != pictures.picture_key(pictures.PictureJob(spec, "png"))
+def test_a_png_card_is_kept_under_its_svg(tmp_path, monkeypatch):
+    cache = DiskCache(tmp_path)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text y="9">{}</text></svg>'
+    first = pictures.render_cards({"a.png": svg.format("a")}, cache)
+    assert first.errors == {} and first.fresh == {"a.png"} and first.pictures["a.png"].startswith(PNG_SIGNATURE)
+    import vl_convert
+
+    rendered = []
+    monkeypatch.setattr(vl_convert, "svg_to_png", lambda text, **options: rendered.append(text) or PNG_SIGNATURE)
+    kept = pictures.render_cards({"b.png": svg.format("a")}, cache)  # the same SVG, under another name
+    assert kept.pictures == {"b.png": first.pictures["a.png"]} and kept.fresh == set()
+    assert pictures.render_cards({"a.png": svg.format("b")}, cache).pictures == {"a.png": PNG_SIGNATURE}
+    assert rendered == [svg.format("b")]
 
 
 def test_each_figure_has_an_embed_snippet_with_a_relative_address_and_a_note(site):

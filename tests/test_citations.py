@@ -64,12 +64,12 @@ FACTS = [
 ]
 CLAIMS = [
     {"id": "jobs-claim", "source": "gazette", "excerpt": "jobs", "verdict": "wrong",
-     "finding": "The ministry's count is *lower* <b>still</b>.",
+     "finding": "The ministry's count is *lower* <b>still</b>.", "key": "3만 4314명",
      "evidence": [{"source": "news-one", "excerpt": "total"},
                   {"source": "ministry", "excerpt": "annual", "cell": {"row": "合计(名)", "column": "'09"}}]},
     {"id": "residents-claim", "source": "gazette", "excerpt": "residents", "verdict": "caveat",
-     "finding": "Roughly so.", "evidence": []},
-    {"id": "total-claim", "source": "news-one", "excerpt": "total", "verdict": "correct",
+     "finding": "Roughly so.", "key": "about 30,000", "evidence": []},
+    {"id": "total-claim", "source": "news-one", "excerpt": "total", "verdict": "correct", "key": "608",
      "finding": "The ministry's own count.", "evidence": [{"source": "ministry", "excerpt": "annual",
                                                            "cell": {"row": "男(名)", "column": "'08"}}]},
 ]
@@ -495,10 +495,10 @@ def add_corrections(root: Path) -> None:
 def test_the_corrections_page_lists_corrections_newest_first(tmp_path):
     result = built_tiny(tmp_path, add_corrections)
     page = tree(result.files["corrections.html"].decode("utf-8"))
-    items = page.one("ol", "corrections-list").elements()
+    items = page.one("ol", "source-corrections").elements()  # the sources' corrections, after our own (none here)
     assert [item.one("time").attrs["datetime"] for item in items] == ["2026-02-04", "2025-09-01", "2025-06", "2024"]
     assert [item.one("time").text() for item in items] == ["4 February 2026", "1 September 2025", "June 2025", "2024"]
-    assert [item.one("h2").text().split(": ", 1)[1] for item in items] == [
+    assert [item.one("h3").text().split(": ", 1)[1] for item in items] == [
         "Elite share of defectors under Kim Jong Un (2012 – 2024)", "Defectors living in South Korea (May 2025)",
         "Defectors living in South Korea (May 2025)", "Defectors in public-sector jobs (31 December 2023)"]
     first, second = items[0], items[1]

@@ -113,6 +113,9 @@ def test_a_broken_series_holds_back_the_facts_it_feeds_and_what_is_computed_from
     facts.write_text(json.dumps(document, indent=2), encoding="utf-8")
     page = site / "content/elite.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nWomen were {{women-share-2009}} in 2009.\n", encoding="utf-8")
+    # With the address it is published at: without one, --strict stops at the share images' warning.
+    settings = json.loads((site / "site.json").read_text(encoding="utf-8"))
+    (site / "site.json").write_text(json.dumps({**settings, "url": "https://example.org/tiny/"}), encoding="utf-8")
     assert not built(site).failed(strict=True), shown(built(site).problems)
 
     series = site / "data/series/arrivals.json"

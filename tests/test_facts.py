@@ -410,7 +410,7 @@ def test_corrections_are_kept_newest_first_and_their_citations_checked():
 
 def claim(**changes):
     record = {"id": "jobs-claim", "source": "gazette", "excerpt": "jobs", "verdict": "correct",
-              "finding": "The ministry says so.", "evidence": [{"source": "gazette", "excerpt": "rise"}]}
+              "finding": "The ministry says so.", "key": "194", "evidence": [{"source": "gazette", "excerpt": "rise"}]}
     record.update(changes)
     return record
 

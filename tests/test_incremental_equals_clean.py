@@ -25,9 +25,11 @@ helper in charts/_lib/ is edited and the old chart is published.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -63,6 +65,7 @@ HELPER = "charts/_lib/words.py"
 EXTRA_PAGE = "content/extra.md"
 SURVEY = "data/sources/library-survey.json"  # added: a source that states card-holders, not cited by index.md
 QUOTED_IN = {"example-town-library": "summary", "library-survey": "cards"}  # the excerpt stating card-holders
+SNAPSHOT = "data/sources/example-town-library.snapshot.txt"  # added: the source's kept words (store/snapshots.py)
 
 # Each variant extends the default theme's base.html and prints what it reads of the store, the pages and
 # the settings: in the <head> (every page) and at the end of the body.
@@ -121,7 +124,12 @@ NOTES = ("The report rounds this figure.", "Rounded by the library.", "A rounded
 SOURCE_TITLES = ("Example Town Library: annual report 2024 (an invented example)", "Example Town Library report",
                  "The library's annual report (invented)")
 SITE_TITLES = ("Example Town library loans", "Loans in Example Town", "The library explainer")
+# site.json's url (None: none, and the build warns): in the chart's PNGs, the share tags and 404.html's addresses
+SITE_URLS = ("https://example.org/library-loans/", None, "https://example.org/loans/")
 OPTIONS = ((), ("--url", "https://example.org/town/"), ("--strict",))  # of `python build.py`, both builds
+RETRIEVED = ("2025-02-01", "2025-03-15", "2025-04")  # the snapshot's retrieval date, shown on the Sources page
+SNAPSHOT_EXTRAS = ("", "The library opens on Sundays.", "Loans rose again in 2024.")  # more of the kept page
+NEXT_UPDATES = (None, "2026-06", "2027-01-15")  # the source's next_update (None: not given)
 CARD_HOLDERS = (3100, 3200, 3300, 3450)
 LOANS_2022 = (40050, 40100, 39990)
 
@@ -313,6 +321,27 @@ class Site:
             quoted["text"] = f"{before}About {value:,} {after.split(' ', 1)[1]}"
 
         self.edit_json(source, reword)
+        self.keep_snapshot()
+
+    def keep_snapshot(self, retrieved: str | None = None, extra: str | None = None, tampered: bool = False) -> None:
+        """The source's snapshot written again from its excerpts as they are now (so edits of their words stay
+        valid), with its hash; a retrieval date or more words of the page when given. tampered: the body
+        edited after its hash was taken (the build fails)."""
+        if not self.path(SNAPSHOT).exists() and retrieved is None:
+            return
+        header, _, body = self.read(SNAPSHOT).partition("\n\n") if self.path(SNAPSHOT).exists() else ("", "", "")
+        retrieved = retrieved or re.search(r"^retrieved: (.*)$", header, re.MULTILINE).group(1)
+        if extra is None:
+            extra = next((line for line in body.split("\n") if line in SNAPSHOT_EXTRAS), "")
+        words = []
+        for item in json.loads(self.read(SOURCE))["excerpts"]:
+            table = item.get("table")
+            words += [item["text"]] if "text" in item else [" | ".join(row) for row in (table["header"], *table["rows"])]
+        body = "\n\n".join([*words, extra]) + "\n"
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        self.write(SNAPSHOT, f"address: https://example.org/library/report-2024\nretrieved: {retrieved}\n"
+                             f"kept from: written by the test\nsha256: {digest}\n\n"
+                             + (body + "Edited after the hash was taken.\n" if tampered else body))
 
     def set_card_holders(self, value: int) -> None:
         """The fact's value, and the words of the excerpt it quotes, so the site stays valid."""
@@ -338,6 +367,7 @@ class Site:
 
         self.edit_json(SERIES, in_series)
         self.edit_json(SOURCE, in_source)
+        self.keep_snapshot()
 
     def page(self, slug: str) -> tuple[dict[str, str], str]:
         """A content file's front matter (as ordered key → text) and body."""
@@ -371,6 +401,7 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="incremental-"))
         self.site = Site.new(self.folder / "site")
         self.site.add_survey()
+        self.site.keep_snapshot(retrieved=RETRIEVED[0])
         self.root = self.site.root
         self.out_incremental = self.folder / "out-incremental"  # kept across steps, as ROOT/site is
         self.out_clean = self.folder / "out-clean"  # made afresh at every step
@@ -430,6 +461,22 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
         self.site.edit_json(SOURCE, lambda data: data.update(title=title))
         self.step(f"source title = {title!r}")
 
+    @rule(retrieved=st.sampled_from(RETRIEVED), extra=st.sampled_from(SNAPSHOT_EXTRAS))
+    def snapshot(self, retrieved, extra):
+        self.site.keep_snapshot(retrieved, extra)
+        self.step(f"snapshot retrieved {retrieved}, body + {extra!r}")
+
+    @rule()
+    def snapshot_tampered(self):
+        self.site.keep_snapshot(tampered=True)  # the build fails; the next snapshot or excerpt edit mends it
+        self.step("snapshot body edited after its hash was taken")
+
+    @rule(next_update=st.sampled_from(NEXT_UPDATES))
+    def next_update(self, next_update):
+        self.site.edit_json(SOURCE, lambda data: data.pop("next_update", None) if next_update is None
+                            else data.update(next_update=next_update))
+        self.step(f"source next_update = {next_update!r}")
+
     @rule(slug=st.sampled_from(["index", "loans"]), addition=st.sampled_from(BODY_ADDITIONS))
     def markdown_body(self, slug, addition):
         front, _ = self.site.page(slug)
@@ -450,6 +497,11 @@ class IncrementalEqualsClean(RuleBasedStateMachine):
     def site_title(self, title):
         self.site.edit_json("site.json", lambda data: data.update(title=title))
         self.step(f"site.json title = {title!r}")
+
+    @rule(url=st.sampled_from(SITE_URLS))
+    def site_url(self, url):
+        self.site.edit_json("site.json", lambda data: data.update(url=url) if url else data.pop("url", None))
+        self.step(f"site.json url = {url!r}")
 
     @rule(variant=st.integers(0, len(SITE_TEMPLATES) - 1))
     def site_template(self, variant):
@@ -579,10 +631,18 @@ def test_every_kind_of_edit_in_one_sequence():
             (machine.fact_note, {"note": NOTES[1]}),
             (machine.series_cell, {"value": LOANS_2022[1]}),
             (machine.source_title, {"title": SOURCE_TITLES[1]}),
+            (machine.snapshot, {"retrieved": RETRIEVED[1], "extra": SNAPSHOT_EXTRAS[1]}),
+            (machine.next_update, {"next_update": NEXT_UPDATES[1]}),
+            (machine.snapshot_tampered, {}),  # fails
+            (machine.snapshot, {"retrieved": RETRIEVED[2], "extra": SNAPSHOT_EXTRAS[2]}),  # mended
+            (machine.next_update, {"next_update": NEXT_UPDATES[2]}),
+            (machine.next_update, {"next_update": NEXT_UPDATES[0]}),
             (machine.markdown_body, {"slug": "loans", "addition": BODY_ADDITIONS[1]}),
             (machine.front_matter_title, {"slug": "loans", "title": TITLES[1]}),
             (machine.front_matter_order, {"slug": "loans", "order": 3}),
             (machine.site_title, {"title": SITE_TITLES[1]}),
+            (machine.site_url, {"url": SITE_URLS[1]}),  # no url: a warning, and --strict below fails
+            (machine.site_url, {"url": SITE_URLS[2]}),
             (machine.site_template, {"variant": 1}),
             (machine.overridden_template, {"variant": 1}),
             (machine.asset, {"variant": 1}),

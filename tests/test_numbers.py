@@ -201,7 +201,7 @@ def run(*arguments):
 def test_the_icelandic_site_passes_strict_and_check_lists_its_acknowledgement(tmp_path):
     root = tmp_path / "iceland"
     shutil.copytree(ICELAND, root)
-    built = run("--root", root, "--out", tmp_path / "out", "--strict")
+    built = run("--root", root, "--out", tmp_path / "out", "--strict", "--url", "https://example.org/iceland/")
     assert built.returncode == 0 and "warning" not in built.stderr, built.stderr
     assert "acknowledged" not in built.stdout  # only `check` lists them
     checked = run("check", "--root", root)

@@ -136,6 +136,9 @@ def site_target(file: str, url: str, site_url: str) -> str | None:
     """The site-relative path a reference in file names, or None if it names nothing of the site."""
     if site_url and url.startswith(site_url):  # an absolute address of the site: relative to its root
         return posixpath.normpath(unquote(urlsplit(url[len(site_url):]).path) or "index.html")
+    site_path = urlsplit(site_url).path
+    if site_path and url.startswith(site_path):  # from the root of the site's address, as 404.html's are
+        return posixpath.normpath(unquote(urlsplit(url[len(site_path):]).path) or "index.html")
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:  # another site, mailto:, data:, or "#anchor" alone
         return None
@@ -238,9 +241,9 @@ def test_without_a_url_there_is_no_sitemap_and_no_absolute_address_to_the_site(c
     def absolute(built, own=None):
         found = set()
         for path, data in built.items():
-            if path.startswith("pagefind/") or path == "sitemap.xml" or not path.endswith(
+            if path.startswith("pagefind/") or path in ("sitemap.xml", "corrections.xml") or not path.endswith(
                     (".html", ".xml", ".txt", ".json", ".css", ".svg")):
-                continue  # sitemap.xml: written only with a url (its XML namespace is an address too)
+                continue  # written only with a url (their XML namespaces are addresses too)
             found |= {html.unescape(url) for url in ABSOLUTE.findall(data.decode("utf-8", errors="replace"))}
         return {url for url in found if not (own and url.startswith(own))}
 

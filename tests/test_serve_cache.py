@@ -120,7 +120,9 @@ def test_the_claims_table_and_the_corrections_page_follow_the_store(session):
     root = session.root
     claims = root / "data" / "claims.json"
     claims.write_text(json.dumps({"claims": [{"id": "record", "source": "gazette", "excerpt": "excerpt-1",
-                                              "verdict": "correct", "finding": "The ministry's count."}]}),
+                                              "verdict": "correct", "finding": "The ministry's count.",
+                                              "key": "17 more", "evidence": [{"source": "gazette",
+                                                                              "excerpt": "excerpt-2"}]}]}),
                       encoding="utf-8")
     (root / "content" / "claims.md").write_text("---\ntitle: Claims\norder: 4\n---\n{{claims}}\n", encoding="utf-8")
     session.rebuild()

@@ -4,6 +4,9 @@
                                     SVGs, PNG and downloads to write
     chart_files(charts, pages)      those files, plus the chart runtime when some page shows a chart
 
+Each chart's PNGs (the download, and the share image of a page it opens) are its light, wide picture framed by
+its title, source line and the site's name (card.py), so the chart stage reads site.json's title and url too.
+
 A chart module (charts/<name>.py) imports what it needs from here:
 
     import altair as alt
@@ -25,14 +28,15 @@ from pathlib import Path
 import jinja2
 
 from . import prepared_cache
+from .card import CardWords, accent, chart_card, site_words, SHARE_SIZE
 from ..incremental.disk_store import DiskCache, cache_folder
 from .prepared_cache import Reads, prepared_key, watched_store
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .isolation import ChartWorker
 from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
-                     figure_html, png_path)
+                     figure_html, png_path, share_png_path, source_line)
 from .modules import ChartModule, find_chart_files, run_chart_module
-from .svg import PictureJob, Rendered, render_pictures
+from .svg import PictureJob, Rendered, render_cards, render_pictures
 from .runtime import runtime_files
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
 from .theme import SCHEMES, site_configs
@@ -107,19 +111,23 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
         worker.close()
     jobs = {(name, scheme, size, "svg"): PictureJob(static_spec(spec, scheme, width))
             for name, (_, spec) in specs.items() for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
-    # The PNG download (and share image) is the light, wide picture: the same spec as its SVG.
-    jobs.update({(name, "light", "wide", "png"): PictureJob(jobs[name, "light", "wide", "svg"].spec, "png")
-                 for name in specs})
-    rendered = render_pictures(jobs, DiskCache(charts.cache_folder / "charts"))
+    rendered = render_pictures(jobs, kept)
     environment = make_environment(inputs.templates)
-    fresh = 0
+    cards: dict[str, str] = {}  # PNG path → the SVG of its card
     for name, (module, spec) in specs.items():
-        problem = _add_chart(charts, name, module, spec, rendered, environment, store, inputs.settings)
+        problem = _add_chart(charts, name, module, spec, rendered, environment, store, inputs.settings, cards)
         if problem is not None:
             problems.append(problem)
             charts.html[name] = FAILED
-        elif any(job[0] == name for job in rendered.fresh):
-            fresh += 1
+    pngs = render_cards(cards, kept)
+    charts.files.update(pngs.pictures)
+    for path, error in pngs.errors.items():
+        module = specs[_chart_of(path)][0]
+        problems.append(Problem(module.path, module.line, 1, f"vl-convert could not render {path}, the chart's "
+                                f"picture with its title and source line: {error}"))
+        charts.html[_chart_of(path)] = FAILED
+    made_afresh = {job[0] for job in rendered.fresh} | {_chart_of(path) for path in pngs.fresh}
+    fresh = sum(1 for name in specs if name in made_afresh and charts.html.get(name) != FAILED)
     made = len(charts.html) - list(charts.html.values()).count(FAILED)
     charts.counts = ChartCounts(made, fresh, made - fresh)
     return charts, problems
@@ -140,22 +148,23 @@ def _prepare(name: str, path: Path, store: FactStore,
 
 
 def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, rendered: Rendered,
-               environment: jinja2.Environment, store: FactStore, settings: SiteSettings) -> Problem | None:
-    """Add the chart's figures and files to charts, or return what prevented it."""
+               environment: jinja2.Environment, store: FactStore, settings: SiteSettings,
+               cards: dict[str, str]) -> Problem | None:
+    """Add the chart's figures and files to charts, and the SVGs of its PNGs to cards; or return what prevented
+    it."""
     errors = [(job, error) for job, error in rendered.errors.items() if job[0] == name]
     if errors:
-        (_, scheme, size, kind), error = errors[0]
-        return Problem(module.path, module.line, 1, f"vl-convert could not render the chart "
-                       f"({scheme}, {size}{', PNG' if kind == 'png' else ''}): {error}")
+        (_, scheme, size, _), error = errors[0]
+        return Problem(module.path, module.line, 1, f"vl-convert could not render the chart ({scheme}, {size}): "
+                       f"{error}")
     pictures = [_picture(name, scheme, size, rendered.pictures[name, scheme, size, "svg"].decode("utf-8"))
                 for scheme in SCHEMES for size in PICTURE_WIDTHS]
     definition = module.definition
     sources = chart_sources(definition, store)
     as_of = data_as_of(definition, store)
     parts = (environment, name, definition, spec, pictures, sources, as_of, approximate_cells(definition, store))
-    # As long as the figure's, to size the embed snippet's frame.
-    source_line = f"Sources: {'; '.join(source.label for source in sources)}. {definition.note} Data as of {as_of}."
-    embed = embed_of(name, definition.title, pictures, source_line, settings.url or None)
+    words = CardWords(definition.title, source_line(sources, definition.note, as_of), site_words(settings))
+    embed = embed_of(name, definition.title, pictures, words.source_line, settings.url or None)
     try:
         charts.html[name] = figure_html(*parts, embed=embed)
         embed_figure = figure_html(*parts, embed=embed, embed_page=True)
@@ -163,9 +172,20 @@ def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, ren
         return _template_problem(error)
     charts.embeds[name] = EmbedFigure(name, definition.title, embed_path(name), embed_figure)
     charts.files.update({picture.path: picture.svg.encode("utf-8") for picture in pictures})
-    charts.files[png_path(name)] = rendered.pictures[name, "light", "wide", "png"]
     charts.files.update(download_files(name, definition, sources))
+    light_wide = rendered.pictures[name, "light", "wide", "svg"].decode("utf-8")
+    try:
+        colour, font = accent(settings), settings.chart_font
+        cards[png_path(name)] = chart_card(environment, light_wide, words, colour, font=font)
+        cards[share_png_path(name)] = chart_card(environment, light_wide, words, colour, SHARE_SIZE, font)
+    except (jinja2.TemplateError, ValueError) as error:  # a site's broken _share_card.svg; a picture with no size
+        return _template_problem(error, "_share_card.svg")
     return None
+
+
+def _chart_of(png: str) -> str:
+    """The chart a PNG is of: charts/<name>.png and charts/<name>-share.png (figure.png_path, share_png_path)."""
+    return png.removeprefix("charts/").removesuffix(".png").removesuffix("-share")
 
 
 def charts_named_in(content: dict[Path, str]) -> set[str]:
@@ -201,10 +221,11 @@ def _picture(name: str, scheme: str, size: str, svg: str) -> Picture:
     return Picture(scheme, size, f"charts/{name}{suffix}.svg", width, height, svg)
 
 
-def _template_problem(error: Exception) -> Problem:
+def _template_problem(error: Exception, template: str = "_chart.html") -> Problem:
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return Problem(Path(error.filename or "_chart.html"), error.lineno or 1, 1,
+        return Problem(Path(error.filename or template), error.lineno or 1, 1,
                        f"template syntax error: {error.message}")
     if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(Path("_chart.html"), 1, 1, 'template "_chart.html" not found: add it to templates/.')
-    return Problem(Path("_chart.html"), 1, 1, f"while rendering a chart's figure: {error}")
+        return Problem(Path(template), 1, 1, f'template "{template}" not found: add it to templates/.')
+    return Problem(Path(template), 1, 1, f"while rendering a chart's {'figure' if template == '_chart.html' else 'PNG'}: "
+                   f"{error}")

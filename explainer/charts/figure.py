@@ -18,6 +18,7 @@ from .definition import ChartColumn, ChartDefinition
 from .runtime import RUNTIME_PATH
 from .spec import NARROW_MEDIA
 from ..render.downloads import csv_bytes, json_bytes
+from ..render.words import gettext
 from ..store.dates import date_label
 from ..store.facts import FactStore
 from ..store.numbers import format_value
@@ -172,8 +173,22 @@ def figure_html(environment: jinja2.Environment, name: str, definition: ChartDef
 
 
 def png_path(name: str) -> str:
-    """The PNG of the light, wide picture: a download, and the share image of the page that shows the chart."""
+    """The PNG download: the light, wide picture with the chart's title, source line and the site's name."""
     return f"charts/{name}.png"
+
+
+def share_png_path(name: str) -> str:
+    """The share image of a page whose first chart this is: as the PNG download, at 1.91:1 (charts/card.py).
+    No chart module's name has a hyphen, so no chart's own files can be named so."""
+    return f"charts/{name}-share.png"
+
+
+def source_line(sources: list[SourceLink], note: str, as_of: str | None) -> str:
+    """The words under the chart, as plain text: its sources, its note and the date its data holds for."""
+    label = gettext("Sources:") if len(sources) > 1 else gettext("Source:")
+    words = [f"{label} {'; '.join(source.label for source in sources)}.", note,
+             gettext("Data as of %(as_of)s.", as_of=as_of) if as_of else ""]
+    return " ".join(word for word in words if word)
 
 
 def download_files(name: str, definition: ChartDefinition, sources: list[SourceLink]) -> dict[str, bytes]:

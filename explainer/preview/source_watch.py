@@ -22,7 +22,9 @@ from pathlib import Path
 
 logger = logging.getLogger("explainer.preview.serve")
 
-WATCHED_FOLDERS = ("content", "data", "charts", "templates", "assets")  # of the site, and the project's fallbacks
+# Of the site, and the project's fallbacks. data/ holds the sources' snapshots too (data/sources/<id>.snapshot.txt,
+# store/snapshots.py): an edited snapshot is a changed data file, read and checked again by the rebuild.
+WATCHED_FOLDERS = ("content", "data", "charts", "templates", "assets")
 WATCHED_FILES = ("site.json",)  # of the site
 # A burst of saves ends when no event came for this long, and makes one rebuild. After an event that ends a
 # write (the file closed, renamed into place, created or deleted) a short pause is enough; after a bare

@@ -4,6 +4,11 @@
     [@source-id]           a numbered citation of a source, for a claim that is not a figure, with its card
     [@source-id#excerpt]   the same, its card showing that excerpt
     [@one; @two]           a citation of each, in order (Pandoc's habit)
+    [@claim:claim-id]      a sentence that rests on a claim of a report we checked (data/claims.json): a mark
+                           leading to the claim's verdict, with a card giving the verdict, what we found and the
+                           report's words. `claim:` names what kind of thing is cited, as in {{chart:…}} and
+                           {{claims:…}}; no source id holds a colon, so it can never be read as one, and it mixes
+                           with sources in one group: [@claim:x; @source-id]
     {{chart:name}}         on a line of its own: the chart, with its static SVG, table, source line and downloads
     {{claims}}             on a line of its own: the claims of the reports we started from, with verdicts
     {{claims:source-id}}   the same, for the claims of one report
@@ -13,6 +18,8 @@
 
 A fact is one tab stop: the value is a link to its reference (or, for our own calculation, to its working
 at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
+A claim's mark links to the claim's row in the claims table (`#claim-<id>`); which page shows that table is
+known only once every page is converted, so claim_links.py points the link there afterwards.
 
 One FactsExtension holds the state of the document being converted (citations in order, problems found);
 Markdown.reset() resets it between documents. Every problem carries the offset in the page's body where it
@@ -30,7 +37,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..render.cards import claims_element, fact_card, source_card
+from ..render.cards import VERDICTS, claims_element, excerpt_element, fact_card, source_card, source_line
+from ..render.words import gettext
 from ..store.facts import FactStore
 from ..site_folder.pages import Reference
 from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
@@ -38,8 +46,9 @@ from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeproc
 
 _ID = r"[A-Za-z0-9_-]+"
 FACT_PATTERN = rf"\{{\{{\s*(?P<fact>{_ID})\s*\}}\}}"
-SOURCE_PATTERN = rf"\[@\s*(?P<sources>{_ID}(?:#{_ID})?(?:\s*;\s*@\s*{_ID}(?:#{_ID})?)*)\s*\]"
-SOURCE_ITEM = re.compile(rf"(?P<source>{_ID})(?:#(?P<excerpt>{_ID}))?")
+_CITED = rf"(?:claim:\s*{_ID}|{_ID}(?:#{_ID})?)"  # a claim, or a source and perhaps one of its excerpts
+SOURCE_PATTERN = rf"\[@\s*(?P<sources>{_CITED}(?:\s*;\s*@\s*{_CITED})*)\s*\]"
+SOURCE_ITEM = re.compile(rf"claim:\s*(?P<claim>{_ID})|(?P<source>{_ID})(?:#(?P<excerpt>{_ID}))?")
 # "About {{x}}" on an approximate fact would read "About about 30,000": the fact says "about" itself.
 APPROXIMATE_WORD = re.compile(r"(?<![A-Za-z])(about|around|approximately|roughly|circa)[\s*_]*$",
                               re.IGNORECASE)
@@ -61,7 +70,7 @@ class Mention:
     """Something written in the page to report: an id the store does not know, a bare number, markup that
     matched no pattern, a fact where it cannot go; with where it was written."""
 
-    kind: str  # "fact", "source", "excerpt", "chart", "number", "markup" (matched no pattern), "link" (unsafe),
+    kind: str  # "fact", "source", "excerpt", "claim", "chart", "number", "markup" (matched no pattern), "link" (unsafe),
     # "link-text" (a fact or citation inside a link's text) or "about" (a word that repeats an approximate fact's)
     name: str
     token: str  # the text as written
@@ -101,6 +110,8 @@ class FactsExtension(Extension):
         self.facts_used: list[str] = []
         self.calculations: list[str] = []
         self.charts_used: list[str] = []
+        self.claims_cited: list[str] = []  # [@claim:…], in order: claim_links.py points each at its row
+        self.claims_shown: list[str] = []  # the claims whose rows this page's claims tables show
         self.unknown: list[Mention] = []
         self.bare_numbers: list[Mention] = []
         self._seen_tokens: dict[str, int] = {}
@@ -165,14 +176,51 @@ class CitationInlineProcessor(InlineProcessor):
         start = m.start(0) - 1 if m.start(0) > 0 and data[m.start(0) - 1] == " " else m.start(0)
         items = list(SOURCE_ITEM.finditer(m.group("sources")))
         if len(items) == 1:
-            return self.source(items[0]["source"], items[0]["excerpt"], token, offset), start, m.end(0)
+            return self.item(items[0], token, offset), start, m.end(0)
         # "[@a; @b]" cites each: one mark per source, side by side, each with its own card.
         group = etree.Element("span", {"class": "citations"})
         within = m.start("sources") - m.start(0)  # each item's offset: where its id starts in the token
         for item in items:
-            at = None if offset is None else offset + within + item.start()
-            group.append(self.source(item["source"], item["excerpt"], token, at))
+            group.append(self.item(item, token, None if offset is None else offset + within + item.start()))
         return group, start, m.end(0)
+
+    def item(self, item: re.Match, token: str, offset: int | None) -> etree.Element:
+        if item["claim"]:
+            return self.claim(item["claim"], token, offset)
+        return self.source(item["source"], item["excerpt"], token, offset)
+
+    def claim(self, claim_id: str, token: str, offset: int | None) -> etree.Element:
+        """The mark of a claim a sentence rests on: a link to the claim's row in the claims table, and a card
+        with our verdict, what we found and the report's own words."""
+        extension = self.extension
+        mention = extension.mention("claim", claim_id, token, offset)
+        claim = extension.store.claims.get(claim_id)
+        if claim is None:
+            extension.unknown.append(mention)
+            return etree.Element("span", {"class": "cite-unknown"})
+        extension.claims_cited.append(claim_id)
+        card_id = extension.card_id()
+        wrapper = etree.Element("span", {"class": "fact claim-citation"})
+        # claim_links.py writes the page that shows the row before the "#" once every page is converted.
+        link = etree.SubElement(wrapper, "a", {"class": "fact-value", "href": f"#claim-{claim_id}",
+                                               "data-claim": claim_id, "aria-describedby": card_id})
+        sup = etree.SubElement(link, "sup", {"class": f"cite verdict-{claim.verdict}"})
+        # Translators: the mark after a sentence that rests on a claim we checked, "[checked]"; it links to the verdict
+        sup.text = AtomicString("[" + gettext("checked") + "]")
+        card = etree.SubElement(wrapper, "span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+        head = etree.SubElement(card, "span", {"class": "card-head"})
+        verdict = etree.SubElement(head, "strong", {"class": "card-label verdict"})
+        verdict.text = AtomicString(str(VERDICTS[claim.verdict]))
+        report = extension.store.sources.get(claim.citation.source_id)
+        said = extension.store.excerpt(claim.citation)
+        if report is not None and said is not None:
+            card.append(excerpt_element(said, claim.citation, None, report))
+        finding = etree.SubElement(card, "span", {"class": "card-note"})
+        finding.text = AtomicString(claim.finding)
+        if report is not None:
+            card.append(source_line(report))
+        extension.placed[wrapper] = mention
+        return wrapper
 
     def source(self, source_id: str, excerpt_id: str | None, token: str, offset: int | None) -> etree.Element:
         extension = self.extension
@@ -263,6 +311,8 @@ class ChartBlockProcessor(BlockProcessor):
                 extension.unknown.append(extension.mention("source", report, first.strip(), offset))
                 return True
             parent.append(claims_element(extension.store, report))
+            extension.claims_shown += [claim.id for claim in extension.store.claims.values()
+                                       if report is None or claim.citation.source_id == report]
             return True
         name = CHART_LINE.match(first).group(1)
         mention = extension.mention("chart", name, first.strip(), offset)
@@ -369,10 +419,12 @@ class HeadingFactsTreeprocessor(Treeprocessor):
                 for child in list(wrapper):
                     if child.get("class") == "fact-card":
                         wrapper.remove(child)
-                for link in wrapper.iter("a"):
+                for link in list(wrapper.iter("a")):
                     link.attrib.pop("aria-describedby", None)
                     for citation_mark in [item for item in link if item.tag == "sup"]:
                         link.remove(citation_mark)
+                    if not link.text and not len(link) and link in wrapper:  # a claim's mark is all sup
+                        wrapper.remove(link)
 
 
 class BareNumberTreeprocessor(Treeprocessor):

@@ -33,6 +33,8 @@ class Converted:
     facts_used: list[str] = field(default_factory=list)
     calculations: list[str] = field(default_factory=list)
     charts_used: list[str] = field(default_factory=list)
+    claims_cited: list[str] = field(default_factory=list)  # [@claim:…] marks, pointed at their rows afterwards
+    claims_shown: list[str] = field(default_factory=list)  # the claims whose rows the page's claims tables show
     unknown: list[Mention] = field(default_factory=list)  # ids the store does not know, markup, misplaced facts
     bare_numbers: list[Mention] = field(default_factory=list)
     too_deep: bool = False  # nested past Python's recursion limit: nothing was converted
@@ -74,6 +76,7 @@ class Converter:
                 return Converted(too_deep=True)
         return Converted(html, md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
                          list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
+                         list(dict.fromkeys(facts.claims_cited)), list(dict.fromkeys(facts.claims_shown)),
                          list(facts.unknown), list(facts.bare_numbers),
                          reads=None if recorder.unrecordable else recorder.reads)
 

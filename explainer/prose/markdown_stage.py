@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable, Mapping
 
 from .citations import Mention
+from .claim_links import point_claim_links
 from ..errors import Problem, did_you_mean, problem_at
+from ..store.checks import check_corrected_pages
 from ..store.facts import FactStore
 from .markdown_pool import Converted, convert_pages
 from ..site_folder.pages import Page
@@ -34,12 +36,14 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
     """
     mentions: dict[int, tuple[list, list] | None] = {}  # id(page) → what to report; None: too deeply nested
     # The conversions' lookups of charts are recorded reads (incremental/reads.py), as the store's are.
-    for page, converted in zip(pages, convert(pages, store, RecordedMapping("map:charts", chart_html))):
+    results = convert(pages, store, RecordedMapping("map:charts", chart_html))
+    for page, converted in zip(pages, results):
         page.html, page.toc, page.references = converted.html, converted.toc, converted.references
         page.facts_used, page.calculations = converted.facts_used, converted.calculations
         page.charts_used = converted.charts_used
         mentions[id(page)] = None if converted.too_deep else (converted.unknown, converted.bare_numbers)
-    problems: list[Problem] = []
+    point_claim_links(pages, results, store)  # which page shows a claim's row is known only now
+    problems: list[Problem] = check_corrected_pages(store, {page.slug for page in pages})
     for page in pages:
         if mentions[id(page)] is None:
             problems.append(_too_deep(page))
@@ -57,8 +61,9 @@ def _unknown_id(page: Page, mention: Mention, store: FactStore, chart_html: dict
     offset = _place(page, mention)
     excerpts = {f"{source.id}#{name}" for source in store.sources.values() for name in source.excerpts}
     known = {"fact": store.facts, "source": store.sources, "chart": {*chart_html, *chart_names},
-             "excerpt": excerpts}[mention.kind]
+             "excerpt": excerpts, "claim": store.claims}[mention.kind]
     hint = {"fact": "Add it to a file in data/facts/ or fix the id.",
+            "claim": "Add it to data/claims.json or fix the id ([@claim:claim-id]).",
             "source": "Add a file for it in data/sources/ or fix the id.",
             "excerpt": "Add the excerpt to the source's file in data/sources/ or fix the id.",
             "chart": "Add a module for it in charts/ or fix the name."}[mention.kind]

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..store.dates import date_label
 from ..store.derived_operations import OPERATIONS
-from ..store.facts import Citation, Claim, Excerpt, Fact, FactStore, Source
+from ..store.facts import Citation, Claim, Excerpt, ExcerptTable, Fact, FactStore, Source
 from ..store.numbers import states, value_span
 from .words import gettext, language, language_name, lazy_gettext
 
@@ -45,8 +45,10 @@ def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: 
     """The excerpt, its figure highlighted (a table: header, row label and cell), and its translation. A total
     the excerpt states only as its parts (men, women) has those parts highlighted instead."""
     box = etree.Element("span", {"class": "excerpt"})
+    translation = excerpt.translation
     if excerpt.table is not None:
-        _table_cell(box, excerpt, citation)
+        if _table_cell(box, excerpt, citation) and translation:
+            translation = cell_glossary(translation, excerpt.table, citation.row, citation.column)
     else:
         quote = _add(box, "q", None, class_="excerpt-text", lang=excerpt.language)
         span = _highlight_span(excerpt.text, citation, value, excerpt.language)
@@ -57,12 +59,12 @@ def excerpt_element(excerpt: Excerpt, citation: Citation | None, value, source: 
             mark = _add(quote, "mark", excerpt.text[start:end])
             following = spans[index + 1][0] if index + 1 < len(spans) else len(excerpt.text)
             mark.tail = AtomicString(excerpt.text[end:following])
-    if excerpt.translation:
-        translation = _add(box, "span", None, class_="translation", lang=language())
+    if translation:
+        line = _add(box, "span", None, class_="translation", lang=language())
         # Translators: before our translation of an excerpt; language is the excerpt's, named by CLDR: "Korean"
         label = gettext("Our translation from %(language)s:", language=language_name(excerpt.language))
-        _add(translation, "span", label + " ", class_="translation-label")
-        _append_text(translation, excerpt.translation)
+        _add(line, "span", label + " ", class_="translation-label")
+        _append_text(line, translation)
     return box
 
 
@@ -73,8 +75,9 @@ def _highlight_span(text: str, citation: Citation | None, value, language: str) 
     return value_span(text, value, language) if value is not None else None
 
 
-def _table_cell(box: etree.Element, excerpt: Excerpt, citation: Citation | None) -> None:
-    """One cell in context, as a two-by-two table of spans (a <table> may not sit inside a paragraph)."""
+def _table_cell(box: etree.Element, excerpt: Excerpt, citation: Citation | None) -> bool:
+    """One cell in context, as a two-by-two table of spans (a <table> may not sit inside a paragraph); True when
+    it is one cell, False when no cell is named and the whole table is shown."""
     table = excerpt.table
     grid = _add(box, "span", None, class_="excerpt-table", role="table", lang=excerpt.language)
     row_label, column = (citation.row, citation.column) if citation else (None, None)
@@ -84,13 +87,52 @@ def _table_cell(box: etree.Element, excerpt: Excerpt, citation: Citation | None)
             row = _add(grid, "span", None, class_="excerpt-row", role="row")
             for text in cells:
                 _add(row, "span", text, role="columnheader" if index == 0 else "cell")
-        return
+        return False
     header = _add(grid, "span", None, class_="excerpt-row", role="row")
     _add(header, "span", table.header[0], role="columnheader")
     _add(header, "span", column, role="columnheader")
     row = _add(grid, "span", None, class_="excerpt-row", role="row")
     _add(row, "span", row_label, role="rowheader")
     _add(_add(row, "span", None, role="cell"), "mark", cell)
+    return True
+
+
+def cell_glossary(translation: str, table: ExcerptTable, row_label: str, column: str) -> str:
+    """The entries of a table's glossary translation ("类别: category; 男(名): men (people); …") that explain
+    the cells one cell's card shows (the label column's heading, its row and its column), in the glossary's order.
+
+    A term explains a cell when it is the cell's text, with or without a qualifier of ours in brackets ("合计 (last
+    column)"), or when it names a run of columns the cell's column is in ("'02 … ’19"); a cell no term names
+    whole is explained by the terms found inside it ("暂定" in "’20.09 (暂定)"). A translation that is not such
+    a glossary, or that explains none of the cells, is kept whole: the card never loses its translation.
+    """
+    entries = [entry.partition(": ") for entry in translation.split("; ")]
+    if not all(separator for _, separator, _ in entries):
+        return translation
+    shown = [table.header[0], row_label, column]
+    kept: set[int] = set()
+    for cell in shown:
+        whole = {index for index, (term, _, _) in enumerate(entries)
+                 if cell in (term, _without_qualifier(term)) or (cell == column and _run_holds(term, table, column))}
+        kept |= whole or {index for index, (term, _, _) in enumerate(entries) if term and term in cell}
+    if not kept:
+        return translation
+    return "; ".join("".join(entries[index]) for index in sorted(kept))
+
+
+def _without_qualifier(term: str) -> str:
+    """"合计 (last column)" → "合计": a bracketed note after a space qualifies the term (the source's own brackets,
+    as in "男(名)", have no space before them)."""
+    head, separator, rest = term.partition(" (")
+    return head if separator and rest.endswith(")") else term
+
+
+def _run_holds(term: str, table: ExcerptTable, column: str) -> bool:
+    """Whether a term naming a run of header cells ("'02 … ’19") takes in the column."""
+    first, separator, last = term.partition(" … ")
+    if not separator or first not in table.header or last not in table.header:
+        return False
+    return table.header.index(first) <= table.header.index(column) <= table.header.index(last)
 
 
 def working_element(fact: Fact, store: FactStore, focusable: bool = False) -> etree.Element:

@@ -1,7 +1,7 @@
 """The one table of what the site writes besides its chapters: OUTPUTS, and the FOLDERS other stages fill.
 
 Each entry of OUTPUTS is a file made from a template: the generated pages (sources, data, corrections, contents,
-404, search), the files for machines (sitemap.xml, robots.txt, _headers), and families of pages with one file per
+404, search), the files for machines (sitemap.xml, corrections.xml, robots.txt, _headers), and families of pages with one file per
 item (an embed page per chart). Adding an output is one entry in OUTPUTS; render.render_pages renders every
 entry, and no chapter may take its path (taken_by, which pages.read_pages asks).
 
@@ -98,8 +98,8 @@ DATA = Output("data.html", "data.html", lazy_gettext("Data"),
               lazy_gettext("Every fact and series on this site, to read or download."), what="the Data page")
 # Linked from every page's footer rather than the navigation, which must stay short.
 CORRECTIONS = Output("corrections.html", "corrections.html", lazy_gettext("Corrections and updates"),
-                     lazy_gettext("Every figure we have corrected, newest first, with its earlier value, the date "
-                                  "and the reason."),
+                     lazy_gettext("Every figure and statement we have corrected, ours first, newest first, with "
+                                  "what it said before, the date and the reason."),
                      what="the Corrections and updates page")
 CONTENTS = Output("contents.html", "contents.html", lazy_gettext("Contents"),
                   lazy_gettext("Every chapter, in reading order."), what="the Contents page")
@@ -133,6 +133,8 @@ OUTPUTS: tuple[Output, ...] = (
            lazy_gettext("Search every chapter, figure and source."), listed=False, what="the search page"),
     # For search engines: the pages readers land on (listed), with their last-updated dates. robots.txt names it.
     Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True, what="the sitemap for search engines"),
+    # For feed readers: the Corrections page's entries, ours first (Atom needs absolute addresses, so only with a url).
+    Output("corrections.xml", "corrections.xml", listed=False, needs_url=True, what="the corrections feed (Atom)"),
     Output("robots.txt", "robots.txt", listed=False, what="the rules for search engines' crawlers"),
     # For hosts that read it (Netlify, Cloudflare Pages): the CSP and referrer policy as HTTP headers, and a
     # year's caching for the hashed files.

@@ -7,10 +7,25 @@ shows. A chapter counts its own facts and sources; the other pages readers land 
 Corrections, Contents) show or list the whole fact store, so they count all of it. A page that shows no
 figure (the 404 page, an embed page) has no date. The build never writes today's date: two builds of the same
 input give the same bytes.
+
+Addresses, the rule: every link the site writes is relative, so it works under any URL prefix and from disk,
+except where a page is read somewhere else than where it sits. 404.html is served for a missing address at any
+depth (/a/b/missing): published with site.json's url, its addresses lead from the site's root (root_relative,
+`python build.py`; the preview serves it at its own root); without one it stays relative, and works only where
+the server shows it at the site's root folder. Share images and embed snippets are read by other sites, which
+need absolute addresses: a build that writes them without a url says so once (missing_url), and --strict stops
+it.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from markupsafe import Markup
+
+from ..errors import Problem
 
 from ..store.dates import date_label
 from ..store.facts import FactStore
@@ -24,6 +39,55 @@ def address(settings: SiteSettings, path: str) -> str | None:
     if not settings.url:
         return None
     return settings.url + ("" if path == "index.html" else path)
+
+
+def missing_url(settings: SiteSettings, root: Path, share_images: Mapping, embeds: Mapping) -> list[Problem]:
+    """One warning, for the whole site, when it writes share images or embed snippets but has no url."""
+    if settings.url or not (share_images or embeds):
+        return []
+    affected = [f"the share images of {len(share_images)} page{'s' if len(share_images) != 1 else ''} "
+                "(og:image, twitter:image)"] if share_images else []
+    affected += [f"the embed snippets of {len(embeds)} chart{'s' if len(embeds) != 1 else ''}"] if embeds else []
+    return [Problem(root / "site.json", 1, 1, f'site.json gives no "url", so {" and ".join(affected)} use relative '
+                    "addresses, which the sites they are shared on or embedded in cannot load, and 404.html works only "
+                    "where the server shows it at the site's root folder. Add the address the site is published at, "
+                    'ending in /, e.g. "url": "https://example.org/explainer/", to site.json (or build with --url).',
+                    "warning")]
+
+
+# The attributes of 404.html that hold an address: links, what the page loads, and what its scripts read as one
+# (search.js's data-search-page, charts.js's data-runtime).
+_ADDRESS_ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset|poster|data-search-page|data-runtime)\s*=\s*")([^"]*)(")')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def root_relative(page_html: bytes, site_url: str) -> bytes:
+    """A page at the site's root with its relative addresses leading from the root of the site's url instead
+    ("assets/style.css" → "/explainer/assets/style.css"), so it works at any depth. Addresses that are already
+    absolute, root-relative or only a #fragment stay. Applied after the output gate checked the relative
+    addresses: from a page at the root, both lead to the same files."""
+    base = urlsplit(site_url).path or "/"
+    base = base if base.endswith("/") else base + "/"
+
+    def one(address: str) -> str:
+        stripped = address.strip()
+        if not stripped or stripped.startswith(("#", "/")) or _SCHEME.match(stripped):
+            return address
+        return base + stripped
+
+    def candidate(text: str) -> str:  # one of a srcset's "address size" pairs
+        address, _, size = text.strip().partition(" ")
+        return f"{one(address)} {size}".rstrip()
+
+    def attribute(match: re.Match) -> str:
+        value = match.group(2)
+        if match.group(1).lstrip().startswith("srcset"):
+            value = ", ".join(candidate(text) for text in value.split(","))
+        else:
+            value = one(value)
+        return match.group(1) + value + match.group(3)
+
+    return _ADDRESS_ATTRIBUTE.sub(attribute, page_html.decode("utf-8")).encode("utf-8")
 
 
 def description(settings: SiteSettings, page) -> str:

@@ -1,10 +1,11 @@
 """The picture a page shows when it is shared (og:image): its first chart, or else a title card.
 
-A page with a chart uses that chart's PNG (charts/<name>.png, the light wide picture the charts stage
-renders). Any other page readers land on gets a title card: templates/_share_card.svg filled with the site's
-and the page's titles and summary, turned into a 1200×630 PNG by vl-convert (resvg) and cached in
-ROOT/.cache/share/ under a hash of the SVG and the renderer's version, so a rebuild renders no card twice (an
-entry of the build's store, incremental/disk_store.py: a card damaged on disk reads as missing and is rendered again).
+A page with a chart uses that chart's share image (charts/<name>-share.png, which the charts stage makes:
+the chart with its title, source line and the site's name, charts/card.py). Any other page readers land on
+gets a title card: templates/_share_card.svg filled with the site's and the page's titles and summary, turned
+into a PNG of the same size by vl-convert (resvg) and cached in ROOT/.cache/share/ under a hash of the SVG and
+the renderer's version, so a rebuild renders no card twice (an entry of the build's store,
+incremental/disk_store.py: a card damaged on disk reads as missing and is rendered again).
 """
 from __future__ import annotations
 
@@ -16,23 +17,19 @@ from pathlib import Path
 
 import jinja2
 
-from ..incremental.disk_store import DiskCache, content_key
-from ..charts.figure import png_path
-from ..charts.svg import renderer_version
+from ..incremental.disk_store import DiskCache
+from ..charts.card import CARD_TEMPLATE, SHARE_SIZE, accent
+from ..charts.figure import share_png_path
+from ..charts import svg
 from ..errors import Problem
 from ..site_folder.inputs import SiteSettings
 from .page_meta import description
-from ..effects.worker_pool import map_in_workers
 
-CARD_TEMPLATE = "_share_card.svg"
-CARD_SIZE = (1200, 630)  # what Open Graph and Twitter's large card show without cropping
-CARD_FORMAT = "share-card-1"  # part of the cache key: change it when the rendering below changes
+CARD_SIZE = SHARE_SIZE  # one size for every share image, a chart's or a title card
 # Lines of the card's title and summary, and characters per line at their font sizes (an average letter of
 # the sans-serif fonts is about half its size wide; the card has 1,040 px for text).
 TITLE_LINES, TITLE_CHARACTERS = 3, 28
 SUMMARY_LINES, SUMMARY_CHARACTERS = 3, 54
-POOL_MIN_CARDS = 40  # measured on 2 cores: below this, starting the workers costs more than they save
-DEFAULT_ACCENT = "#0072b2"  # the first colour of the default chart palette (Okabe & Ito)
 
 
 @dataclass(frozen=True)
@@ -83,9 +80,9 @@ def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], char
     """One page's share image, and the SVG of its title card when it needs one: its first chart's PNG if it has
     a chart, or else a card with the site's and the page's titles and summary."""
     charts = getattr(page, "charts_used", None) or []
-    if charts and (png := files.get(png_path(charts[0]))) is not None:
+    if charts and (png := files.get(share_png_path(charts[0]))) is not None:
         title = chart_titles.get(charts[0])
-        picture = chart_picture(png_path(charts[0]), png,
+        picture = chart_picture(share_png_path(charts[0]), png,
                                 f"The chart “{title}”" if title else f"A chart from “{page.title}”")
         if picture is not None:
             return picture, None
@@ -97,7 +94,7 @@ def card_svg(environment: jinja2.Environment, settings: SiteSettings, page) -> s
         width=CARD_SIZE[0], height=CARD_SIZE[1], site_title="" if page.title == settings.title else settings.title,
         title_lines=_lines(page.title or settings.title, TITLE_CHARACTERS, TITLE_LINES),
         summary_lines=_lines(description(settings, page), SUMMARY_CHARACTERS, SUMMARY_LINES),
-        accent=settings.chart_colors[0] if settings.chart_colors else DEFAULT_ACCENT, author=settings.author)
+        accent=accent(settings), author=settings.author)
 
 
 def _card_alt(settings: SiteSettings, page) -> str:
@@ -113,37 +110,7 @@ def _lines(text: str, width: int, most: int) -> list[str]:
 
 
 def render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
-    """Each card's PNG (card path → bytes), from the store or rendered by vl-convert (resvg) and kept there."""
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    missing: dict[str, str] = {}  # card path → its cache key
-    for path, svg in sorted(cards.items()):
-        key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
-        png = cache.get(key)
-        if png is None:
-            missing[path] = key
-        else:
-            files[path] = png
-    # A card takes resvg 10-35 ms, most of it laying out the text: a cold build of a large site spends most of
-    # its time here, so from POOL_MIN_CARDS cards they are rendered on every core.
-    paths = list(missing)
-    svgs = [cards[path] for path in paths]
-    rendered = map_in_workers(render_card, svgs, POOL_MIN_CARDS) or [render_card(svg) for svg in svgs]
-    for path, (png, error) in zip(paths, rendered):
-        if png is None:
-            problems.append(Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
-                                    f"{path}: {error}"))
-            continue
-        cache.put(missing[path], png)
-        files[path] = png
-    return files, problems
-
-
-def render_card(svg: str) -> tuple[bytes | None, str | None]:
-    """(PNG, None), or (None, resvg's message)."""
-    import vl_convert  # only when a card must be rendered: a cached build never starts it
-
-    try:
-        return vl_convert.svg_to_png(svg), None
-    except Exception as error:  # vl-convert raises ValueError with resvg's message
-        return None, str(error).strip() or type(error).__name__
+    """Each title card's PNG (card path → bytes), from the store or rendered (charts/svg.render_cards)."""
+    rendered = svg.render_cards(cards, cache)
+    return rendered.pictures, [Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
+                                       f"{path}: {error}") for path, error in sorted(rendered.errors.items())]

@@ -19,7 +19,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from . import cards
+from . import cards, claim_review
 from ..store.dates import date_label
 from ..errors import Problem
 from ..store.facts import Fact, FactStore, Source
@@ -27,6 +27,7 @@ from ..site_folder.inputs import SiteSettings, TemplateFolder
 from . import page_meta as sharing
 from .layout import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
 from ..site_folder.pages import Page
+from ..prose.claim_links import claims_shown
 from ..incremental.reads import Recorded, RecordedMapping, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
@@ -62,6 +63,14 @@ class SiteView(Recorded):
 
     def has_page(self, slug: str) -> bool:
         return slug in self.slugs
+
+    def page_named(self, slug: str) -> Page:
+        """The chapter with this slug (a page one of our corrections changed: the build checks each is one)."""
+        return next(page for page in self.pages if page.slug == slug)
+
+    def claim_review(self, page) -> Markup:
+        """The schema.org ClaimReview of each claim whose row the page shows, as JSON-LD (render/claim_review.py)."""
+        return claim_review.claim_reviews(self.settings, self.store, page.url, claims_shown(page.html))
 
     def description(self, page) -> str:
         return sharing.description(self.settings, page)

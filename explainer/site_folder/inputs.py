@@ -103,10 +103,13 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
     if (root / "content").is_dir() and not (root / "content" / "index.md").exists():
         problems.append(Problem(root / "content" / "index.md", 1, 1, "there is no content/index.md: every page "
                                 "links to the home page, so create it (front matter with a title, then the text)."))
-    data_paths = [*sorted((root / "data" / "sources").glob("*.json")), *sorted((root / "data" / "facts").glob("*.json")),
+    # A source's snapshot (store/snapshots.py) is data like its record: read with it, checked with it.
+    data_paths = [*sorted((root / "data" / "sources").glob("*.json")),
+                  *sorted((root / "data" / "sources").glob("*.snapshot.txt")), *sorted((root / "data" / "facts").glob("*.json")),
                   *sorted((root / "data" / "series").glob("*.json"))]
-    if (root / "data" / "claims.json").exists():
-        data_paths.append(root / "data" / "claims.json")
+    for single in ("claims.json", "corrections.json"):  # the claims checked; our own corrections
+        if (root / "data" / single).exists():
+            data_paths.append(root / "data" / single)
     if (root / "data" / "sources.json").exists():
         problems.append(Problem(root / "data" / "sources.json", 1, 1, "data/sources.json is the old form of the "
                                 "fact store: give each source a file of its own, data/sources/<id>.json, with its "

@@ -14,7 +14,7 @@ STARTER = Path(__file__).resolve().parent / "starter"
 
 # What to edit next, in order: the files of the starter, and what each holds.
 FILES_TO_EDIT = (
-    ("site.json", "the site's title, description and language"),
+    ("site.json", "the site's title, description, language and url (the address it is published at)"),
     ("data/sources/example-town-library.json", "a source: who published it, and its words verbatim (excerpts)"),
     ("data/facts/loans.json", "facts: stated in an excerpt, a cell of a series, derived, approximate"),
     ("data/series/loans-by-year.json", "a table of figures, each row citing its source"),

@@ -1,14 +1,18 @@
-"""The number checks: each figure appears in its own quote, and derived figures agree with their inputs."""
+"""The number checks: each figure appears in its own quote, and derived figures agree with their inputs; and
+each claim's evidence states the claim's key."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from .derived_operations import OPERATIONS
-from ..errors import Problem
-from .facts import Acknowledgement, Citation, Fact, FactStore, Location, Series, SeriesRow
-from .numbers import format_value, states
+from ..errors import Problem, did_you_mean
+from .facts import Acknowledgement, Citation, Claim, Fact, FactStore, Location, Series, SeriesRow
+from .numbers import format_value, numbers_with_spans, states
 
 
 def check_fact_store(store: FactStore) -> list[Problem]:
@@ -25,7 +29,69 @@ def check_fact_store(store: FactStore) -> list[Problem]:
                                           f'a correction of "{fact.id}"')
     for series in store.series.values():
         problems += _check_series(series, store)
+    for claim in store.claims.values():
+        problems += check_claim_key(claim, store)
     return problems
+
+
+def check_claim_key(claim: Claim, store: FactStore) -> list[Problem]:
+    """At least one of the claim's evidence excerpts (or cited table cells) states its key: the words as written,
+    compared NFC-normalised with whitespace collapsed, or, for a key that is one number ("3만여 명", "1,142"), that
+    number however the excerpt writes it (read in the excerpt's language)."""
+    evidence = [store.excerpt(citation) for citation in claim.evidence]
+    if any(excerpt is None for excerpt in evidence):
+        return []  # an unknown source or excerpt: reported where the claim names it (loading)
+    if not evidence:
+        return [claim.location.problem(f'claim "{claim.id}" gives no "evidence": add the excerpts (or table cells) '
+                                       f'that decide it, one of which states its key "{claim.key}".')]
+    key = _normalised(claim.key)
+    for citation, excerpt in zip(claim.evidence, evidence):
+        words = excerpt.text if excerpt.table is None else excerpt.table.cell(citation.row, citation.column) or ""
+        if key in _normalised(words):
+            return []
+        number = _only_number(claim.key, excerpt.language)
+        if number is not None and number in _whole_numbers(words, excerpt.language):
+            return []
+    cited = ", ".join(f'"{c.excerpt_id}" of {c.source_id}' + (f" ({c.row}, {c.column})" if c.row else "")
+                      for c in claim.evidence)
+    return [claim.location.problem(
+        f'no evidence of claim "{claim.id}" states its key "{claim.key}" (evidence: {cited}): cite the excerpt '
+        'that states what the verdict rests on, or write the key as that excerpt writes it.')]
+
+
+def check_corrected_pages(store: FactStore, slugs: set[str]) -> list[Problem]:
+    """Each of our corrections names chapters the site has: each such page links to the correction."""
+    problems = []
+    for correction in store.site_corrections.values():
+        for slug in correction.pages:
+            if slug not in slugs:
+                problems.append(correction.location.problem(
+                    f'correction "{correction.id}" names the page "{slug}", which the site does not have: write the '
+                    f"name of a file in content/ without .md.{did_you_mean(slug, slugs)}"))
+    return problems
+
+
+def _normalised(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _whole_numbers(text: str, language: str) -> set[Decimal]:
+    """The numbers a text states as written whole: "3만 4314명" states 34314, not the 3 or the 4314 inside it."""
+    readings = numbers_with_spans(text, language)
+    return {value for start, end, value in readings
+            if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in readings)}
+
+
+def _only_number(key: str, language: str) -> Decimal | None:
+    """The number a key states when it is one number and words ("3만여 명": 30000), read in the language of the
+    excerpt it is compared with; None when it states none, or more than one."""
+    readings = numbers_with_spans(key, language)
+    if not readings:
+        return None
+    start, end, value = max(readings, key=lambda reading: reading[1] - reading[0])
+    if re.search(r"\d", key[:start] + key[end:]):
+        return None
+    return value
 
 
 def _check_stated(store: FactStore, citation: Citation | None, value, where: Location, whose: str,

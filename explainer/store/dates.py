@@ -51,6 +51,17 @@ def is_valid_date(iso: str) -> bool:
     return True
 
 
+def last_day(iso: str) -> datetime.date:
+    """The last day a valid ISO date names: "2027" → 2027-12-31, "2027-02" → 2027-02-28, a day itself."""
+    year, month, day = ISO_DATE.match(iso).groups()
+    if day is not None:
+        return datetime.date(int(year), int(month), int(day))
+    if month is None:
+        return datetime.date(int(year), 12, 31)
+    following = datetime.date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class AsOf:
     """When a figure holds: one date ("2025-05-14", "2025-05" or "2025"), or a period from start to end."""

@@ -5,12 +5,13 @@ excerpt is written once, in its source; a fact or a series row points at it thro
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from .dates import AsOf
+from .dates import AsOf, is_valid_date, last_day
 from .derived_operations import OPERATIONS, Operation
 from ..errors import Problem, problem_at
 from .numbers import format_value
@@ -97,6 +98,23 @@ class Source(Recorded):
     excerpts: dict[str, Excerpt]
     location: Location
     kind: str | None = None  # a key of SOURCE_KINDS: which group of the Sources page it is listed in
+    archived_url: str | None = None  # loading: an archive's copy of the same page (https), shown beside the url
+    # loading: when the publisher is expected to publish new figures (a date); `check` lists it once past
+    next_update: str | None = None
+    # loading (store/snapshots.py): the header of data/sources/<id>.snapshot.txt, once its body is checked
+    snapshot: SourceSnapshot | None = None
+
+
+@dataclass(frozen=True)
+class SourceSnapshot:
+    """What the Sources page shows of a source's snapshot: where and when its words were read. The body stays
+    in the snapshot file; every build checks the excerpts against it (store/snapshots.py)."""
+
+    file: str  # "<id>.snapshot.txt", beside the source's record
+    address: str
+    retrieved: str  # a date
+    kept_from: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -266,6 +284,24 @@ class Claim(Recorded):
     finding: str
     evidence: tuple[Citation, ...]
     location: Location
+    # The figure or words, as the evidence writes them, that the evidence must state (checks.check_claim_key)
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class SiteCorrection:
+    """A correction of the site's own words (data/corrections.json): what a page said, what it says now, why.
+
+    Not a Recorded record: a stage reads it through a lookup in FactStore.site_corrections, which records the
+    whole record (reads.RecordedTable), so a changed word is never answered "unchanged"."""
+
+    id: str
+    date: str
+    pages: tuple[str, ...]  # the slugs of the chapters it changed ("arrivals"): each links to it
+    before: str  # what the site said, verbatim
+    after: str  # what it says now, verbatim
+    reason: str
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -277,7 +313,7 @@ class SourceGroup:
     sources: tuple[Source, ...]
 
 
-STORE_TABLES = ("sources", "facts", "series", "claims")
+STORE_TABLES = ("sources", "facts", "series", "claims", "site_corrections")
 
 
 @dataclass
@@ -287,6 +323,7 @@ class FactStore(Recorded):
     facts: dict[str, Fact] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    site_corrections: dict[str, SiteCorrection] = field(default_factory=dict)  # our own, data/corrections.json
     unreadable: list[Path] = field(default_factory=list)  # files that failed to parse: their records are missing
 
     def __setattr__(self, name: str, value) -> None:
@@ -315,6 +352,13 @@ class FactStore(Recorded):
                   for kind, heading in headings.items()]
         return [group for group in groups if group.sources]
 
+    def overdue_updates(self, today: datetime.date) -> list[Source]:
+        """Sources whose publisher was expected to publish new figures before today (the whole of a month or
+        year named as next_update has passed), by that date then id."""
+        overdue = [source for source in self.sources.values()
+                   if source.next_update and is_valid_date(source.next_update) and last_day(source.next_update) < today]
+        return sorted(overdue, key=lambda source: (source.next_update, source.id))
+
     def calculations(self) -> list[Fact]:
         """Our own calculations: the derived facts, which cite no source of their own."""
         return [fact for fact in self.facts.values() if fact.derived is not None and fact.source_id is None]
@@ -323,6 +367,17 @@ class FactStore(Recorded):
         """Every correction of every fact, newest first (then by fact id, so the order never varies)."""
         found = [(fact, correction) for fact in self.facts.values() for correction in fact.corrections]
         return sorted(found, key=lambda pair: (pair[1].date, pair[0].id), reverse=True)
+
+    def own_corrections(self) -> list[SiteCorrection]:
+        """The site's corrections of its own words, newest first; those of one day in the order
+        data/corrections.json gives them, so the editor decides which leads. Each is looked up by its id, so what
+        a template reads of them is recorded whole."""
+        table = self.site_corrections
+        return sorted((table[key] for key in table), key=lambda item: item.date, reverse=True)  # a stable sort
+
+    def own_corrections_of(self, slug: str) -> list[SiteCorrection]:
+        """Our corrections that changed the page with this slug, newest first."""
+        return [item for item in self.own_corrections() if slug in item.pages]
 
 
 def record_fingerprint(record: Any) -> bytes | None:

@@ -19,12 +19,13 @@ from .dates import as_of_from_json, is_valid_date
 from .derived_operations import OPERATIONS
 from ..errors import Problem, did_you_mean, problem_at, root_cause
 from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
-                    FactStore, Location, Series, SeriesCell, SeriesRow, Source)
+                    FactStore, Location, Series, SeriesCell, SeriesRow, SiteCorrection, Source)
 from ..site_folder.inputs import CONTROL_CHARACTER, control_character_message
+from .snapshots import check_snapshots, is_snapshot
 from .json_positions import JsonPath, duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
 
 _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
-            "claims": fact_schema.CLAIMS}
+            "claims": fact_schema.CLAIMS, "corrections": fact_schema.SITE_CORRECTIONS}
 _ROW_FIELDS = set(fact_schema.ROW_FIELDS)
 
 
@@ -32,7 +33,8 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
     """Parse data/ files (path → text). Excerpts not in the site's language must carry a translation."""
     store = FactStore()
     problems: list[Problem] = []
-    for path in sorted(files):
+    snapshots = {path: text for path, text in files.items() if is_snapshot(path)}
+    for path in sorted(files.keys() - snapshots.keys()):
         text = files[path]
         kind = kind_of(path)
         document, listed = _parse(path, text, kind, problems)
@@ -56,6 +58,11 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
                      where(("facts", index, "id")), "fact", problems)
         elif kind == "series":
             _add(store.series, _series(document, where), where(("id",)), "series", problems)
+        elif kind == "corrections":
+            for index, raw in enumerate(document["corrections"]):
+                if raw is not None:
+                    _add(store.site_corrections, _site_correction(raw, where(("corrections", index))),
+                         where(("corrections", index, "id")), "correction", problems)
         else:
             for index, raw in enumerate(document["claims"]):
                 if raw is None:
@@ -64,6 +71,7 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
                      where(("claims", index, "id")), "claim", problems)
     # Every figure is written in the site's language ("2.914" on an Icelandic site): the one place it is set.
     store.facts = {key: dataclasses.replace(fact, display_language=site_language) for key, fact in store.facts.items()}
+    problems += check_snapshots(store, snapshots)  # each source's excerpts against its kept words
     problems += _fill_series_facts(store)
     problems += _check_references(store, site_language)
     return store, _with_dependants(problems, store)
@@ -96,6 +104,8 @@ def kind_of(path: Path) -> str:
         return "series"
     if path.name == "claims.json":
         return "claims"
+    if path.name == "corrections.json":
+        return "corrections"
     return "sources"
 
 
@@ -110,7 +120,7 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
     if limit is not None:  # too big or too deep to parse safely: json.loads would recurse past Python's stack
         offset, message = limit
         problems.append(root_cause(problem_at(path, text, offset, message), _ids_written_in(path, text, kind)))
-        return None, kind in ("sources", "claims")
+        return None, kind in ("sources", "claims", "corrections")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -120,12 +130,12 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
         problem = problem_at(path, text, position, f"this is not valid JSON: {error.msg}. "
                              "Check for a missing comma or quote, or a trailing comma, here.")
         problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
-        return None, kind in ("sources", "claims")  # a source's id is its file's name; no id names a claim
+        return None, kind in ("sources", "claims", "corrections")  # a source's id is its file's name; no id names a claim
     duplicate = first_duplicate_key(text)
     if duplicate is not None:  # json.loads kept the last silently: which one the editor meant is unknown
         problem = problem_at(path, text, duplicate[0], duplicate_key_message(duplicate[1]))
         problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
-        return None, kind in ("sources", "claims")
+        return None, kind in ("sources", "claims", "corrections")
     validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     offsets = value_offsets(text) if errors else None
@@ -148,7 +158,7 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
     if not broken:
         return document, True
     offsets = offsets or value_offsets(text)
-    records = document.get(kind) if kind in ("facts", "claims") and None not in broken else None
+    records = document.get(kind) if kind in ("facts", "claims", "corrections") and None not in broken else None
     for index, found in broken.items():
         if records is not None:
             raw = records[index]
@@ -158,7 +168,7 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
         for json_path, message in found:
             problems.append(root_cause(problem_at(path, text, offset_of(offsets, json_path), message), lost))
     if records is None:
-        known = {"sources": True, "claims": True, "series": isinstance(document, dict) and isinstance(
+        known = {"sources": True, "claims": True, "corrections": True, "series": isinstance(document, dict) and isinstance(
             document.get("id"), str), "facts": isinstance(document, dict) and isinstance(document.get("facts"), list)}
         return None, known[kind]
     return {**document, kind: [None if index in broken else raw for index, raw in enumerate(records)]}, True
@@ -167,7 +177,7 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
 def _record_index(kind: str, json_path: JsonPath) -> int | None:
     """Which record of a facts or claims file a problem is in; None: the file as a whole (a source or series
     file is one record)."""
-    if kind in ("facts", "claims") and len(json_path) >= 2 and json_path[0] == kind and isinstance(json_path[1], int):
+    if kind in ("facts", "claims", "corrections") and len(json_path) >= 2 and json_path[0] == kind and isinstance(json_path[1], int):
         return json_path[1]
     return None
 
@@ -198,7 +208,7 @@ def _ids_written_in(path: Path, text: str, kind: str) -> list[str]:
     return written if kind == "facts" else []
 
 
-_DATE_FIELDS = {"published", "accessed", "as_of", "start", "end", "date"}
+_DATE_FIELDS = {"published", "accessed", "as_of", "start", "end", "date", "next_update"}
 
 
 # A lone surrogate ("\\ud800" in a JSON escape) is no character at all: it cannot be written as UTF-8.
@@ -265,7 +275,11 @@ def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[Js
                                      f'Allowed fields: {", ".join(allowed)}.')
     if error.validator == "pattern" and last in ("language",):
         return json_path, f"{where}: {error.instance!r} is not a language tag: write e.g. en, ko, zh, is or pt-BR."
-    if error.validator == "pattern" and last in ("published", "accessed", "date", "start", "end", "as_of"):
+    if error.validator == "pattern" and last in ("url", "archived_url"):
+        scheme = "https" if last == "archived_url" else "http(s)"
+        return json_path, f"{where}: {error.instance!r} is not an address: write the page's full {scheme}:// address."
+    if error.validator == "pattern" and last in ("published", "accessed", "date", "start", "end", "as_of",
+                                                 "next_update"):
         return json_path, f"{where}: {error.instance!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY."
     if error.validator == "pattern":
         return json_path, f"{where}: {error.instance!r} is not a valid id: use lower-case words joined by hyphens."
@@ -314,7 +328,8 @@ def _source(raw: dict, where, problems: list[Problem]) -> Source:
             item.get("translation"), where(("excerpts", index))))
     return Source(raw["id"], raw["title"], raw.get("title_language", language), raw.get("title_translation"),
                   raw["publisher"], raw.get("url"),
-                  raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()), raw.get("kind"))
+                  raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()), raw.get("kind"),
+                  raw.get("archived_url"), raw.get("next_update"))
 
 
 def _fact(raw: dict, where) -> Fact:
@@ -355,7 +370,12 @@ def _series(raw: dict, where) -> Series:
 
 def _claim(raw: dict, where) -> Claim:
     return Claim(raw["id"], _citation(raw), raw["verdict"], raw["finding"],
-                 tuple(_citation(item) for item in raw.get("evidence", [])), where(()))
+                 tuple(_citation(item) for item in raw.get("evidence", [])), where(()), raw["key"])
+
+
+def _site_correction(raw: dict, location: Location) -> SiteCorrection:
+    return SiteCorrection(raw["id"], raw["date"], tuple(raw["pages"]), raw["before"], raw["after"], raw["reason"],
+                          location)
 
 
 def _fill_series_facts(store: FactStore) -> list[Problem]:

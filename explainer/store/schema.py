@@ -1,5 +1,5 @@
-"""JSON Schemas of the fact store files: data/sources/*.json, data/facts/*.json, data/series/*.json and
-data/claims.json (docs/fact-store.md describes them for editors)."""
+"""JSON Schemas of the fact store files: data/sources/*.json, data/facts/*.json, data/series/*.json,
+data/claims.json and data/corrections.json (docs/fact-store.md describes them for editors)."""
 from __future__ import annotations
 
 from . import units
@@ -56,6 +56,10 @@ SOURCE = {
         "language": LANGUAGE,
         "note": {"type": "string"},
         "kind": {"enum": list(SOURCE_KINDS)},
+        # An archive's copy of the same page (e.g. the Wayback Machine's), for when the address dies.
+        "archived_url": {"type": "string", "pattern": r"^https://\S+$"},
+        # When the publisher is expected to publish new figures; the note says why (`check` lists it once past).
+        "next_update": DATE,
         "excerpts": {
             "type": "array",
             "items": {
@@ -185,7 +189,7 @@ CLAIMS = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "source", "excerpt", "verdict", "finding"],
+                "required": ["id", "source", "excerpt", "verdict", "finding", "key"],
                 "additionalProperties": False,
                 "properties": {
                     "id": ID,
@@ -194,6 +198,34 @@ CLAIMS = {
                     "verdict": {"enum": ["correct", "caveat", "wrong"]},
                     "finding": TEXT,
                     "evidence": {"type": "array", "items": CITATION},
+                    # The figure or words, as the evidence writes them, that an evidence excerpt must state
+                    "key": TEXT,
+                },
+            },
+        }
+    },
+}
+
+# data/corrections.json: the site's corrections of its own words, newest or oldest first (the page sorts them).
+SITE_CORRECTIONS = {
+    "type": "object",
+    "required": ["corrections"],
+    "additionalProperties": False,
+    "properties": {
+        "corrections": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "date", "pages", "before", "after", "reason"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": ID,  # also its place on the Corrections page (#id) and in the feed: never change it
+                    "date": DATE,
+                    "pages": {"type": "array", "minItems": 1, "items": {"type": "string",
+                                                                        "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}},
+                    "before": TEXT,
+                    "after": TEXT,
+                    "reason": TEXT,
                 },
             },
         }
