@@ -149,6 +149,26 @@ def test_every_card_opened_by_keyboard_focus_is_whole_on_screen_with_its_figure(
     assert page.console_errors == []
 
 
+FOCUSED_FACT = "() => Array.from(document.querySelectorAll('.prose .fact')).indexOf(document.activeElement.closest('.fact'))"
+
+
+@pytest.mark.parametrize("width", [1024, 360])
+def test_the_tab_key_itself_opens_each_card_whole(built_project_site, static_server, page, width):
+    """The loop above focuses figures from a script; here the keyboard does it, through the first figures of
+    the longest page."""
+    base = static_server(built_project_site)
+    _open(page, base, "arrivals.html", width)
+    problems, reached = [], 0
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        index = page.evaluate(FOCUSED_FACT)
+        if index >= 0:
+            reached += 1
+            problems += page.evaluate(SEEN, [index, "Tab"])
+    assert reached >= 20
+    assert problems == [], "\n".join(problems)
+
+
 @pytest.mark.parametrize("width", [width for width in SIZES if width > PHONE_WIDTH])
 def test_every_card_opened_by_hover_is_whole_on_screen(built_project_site, static_server, page, width):
     base = static_server(built_project_site)

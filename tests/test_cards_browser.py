@@ -31,7 +31,7 @@ AUDIT_CARDS = """() => {
     const claim = fact.classList.contains('claim-citation');  // [@claim:…]: a sentence resting on a checked claim
     if (claim) {
       if (!card.querySelector('.verdict')) problems.push(name + ': claim card without its verdict');
-      if (!card.querySelector('.excerpt')) problems.push(name + ': claim card without the report\'s words');
+      if (!card.querySelector('.excerpt')) problems.push(name + ": claim card without the report's words");
     } else if (!fact.classList.contains('source-citation')) {
       const hasWords = card.querySelector('.excerpt mark');
       const working = card.querySelector('.working');
@@ -45,7 +45,7 @@ AUDIT_CARDS = """() => {
     const href = link.getAttribute('href');
     if (href.startsWith('#')) {
       if (!document.getElementById(href.slice(1))) problems.push(name + ': its link leads nowhere on the page');
-    } else if (!(claim && /^[\w-]+\.html#claim-[\w-]+$/.test(href))) {
+    } else if (!(claim && /^[\\w-]+\\.html#claim-[\\w-]+$/.test(href))) {
       problems.push(name + ': its link leaves the page: ' + href);  // only a claim's row may be on another page
     }
     link.blur();
