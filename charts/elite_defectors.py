@@ -33,9 +33,10 @@ def chart(store: FactStore) -> ChartDefinition:
             # Room after the longer bar for its value.
             y=alt.Y("period:N", sort=None, axis=None),
             x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, headroom(field)])),
-            tooltip=[alt.Tooltip("period:N", title="Period"),
+            tooltip=[alt.Tooltip("period:N", title="Period of the elite count"),
                      alt.Tooltip("elite:Q", title="Elite defectors", format=","),
-                     alt.Tooltip("all_defectors:Q", title="All defectors, by The Chosun Ilbo's total", format=","),
+                     alt.Tooltip("all_defectors:Q", title="All defectors in the ruler's years, by The Chosun Ilbo's total",
+                                 format=","),
                      alt.Tooltip("share:Q", title="Elite share (%)", format=".2f")])
         earlier = base.mark_bar(style="muted", size=BAR).transform_filter(alt.datum.period == before["period"])
         later = base.mark_bar(size=BAR).transform_filter(alt.datum.period == after["period"])
@@ -60,9 +61,10 @@ def chart(store: FactStore) -> ChartDefinition:
              f"of all defectors for each ruler's years: {share_text(before)} of {before['all_defectors']:,} for "
              f"Kim Jong Il's, then {share_text(after)} of {after['all_defectors']:,} for Kim Jong Un's."),
         cites=tuple(fact_id for ids in ERAS for fact_id in ids),
-        columns=(ChartColumn("period", "Period"),
+        columns=(ChartColumn("period", "Period of the elite count"),
                  ChartColumn("elite", "Elite defectors", "people"),
-                 ChartColumn("all_defectors", "All defectors, by The Chosun Ilbo's total", "people"),
+                 ChartColumn("all_defectors", "All defectors in each ruler's years, by The Chosun Ilbo's total "
+                             "(dates not given)", "people"),
                  ChartColumn("share", "Elite share (%)", "percent", decimals=2)),
         rows=tuple(rows),
         note="Counts of elite defectors under the National Intelligence Service's protection, from ministry "

@@ -1,19 +1,41 @@
 """The command line: `python build.py [build|check|serve|verify] [--root DIR] [--out DIR] [--strict] [--url URL]
-[--no-cache] [--today DATE]`, and `python build.py new DIR`."""
+[--no-cache] [--today DATE]`, `python build.py new DIR` and `python build.py migrate [--root DIR]`."""
 from __future__ import annotations
 
-import argparse
-import dataclasses
-import datetime
+# Ctrl+C while the engine's modules are imported (a few hundred milliseconds, before main() can catch it) says
+# "Stopped." as it does later, not a traceback of the import; the handler is put back once they are imported.
+# _signal is the C module under signal.py, loaded with the interpreter: signal.py itself imports enum first,
+# 8 ms in which Ctrl+C would still be a traceback.
+import _signal
 import sys
-import time
-import traceback
-from pathlib import Path
 
-from .incremental.build_record import inputs_key, load_record, save_record, unchanged, written_record
-from .incremental.disk_store import DiskCache, cache_folder, remove_stale_temporaries
-from .site_folder.inputs import PROJECT, read_inputs, site_url
-from .publish.site_writer import SITE_MARKER, write_site
+
+def _stopped_while_starting(signal_number, frame):
+    print("Stopped.", file=sys.stderr)
+    raise SystemExit(1)  # EXIT_PROBLEMS, as main() returns for Ctrl+C
+
+
+_SIGINT_BEFORE = _signal.getsignal(_signal.SIGINT)
+if _SIGINT_BEFORE is _signal.default_int_handler:
+    try:
+        _signal.signal(_signal.SIGINT, _stopped_while_starting)
+    except ValueError:  # imported outside the main thread, where no handler can be set: nothing to do
+        pass
+
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import datetime  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from .incremental.build_record import inputs_key, load_record, save_record, unchanged, written_record  # noqa: E402
+from .incremental.disk_store import DiskCache, cache_folder, remove_stale_temporaries  # noqa: E402
+from .site_folder.inputs import PROJECT, read_inputs, site_url  # noqa: E402
+from .publish.site_writer import SITE_MARKER, write_site  # noqa: E402
+
+if _signal.getsignal(_signal.SIGINT) is _stopped_while_starting:
+    _signal.signal(_signal.SIGINT, _SIGINT_BEFORE)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # An unexpected exception is a fault in the engine, not in the site's files: the editor gets one line and a way
@@ -37,10 +59,12 @@ def iso_day(text: str) -> datetime.date:
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a fact-checked explainer site.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "verify", "new"],
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "verify", "new",
+                                                                "migrate"],
                         help="build (default) writes the site; check validates and writes nothing; "
                              "serve previews with live reload; verify fetches every source's address again and "
-                             "looks for the words we quote; new DIR starts a new site folder")
+                             "looks for the words we quote; new DIR starts a new site folder; migrate moves a site "
+                             "from the old fact store (data/sources.json, quotes) to the current one")
     parser.add_argument("folder", nargs="?", type=Path, default=None, help="new: the site folder to create")
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
@@ -85,6 +109,10 @@ def run_command(arguments: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"{root}: no such folder: --root must name a site folder with content/ and data/.", file=sys.stderr)
         return EXIT_USAGE
+    if arguments.command == "migrate":
+        from .site_folder.migrate.site_files import run_migrate  # imported here: only migrate needs it
+
+        return run_migrate(root)
     refusal = unsafe_output(root, out)
     if refusal and arguments.command == "build":
         print(f"{out}: {refusal}", file=sys.stderr)

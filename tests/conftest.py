@@ -1,5 +1,5 @@
 """Shared fixtures: building fixture sites, a static server on 127.0.0.1, and headless Debian Chromium; and the
-`browser` and `slow` markers (README, "Tests"), given here rather than in each test file."""
+`browser` and `slow` markers (docs/testing.md), given here rather than in each test file."""
 from __future__ import annotations
 
 import atexit
@@ -148,7 +148,7 @@ def page(browser):
     tab.close()
 
 
-# --- markers (registered in pyproject.toml; README, "Tests") -------------------------------------------------
+# --- markers (registered in pyproject.toml; docs/testing.md) -------------------------------------------------
 # `browser`: the test launches Chromium through Playwright: it uses the `browser` fixture, directly or through
 # `page` (the preview server's browser tests do). `slow`: about 5 s or more each on a 2-core machine (measured
 # with `python -m pytest -n 0 --durations=0`), or a module of many such builds: hypothesis feeding the real build,

@@ -194,7 +194,7 @@ def test_a_fact_renders_its_value_citation_and_card_in_one_wrapper():
 
 def test_card_ids_are_unique_on_a_page_and_each_fact_has_one_tab_stop():
     page, problems = render("{{jobs}}, {{jobs}}, {{total}}, {{total-2009}}, {{women-share-2025}}, "
-                            "{{arrivals-2025}}, {{hostile}}, [@gazette], [@news-one#total] and [@ministry].")
+                            "{{arrivals-2025}}, {{hostile}}. Then [@gazette], [@news-one#total] and [@ministry].")
     assert problems == []
     wrappers = facts_in(page.html)
     assert len(wrappers) == 10
@@ -265,7 +265,7 @@ def test_a_corrected_provisional_fact_says_so_in_the_text_and_its_card():
 
 
 def test_excerpts_notes_and_titles_are_shown_verbatim_never_as_markup():
-    page, problems = render("{{hostile}} and [@hostile].")
+    page, problems = render("{{hostile}}. Then [@hostile].")  # a sentence of its own: else one mark cites both
     assert problems == []
     wrappers = facts_in(page.html)
     assert len(wrappers) == 2  # no card was made from the {{jobs}} or [@gazette] inside the excerpt

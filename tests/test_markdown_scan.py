@@ -60,8 +60,8 @@ def test_marks_never_reach_the_page_and_code_keeps_its_text():
 # --- a fact inside link text -------------------------------------------------------------------------------------
 
 def test_a_fact_or_citation_inside_link_text_is_an_error_with_the_fix():
-    _, problems = render("Intro.\n\n[see {{jobs}}](https://example.org) and [the report [@gazette]](about.html).\n")
-    assert [(p.severity, p.line, p.col) for p in problems] == [("error", 6, 6), ("error", 6, 53)]
+    _, problems = render("Intro.\n\n[see {{jobs}}](https://example.org). And [the report [@gazette]](about.html).\n")
+    assert [(p.severity, p.line, p.col) for p in problems] == [("error", 6, 6), ("error", 6, 54)]
     assert "the fact {{jobs}} is inside the text of a link" in problems[0].message
     assert "[the words](address) {{jobs}}" in problems[0].message
     assert "the citation [@gazette] is inside the text of a link" in problems[1].message

@@ -173,8 +173,8 @@ def test_icelandic_german_french_and_english_excerpts_state_their_values():
 def test_a_wrong_value_in_an_icelandic_excerpt_is_a_warning():
     store, problems = _load_iceland(lambda facts: facts["visitors-2018"].update(value=2315952))
     assert [p.message for p in problems] == [
-        'excerpt "gestir" does not state the value 2315952 of fact "visitors-2018": point at the excerpt that gives '
-        'this figure, or correct the value. If the words state it in a form no parser reads ("two-thirds", '
+        'excerpt "gestir" does not state the value 2315952 of fact "visitors-2018": it states 2.315.925, 2018 and '
+        '478.510; point at the excerpt that gives this figure, or correct the value. If the words state it in a form no parser reads ("two-thirds", '
         '"a record"), say how the value follows from them in the fact\'s "acknowledged".']
     assert problems[0].severity == "warning"
 

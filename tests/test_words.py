@@ -52,7 +52,7 @@ def test_the_catalogue_template_is_current():
     missing = sorted(map(repr, found.keys() - committed.keys()))
     stale = sorted(map(repr, committed.keys() - found.keys()))
     assert not missing and not stale, (
-        f"locale/messages.pot is out of date: run `{EXTRACT}` (README, \"Words readers see\").\n"
+        f"locale/messages.pot is out of date: run `{EXTRACT}` (docs/themes.md, \"Words readers see\").\n"
         f"Not in it: {missing}\nNo longer used: {stale}")
     def comments(message) -> str:  # as words: the .pot wraps long comments
         return " ".join(" ".join(message.auto_comments).split())

@@ -36,6 +36,7 @@ from .isolation import ChartWorker
 from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
                      figure_html, png_path, share_png_path, source_line)
 from .modules import ChartModule, find_chart_files, run_chart_module
+from .typed_numbers import typed_number_problems
 from .svg import PictureJob, Rendered, render_cards, render_pictures
 from .runtime import runtime_files
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
@@ -143,6 +144,7 @@ def _prepare(name: str, path: Path, store: FactStore,
     if module is None:
         return None, problems, what_was_read()
     problems += _check_cites(module, watched)
+    problems += typed_number_problems(module, watched)  # the words' figures: the prose's rule
     spec, found = chart_spec(module, themes)
     return ((module, spec) if spec is not None else None), problems + found, what_was_read()
 

@@ -16,6 +16,11 @@
                            and card, as {{fact-id}} gives it), its label and its date; `id "label"` gives the
                            tile a shorter label than the fact's own
 
+One citation per source in a sentence: a fact carries its source's mark, so a [@source-id] later in the same
+sentence, citing the same source (and no other excerpt of it than the fact's), is merged into the fact's mark:
+"{{loans-2024}} books in 2024 [@library]" prints "48,250[1] books in 2024", not "48,250[1] books in 2024[1]".
+A [@source-id#excerpt] naming another excerpt says something the fact's card does not, and keeps its own mark.
+
 A fact is one tab stop: the value is a link to its reference (or, for our own calculation, to its working
 at the end of the page); the card's own links are for pointers and taps, and the references repeat them.
 A claim's mark links to the claim's row in the claims table (`#claim-<id>`); which page shows that table is
@@ -39,7 +44,7 @@ from markdown.util import AtomicString
 
 from ..render.cards import VERDICTS, claims_element, excerpt_element, fact_card, source_card, source_line
 from ..render.words import gettext
-from ..store.facts import FactStore
+from ..store.facts import Citation, FactStore
 from ..site_folder.pages import Reference
 from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
     opener_offsets, unmarked
@@ -63,6 +68,10 @@ FIGURES_LINE = re.compile(r"^\{\{\s*figures:(?P<ids>[^{}]*\S[^{}]*)\}\}\s*$")
 # One item of a figures line: an id, and the tile's own label in quotes if the fact's is too long for a tile.
 _FIGURE_ITEM = re.compile(r'(?P<id>[^\s,"][^,"]*?)\s*(?:"(?P<label>[^"]*)"\s*)?(?:,|$)')
 _LINE_MARK = re.compile(rf"^(.*?){MARK}\s*$")
+# Between a fact and a citation in the page as written, what ends a sentence: ".", "!" or "?" (after any closing
+# quote, bracket or emphasis) before a space, a blank line, a new list item, heading or quote, a table cell. An
+# abbreviation ("e.g. ") reads as an end too: then both marks stay, which is never wrong, only doubled.
+SENTENCE_END = re.compile(r"[.!?][\"'’”)\]*_]*\s|\n[ \t]*\n|\n[ \t>]*(?:[-*+]|\d+[.)]|#{1,6})[ \t]|\|")
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class FactsExtension(Extension):
         self.fact_ids_by_source: dict[str, list[str]] = {}
         self.citation_ids_by_source: dict[str, list[str]] = {}
         self.facts_used: list[str] = []
+        self.fact_citations: list[tuple[int, Citation]] = []  # where each fact with a citation mark was written
         self.calculations: list[str] = []
         self.charts_used: list[str] = []
         self.claims_cited: list[str] = []  # [@claim:…], in order: claim_links.py points each at its row
@@ -153,6 +163,14 @@ class FactsExtension(Extension):
         marks.append(mark_id)
         return number, mark_id
 
+    def said_by_a_fact(self, source_id: str, excerpt_id: str | None, offset: int | None) -> bool:
+        """Whether a fact earlier in the same sentence already carries this citation: its source, and this
+        excerpt if one is named. A citation whose place is unknown (its mark was lost) is never merged."""
+        if offset is None:
+            return False
+        return any(at < offset and citation.source_id == source_id and excerpt_id in (None, citation.excerpt_id)
+                   and not SENTENCE_END.search(self.body, at, offset) for at, citation in self.fact_citations)
+
     def card_id(self) -> str:
         self.cards_made += 1
         return f"card-{self.cards_made}"
@@ -174,12 +192,17 @@ class CitationInlineProcessor(InlineProcessor):
             return self.fact(m.group("fact"), token, offset), m.start(0), m.end(0)
         # "in the North [@bbc]." reads as "in the North[1].": the mark takes the space before it.
         start = m.start(0) - 1 if m.start(0) > 0 and data[m.start(0) - 1] == " " else m.start(0)
-        items = list(SOURCE_ITEM.finditer(m.group("sources")))
-        if len(items) == 1:
+        named = list(SOURCE_ITEM.finditer(m.group("sources")))
+        # A source whose mark a fact earlier in the sentence carries is cited by that mark (one per source).
+        items = [item for item in named if not item["source"]
+                 or not self.extension.said_by_a_fact(item["source"], item["excerpt"], offset)]
+        if not items:
+            return "", start, m.end(0)
+        if len(named) == 1:
             return self.item(items[0], token, offset), start, m.end(0)
         # "[@a; @b]" cites each: one mark per source, side by side, each with its own card.
-        group = etree.Element("span", {"class": "citations"})
         within = m.start("sources") - m.start(0)  # each item's offset: where its id starts in the token
+        group = etree.Element("span", {"class": "citations"})
         for item in items:
             group.append(self.item(item, token, None if offset is None else offset + within + item.start()))
         return group, start, m.end(0)
@@ -274,6 +297,8 @@ class CitationInlineProcessor(InlineProcessor):
             link.set("href", f"#calc-{fact_id}")
         else:
             number, mark_id = extension.cite(fact.source_id, fact_id)
+            if offset is not None:
+                extension.fact_citations.append((offset, fact.citation))
             link.set("href", f"#ref-{number}")
             link.set("id", mark_id)
             sup = etree.SubElement(link, "sup", {"class": "cite"})
@@ -339,7 +364,7 @@ class ChartBlockProcessor(BlockProcessor):
                 extension.unknown.append(extension.mention("fact", item.group("id"), line.strip(), at))
                 continue
             label = item.group("label")
-            for number in bare_numbers(label or ""):  # a label is prose: a figure in it needs a fact
+            for number in bare_numbers(label or "", extension.store.language):  # a label is prose: a figure in it needs a fact
                 extension.bare_numbers.append(extension.mention("number", number.group(0), number.group(0)))
             tokens.append("{{%s}}" % item.group("id") + ("" if at is None else mark(at)))
             labels.append(label.strip() if label and label.strip() else None)
@@ -460,6 +485,7 @@ class BareNumberTreeprocessor(Treeprocessor):
     def _scan(self, text: str | None) -> None:
         for opener, offset in opener_offsets(text or ""):
             self.extension.unknown.append(self.extension.mention("markup", opener, opener, offset))
-        for match in bare_numbers(STASH_PLACEHOLDER.sub(" ", MARK_PATTERN.sub("", text or ""))):
+        for match in bare_numbers(STASH_PLACEHOLDER.sub(" ", MARK_PATTERN.sub("", text or "")),
+                                  self.extension.store.language):  # dates as the site writes them
             token = match.group(0)
             self.extension.bare_numbers.append(self.extension.mention("number", token, token))

@@ -2,6 +2,7 @@
 
 Facts, citations, charts and stray markup are placed by the offset their token carried through Python-Markdown
 (token_marks); only numbers typed into prose are found again in the body, by the same scan that found them.
+The front matter's words a reader sees (title, nav_title, summary) are held to the same typed-number rule.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..errors import Problem, did_you_mean, problem_at
 from ..store.checks import check_corrected_pages
 from ..store.facts import FactStore
 from .markdown_pool import Converted, convert_pages
+from ..site_folder.frontmatter import value_offsets
 from ..site_folder.pages import Page
 from ..incremental.reads import RecordedMapping
 from .token_marks import TOKEN, bare_numbers
@@ -52,7 +54,9 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
         problems += [_invalid(page, mention) if mention.kind in ("markup", "link")
                      else _misplaced(page, mention, store) if mention.kind in ("link-text", "about")
                      else _unknown_id(page, mention, store, chart_html, chart_names) for mention in unknown]
-        problems += [_bare_number(page, mention) for mention in bare_numbers]
+        problems += [_bare_number(page, mention, store.language) for mention in bare_numbers]
+    for page in pages:
+        problems += _front_matter_numbers(page, store.language)
     return problems
 
 
@@ -111,23 +115,46 @@ def _invalid(page: Page, mention: Mention) -> Problem:
                       "lower-case letters, digits and hyphens, and put {{chart:name}} on a line of its own.")
 
 
-def _bare_number(page: Page, mention: Mention) -> Problem:
+def _bare_number(page: Page, mention: Mention, language: str) -> Problem:
     """A number typed into prose, found again in the body by the scan that found it, with tokens, code and link
     targets masked out."""
-    matches = _bare_number_offsets(page.body).get(mention.token, [])
+    matches = _bare_number_offsets(page.body, language).get(mention.token, [])
     offset = page.body_offset + (matches[mention.occurrence] if mention.occurrence < len(matches) else 0)
     return problem_at(page.source_path, page.source_text, offset,
                       f'the number "{mention.token}" is typed into the prose: insert it as a fact ({{{{fact-id}}}}) '
                       "so it carries its source, or write it in words if it is not a figure.", severity="warning")
 
 
+# Where readers see each front matter field, for the message: none of them can carry a citation.
+_SHOWN = {"title": "the page's heading, its browser tab and its links",
+          "nav_title": "the site's navigation",
+          "summary": "under the page's title, in the contents and as its description in search results"}
+
+
+def _front_matter_numbers(page: Page, language: str) -> list[Problem]:
+    """Numbers typed into the title, nav_title or summary (the body's rule: neither years nor facts), each at its
+    line and column in the file. The front matter is plain text, with no room for a fact's citation."""
+    offsets = value_offsets(page.source_text)
+    problems = []
+    for key, shown in _SHOWN.items():
+        if key not in offsets:  # nav_title falls back to the title, which is checked as itself
+            continue
+        for match in bare_numbers(getattr(page, key), language):
+            problems.append(problem_at(
+                page.source_path, page.source_text, offsets[key] + match.start(),
+                f'the number "{match.group(0)}" is typed into the {key}, which readers see {shown}, with no source: '
+                "a figure there cannot carry its citation. Say it in words, or leave the figure to the page's text, "
+                "where {{fact-id}} gives it its source.", severity="warning"))
+    return problems
+
+
 @functools.lru_cache(maxsize=16)
-def _bare_number_offsets(body: str) -> dict[str, list[int]]:
+def _bare_number_offsets(body: str, language: str) -> dict[str, list[int]]:
     """Where each typed number sits in a page's body, found in one scan: placing each of a page's numbers by
     scanning the page again made a page with 4,000 of them take 26 s."""
     masked = _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), body)
     offsets: dict[str, list[int]] = {}
-    for match in bare_numbers(masked):
+    for match in bare_numbers(masked, language):
         offsets.setdefault(match.group(0), []).append(match.start())
     return offsets
 

@@ -24,21 +24,14 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..store.numbers import PROSE_NUMBER, is_year
+from ..store.numbers import PROSE_NUMBER
+from ..store.periods import period_spans
 
 # A whole token up to its closing braces or bracket on the same line, or, failing that, a lone opener.
 TOKEN = re.compile(r"\{\{[^{}\n]*\}\}|\[@[^\[\]\n]*\]|\{\{(?!\{)|\[@")  # "{{{x}}}": the token is "{{x}}"
 MARK = "\ue000(?P<mark>\\d+)\ue001"
 MARK_PATTERN = re.compile(MARK)
 _OPENER = re.compile(r"\{\{|\[@")
-
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
-# "28 March 2019", "28th of March", and "March 28, 2019": the day of a date is not a figure to cite.
-_MONTH_AFTER_DAY = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![A-Za-z])")
-_MONTH_BEFORE_DAY = re.compile(rf"(?<![A-Za-z]){_MONTH}\s+$")
-_DAY_END = re.compile(r"(?:st|nd|rd|th)?(?![\w])")
-
 
 def mark(offset: int) -> str:
     return f"\ue000{offset}\ue001"
@@ -48,23 +41,20 @@ def unmarked(text: str) -> str:
     return MARK_PATTERN.sub("", text)
 
 
-def bare_numbers(text: str) -> Iterator[re.Match]:
-    """The numbers typed into a text that are neither years nor the day of a written-out date."""
-    for match in PROSE_NUMBER.finditer(text):
-        token = match.group(0)
-        if is_year(token) or _is_day(text, match):
+def bare_numbers(text: str, language: str = "en") -> Iterator[re.Match]:
+    """The numbers typed into a text that are not parts of a period: a year, decade, century, range of years or
+    date as the site's language (a BCP 47 tag) or English writes it (store/periods.py, the one table of them)."""
+    periods: list[tuple[int, int]] | None = None  # found only for a text that types a number
+    reach, next_period = -1, 0  # how far the periods starting at or before this number reach
+    for match in PROSE_NUMBER.finditer(text):  # in order of position, as the sorted periods are walked
+        if periods is None:
+            periods = sorted(period_spans(text, language))
+        while next_period < len(periods) and periods[next_period][0] <= match.start():
+            reach = max(reach, periods[next_period][1])
+            next_period += 1
+        if match.end() <= reach:  # wholly inside a period that starts before it
             continue
         yield match
-
-
-def _is_day(text: str, match: re.Match) -> bool:
-    token = match.group(0)
-    if not token.isdigit() or not 1 <= int(token) <= 31:
-        return False
-    if _MONTH_AFTER_DAY.match(text, match.end()):
-        return True
-    return bool(_MONTH_BEFORE_DAY.search(text[max(0, match.start() - 12):match.start()])
-                and _DAY_END.match(text, match.end()))
 
 
 class MarkPreprocessor(Preprocessor):

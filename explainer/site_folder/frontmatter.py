@@ -64,3 +64,18 @@ def parse_front_matter(path: Path, text: str) -> tuple[FrontMatter | None, list[
     body_line = number + 1
     order = int(values.get("order", "100"))
     return FrontMatter(values["title"], values.get("nav_title", values["title"]), values.get("summary", ""), order, "\n".join(lines[number:]), body_line), []
+
+
+def value_offsets(text: str) -> dict[str, int]:
+    """Where each key's value starts in the file (its first character after "key: "), so a problem found in a
+    value (a number typed into the summary) is placed at its line and column. Only for a file that parsed."""
+    offsets: dict[str, int] = {}
+    offset = text.find("\n") + 1  # the block starts after the opening '---'
+    for line in text.split("\n")[1:]:
+        if line.strip() == "---":
+            break
+        key, colon, value = line.partition(":")
+        if colon and key.strip() and not line.lstrip().startswith("#"):
+            offsets.setdefault(key.strip(), offset + len(key) + 1 + len(value) - len(value.lstrip()))
+        offset += len(line) + 1
+    return offsets

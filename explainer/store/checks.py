@@ -95,10 +95,12 @@ def _only_number(key: str, language: str) -> Decimal | None:
 
 
 def _check_stated(store: FactStore, citation: Citation | None, value, where: Location, whose: str,
-                  acknowledged: Acknowledgement | None = None) -> list[Problem]:
+                  acknowledged: Acknowledgement | None = None, hint: str | None = None) -> list[Problem]:
     """The excerpt states the value, read in the excerpt's language: a table cell must (an error), a text should
     (a warning: words such as "two-thirds" may state it in a way no parser reads; the fact's "acknowledged" then
-    says how, and silences the warning). A highlight must be words of the excerpt."""
+    says how, and silences the warning). A highlight must be words of the excerpt. A warning says what the words
+    do state, and hint what to do (a fact's: _ACKNOWLEDGE_HINT; a series row's: _ROW_HINT)."""
+    hint = _ACKNOWLEDGE_HINT if hint is None else hint
     excerpt = store.excerpt(citation)
     if excerpt is None:
         return _misplaced(acknowledged, "a fact that cites no excerpt") if citation is None else []
@@ -123,15 +125,36 @@ def _check_stated(store: FactStore, citation: Citation | None, value, where: Loc
     if acknowledged is not None:
         return []
     if citation.highlight is not None:
-        return [where.problem(f'{whose}: the highlighted words "{citation.highlight}" do not state {value}.'
-                              + _ACKNOWLEDGE_HINT, severity="warning")]
-    return [where.problem(f'excerpt "{excerpt.id}" does not state the value {value} of {whose}: point at the '
-                          f"excerpt that gives this figure, or correct the value.{_ACKNOWLEDGE_HINT}",
-                          severity="warning")]
+        return [where.problem(f'{whose}: the highlighted words "{citation.highlight}" do not state {value}; they '
+                              f"state {_stated(words, excerpt.language)}." + hint, severity="warning")]
+    return [where.problem(f'excerpt "{excerpt.id}" does not state the value {value} of {whose}: it states '
+                          f"{_stated(words, excerpt.language)}; point at the excerpt that gives this figure, or "
+                          f"correct the value.{hint}", severity="warning")]
+
+
+_SHOWN_AT_MOST = 5  # an excerpt may state dozens of numbers: the message names the first few
+
+
+def _stated(words: str, language: str) -> str:
+    """The numbers the words state, as the words write them, read in their language: 1.20, "1.20 and 3만 4314",
+    "no number"; the first few of a long excerpt, then how many more."""
+    readings = numbers_with_spans(words, language)
+    written = list(dict.fromkeys(words[start:end] for start, end, _ in readings  # "3만 4314", not its 3 and 4314
+                                 if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in readings)))
+    if not written:
+        return "no number"
+    shown = written[:_SHOWN_AT_MOST]
+    if len(written) > _SHOWN_AT_MOST:
+        shown.append(f"{len(written) - _SHOWN_AT_MOST} more")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 _ACKNOWLEDGE_HINT = (' If the words state it in a form no parser reads ("two-thirds", "a record"), say how the value '
                      'follows from them in the fact\'s "acknowledged".')
+# A series row takes no "acknowledged" (schema.ROW_FIELDS): what it does take.
+_ROW_HINT = (' A row takes no "acknowledged": point the row at words that state the figure ("excerpt" and '
+             '"highlight", or a table\'s "cell"), or, if the figure is computed from the row\'s other cells, make '
+             'its column "derived" (docs/fact-store.md).')
 
 
 def _misplaced(acknowledged: Acknowledgement | None, what: str) -> list[Problem]:
@@ -236,7 +259,7 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
             excerpt = store.excerpt(citation)
             if isinstance(value, (int, float)) and not (name in summed and excerpt and excerpt.table is None):
                 problems += _check_stated(store, citation, value, row.location,
-                                          f"{series.id} {row.values.get(series.key)} ({name})")
+                                          f"{series.id} {row.values.get(series.key)} ({name})", hint=_ROW_HINT)
     return problems
 
 

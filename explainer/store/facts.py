@@ -325,6 +325,8 @@ class FactStore(Recorded):
     claims: dict[str, Claim] = field(default_factory=dict)
     site_corrections: dict[str, SiteCorrection] = field(default_factory=dict)  # our own, data/corrections.json
     unreadable: list[Path] = field(default_factory=list)  # files that failed to parse: their records are missing
+    # The site's language (site.json), set by load_fact_store: the prose and chart checks read dates in it.
+    language: str = "en"
 
     def __setattr__(self, name: str, value) -> None:
         # Its tables record which ids are looked up (reads.RecordedTable), however they were made.

@@ -7,6 +7,7 @@ Problem pointing at the offending JSON value.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import math
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 import jsonschema
 
 from . import schema as fact_schema
-from .dates import as_of_from_json, is_valid_date
+from .dates import ISO_DATE, as_of_from_json, is_valid_date, last_day
 from .derived_operations import OPERATIONS
 from ..errors import Problem, did_you_mean, problem_at, root_cause
 from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
@@ -31,7 +32,7 @@ _ROW_FIELDS = set(fact_schema.ROW_FIELDS)
 
 def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[FactStore, list[Problem]]:
     """Parse data/ files (path → text). Excerpts not in the site's language must carry a translation."""
-    store = FactStore()
+    store = FactStore(language=site_language)
     problems: list[Problem] = []
     snapshots = {path: text for path, text in files.items() if is_snapshot(path)}
     for path in sorted(files.keys() - snapshots.keys()):
@@ -155,6 +156,10 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
             record = _record_index(kind, json_path)
             if record not in failed_schema:
                 broken.setdefault(record, []).append((json_path, message))
+        # … and does each total of a series name its columns? A series that does not is dropped: its cards
+        # would show parts that do not exist.
+        for json_path, message in _sum_columns_problems(document, kind):
+            broken.setdefault(None, []).append((json_path, message))
     if not broken:
         return document, True
     offsets = offsets or value_offsets(text)
@@ -225,6 +230,11 @@ def _impossible_values(value, json_path: JsonPath):
                                           "from 01 to 12 and a day from 01 to 31.")
             else:
                 yield from _impossible_values(item, (*json_path, key))
+        start, end = value.get("start"), value.get("end")  # a period (an as-of date from start to end)
+        if isinstance(start, str) and isinstance(end, str) and is_valid_date(start) and is_valid_date(end) \
+                and last_day(end) < _first_day(start):
+            yield (*json_path, "end"), (f'the period ends ("{end}") before it starts ("{start}"): swap "start" '
+                                        'and "end", or correct the one that is wrong.')
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _impossible_values(item, (*json_path, index))
@@ -235,6 +245,29 @@ def _impossible_values(value, json_path: JsonPath):
                           "character pair), which is no character: write the character itself.")
     elif isinstance(value, str) and (control := CONTROL_CHARACTER.search(value)):
         yield json_path, control_character_message(control.group(0))
+
+
+def _first_day(iso: str) -> datetime.date:
+    """The first day a valid ISO date names: "2027" → 2027-01-01, "2027-02" → 2027-02-01, a day itself."""
+    year, month, day = ISO_DATE.match(iso).groups()
+    return datetime.date(int(year), int(month or 1), int(day or 1))
+
+
+def _sum_columns_problems(document, kind: str):
+    """(path of the name, what is wrong) for each name in a series' "sum_columns" that is not one of its columns."""
+    if kind != "series" or not isinstance(document.get("sum_columns"), dict):
+        return
+    names = [column.get("name") for column in document.get("columns", []) if isinstance(column, dict)]
+    for total, parts in document["sum_columns"].items():
+        if total not in names:
+            yield ("sum_columns", total), (f'sum_columns of series "{document.get("id")}" names "{total}", which is '
+                                           f"not one of its columns.{did_you_mean(total, names)} Name the column "
+                                           "that holds the total.")
+        for index, name in enumerate(parts):
+            if name not in names:
+                yield ("sum_columns", total, index), (
+                    f'sum_columns of series "{document.get("id")}" names "{name}", which is not one of its columns.'
+                    f"{did_you_mean(name, names)} Name the columns whose figures add up to {total}.")
 
 
 def _operation_problems(document, kind: str):
@@ -258,6 +291,16 @@ def _operation_problems(document, kind: str):
             yield (*json_path, "derived", "of"), message
 
 
+# Fields of the fact store before excerpts (data/sources.json, a "quote" on each fact, series and row):
+# `python build.py migrate` moves a site from it (explainer/site_folder/migrate.py).
+OLD_FIELDS = ("quote",)
+
+
+def old_field_message(name: str) -> str:
+    return (f'unknown field "{name}": a field of the old fact store; run python build.py migrate to move this '
+            "site to the current one (docs/migrate.md).")
+
+
 def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[JsonPath, str]:
     """A schema error in an editor's words, and the path of the value it is about."""
     where = "/".join(map(str, json_path)) or "the top level"
@@ -271,6 +314,8 @@ def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[Js
         allowed = sorted(error.schema.get("properties", {}))
         extra = [name for name in error.instance if name not in allowed]
         name = extra[0] if extra else "?"
+        if name in OLD_FIELDS:  # never "did you mean" another field: "note" would turn the source's words into ours
+            return json_path + (name,), old_field_message(name)
         return json_path + (name,), (f'unknown field "{name}" in {where}.{did_you_mean(name, allowed)} '
                                      f'Allowed fields: {", ".join(allowed)}.')
     if error.validator == "pattern" and last in ("language",):
@@ -503,12 +548,6 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
     if series.key not in column_names:
         problems.append(series.location.problem(
             f'series "{series.id}" has key "{series.key}", which is not one of its columns.'))
-    for total, parts in series.sum_columns.items():
-        for name in (total, *parts):
-            if name not in column_names:
-                problems.append(series.location.problem(
-                    f'sum_columns of series "{series.id}" names "{name}", which is not one of its columns.'
-                    f"{did_you_mean(name, column_names)} The sum would never be checked."))
     for column in series.columns:
         if column.derived is None:
             continue
@@ -537,7 +576,11 @@ def _check_series(series: Series, store: FactStore) -> list[Problem]:
                 f'"approximate" names "{name}", which is not a figure column of series "{series.id}".'
                 f"{did_you_mean(name, column_names - {series.key})} Name the columns whose figures are rounded, "
                 'or write "approximate": true for all of them.'))
-        if unknown:
+        if unknown and unknown[0] in OLD_FIELDS:
+            offset = row.location.text.find(f'"{unknown[0]}"', row.location.offset)
+            problems.append(dataclasses.replace(row.location, offset=offset if offset != -1 else row.location.offset)
+                            .problem(old_field_message(unknown[0])))
+        elif unknown:
             problems.append(row.location.problem(
                 f'row has a value for "{unknown[0]}", which is not a column of series "{series.id}".'
                 f"{did_you_mean(unknown[0], column_names)}"))

@@ -8,12 +8,21 @@ neither reading ("1.5" in German) leaves the digits unread: the check warns, and
 Scale words come from CLDR's compact number forms ("2.2 million", "1,3 milljónir", "2,3 Millionen"), and
 the languages that count in ten thousands (Korean, Chinese, Japanese) are read unit by unit ("3만 4천").
 An unknown language tag falls back to its language ("en-XX" → "en"), then to English.
+
+Newspapers print forms CLDR does not describe; PRINTED_FORMS is their one table: "・" as a decimal point in
+Japanese ("1・26", "マイナス0・4%"), minus words ("マイナス", "마이너스", "负"), and numerals written in kanji, hanzi or
+hangul ("十八万四千", "一百七十二點八萬", "십이만 삼천사백오십육"). Full-width digits and signs ("１．１５", "５．７％",
+"－３") read as their ASCII forms in every language.
+
+One rule for scale: a number written with a scale word or unit states the scaled value only. "3.6 trillion",
+"3兆6000億円" and "3.6조" each state 3.6e12 and never 3.6, 3 or 6000; "3만 4314명" states 34314, not 4314.
 """
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
@@ -36,6 +45,40 @@ _ENGLISH_WORDS = {
 }
 # Units below ten thousand that CLDR's compact forms do not list for the languages that count in myriads.
 _SMALL_UNITS = {"ko": {"천": 1000, "백": 100}, "zh": {"千": 1000, "百": 100}, "ja": {"千": 1000, "百": 100}}
+# Full-width forms (East Asian text) to the ASCII forms CLDR's patterns read, one character for one, so that
+# every reading's place in the text is unchanged: "１．１５" is 1.15, "－３" is −3 (a minus sign, not a hyphen).
+_FULL_WIDTH = {**{0xFF10 + digit: str(digit) for digit in range(10)},
+               0xFF0E: ".", 0xFF0C: ",", 0xFF05: "%", 0xFF0B: "+", 0xFF0D: _MINUS}
+
+
+@dataclass(frozen=True)
+class PrintedForms:
+    """What newspapers of one language print that CLDR's data does not describe."""
+
+    minus_words: tuple[str, ...] = ()  # the number right after one (a space between or not) is negative
+    # Another decimal point, between two digits. Read both ways ("1・2月" is also January and February).
+    decimal_points: str = ""
+    numerals: dict[str, int] = field(default_factory=dict)  # native digits: 一 二 三, 일 이 삼
+    numeral_units: dict[str, int] = field(default_factory=dict)  # 十 百 千 万 億 兆, 십 백 천 만 억 조
+    numeral_decimal: str = ""  # a decimal point inside native numerals: "〇・二", "一百七十二點八萬"
+    # Korean hangul digits are everyday words too ("이" is "this", "일" is "day"): a run of them is read only
+    # with a unit and at least two letters ("삼만", "이천"), from the start of a word, and may be spaced by
+    # ten-thousands as Korean spelling wants ("십이만 삼천사백오십육").
+    numerals_are_words: bool = False
+
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "萬": 10**4, "億": 10**8, "亿": 10**8, "兆": 10**12}
+PRINTED_FORMS: dict[str, PrintedForms] = {
+    "ja": PrintedForms(minus_words=("マイナス",), decimal_points="・", numerals=_KANJI_DIGITS,
+                       numeral_units=_KANJI_UNITS, numeral_decimal="・"),
+    "zh": PrintedForms(minus_words=("负", "負"), numerals={**_KANJI_DIGITS, "两": 2, "兩": 2},
+                       numeral_units=_KANJI_UNITS, numeral_decimal="点點"),
+    "ko": PrintedForms(minus_words=("마이너스",),
+                       numerals={"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9},
+                       numeral_units={"십": 10, "백": 100, "천": 1000, "만": 10**4, "억": 10**8, "조": 10**12},
+                       numerals_are_words=True),
+}
 # Inflected forms of a long scale word ("milljónum", "Millionen") are read when the word is this long.
 _INFLECTED_FROM = 6
 
@@ -60,6 +103,8 @@ class NumberRules:
     myriad: re.Pattern | None  # a run of ten-thousand units: "3만 4천 538"
     myriad_units: dict[str, Decimal]
     words: dict[str, Decimal]
+    printed: PrintedForms  # the newspaper forms of PRINTED_FORMS (none for most languages)
+    numeral_runs: tuple[re.Pattern, ...]  # runs of native numerals, with and without their decimal point
 
 
 def locale_for(language: str) -> Locale:
@@ -76,34 +121,62 @@ def readings(text: str, language: str) -> list[Reading]:
     """Every number the text states, with where it is written, in order of position (the widest writing
     first where several start at one place: "3만 4314" before "3")."""
     rules = rules_for(language)
-    found: list[Reading] = []
-    for pattern in (rules.grouped, rules.plain):
+    text = text.translate(_FULL_WIDTH)
+    variants = [text]
+    if rules.printed.decimal_points:  # "1・26" is also read as 1.26 (the text keeps its length: places hold)
+        variants.append(re.sub(rf"(?<=\d)[{re.escape(rules.printed.decimal_points)}](?=\d)", rules.decimal, text))
+    digits: set[Reading] = set()
+    scaled: set[Reading] = set()  # written with a scale word or unit: the digits inside them state nothing alone
+    for variant in variants:
+        for pattern in (rules.grouped, rules.plain):
+            for match in pattern.finditer(variant):
+                digits.update(_signed(text, match.start(), match.end(), _digits_value(match.group(0), rules), rules))
+        if rules.scaled is not None:
+            for match in rules.scaled.finditer(variant):
+                number = _digits_value(match.group("number"), rules)
+                scale = _scale_of(match.group("word"), rules.scales)
+                if number is not None and scale is not None:
+                    scaled.update(_signed(text, match.start(), match.end(), number * scale, rules))
+        if rules.myriad is not None:
+            for match in rules.myriad.finditer(variant):
+                scaled.update(_signed(text, match.start(), match.end(),
+                                      _myriad_value(match.group(0), rules.myriad_units, rules.decimal), rules))
+    for pattern in rules.numeral_runs:
         for match in pattern.finditer(text):
-            found += _signed(text, match.start(), match.end(), _digits_value(match.group(0), rules))
-    if rules.scaled is not None:
-        for match in rules.scaled.finditer(text):
-            number = _digits_value(match.group("number"), rules)
-            scale = _scale_of(match.group("word"), rules.scales)
-            if number is not None and scale is not None:
-                found += _signed(text, match.start(), match.end(), number * scale)
-    if rules.myriad is not None:
-        for match in rules.myriad.finditer(text):
-            value = _myriad_value(match.group(0), rules)
-            if value is not None:
-                found += _signed(text, match.start(), match.end(), value)
+            with_unit = any(letter in rules.printed.numeral_units for letter in match.group(0))
+            (scaled if with_unit else digits).update(
+                _signed(text, match.start(), match.end(), _numeral_value(match.group(0), rules), rules))
+            if not with_unit:  # "二〇〇四" is 2004, but "两三倍" is "two or three times": each digit is read too
+                for place, letter in enumerate(match.group(0), match.start()):
+                    if letter in rules.printed.numerals:
+                        digits.update(_signed(text, place, place + 1, Decimal(rules.printed.numerals[letter]), rules))
+    found = {reading for reading in digits | scaled if not any(_inside(reading, wide) for wide in scaled)}
     for match in re.finditer(r"[^\W\d_]+", text):
         word = match.group(0).lower()
         if word in rules.words:
-            found.append(Reading(match.start(), match.end(), rules.words[word]))
-    return sorted(set(found), key=lambda item: (item.start, -item.end, item.value))
+            found.add(Reading(match.start(), match.end(), rules.words[word]))
+    return sorted(found, key=lambda item: (item.start, -item.end, item.value))
 
 
-def _signed(text: str, start: int, end: int, value: Decimal | None) -> list[Reading]:
-    """The reading, and its negative where a minus sign stands right before it (not after a word or digit)."""
+def _inside(reading: Reading, wide: Reading) -> bool:
+    """Whether the reading is part of a wider writing with a scale ("3.6" of "3.6 trillion", "八萬" of
+    "一百七十二點八萬"), rather than that writing itself read with or without its sign ("-5 million")."""
+    return (wide.start <= reading.start and reading.end <= wide.end and reading.end - reading.start < wide.end - wide.start
+            and not (reading.end == wide.end and abs(reading.value) == abs(wide.value)))
+
+
+def _signed(text: str, start: int, end: int, value: Decimal | None, rules: NumberRules) -> list[Reading]:
+    """The reading, and its negative where a minus sign stands right before it (not after a word or digit);
+    only the negative after a minus word ("マイナス0・4%", "마이너스 0.3%")."""
     if value is None:
         return []
+    for word in rules.printed.minus_words:
+        for written in (word, word + " "):
+            if text.endswith(written, 0, start):
+                return [Reading(start - len(written), end, -value)]
     before = text[start - 1] if start else ""
-    attached = start < 2 or not (text[start - 2].isalnum())
+    # Chinese, Japanese and Korean run words together, so a minus after one of their letters is still a sign.
+    attached = start < 2 or not text[start - 2].isalnum() or unicodedata.east_asian_width(text[start - 2]) in "WF"
     if before == _MINUS and attached:
         return [Reading(start - 1, end, -value)]
     if before == _HYPHEN and attached:
@@ -131,20 +204,40 @@ def _scale_of(word: str, scales: dict[str, Decimal]) -> Decimal | None:
     return None
 
 
-def _myriad_value(text: str, rules: NumberRules) -> Decimal | None:
+def _myriad_value(text: str, myriad_units: dict[str, Decimal], decimal: str) -> Decimal | None:
     """Korean, Chinese and Japanese count in units: "1억 2천만" is 1×10⁸ + 2000×10⁴, "3만 4314" is 34,314."""
-    units = "|".join(map(re.escape, sorted(rules.myriad_units, key=len, reverse=True)))
+    units = "|".join(map(re.escape, sorted(myriad_units, key=len, reverse=True)))
     total = section = Decimal(0)  # section: the part below the next ten-thousand unit
-    for coefficient, unit in re.findall(rf"({_coefficient(rules.decimal)})?\s?({units})?", text):
-        number = _digits_value(coefficient, rules) if coefficient else None
+    for coefficient, unit in re.findall(rf"({_coefficient(decimal)})?\s?({units})?", text):
+        whole, _, fraction = coefficient.partition(decimal)
+        digits = "".join(character for character in whole if character.isdigit())
+        number = Decimal(f"{digits}.{fraction or 0}") if coefficient else None
         if not unit:
             section += number or 0
-        elif rules.myriad_units[unit] < 10000:  # 천, 백: "4천" adds 4000 to the section
-            section += (1 if number is None else number) * rules.myriad_units[unit]
+        elif myriad_units[unit] < 10000:  # 천, 백, 十: "4천" adds 4000 to the section, "十" alone 10
+            section += (1 if number is None else number) * myriad_units[unit]
         else:  # 만, 억, 조: "3만" or "2천만" (the section so far, times the unit)
             section += number or (0 if section else 1)
-            total, section = total + section * rules.myriad_units[unit], Decimal(0)
+            total, section = total + section * myriad_units[unit], Decimal(0)
     return total + section
+
+
+def _numeral_value(run: str, rules: NumberRules) -> Decimal | None:
+    """A run of native numerals, digit by digit into Arabic digits and then read by units as "3만 4천" is:
+    "十八万四千" is 184,000, "一百七十二點八萬" 1,728,000, "二〇〇四" 2004, "〇・二" 0.2."""
+    printed = rules.printed
+    letters = run.replace(" ", "")
+    has_unit = any(letter in printed.numeral_units for letter in letters)
+    if printed.numerals_are_words and not (has_unit and len(letters) >= 2):
+        return None
+    if len(letters) < 2 and not any(letter in printed.numerals for letter in letters):  # "千葉", "万が一"
+        return None
+    arabic = "".join(str(printed.numerals[letter]) if letter in printed.numerals
+                     else rules.decimal if letter in printed.numeral_decimal else letter for letter in run)
+    if not re.fullmatch(rf"(?:\d+(?:{re.escape(rules.decimal)}\d+)?|[^\d{re.escape(rules.decimal)}]| )+", arabic):
+        return None  # a decimal point that stands between no two digits ("二・" then a word)
+    units = {**rules.myriad_units, **{unit: Decimal(value) for unit, value in printed.numeral_units.items()}}
+    return _myriad_value(arabic, units, rules.decimal)
 
 
 def _coefficient(decimal: str) -> str:
@@ -184,8 +277,25 @@ def rules_for(language: str) -> NumberRules:
         myriad = re.compile(rf"(?<![\d.,]){term}(?:\s?(?:(?:{_coefficient(decimal)})\s?)?(?:{units}))*"
                             rf"(?:\s?(?:{_coefficient(decimal)})(?![\d]))?")
     words = _ENGLISH_WORDS if locale.language == "en" else {}
+    printed = PRINTED_FORMS.get(locale.language, PrintedForms())
     return NumberRules(str(locale), decimal, grouped, plain, scaled, scales, myriad, myriad_units,
-                       {word: Decimal(value) for word, value in words.items()})
+                       {word: Decimal(value) for word, value in words.items()}, printed, _numeral_runs(printed))
+
+
+def _numeral_runs(printed: PrintedForms) -> tuple[re.Pattern, ...]:
+    """Patterns of a run of native numerals: with its decimal point and, since "二・三人" is also "two or three
+    people", without it. Never right after an Arabic digit ("3千" is read with the digits, as "3만" is)."""
+    letters = "".join(printed.numerals) + "".join(printed.numeral_units)
+    if not letters:
+        return ()
+    runs = []
+    for decimal in dict.fromkeys((printed.numeral_decimal, "")):
+        kinds = re.escape(letters + decimal)
+        if printed.numerals_are_words:  # from the start of a word, spaced by ten-thousands
+            runs.append(re.compile(rf"(?<![\d가-힣])[{kinds}]++(?: [{kinds}]++)*+"))
+        else:
+            runs.append(re.compile(rf"(?<![\d{kinds}])[{kinds}]++(?!\d)"))
+    return tuple(runs)
 
 
 def _compact_words(locale: Locale) -> tuple[dict[str, Decimal], dict[str, Decimal]]:

@@ -7,16 +7,20 @@ import functools
 import re
 from decimal import Decimal, localcontext
 
-from babel.numbers import get_minus_sign_symbol
+from babel.numbers import get_currency_symbol, get_minus_sign_symbol
 
 from .number_reading import locale_for, readings
+# What counts as a year, decade, century or date typed into prose is the one table of store/periods.py; is_year is
+# re-exported here, where chart modules and tests have always asked.
+from .periods import is_year  # noqa: F401
 from .units import unit_named
 
 
 def numbers_with_spans(text: str, language: str) -> list[tuple[int, int, Decimal]]:
     """Every number a text in this language states, with where it is written: digits ("2,914", "2.315.925",
-    "5,5"), scale words ("2.2 million", "1,3 milljónir"), Korean units ("3만 4314") or English words ("five");
-    in order of position, the widest writing first."""
+    "5,5"), scale words ("2.2 million", "1,3 milljónir"), Korean units ("3만 4314"), English words ("five") or
+    what newspapers print ("1・26", "マイナス0・4%", "十八万四千", full-width "１．１５"); in order of position, the
+    widest writing first. A number with a scale word states the scaled value only (number_reading's one rule)."""
     return [(reading.start, reading.end, reading.value) for reading in readings(text, language)]
 
 
@@ -44,7 +48,9 @@ def decimals_of(value: float | int) -> int:
 def format_value(value: float | int, unit: str, decimals: int | None = None, approximate: bool = False,
                  language: str = "en") -> str:
     """The figure as a reader of the site sees it, in the site's language (CLDR's patterns): "2,914" (en),
-    "2.914" (de, is), "2\u202f914" (fr); "1.22%", "12\u00a0%" (de); "about 30,000"; "3.0 percentage points"."""
+    "2.914" (de, is), "2\u202f914" (fr); "1.22%", "12\u00a0%" (de); "about 30,000"; "3.0 percentage points";
+    money in the currency's pattern ("¥3,600,000,000,000", "3.600.000.000.000\u00a0¥" in German) and, with
+    ":scale", CLDR's scale words where they write the value exactly ("¥3.6 trillion", "JP¥3.6조")."""
     places = decimals_of(value) if decimals is None else decimals
     written = unit_named(unit)  # how this unit is written: units.UNITS
     exact = Decimal(value)
@@ -52,11 +58,19 @@ def format_value(value: float | int, unit: str, decimals: int | None = None, app
     # integer of 30 digits, would raise or lose digits. Enough precision for every digit keeps it exact.
     with localcontext() as context:
         context.prec = max(28, exact.adjusted() + places + 10)
+        scaled = _in_scale(abs(Decimal(str(value))), language) if written.scale else None  # 3.6e12, not its float
+        digits = scaled or _number_pattern(language, places).apply(abs(exact), locale_for(language),
+                                                                   group_separator=written.group_digits)
         if written.percent:
             prefix, suffix = _percent_affixes(language, exact.is_signed())  # -0.0 too, as Python and every other unit write it
-            number = prefix + _number_pattern(language, places).apply(abs(exact), locale_for(language)) + suffix
-        else:
-            number = _number_pattern(language, places).apply(exact, locale_for(language))
+        elif written.currency:
+            prefix, suffix = _currency_affixes(language, written.currency, exact.is_signed())
+        elif scaled is not None:
+            prefix, suffix = (get_minus_sign_symbol(locale_for(language)) if exact.is_signed() else ""), ""
+        else:  # the language's own pattern writes the sign (and any negative form it has)
+            prefix, suffix, digits = "", "", _number_pattern(language, places).apply(
+                exact, locale_for(language), group_separator=written.group_digits)
+        number = prefix + digits + suffix
     if written.words:
         number += f" {written.words}"
     return f"about {number}" if approximate else number
@@ -68,6 +82,47 @@ def _number_pattern(language: str, places: int):
     pattern = copy.copy(locale_for(language).decimal_formats[None])
     pattern.frac_prec = (places, places)
     return pattern
+
+
+# The scale display writes at most this many decimals before the scale word: "3.61 trillion". A value that
+# needs more ("3.6123 trillion") is written in full, never rounded (facts are shown as their source states them).
+SCALE_DECIMALS = 2
+
+
+def _in_scale(value: Decimal, language: str) -> str | None:
+    """The value with the language's largest scale word it reaches, from CLDR's compact forms, long where CLDR has
+    them ("3.6 trillion", "3,6 Billionen") and short where not ("3.6조", "3.6兆"); None when no form writes it
+    exactly in SCALE_DECIMALS decimals, or it is below the first scale word ("0" for 1000 in Japanese)."""
+    locale = locale_for(language)
+    forms = locale.compact_decimal_formats.get("long") or locale.compact_decimal_formats.get("short") or {}
+    magnitudes = sorted((int(magnitude) for magnitude in forms.get("other", {}) if Decimal(magnitude) <= value),
+                        reverse=True)
+    for magnitude in magnitudes[:1]:
+        template = forms["other"][str(magnitude)]
+        zeros = getattr(template, "pattern", str(template)).count("0")
+        scaled = value / (Decimal(magnitude) / Decimal(10) ** (zeros - 1))
+        places = max(0, -scaled.normalize().as_tuple().exponent)
+        if places > SCALE_DECIMALS:
+            return None
+        plural = locale.plural_form(scaled)
+        pattern = getattr(forms.get(plural, forms["other"]).get(str(magnitude), template), "pattern", str(template))
+        if not pattern.replace("0", "").replace("'", "").strip():
+            return None
+        written = _number_pattern(language, places).apply(scaled, locale)
+        return re.sub("0+", lambda _: written, pattern.replace("'", ""), count=1)
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _currency_affixes(language: str, code: str, negative: bool) -> tuple[str, str]:
+    """What the language writes around an amount of this currency ("¥", ""; "", "\u00a0¥" in German): the
+    currency's symbol in the language's currency pattern. The digits are written as the fact's (its decimals),
+    not rounded to the currency's minor unit as Babel's format_currency would."""
+    locale = locale_for(language)
+    pattern = locale.currency_formats["standard"]
+    index = 1 if negative else 0
+    symbol, minus = get_currency_symbol(code, locale), get_minus_sign_symbol(locale)
+    return tuple(affix[index].replace("¤", symbol).replace("-", minus) for affix in (pattern.prefix, pattern.suffix))
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,7 +138,3 @@ def _percent_affixes(language: str, negative: bool) -> tuple[str, str]:
 
 # A number typed into prose: digits with optional thousands separators and decimals.
 PROSE_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|(?<![\w.,])\d+(?:\.\d+)?%?")
-
-
-def is_year(token: str) -> bool:
-    return token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2099

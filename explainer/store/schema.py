@@ -9,7 +9,14 @@ from .facts import SOURCE_KINDS
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
-UNITS = list(units.UNITS)  # store/units.py says how a value in each is written
+# A unit of store/units.py, which says how a value in each is written: its name, or a currency with its ISO 4217
+# code ("currency:JPY"), and ":scale" for the scale display ("number:scale"). A wrong name gets the enum's message,
+# which lists what to write; the entries with "<" are that advice, never a unit (the first pattern refuses "<").
+UNIT = {"type": "string", "pattern": "^[^<>]*$",
+        "if": {"pattern": ":"},
+        "then": {"if": {"pattern": units.unit_names_pattern()},
+                 "else": {"enum": ["currency:<ISO 4217 code in capitals: JPY, KRW, USD…>", "<any unit but percent>:scale"]}},
+        "else": {"enum": units.plain_unit_names() + ["currency:<ISO 4217 code>"]}}
 TEXT = {"type": "string", "minLength": 1}
 CELL = {
     "type": "object",
@@ -108,7 +115,7 @@ FACTS = {
                 "properties": {
                     "id": ID,
                     "value": {"type": "number"},
-                    "unit": {"enum": UNITS},
+                    "unit": UNIT,
                     "label": TEXT,
                     "as_of": AS_OF,
                     "source": ID,
@@ -158,7 +165,7 @@ SERIES = {
                 "properties": {
                     "name": COLUMN_NAME,
                     "label": {"type": "string"},
-                    "unit": {"enum": UNITS},
+                    "unit": UNIT,
                     "table_row": TEXT,
                     "table_column": TEXT,
                     "derived": COLUMN_DERIVED,
