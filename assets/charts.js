@@ -136,7 +136,8 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "embed-copy";
-    button.textContent = "Copy the code";
+    // The page's words (templates/_chart.html writes them in its language, from the catalogue).
+    button.textContent = pre.getAttribute("data-copy") || "Copy the code";
     var status = document.createElement("span");
     status.className = "embed-copy-status";
     status.setAttribute("role", "status");
@@ -153,9 +154,9 @@
           (document.execCommand && document.execCommand("copy") ? resolve : reject)();
         });
       copied.then(function () {
-        status.textContent = "Copied.";
+        status.textContent = pre.getAttribute("data-copied") || "Copied.";
       }, function () {
-        status.textContent = "Select the code and copy it.";
+        status.textContent = pre.getAttribute("data-copy-failed") || "Select the code and copy it.";
       });
     });
     pre.parentNode.insertBefore(button, pre.nextSibling);

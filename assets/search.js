@@ -16,7 +16,7 @@
   var link = document.querySelector(".search-link[data-search-page]");
   if (link) {
     link.href = link.getAttribute("data-search-page");
-    link.textContent = "Search";
+    link.textContent = link.getAttribute("data-search-label") || "Search";
     if (document.querySelector(".search[data-pagefind]")) {
       link.setAttribute("aria-current", "page");
     }
@@ -95,6 +95,14 @@
     return entry;
   }
 
+  // The page's words for what the search says (search.html writes them in its language, from the catalogue).
+  function words(attribute, english, query, count) {
+    var text = box.getAttribute(attribute) || english;
+    // Functions, so that "$&" in a query is never read as a replacement pattern.
+    return text.replace("{count}", function () { return String(count); })
+      .replace("{query}", function () { return query; });
+  }
+
   function say(text) {
     status.textContent = text;
   }
@@ -131,10 +139,11 @@
       list.textContent = "";
       more.hidden = true;
       if (!shown.length) {
-        say("Nothing found for \u201c" + wanted + "\u201d. Try fewer or other words, or see the Contents page.");
+        say(words("data-nothing-found", "Nothing found for \u201c{query}\u201d. Try fewer or other words, or see the Contents page.", wanted, 0));
         return;
       }
-      say(shown.length + (shown.length === 1 ? " page" : " pages") + " found for \u201c" + wanted + "\u201d.");
+      say(shown.length === 1 ? words("data-found-one", "{count} page found for \u201c{query}\u201d.", wanted, 1)
+        : words("data-found-many", "{count} pages found for \u201c{query}\u201d.", wanted, shown.length));
       return showNext(number);
     }).catch(function (error) {
       if (number === latest) {

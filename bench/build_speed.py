@@ -3,6 +3,7 @@
     python bench/build_speed.py [--pages 1000] [--runs 5] [--json OUT]       the edits, on one corpus
     python bench/build_speed.py --scaling 1000,2000,4000,8000 [--runs 2]     cold and no-change builds by size
     python bench/build_speed.py --dense                                      one page with many facts / numbers
+    python bench/build_speed.py --table 1000,4000,8000,100000 [--runs 1]      series checked against big tables
 
 Every build is a new process (`python build.py --root CORPUS --out OUT`), timed from start to exit on the wall
 clock, with its peak memory (the child's maximum resident set, from wait4) and the CPU time it and the
@@ -145,12 +146,76 @@ def dense(folder: Path, runs: int) -> dict[str, dict]:
     return results
 
 
+TABLE_FACT_EVERY = 100  # a fact (and so a table-cell card on the Data page) for every 100th row of each series
+
+
+def table_site(folder: Path, rows: int) -> Path:
+    """A 10-page corpus with one synthetic source (no address, so no snapshot) whose two table excerpts hold
+    `rows` figures each: a tall one (a row per figure) and a wide one (a column per figure, as the ministry
+    prints its years), each with a glossary translation (a run of columns named by its first and last header,
+    as the project's own). Two series of `rows` rows place every figure in those tables, so the build checks
+    each against its cell; a fact for every 100th row of each shows its cell on the Data page. The figures are
+    made up and say so: the corpus is never published."""
+    root = corpus(folder, 10)
+    labels = [f"행 {n:06d}" for n in range(1, rows + 1)]
+    columns = [f"열 {n:06d}" for n in range(1, rows + 1)]
+    figures = [(n * 7919) % 100_000 + 1 for n in range(1, rows + 1)]
+    written = [f"{figure:,}" for figure in figures]
+    tall = {"header": ["구분", "인원(명)"], "rows": [[label, cell] for label, cell in zip(labels, written)]}
+    wide = {"header": ["구분", *columns], "rows": [["인원(명)", *written]]}
+    source = {
+        "id": "bench-table", "title": "Synthetic benchmark table (made-up figures)", "publisher": "bench/",
+        "published": None, "accessed": "2026-12-06", "language": "ko", "title_language": "en",
+        "excerpts": [
+            {"id": "tall", "table": tall, "translation": "구분: item; 인원(명): people; 행: row"},
+            {"id": "wide", "table": wide,
+             "translation": f"구분: item; 인원(명): people; {columns[0]} … {columns[-1]}: each column"},
+        ]}
+    key_of = [f"{n:06d}" for n in range(1, rows + 1)]
+    series = {
+        "tall": {"id": "bench-tall", "title": "Tall table", "key": "item", "source": "bench-table",
+                 "excerpt": "tall",
+                 "columns": [{"name": "item", "label": "Item"},
+                             {"name": "count", "label": "People", "unit": "people", "table_column": "인원(명)"}],
+                 "rows": [{"item": key, "count": figure, "cell": {"row": label}}
+                          for key, figure, label in zip(key_of, figures, labels)]},
+        "wide": {"id": "bench-wide", "title": "Wide table", "key": "item", "source": "bench-table",
+                 "excerpt": "wide",
+                 "columns": [{"name": "item", "label": "Item"},
+                             {"name": "count", "label": "People", "unit": "people", "table_row": "인원(명)"}],
+                 "rows": [{"item": key, "count": figure, "cell": {"column": column}}
+                          for key, figure, column in zip(key_of, figures, columns)]},
+    }
+    facts = [{"id": f"bench-{shape}-{key}", "label": f"{shape} row {key}", "unit": "people", "as_of": "2026",
+              "series": {"id": f"bench-{shape}", "row": key, "column": "count"}}
+             for shape in series for key in key_of[::TABLE_FACT_EVERY]]
+    data = root / "data"
+    (data / "sources" / "bench-table.json").write_text(json.dumps(source, ensure_ascii=False), encoding="utf-8")
+    for shape, record in series.items():
+        (data / "series" / f"bench-{shape}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    (data / "facts" / "bench-table.json").write_text(json.dumps({"facts": facts}, ensure_ascii=False),
+                                                     encoding="utf-8")
+    return root
+
+
+def tables(folder: Path, sizes: list[int], runs: int) -> dict[str, dict]:
+    """Cold builds (--no-cache) of table_site at each size."""
+    results = {}
+    for rows in sizes:
+        root, out = table_site(folder, rows), folder / f"out-table-{rows}"
+        results[f"{rows} rows"] = summary([timed_build(root, out, "--no-cache") for _ in range(runs)])
+        shutil.rmtree(root)
+        shutil.rmtree(out, ignore_errors=True)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scaling", default="", help="page counts, e.g. 1000,2000,4000,8000")
     parser.add_argument("--dense", action="store_true")
+    parser.add_argument("--table", default="", help="table rows, e.g. 1000,4000,8000,100000")
     parser.add_argument("--json", type=Path)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="build-speed-") as temporary:
@@ -159,6 +224,8 @@ def main() -> int:
             results = scaling(folder, [int(size) for size in arguments.scaling.split(",")], arguments.runs)
         elif arguments.dense:
             results = dense(folder, arguments.runs)
+        elif arguments.table:
+            results = tables(folder, [int(size) for size in arguments.table.split(",")], arguments.runs)
         else:
             results = edits(corpus(folder, arguments.pages), folder / "out", arguments.runs)
     print(json.dumps(results, indent=2))

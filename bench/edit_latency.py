@@ -9,8 +9,10 @@ a Markdown edit of that page, a fact edit (the value of a fact the page shows) a
 and, as a baseline, the same page reloaded with no edit (what the browser alone takes to show it again).
 
 Both ends use the same clock (the system's wall clock): Python reads it just before writing the file; in the
-page, a script installed before any page script records `performance.timeOrigin + performance.now()` at the
-first animation frame after the new text is in the document. The server's own log line gives the rebuild time.
+page, a script (installed before any page script, and in the open page before each edit, since the preview
+patches the page in place rather than reloading it) records `performance.timeOrigin + performance.now()` at the
+first animation frame after the new text is in the document. The server's own log line gives the rebuild time;
+each row also says how many of its edits were patched in place (the rest reloaded the page).
 Also times a cold `python build.py` of the corpus. Not a test: it asserts nothing, it prints figures.
 """
 from __future__ import annotations
@@ -105,10 +107,13 @@ class Server:
             self.process.wait()
 
 
-def time_edit(page, write, marker: str) -> float:
-    """Milliseconds from just before write() until the page shows marker."""
-    page.evaluate("m => { sessionStorage.setItem('bench-marker', m); sessionStorage.removeItem('bench-shown'); }",
-                  marker)
+def time_edit(page, write, marker: str) -> tuple[float, bool]:
+    """Milliseconds from just before write() until the page shows marker, and whether the page was patched in
+    place (the same document) rather than reloaded."""
+    page.evaluate("m => { sessionStorage.setItem('bench-marker', m); sessionStorage.removeItem('bench-shown'); "
+                  "window.benchSameDocument = true; }", marker)
+    if write != "reload":
+        page.evaluate(SHOWN)  # the preview patches the open page: watch this document too, not only a reloaded one
     started = time.time() * 1000
     if write == "reload":
         page.evaluate("location.reload()")
@@ -121,7 +126,8 @@ def time_edit(page, write, marker: str) -> float:
         except Exception:  # the page is navigating: ask again
             shown = None
         if shown:
-            return float(shown) - started
+            patched = bool(page.evaluate("window.benchSameDocument === true"))
+            return float(shown) - started, patched
         time.sleep(0.01)
     raise SystemExit(f"the browser never showed {marker!r}")
 
@@ -207,17 +213,19 @@ def measure_site(kind: str, folder: Path, runs: int, pages: int, browser, edits:
         time.sleep(1.0)  # livereload.js connects
         for name in edits:
             generator = EDITS[name](root, slug)
-            latencies, rebuilds = [], []
+            latencies, rebuilds, patched = [], [], 0
             for _ in range(runs):
                 marker, write = next(generator)
                 before = len(server.rebuild_milliseconds())
-                latencies.append(time_edit(page, write, marker))
+                latency, in_place = time_edit(page, write, marker)
+                latencies.append(latency)
+                patched += in_place
                 time.sleep(0.3)  # let the page settle and livereload reconnect before the next edit
                 rebuilds += server.rebuild_milliseconds()[before:]
-            results[name] = {"latency_ms": latencies, "rebuild_ms": rebuilds}
+            results[name] = {"latency_ms": latencies, "rebuild_ms": rebuilds, "patched_in_place": patched}
             rebuilt = f"(rebuild median {statistics.median(rebuilds):.0f} ms)" if rebuilds else ""
             print(f"{kind:8} {name:14} median {statistics.median(latencies):7.0f} ms, "
-                  f"p90 {percentile(latencies, 90):7.0f} ms {rebuilt}", flush=True)
+                  f"p90 {percentile(latencies, 90):7.0f} ms {rebuilt}, patched in place {patched}/{runs}", flush=True)
         page.close()
     finally:
         server.stop()

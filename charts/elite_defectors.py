@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts
+from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts, words
 from explainer.facts import FactStore
 
 # Bars labelled above rather than beside: on a phone, names beside the bars would take half the width.
@@ -18,8 +18,42 @@ ERAS = (
     ("elite-after-kji-death", "elite-denominator-kju", "elite-share-kju"),
 )
 
+WORDS = {
+    "title_far": {"en": "Since Kim Jong Il's death, elite defectors have been a far larger share of all defectors",
+                  "ko": "김정일 사망 이후 전체 탈북민 중 엘리트 탈북민의 비율이 훨씬 커졌다"},
+    "title_larger": {"en": "Since Kim Jong Il's death, elite defectors have been a larger share of all defectors",
+                     "ko": "김정일 사망 이후 전체 탈북민 중 엘리트 탈북민의 비율이 커졌다"},
+    "label": {"en": "Elite defectors before and after Kim Jong Il's death in December 2011",
+              "ko": "2011년 12월 김정일 사망 전후의 엘리트 탈북민"},
+    "caption": {"en": "{after_elite} elite defectors came in the years after Kim Jong Il's death, against "
+                      "{before_elite} before it: {after_share} of all defectors by The Chosun Ilbo's totals, against "
+                      "{before_share}.",
+                "ko": "김정일 사망 이후 몇 년 동안 엘리트 탈북민 {after_elite}명이 왔고, 그 이전에는 {before_elite}명"
+                      "이었다. 조선일보의 합계로 전체 탈북민 중 {after_share}로, 이전의 {before_share}와 대비된다."},
+    "alt": {"en": "Two bar charts comparing the two periods. Elite defectors: {before_elite} from {before_period} and "
+                  "{after_elite} from {after_period}. As a share of The Chosun Ilbo's totals of all defectors for each "
+                  "ruler's years: {before_share} of {before_all} for Kim Jong Il's, then {after_share} of {after_all} "
+                  "for Kim Jong Un's.",
+            "ko": "두 기간을 비교하는 막대 차트 두 개. 엘리트 탈북민: {before_period} {before_elite}명, {after_period} "
+                  "{after_elite}명. 각 통치자 집권기의 전체 탈북민에 대한 조선일보 합계 중 비율: 김정일 집권기 "
+                  "{before_all}명 중 {before_share}, 김정은 집권기 {after_all}명 중 {after_share}."},
+    "period": {"en": "Period of the elite count", "ko": "엘리트 집계 기간"},
+    "elite": {"en": "Elite defectors", "ko": "엘리트 탈북민"},
+    "all_tooltip": {"en": "All defectors in the ruler's years, by The Chosun Ilbo's total",
+                    "ko": "해당 통치자 집권기의 전체 탈북민(조선일보 합계 기준)"},
+    "all_column": {"en": "All defectors in each ruler's years, by The Chosun Ilbo's total (dates not given)",
+                   "ko": "각 통치자 집권기의 전체 탈북민(조선일보 합계 기준, 기준일 밝히지 않음)"},
+    "share": {"en": "Elite share (%)", "ko": "엘리트 비율(%)"},
+    "note": {"en": "Counts of elite defectors under the National Intelligence Service's protection, from ministry data "
+                   "obtained by The Chosun Ilbo.",
+             "ko": "국가정보원의 보호를 받는 엘리트 탈북민 수로, 조선일보가 입수한 통일부 자료에서 나온 것이다."},
+    "elite_axis": {"en": "Elite defectors (people)", "ko": "엘리트 탈북민(명)"},
+    "share_axis": {"en": "Elite share of all defectors (%)", "ko": "전체 탈북민 중 엘리트 비율(%)"},
+}
+
 
 def chart(store: FactStore) -> ChartDefinition:
+    say = words(store, WORDS)
     rows = []
     for count_id, all_id, share_id in ERAS:
         count, everyone, share = facts(store, count_id, all_id, share_id)
@@ -33,11 +67,10 @@ def chart(store: FactStore) -> ChartDefinition:
             # Room after the longer bar for its value.
             y=alt.Y("period:N", sort=None, axis=None),
             x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, headroom(field)])),
-            tooltip=[alt.Tooltip("period:N", title="Period of the elite count"),
-                     alt.Tooltip("elite:Q", title="Elite defectors", format=","),
-                     alt.Tooltip("all_defectors:Q", title="All defectors in the ruler's years, by The Chosun Ilbo's total",
-                                 format=","),
-                     alt.Tooltip("share:Q", title="Elite share (%)", format=".2f")])
+            tooltip=[alt.Tooltip("period:N", title=say("period")),
+                     alt.Tooltip("elite:Q", title=say("elite"), format=","),
+                     alt.Tooltip("all_defectors:Q", title=say("all_tooltip"), format=","),
+                     alt.Tooltip("share:Q", title=say("share"), format=".2f")])
         earlier = base.mark_bar(style="muted", size=BAR).transform_filter(alt.datum.period == before["period"])
         later = base.mark_bar(size=BAR).transform_filter(alt.datum.period == after["period"])
         names = base.mark_text(align="left", baseline="bottom", dy=-(BAR // 2 + 4)).encode(
@@ -48,28 +81,23 @@ def chart(store: FactStore) -> ChartDefinition:
 
     share_text = lambda row: f"{row['share']:.2f}%"  # noqa: E731
     return ChartDefinition(
-        title=(f"Since Kim Jong Il's death, elite defectors have been a "
-               f"{'far ' if after['share'] >= 2 * before['share'] else ''}larger share of all defectors"
-               if after["share"] > before["share"] else
-               "Elite defectors before and after Kim Jong Il's death in December 2011"),
-        label="Elite defectors before and after Kim Jong Il's death in December 2011",
-        caption=(f"{after['elite']} elite defectors came in the years after Kim Jong Il's death, against "
-                 f"{before['elite']} before it: {share_text(after)} of all defectors by The Chosun Ilbo's totals, "
-                 f"against {share_text(before)}."),
-        alt=(f"Two bar charts comparing the two periods. Elite defectors: {before['elite']} from "
-             f"{before['period']} and {after['elite']} from {after['period']}. As a share of The Chosun Ilbo's totals "
-             f"of all defectors for each ruler's years: {share_text(before)} of {before['all_defectors']:,} for "
-             f"Kim Jong Il's, then {share_text(after)} of {after['all_defectors']:,} for Kim Jong Un's."),
+        title=(say("title_far" if after["share"] >= 2 * before["share"] else "title_larger")
+               if after["share"] > before["share"] else say("label")),
+        label=say("label"),
+        caption=say("caption", after_elite=after["elite"], before_elite=before["elite"],
+                    after_share=share_text(after), before_share=share_text(before)),
+        alt=say("alt", before_elite=before["elite"], before_period=before["period"], after_elite=after["elite"],
+                after_period=after["period"], before_share=share_text(before),
+                before_all=f"{before['all_defectors']:,}", after_share=share_text(after),
+                after_all=f"{after['all_defectors']:,}"),
         cites=tuple(fact_id for ids in ERAS for fact_id in ids),
-        columns=(ChartColumn("period", "Period of the elite count"),
-                 ChartColumn("elite", "Elite defectors", "people"),
-                 ChartColumn("all_defectors", "All defectors in each ruler's years, by The Chosun Ilbo's total "
-                             "(dates not given)", "people"),
-                 ChartColumn("share", "Elite share (%)", "percent", decimals=2)),
+        columns=(ChartColumn("period", say("period")),
+                 ChartColumn("elite", say("elite"), "people"),
+                 ChartColumn("all_defectors", say("all_column"), "people"),
+                 ChartColumn("share", say("share"), "percent", decimals=2)),
         rows=tuple(rows),
-        note="Counts of elite defectors under the National Intelligence Service's protection, from ministry "
-             "data obtained by The Chosun Ilbo.",
-        chart=alt.vconcat(panel("elite", "Elite defectors (people)", "datum.elite"),
-                          panel("share", "Elite share of all defectors (%)",
+        note=say("note"),
+        chart=alt.vconcat(panel("elite", say("elite_axis"), "datum.elite"),
+                          panel("share", say("share_axis"),
                                 "format(datum.share, '.2f') + '%'"), spacing=24),
     )

@@ -1,11 +1,10 @@
 """The command line: `python build.py [build|check|serve|verify] [--root DIR] [--out DIR] [--strict] [--url URL]
-[--no-cache] [--today DATE]`, `python build.py new DIR` and `python build.py migrate [--root DIR]`."""
-from __future__ import annotations
-
+[--no-cache] [--today DATE]`, `python build.py new DIR`, `python build.py migrate [--root DIR]` and
+`python build.py translations [--root DIR] [--accept PAGE]`."""
 # Ctrl+C while the engine's modules are imported (a few hundred milliseconds, before main() can catch it) says
 # "Stopped." as it does later, not a traceback of the import; the handler is put back once they are imported.
-# _signal is the C module under signal.py, loaded with the interpreter: signal.py itself imports enum first,
-# 8 ms in which Ctrl+C would still be a traceback.
+# So this is the first statement: no `from __future__` (itself an import, not loaded yet), and _signal, the C
+# module under signal.py, loaded with the interpreter (signal.py imports enum first: 8 ms).
 import _signal
 import sys
 
@@ -25,6 +24,7 @@ if _SIGINT_BEFORE is _signal.default_int_handler:
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import datetime  # noqa: E402
+import os  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -60,11 +60,13 @@ def iso_day(text: str) -> datetime.date:
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build a fact-checked explainer site.")
     parser.add_argument("command", nargs="?", default="build", choices=["build", "check", "serve", "verify", "new",
-                                                                "migrate"],
+                                                                "migrate", "translations"],
                         help="build (default) writes the site; check validates and writes nothing; "
                              "serve previews with live reload; verify fetches every source's address again and "
                              "looks for the words we quote; new DIR starts a new site folder; migrate moves a site "
-                             "from the old fact store (data/sources.json, quotes) to the current one")
+                             "from the old fact store (data/sources.json, quotes) to the current one; translations "
+                             "records which text of the default edition each translated page translates "
+                             "(docs/editions.md)")
     parser.add_argument("folder", nargs="?", type=Path, default=None, help="new: the site folder to create")
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
@@ -78,6 +80,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=port_number, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--today", type=iso_day, default=None,
                         help="check: the date sources' next_update is compared with, YYYY-MM-DD (default: today, UTC)")
+    parser.add_argument("--accept", action="append", type=Path, default=[], metavar="PAGE",
+                        help="translations: PAGE (e.g. content/ko/arrivals.md) has been brought up to date with the "
+                             "default edition's page; record that page as it is now")
     parser.add_argument("--debug", action="store_true",
                         help="on an internal error, print the full traceback (for a bug report)")
     return parser.parse_args(argv)
@@ -92,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         return run_command(arguments)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
+        if argv is None:  # the program itself (build.py), not a caller in the same process
+            # End now: the build's own clean-up has run, and what its threads still do is not wanted. Python's
+            # exit would wait for them, for ever if Ctrl+C came inside ThreadPoolExecutor.submit (the thread is
+            # started before the pool records it, so it is never told to stop).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_PROBLEMS)
         return EXIT_PROBLEMS
     except Exception as error:  # noqa: BLE001 — the last guard: every known fault is a path:line:col problem
         if arguments.debug:
@@ -113,6 +125,13 @@ def run_command(arguments: argparse.Namespace) -> int:
         from .site_folder.migrate.site_files import run_migrate  # imported here: only migrate needs it
 
         return run_migrate(root)
+    if arguments.command == "translations":
+        from .editions.translations_command import run_translations  # imported here: only translations needs it
+
+        return run_translations(root, arguments.accept)
+    if arguments.accept:
+        print("--accept goes with `translations`: python build.py translations --accept PAGE.", file=sys.stderr)
+        return EXIT_USAGE
     refusal = unsafe_output(root, out)
     if refusal and arguments.command == "build":
         print(f"{out}: {refusal}", file=sys.stderr)

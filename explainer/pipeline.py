@@ -11,10 +11,11 @@ Templates and the chart modules' text come in with the inputs (SiteInputs.templa
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
-from .charts import ChartCounts, chart_files, load_charts
+from .charts import ChartCounts, ChartSet, chart_files, load_charts
 from .incremental.disk_store import DiskCache, cache_folder
 from .store.checks import check_fact_store
 from .render.downloads import download_files
@@ -25,9 +26,14 @@ from .store.loading import load_fact_store
 from .site_folder.inputs import SiteInputs
 from .publish.output_gate import check_output
 from .site_folder.pages import Page, read_pages
+from .site_folder.editions import Edition, edition_content, link_counterparts, site_editions
+from .publish.placing import place_edition
 from .prose.markdown_stage import render_markdown
+from .editions.agreement import check_same_facts
+from .editions.translations_current import check_translations_current
 from .render.layout import reader_pages
-from .render.templates import published, render_after_hashing, render_pages, site_view
+from .render.templates import edition_fields, published, render_after_hashing, render_pages, site_view
+from .render.words import speaking
 from .render.share_images import share_images
 from .render.page_meta import missing_url, root_relative
 from .effects.worker_pool import threads
@@ -37,8 +43,8 @@ from .effects.boundary import BuildEffects
 @dataclass
 class BuildResult:
     files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes; empty if it failed
-    pages: list[Page] = field(default_factory=list)
-    store: FactStore = field(default_factory=FactStore)
+    pages: list[Page] = field(default_factory=list)  # every edition's, the default edition's first
+    store: FactStore = field(default_factory=FactStore)  # the default edition's
     # Errors and warnings: root causes first, with a note in place of the problems that only follow from them
     # (errors.hold_back_echoes); the rest sorted by file and line.
     problems: list[Problem] = field(default_factory=list)
@@ -49,6 +55,19 @@ class BuildResult:
         return any(p.stops_build(strict) for p in self.problems)
 
 
+@dataclass
+class EditionBuild:
+    """One edition on its way through the stages (site_folder/editions.py). Each stage runs on it as on a site of
+    its own: its inputs carry its content and its settings, whose language is the edition's and whose url is
+    the edition's own address (site url + "ko/"), so every absolute address its pages write leads into it."""
+
+    edition: Edition
+    inputs: SiteInputs  # filled by _edition_inputs
+    store: FactStore  # loaded in the edition's language: the values are written in it (store/loading.py)
+    pages: list[Page]  # filled by read_pages; edition and counterparts by editions.link_counterparts
+    charts: ChartSet | None = None  # filled by load_charts
+
+
 def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_names: bool = False) -> BuildResult:
     """The site that inputs make: every file (result.files) or the problems that stop it.
 
@@ -57,50 +76,80 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
     hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
     the preview keeps plain names, which nothing caches there. Published, 404.html's addresses lead from the root
     of site.json's url (render/page_meta.py); the preview serves its 404 page at the root of its own address.
+
+    Each edition (site_folder/editions.py) goes through the same stages, in its own language; its files are then
+    placed under its folder (publish/placing.py).
     """
     started = time.perf_counter()
     result = BuildResult()
     memo = effects.memo
+    problems: list[Problem] = []
     with effects.store.in_force():
-        result.store, problems = memo.reuse(load_fact_store, inputs.data, inputs.settings.language)
-        result.pages, found = memo.pages(read_pages, inputs.content)
-        problems += found
-        charts, found = memo.charts(load_charts, inputs, result.store)  # runs the charts/ modules
-        problems += found
-        result.charts = charts.counts
-        # With a facts or series file unread, which ids it held is a guess: each would be reported unknown. A
-        # broken source or record is known by its id: what names it is held back as an echo (hold_back_echoes).
+        built: list[EditionBuild] = []
+        for edition in site_editions(inputs.settings):
+            # The fact store once per language: its values are displayed in the language it is loaded in.
+            store, found = memo.reuse(load_fact_store, inputs.data, edition.language)
+            problems += _not_yet_reported(found, problems)  # the same file's problem once, not once per edition
+            edition_inputs = _edition_inputs(inputs, edition)
+            pages, found = memo.pages(read_pages, edition_inputs.content)
+            problems += found
+            built.append(EditionBuild(edition, edition_inputs, store, pages))
+        problems += link_counterparts(tuple(one.edition for one in built), [one.pages for one in built])
+        result.store, result.pages = built[0].store, [page for one in built for page in one.pages]
+        for one in built:
+            with speaking(one.edition.language):  # the cards' and charts' words in the edition's language
+                one.charts, found = memo.charts(load_charts, one.inputs, one.store)  # runs the charts/ modules
+                problems += _not_yet_reported(found, problems)
+                # With a facts or series file unread, which ids it held is a guess: each would be reported unknown.
+                # A broken source or record is known by its id: what names it is held back as an echo
+                # (hold_back_echoes).
+                if not one.store.unreadable:
+                    problems += render_markdown(one.pages, one.store, one.charts.html, one.charts.names,
+                                                memo.convert_pages)
+        result.charts = built[0].charts.counts
+        # The editions agree (editions/): each translation is current, and cites what its original cites.
+        languages, pages_by_edition = [one.edition.language for one in built], [one.pages for one in built]
+        problems += check_translations_current(languages, pages_by_edition)
         if not result.store.unreadable:
-            problems += render_markdown(result.pages, result.store, charts.html, charts.names, memo.convert_pages)
             problems += memo.reuse(check_fact_store, result.store)
+            problems += check_same_facts(languages, pages_by_edition)
         if not any(p.severity == "error" for p in problems):
-            problems += _write_site_files(inputs, effects, result, charts, hashed_names)
+            problems += _write_site_files(inputs, effects, result, built, hashed_names)
     result.problems = hold_back_echoes(problems)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildResult, charts,
+def _edition_inputs(inputs: SiteInputs, edition: Edition) -> SiteInputs:
+    """The inputs as the stages see them for one edition; the default edition's are the site's own."""
+    if edition.is_default:
+        return inputs
+    settings = dataclasses.replace(inputs.settings, language=edition.language,
+                                   url=inputs.settings.url + edition.prefix if inputs.settings.url else "")
+    return dataclasses.replace(inputs, settings=settings, content=edition_content(inputs, edition))
+
+
+def _not_yet_reported(found: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """found, less what is already reported: each edition reads the same data/ and charts/."""
+    known = {(p.path, p.line, p.col, p.message) for p in problems}
+    return [p for p in found if (p.path, p.line, p.col, p.message) not in known]
+
+
+def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildResult, built: list[EditionBuild],
                       hashed_names: bool) -> list[Problem]:
     """The stages after the checks, which make the files of a site whose input is sound."""
     memo = effects.memo
     environment = memo.environment(inputs.templates)
-    chart_output, problems = chart_files(charts, result.pages)  # the runtime only if a page has a chart
-    downloads = memo.reuse(download_files, result.store)
-    # Each reader page's og:image: its chart's PNG, or a title card rendered here (kept in ROOT/.cache/share/).
-    images, cards, found = share_images(reader_pages(result.pages), inputs.settings, chart_output,
-                                        {name: embed.title for name, embed in charts.embeds.items()},
-                                        environment, DiskCache(cache_folder(inputs.root) / "share"),
-                                        memo.share_picture, memo.render_cards)
-    problems += found
-    if hashed_names:  # only what is published is shared and embedded; the preview serves at its own root
-        problems += missing_url(inputs.settings, inputs.root, images, charts.embeds)  # one warning without a url
-    view = site_view(inputs.settings, result.pages, result.store, charts.html, chart_embeds=charts.embeds,
-                     share_images=images, downloads=tuple(sorted(downloads)))
-    html, found = render_pages(environment, view, memo.render_file)
-    problems += found
-    result.files = {**{f"assets/{name}": data for name, data in inputs.assets.items()},
-                    **downloads, **html, **chart_output, **cards}
+    editions = tuple(one.edition for one in built)
+    problems: list[Problem] = []
+    result.files = {f"assets/{name}": data for name, data in inputs.assets.items()}
+    views = []
+    for one in built:
+        with speaking(one.edition.language):  # what the memo fingerprints of readers' words, in the edition's
+            files, view, found = _edition_files(one, built, effects, environment, hashed_names)
+        problems += found
+        views.append(view)
+        result.files.update(place_edition(one.edition, files, result.files, inputs.settings.url))  # publish/placing.py
     # pagefind/ (explainer/publish/search.py): Pagefind is a process of its own, so it indexes the pages while this
     # thread hashes names and checks URLs; neither reads the other's files. In this build's context, so
     # that the store's access (effects.boundary.StoreAccess) holds there too.
@@ -110,17 +159,42 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/publish/fingerprint.py)
         fingerprinted = fingerprint(result.files, inputs.settings.url)
         result.files, hashed = fingerprinted.files, sorted(fingerprinted.renamed.values())
-    late, found = render_after_hashing(environment, view, published(result.files, hashed))  # _headers
+    with speaking(editions[0].language):
+        late, found = render_after_hashing(environment, views[0], published(result.files, hashed))  # _headers
     problems += found
     result.files.update(late)
     # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
-    problems += check_output(result.files, {page.url: (page.source_path, page.source_text)
-                                            for page in result.pages}, memo.gate)
-    if hashed_names and inputs.settings.url and "404.html" in result.files:  # published, it is shown at any depth
-        result.files["404.html"] = root_relative(result.files["404.html"], inputs.settings.url)  # page_meta.py
+    problems += check_output(result.files, {one.edition.prefix + page.url: (page.source_path, page.source_text)
+                                            for one in built for page in one.pages}, memo.gate)
+    for one in built:
+        not_found = f"{one.edition.prefix}404.html"
+        if hashed_names and inputs.settings.url and not_found in result.files:  # published, shown at any depth
+            result.files[not_found] = root_relative(result.files[not_found], one.inputs.settings.url)  # page_meta.py
     if indexing is not None:
         index, found = indexing.result()
         problems += found
         result.files.update(index.files)
     return problems
 
+
+def _edition_files(one: EditionBuild, built: list[EditionBuild], effects: BuildEffects, environment,
+                   hashed_names: bool):
+    """One edition's files, at their paths within the edition, with its site view and the problems found."""
+    memo, inputs = effects.memo, one.inputs
+    chart_output, problems = chart_files(one.charts, one.pages)  # the runtime only if a page has a chart
+    downloads = memo.reuse(download_files, one.store)
+    # Each reader page's og:image: its chart's PNG, or a title card rendered here (kept in ROOT/.cache/share/).
+    images, cards, found = share_images(reader_pages(one.pages), inputs.settings, chart_output,
+                                        {name: embed.title for name, embed in one.charts.embeds.items()},
+                                        environment, DiskCache(cache_folder(inputs.root) / "share"),
+                                        memo.share_picture, memo.render_cards)
+    problems += found
+    if hashed_names and one.edition.is_default:  # only what is published is shared and embedded
+        problems += missing_url(inputs.settings, inputs.root, images, one.charts.embeds)  # one warning without a url
+    view = site_view(inputs.settings, one.pages, one.store, one.charts.html, chart_embeds=one.charts.embeds,
+                     share_images=images, downloads=tuple(sorted(downloads)),
+                     **edition_fields(one.edition, tuple(each.edition for each in built),
+                                       [each.pages for each in built], one.store))
+    html, found = render_pages(environment, view, memo.render_file, prefix=one.edition.prefix)
+    problems += found
+    return {**downloads, **html, **chart_output, **cards}, view, problems

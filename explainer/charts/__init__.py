@@ -10,9 +10,12 @@ its title, source line and the site's name (card.py), so the chart stage reads s
 A chart module (charts/<name>.py) imports what it needs from here:
 
     import altair as alt
-    from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts, series
+    from explainer.charts import ROWS, ChartColumn, ChartDefinition, facts, series, words
 
     def chart(store) -> ChartDefinition: ...
+
+Its own words come from its WORDS table, in the store's language (chart_words.py); the module runs speaking that
+language, so the words the engine adds (a provisional note, a date) are in it too.
 
 Only the charts that some page names are made: a small site that falls back to the project's charts/ does
 not need the project's data. The static pictures are rendered here, before the pages, because each figure
@@ -32,6 +35,7 @@ from .card import CardWords, accent, chart_card, site_words, SHARE_SIZE
 from ..incremental.disk_store import DiskCache, cache_folder
 from .prepared_cache import Reads, prepared_key, watched_store
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
+from .chart_words import speaking_for, words  # noqa: F401
 from .isolation import ChartWorker
 from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
                      figure_html, png_path, share_png_path, source_line)
@@ -47,6 +51,7 @@ from ..store.facts import FactStore
 from ..site_folder.inputs import SiteInputs, SiteSettings
 from ..site_folder.pages import Page
 from ..render.templates import make_environment
+from ..render.words import speaking
 
 # What a page gets for a chart that failed: the build fails on the chart's problem, and the page naming it
 # must not also report it as an unknown chart.
@@ -90,6 +95,8 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     wanted = charts_named_in(inputs.content)
     charts.names = tuple(find_chart_files(inputs.chart_dirs))
     themes = site_configs(inputs.settings)
+    # What a chart's words fall back to where its WORDS lack the edition's language (chart_words.py).
+    default_language = (inputs.settings.editions or (inputs.settings.language,))[0]
     kept = DiskCache(charts.cache_folder / "charts")
     worker = ChartWorker(inputs.settings.chart_timeout)  # started by the first chart that runs; isolation.py
     fingerprints: dict = {}  # of the store's records, taken once for all the charts (prepared_cache.py)
@@ -98,9 +105,10 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
             if name not in wanted:
                 continue
             # Unchanged inputs: what the module made last time, without running it (prepared_cache.py).
-            key = prepared_key(path, inputs.settings.language, themes)
+            key = prepared_key(path, store.language, themes, default_language)
             reused = prepared_cache.load(kept, key, store, fingerprints, path)
-            prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes)
+            prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes,
+                                                                                   default_language)
             problems += found
             if prepared is None:
                 charts.html[name] = FAILED
@@ -134,13 +142,16 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     return charts, problems
 
 
-def _prepare(name: str, path: Path, store: FactStore,
-             themes: dict[str, dict]) -> tuple[tuple[ChartModule, dict] | None, list[Problem], Reads]:
+def _prepare(name: str, path: Path, store: FactStore, themes: dict[str, dict],
+             default_language: str = "") -> tuple[tuple[ChartModule, dict] | None, list[Problem], Reads]:
     """Run the module and make its spec, themed by the site's settings; None if either failed (the problems
     say why); and what they read of the store, which keys what is kept (prepared_cache.py). Runs in the chart
-    worker (isolation.py), never in the build's own process."""
+    worker (isolation.py), never in the build's own process: in the store's language, its words falling back to
+    default_language (chart_words.py)."""
     watched, what_was_read = watched_store(store)
-    module, problems = run_chart_module(name, path, watched)
+    with speaking(store.language), speaking_for(default_language or store.language) as word_warnings:
+        module, problems = run_chart_module(name, path, watched)
+    problems = word_warnings + problems
     if module is None:
         return None, problems, what_was_read()
     problems += _check_cites(module, watched)
@@ -165,8 +176,8 @@ def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, ren
     sources = chart_sources(definition, store)
     as_of = data_as_of(definition, store)
     parts = (environment, name, definition, spec, pictures, sources, as_of, approximate_cells(definition, store))
-    words = CardWords(definition.title, source_line(sources, definition.note, as_of), site_words(settings))
-    embed = embed_of(name, definition.title, pictures, words.source_line, settings.url or None)
+    card_words = CardWords(definition.title, source_line(sources, definition.note, as_of), site_words(settings))
+    embed = embed_of(name, definition.title, pictures, card_words.source_line, settings.url or None)
     try:
         charts.html[name] = figure_html(*parts, embed=embed)
         embed_figure = figure_html(*parts, embed=embed, embed_page=True)
@@ -178,8 +189,8 @@ def _add_chart(charts: ChartSet, name: str, module: ChartModule, spec: dict, ren
     light_wide = rendered.pictures[name, "light", "wide", "svg"].decode("utf-8")
     try:
         colour, font = accent(settings), settings.chart_font
-        cards[png_path(name)] = chart_card(environment, light_wide, words, colour, font=font)
-        cards[share_png_path(name)] = chart_card(environment, light_wide, words, colour, SHARE_SIZE, font)
+        cards[png_path(name)] = chart_card(environment, light_wide, card_words, colour, font=font)
+        cards[share_png_path(name)] = chart_card(environment, light_wide, card_words, colour, SHARE_SIZE, font)
     except (jinja2.TemplateError, ValueError) as error:  # a site's broken _share_card.svg; a picture with no size
         return _template_problem(error, "_share_card.svg")
     return None

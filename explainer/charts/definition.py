@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store.dates import date_label
+from ..render.words import gettext
 from ..errors import did_you_mean
 from ..store.facts import Citation, Fact, FactStore, Series
 
@@ -101,10 +102,14 @@ def series(store: FactStore, series_id: str) -> Series:
 def provisional_note(fact: Fact, marked: str) -> Annotation:
     """The annotation for a plotted fact whose count is provisional: the word "provisional" on the chart, and
     a sentence saying so, with the date of its latest correction. marked: how the chart shows it ("its bar is
-    hollow")."""
-    corrected = f", as corrected on {date_label(fact.corrections[-1].date)}" if fact.corrections else ""
-    return Annotation(label=("provisional",),
-                      text=f"{fact.label}: a provisional count{corrected}, which may still be revised; {marked}.")
+    hollow"), in the chart's language. In the language being spoken: the chart's (charts/__init__._prepare)."""
+    if fact.corrections:
+        text = gettext("%(label)s: a provisional count, as corrected on %(date)s, which may still be revised; "
+                       "%(marked)s.", label=fact.label, date=date_label(fact.corrections[-1].date), marked=marked)
+    else:
+        text = gettext("%(label)s: a provisional count, which may still be revised; %(marked)s.", label=fact.label,
+                       marked=marked)
+    return Annotation(label=(gettext("provisional"),), text=text)
 
 
 def cell_fact(store: FactStore, series_id: str, key: str, column: str) -> Fact | None:

@@ -18,7 +18,7 @@ from .definition import ChartColumn, ChartDefinition
 from .runtime import RUNTIME_PATH
 from .spec import NARROW_MEDIA
 from ..render.downloads import csv_bytes, json_bytes
-from ..render.words import gettext
+from ..render.words import gettext, language
 from ..store.dates import date_label
 from ..store.facts import FactStore
 from ..store.numbers import format_value
@@ -142,7 +142,8 @@ def table_cell(value, column: ChartColumn, approximate: bool = False) -> str:
     if value is None:
         return "–"
     if isinstance(value, (int, float)):
-        return format_value(value, column.unit or "number", column.decimals, approximate)
+        # In the language being spoken (the edition's): its unit words and "about" too (render/words.py).
+        return format_value(value, column.unit or "number", column.decimals, approximate, language())
     return str(value)
 
 

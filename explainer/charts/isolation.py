@@ -14,6 +14,7 @@ already imported Altair, cheap and safe although the preview has threads; never 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import os
@@ -21,6 +22,8 @@ import signal
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from ..errors import Problem
@@ -38,12 +41,12 @@ class ChartWorker:
         self._store_sent: FactStore | None = None
         self.started = 0  # processes started, for tests and measurements
 
-    def prepare(self, name: str, path: Path, store: FactStore, themes: dict[str, dict]):
+    def prepare(self, name: str, path: Path, store: FactStore, themes: dict[str, dict], default_language: str = ""):
         """(ChartModule without its chart, spec) or None, the problems, and what the run read of the store
         (prepared_cache.Reads; None when the run did not finish); never raises for the chart's sake."""
         try:
             self._ensure_running(store)
-            self._connection.send(("chart", name, path, themes))
+            self._connection.send(("chart", name, path, themes, default_language))
         except (OSError, EOFError, BrokenPipeError):
             return None, [self._ended(path)], None
         if not self._connection.poll(self.timeout):
@@ -67,10 +70,16 @@ class ChartWorker:
     def _ensure_running(self, store: FactStore) -> None:
         if self._process is None:
             parent, child = process_context().Pipe()
-            self._process = process_context().Process(target=_serve, args=(child,), name="chart-worker", daemon=True)
-            self._process.start()
-            child.close()
-            self._connection = parent
+            process = process_context().Process(target=_serve, args=(child,), name="chart-worker", daemon=True)
+            try:
+                with _deaf_to_ctrl_c():
+                    process.start()
+            except BaseException:  # Ctrl+C while it started: nothing to stop or join later
+                parent.close()
+                raise
+            finally:
+                child.close()
+            self._process, self._connection = process, parent
             self.started += 1
         if self._store_sent is not store:  # the store goes once per worker, not once per chart
             self._connection.send(("store", store))
@@ -96,6 +105,25 @@ class ChartWorker:
                        "before returning: chart() must return a ChartDefinition; remove the exit.")
 
 
+@contextlib.contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """Ctrl+C held back from this thread while a process starts, so that the processes it starts (the fork
+    server, which imports Altair for a second or more, and the worker) inherit the mask and never see it: a
+    terminal's Ctrl+C reaches every process of the group, and each printed a traceback. The build itself is
+    interrupted as soon as the mask is lifted, and close() ends the worker."""
+    # The fork server starts multiprocessing's resource tracker first, which lifts the mask after starting it
+    # (multiprocessing/resource_tracker.py): started before the mask is set, it leaves the mask alone.
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks (and no fork server)
+        yield
+        return
+    resource_tracker.ensure_running()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _serve(connection) -> None:
     """The worker's loop: receive the store, then charts, and answer each with plain data."""
     from . import _prepare  # the package is imported already where the fork server preloaded it
@@ -109,9 +137,9 @@ def _serve(connection) -> None:
         if message[0] == "store":
             store = message[1]
             continue
-        _, name, path, themes = message
+        _, name, path, themes, default_language = message
         try:
-            answer = _run_captured(lambda: _prepare(name, path, store, themes), path)
+            answer = _run_captured(lambda: _prepare(name, path, store, themes, default_language), path)
         except BaseException as error:  # noqa: BLE001 — whatever escaped is the chart's problem, not the worker's end
             answer = None, [Problem(path, 1, 1, f"while making the chart: {type(error).__name__}: {error}")], None
         try:

@@ -3,12 +3,20 @@
 A module that fails (a syntax error, an exception, a missing id, no chart function) becomes a Problem at the
 line of that module where it failed, never a traceback. Each build executes the files afresh, so the preview
 server picks up edits; nothing is added to sys.modules for longer than the module takes to run.
+
+A module imports the Python files beside it as a script does (`from _helpers import x`, `from _lib.words
+import y`, charts/README.md): its folder comes first on sys.path while it runs, and what it imported from
+there is forgotten afterwards, so an edited helper is read again and another folder's `_helpers` is its own.
 """
 from __future__ import annotations
 
+import contextlib
+import importlib
+import os
 import sys
 import traceback
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,12 +63,13 @@ def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModu
     module.__file__ = str(path)
     sys.modules[module.__name__] = module  # dataclasses and typing look modules up while they are defined
     try:
-        exec(code, module.__dict__)
-        function = getattr(module, FUNCTION, None)
-        if not callable(function):
-            return None, [Problem(path, 1, 1, f'this chart module has no function "{FUNCTION}": define '
-                                  f"`def {FUNCTION}(store: FactStore) -> ChartDefinition`.")]
-        definition = function(store)
+        with _helpers_beside(path.parent):
+            exec(code, module.__dict__)
+            function = getattr(module, FUNCTION, None)
+            if not callable(function):
+                return None, [Problem(path, 1, 1, f'this chart module has no function "{FUNCTION}": define '
+                                      f"`def {FUNCTION}(store: FactStore) -> ChartDefinition`.")]
+            definition = function(store)
     except BaseException as error:  # anything a module raises, even SystemExit, is the data desk's to fix: report it in place
         return None, [_problem_from(error, path, source, store)]
     finally:
@@ -70,6 +79,31 @@ def run_chart_module(name: str, path: Path, store: FactStore) -> tuple[ChartModu
         return None, [Problem(path, line, 1, f"{FUNCTION}() returned {type(definition).__name__}, not a "
                               "ChartDefinition: return ChartDefinition(title=..., chart=...).")]
     return ChartModule(name, path, definition, line, source), []
+
+
+@contextlib.contextmanager
+def _helpers_beside(folder: Path) -> Iterator[None]:
+    """The chart's folder first on sys.path while it runs (as for a script), and the modules it imported from
+    that folder forgotten afterwards. No bytecode is written: the site folder stays as the editor left it."""
+    folder_name = os.path.realpath(folder)
+    before = set(sys.modules)
+    saved_path, saved_bytecode = list(sys.path), sys.dont_write_bytecode
+    sys.path.insert(0, folder_name)
+    sys.dont_write_bytecode = True
+    importlib.invalidate_caches()  # a helper added since the last chart ran is found
+    try:
+        yield
+    finally:
+        sys.path[:], sys.dont_write_bytecode = saved_path, saved_bytecode
+        for name in set(sys.modules) - before:
+            if _is_under(sys.modules[name], folder_name):
+                del sys.modules[name]
+
+
+def _is_under(module: types.ModuleType | None, folder: str) -> bool:
+    """Whether a module was read from folder: a file under it, or a folder of modules (a namespace package)."""
+    places = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or [])]
+    return any(isinstance(place, str) and os.path.realpath(place).startswith(folder + os.sep) for place in places)
 
 
 def _problem_from(error: BaseException, path: Path, source: str, store: FactStore) -> Problem:

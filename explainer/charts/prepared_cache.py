@@ -8,7 +8,8 @@ chart runs again every build, so its problem is always reported from the module 
 An entry is kept under a key of everything that result depends on but the data:
 - the module's own text, and that of every other Python file in its folder and the folders under it (a
   module may import a helper beside it, charts/_helpers.py, or in a folder of helpers, charts/_lib/words.py);
-- the site's language (which reads the numbers in excerpts);
+- the store's language (the edition's: which reads the numbers in excerpts, and which words of the module's WORDS
+  and the engine's catalogue it writes) and the site's default language (what missing words fall back to);
 - the themes (site.json's chart colours and font), which are part of the spec;
 - the engine's own code (every .py file of the explainer package: the spec, the checks, the definition) and
   the versions of Altair and Python, which make the spec;
@@ -46,7 +47,7 @@ from .modules import ChartModule
 FORMAT = "chart-prepared-3"  # part of every key: change it when what is kept changes shape
 
 
-def prepared_key(path: Path, language: str, themes: dict) -> str | None:
+def prepared_key(path: Path, language: str, themes: dict, default_language: str = "") -> str | None:
     """The key of the chart module at path, or None if a file it depends on cannot be read (then it just runs)."""
     try:
         folder = [(neighbour.relative_to(path.parent).as_posix(), neighbour.read_bytes())
@@ -54,6 +55,7 @@ def prepared_key(path: Path, language: str, themes: dict) -> str | None:
     except (OSError, ValueError):
         return None
     parts = [FORMAT, engine_version(), path.name, language, canonical_json(themes)]
+    parts += [default_language] if default_language and default_language != language else []  # one edition: as before
     parts += [part for name, content in folder for part in (name, hashlib.sha256(content).hexdigest())]
     return content_key(*parts)
 

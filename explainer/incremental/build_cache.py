@@ -8,6 +8,9 @@ pipeline.build(inputs, BuildEffects(memo=cache)) runs every stage as usual; each
   same: equal text for the data files, the very same FactStore object for the stages that take one;
 - the pages read from content/ are reused, and a file parsed again, while only its body changed;
 - the charts are reused while the chart modules, the templates, the settings and the fact store are the same;
+- each edition (site_folder/editions.py) keeps its own: a stage's results are kept by their arguments, which
+  carry the edition's language, settings, content and fact store, so the editions of one build never evict
+  each other's; what the last build did not ask for is forgotten (BuildCache.finish_build);
 - each page's Markdown, and each file rendered from a template, is kept with what making it read (incremental/reads.py:
   every field of a fact, source, page, the settings or the site view, every id looked up in a table), and
   reused while its text or template and context are the same and each of those reads, made again on the new
@@ -80,11 +83,15 @@ class BuildCache:
         self.stats = BuildStats()
         self.markdown = MarkdownCache(self)
         self.templates = TemplateCache(self)
-        self._slots: dict[str, _Slot] = {}
+        self._slots: dict[str, dict[Digest, _Slot]] = {}  # function → its results by their arguments' key
+        self._asked: dict[str, set[Digest]] = {}  # function → the keys this build asked for
         self._environment: tuple[Digest, jinja2.Environment] | None = None
         self._templates: tuple[tuple[TemplateFolder, ...], Digest] | None = None  # the last templates and their key
-        self._pages: tuple[dict[Path, str], list[Page], list] | None = None
-        self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}
+        # One reading of content/ per edition, by its files' paths (each edition's are its own folder's).
+        self._pages: dict[frozenset[Path], tuple[dict[Path, str], list[Page], list]] = {}
+        self._pages_asked: set[frozenset[Path]] = set()
+        self._chart_names: dict[Path, tuple[str, frozenset[str]]] = {}  # every edition's content files
+        self._chart_names_asked: set[Path] = set()
         self.lasting = ImmutableMemo()  # fingerprints of what never changes, kept from build to build
         self.fingerprints = Fingerprints(self.lasting)  # of the values read in the build under way (incremental/reads.py)
         self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
@@ -94,6 +101,7 @@ class BuildCache:
 
     def start_build(self) -> None:
         self.stats = BuildStats()
+        self._asked, self._pages_asked, self._chart_names_asked = {}, set(), set()
         self.lasting.next_build()
         self.fingerprints = Fingerprints(self.lasting)
         self.markdown.start_build()
@@ -103,8 +111,19 @@ class BuildCache:
     def finish_build(self, succeeded: bool) -> None:
         """After a good build, forget pages it no longer has (a deleted page must not stay in memory).
 
-        A failed build stops before the templates, so it has seen no output page: it must not prune.
+        A failed build stops before the templates, so it has seen no output page: it must not prune. Of the
+        stages' results (reuse, charts, pages), those a stage asked for stay, and the others it held go,
+        whatever the outcome: every build asks each stage once per edition, so a run of failed edits keeps no
+        more than a good build does.
         """
+        for name, asked in self._asked.items():
+            slots = self._slots[name]
+            for key in slots.keys() - asked:
+                del slots[key]
+        for lane in self._pages.keys() - self._pages_asked:
+            del self._pages[lane]
+        for path in self._chart_names.keys() - self._chart_names_asked:
+            del self._chart_names[path]
         if succeeded:
             self.pruned = self.markdown.finish_build() | self.templates.finish_build()
             self.pictures.finish_build()
@@ -129,16 +148,22 @@ class BuildCache:
         """function(*arguments), or its result from the previous call if the arguments are unchanged.
 
         Text arguments (dicts and tuples of paths and strings) are compared by content, other objects by
-        identity. One result is kept per function. Lists in the result are copied, because the pipeline
-        extends its problem lists in place.
+        identity. One result is kept per function and arguments, so per edition (its language, its fact store),
+        until a build no longer asks for it. Lists in the result are copied, because the pipeline extends its
+        problem lists in place.
         """
         key = digest([_argument_key(argument) for argument in arguments])
-        name = f"{function.__module__}.{function.__qualname__}"
-        slot = self._slots.get(name)
-        if slot is None or slot.key != key:
-            self.stats.stages_rerun.append(function.__name__)
-            slot = _Slot(key, function(*arguments), tuple(arguments))
-            self._slots[name] = slot
+        return self._kept(f"{function.__module__}.{function.__qualname__}", key, function.__name__,
+                          lambda: _Slot(key, function(*arguments), tuple(arguments)))
+
+    def _kept(self, name: str, key: Digest, stage: str, make: Callable[[], _Slot]):
+        """The result kept for name under key, or make()'s, kept there; noted as asked for by this build."""
+        slots = self._slots.setdefault(name, {})
+        self._asked.setdefault(name, set()).add(key)
+        slot = slots.get(key)
+        if slot is None:
+            self.stats.stages_rerun.append(stage)
+            slot = slots[key] = make()
         return _copy_lists(slot.value)
 
     def environment(self, templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
@@ -160,10 +185,13 @@ class BuildCache:
         When every file is there as before and a changed file's front matter (so its place in the order and
         its slug) is as before, the list is the previous one with that page replaced; otherwise, and whenever
         a file has problems, the whole folder is read again. Reading a thousand files' front matter would
-        cost more than the rest of a Markdown edit's rebuild.
+        cost more than the rest of a Markdown edit's rebuild. Each edition's reading is kept apart, found by its
+        files' paths (content/*.md, content/ko/*.md): a file added or removed is a new reading anyway.
         """
-        last = self._pages
-        if last is not None and last[0].keys() == content.keys():
+        lane = frozenset(content)
+        self._pages_asked.add(lane)
+        last = self._pages.get(lane)
+        if last is not None:
             texts, pages, problems = last
             replaced = {}
             for path, text in content.items():
@@ -178,11 +206,11 @@ class BuildCache:
                 replaced[position] = fresh[0]
             if replaced is not None:
                 pages = [replaced.get(index, page) for index, page in enumerate(pages)]
-                self._pages = (dict(content), pages, problems)
+                self._pages[lane] = (dict(content), pages, problems)
                 return list(pages), list(problems)
         self.stats.stages_rerun.append("read_pages")
         pages, problems = read_pages(content)
-        self._pages = (dict(content), pages, problems)
+        self._pages[lane] = (dict(content), pages, problems)
         return list(pages), list(problems)
 
     def charts(self, load_charts: Callable, inputs, store: FactStore):
@@ -190,16 +218,13 @@ class BuildCache:
         templates, the site's settings (its chart colours and font), the fact store (the same object) and the names of the charts the pages embed.
 
         Running the chart modules and building their figures costs tens of milliseconds per chart even when
-        vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit.
+        vl-convert's pictures come from the disk cache: too much to repeat for a Markdown edit. Kept per
+        edition: its settings (language, url) and its fact store are in the key.
         """
         key = digest(str(inputs.root), sorted((str(path), text) for path, text in inputs.chart_modules.items()),
                      self._templates_key(inputs.templates), repr(inputs.settings), f"store {id(store)}",
                      self._charts_named(inputs.content))
-        slot = self._slots.get("charts")
-        if slot is None or slot.key != key:
-            self.stats.stages_rerun.append("charts")
-            slot = self._slots["charts"] = _Slot(key, load_charts(inputs, store), (store,))
-        return _copy_lists(slot.value)
+        return self._kept("charts", key, "charts", lambda: _Slot(key, load_charts(inputs, store), (store,)))
 
     def _templates_key(self, templates: tuple[TemplateFolder, ...]) -> Digest:
         """templates_fingerprint, worked out once for each reading of the templates (the charts and the
@@ -213,13 +238,12 @@ class BuildCache:
         from ..charts import charts_named_in
 
         known, names = self._chart_names, set()
+        self._chart_names_asked |= content.keys()  # the files of every edition: finish_build forgets the others
         for path, text in content.items():
             entry = known.get(path)
             if entry is None or (entry[0] is not text and entry[0] != text):
                 entry = known[path] = (text, frozenset(charts_named_in({path: text})))
             names |= entry[1]
-        for path in known.keys() - content.keys():
-            del known[path]
         return sorted(names)
 
 
@@ -366,17 +390,20 @@ class TemplateCache(_KeptEntries):
 
 
 class PictureCache(_KeptEntries):
-    """Each page's share image, by page url, kept with what deciding it read (the page, the settings, its chart's
-    PNG and title); and each card's PNG by its SVG. In memory only: the store keeps the PNGs on disk."""
+    """Each page's share image, by its edition and page url, kept with what deciding it read (the page, the
+    edition's settings, its chart's PNG and title); and each card's PNG by its SVG. In memory only: the store
+    keeps the PNGs on disk."""
 
     def __init__(self, owner: BuildCache) -> None:
         super().__init__(owner)
         self._pngs: dict[str, bytes] = {}  # content_key of a card's SVG → its PNG
         self._pngs_used: set[str] = set()
+        self._edition: tuple = ()  # the settings, files and chart titles the registry holds: one edition's
 
     def start_build(self) -> None:
         super().start_build()
         self._pngs_used = set()
+        self._edition = ()
 
     def finish_build(self) -> bool:
         for key in set(self._pngs) - self._pngs_used:
@@ -384,17 +411,22 @@ class PictureCache(_KeptEntries):
         return super().finish_build()
 
     def share_picture(self, page, settings, files, chart_titles, environment):
+        edition = (settings, files, chart_titles)
         files = RecordedMapping("map:chart_files", files)
         chart_titles = RecordedMapping("map:chart_titles", chart_titles)
         try:
             key = digest(self.owner.templates.templates_key, self.owner.fingerprints.of(page))
         except Unrecordable:
             key = None
-        if self._registry is None:  # one per build: the pages join its table as they come
-            self._registry = Registry([settings, files, chart_titles], {"page": {}})
+        if len(self._edition) != 3 or any(mine is not theirs for mine, theirs in zip(self._edition, edition)):
+            # One registry per edition, the pages joining its table as they come: the tokens "settings" and
+            # "map:chart_files" name the edition's own, and what was read again of another edition's is not
+            # an answer for this one.
+            self._edition = edition
+            self._registry, self._checked = Registry([settings, files, chart_titles], {"page": {}}), {}
         if (token := record_token(page)) is not None:
             self._registry.add("page", token, page)
-        return self._kept_or_made(page.url, key, lambda: self._registry,
+        return self._kept_or_made((settings.language, page.url), key, lambda: self._registry,
                                   lambda: share_picture(page, settings, files, chart_titles, environment))[0]
 
     def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
@@ -416,6 +448,9 @@ def store_registry(store: FactStore, roots: list, pages: list[Page] = ()) -> Reg
 
 
 _PAGE_TEXT_FIELDS = {"source_path", "source_text", "body", "body_offset", "html"}  # covered by the Markdown key
+# Filled after read_pages from the edition, not from the file (editions.link_counterparts): a page read again
+# has it empty, so comparing it would read the whole folder again on every edit.
+_FILLED_LATER = {"edition"}
 _SHORT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -427,7 +462,7 @@ def _navigation_fields(item) -> tuple | None:
     if names is None:
         sample = [(f.name, getattr(item, f.name)) for f in fields(item)] if is_dataclass(item) else []
         names = _SHORT_FIELDS[type(item)] = tuple(
-            name for name, value in sample if isinstance(value, (str, int)) and name not in _PAGE_TEXT_FIELDS)
+            name for name, value in sample if isinstance(value, (str, int)) and name not in _PAGE_TEXT_FIELDS | _FILLED_LATER)
     return (type(item).__name__, *(getattr(item, name) for name in names)) if names else (repr(item),)
 
 

@@ -52,7 +52,7 @@ def inputs_key(inputs: SiteInputs, strict: bool, out: Path, hashed_names: bool =
     parts: list[str | bytes] = [RECORD_FORMAT, engine_version(), _library_versions(), str(inputs.root),
                                 repr(inputs.settings), f"strict={strict!r}", f"hashed_names={hashed_names!r}",
                                 f"out={out}"]
-    for texts in (inputs.content, inputs.data):
+    for texts in (inputs.content, inputs.data, *inputs.edition_content.values()):  # editions: content/<language>/
         parts.append(str(len(texts)))
         for path, text in texts.items():
             parts += [str(path), text]

@@ -3,20 +3,28 @@
 - In <head>: livereload's client (/livereload.js, served with a small livereload plugin in front that tells
   the server which build the page came from). The server compares it with its latest build when the page
   connects, and reloads a page that missed a rebuild while it was loading (livereload would leave it stale).
+  The plugin also takes livereload's page reloads: the page is patched in place instead (preview_scripts.py),
+  unless what it loads and runs changed (the script's data-resources).
 - Before </body>, while the latest build fails: the problems as an overlay, `path:line:col: message` with
   the offending line, HTML-escaped. The page under it is the last good build.
 """
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 from pathlib import Path
 
 from ..errors import Problem
 
 PLUGIN_ID = "explainer-preview"
 
-# A script file, not inline: the site's Content-Security-Policy allows scripts from 'self' only.
-_HEAD = '<script src="/livereload.js?generation=%d" async></script>\n'
+# A script file, not inline: the site's Content-Security-Policy allows scripts from 'self' only. data-resources:
+# what the page loads and runs (page_resources), which a patch in place must not change (preview-morph.js).
+_HEAD = '<script src="/livereload.js?generation=%d" data-resources="%s" async></script>\n'
+# The tags that load or govern a page's scripts and stylesheets. Read from the page as built, since the page's
+# scripts add their own later (charts.js: the chart runtime), which a patch must not take for a change.
+_RESOURCE_TAGS = re.compile(rb"<(?:script|link|base)\b[^>]*>|<meta\b[^>]*\bhttp-equiv\b[^>]*>", re.IGNORECASE)
 
 # Put before livereload.js in the same file: livereload.js adds every window.LiveReloadPlugin* it finds when
 # it starts, and sends each plugin's analyze() to the server when it connects.
@@ -25,7 +33,15 @@ window.LiveReloadPluginExplainerPreview = (function () {
   function Plugin() {}
   Plugin.identifier = "%(plugin)s";
   Plugin.version = "1";
-  Plugin.prototype.analyze = function () { return {generation: %(generation)d}; };
+  // After a patch the page shows a later build than the one it loaded (preview-morph.js records which).
+  Plugin.prototype.analyze = function () {
+    return {generation: (window.explainerPreview && window.explainerPreview.generation) || %(generation)d};
+  };
+  // A page reload ("*"): patched in place (preview-morph.js), which reloads by itself when it cannot. A
+  // stylesheet's path: livereload.js restyles the page.
+  Plugin.prototype.reload = function (path) {
+    return path === "*" && Boolean(window.explainerPreview) && window.explainerPreview.patch();
+  };
   return Plugin;
 })();
 // The site's Content-Security-Policy refuses style attributes written in the page; styles set from a script
@@ -54,8 +70,13 @@ _PROBLEM_STYLE = ("margin:.5em 0;padding:.5em .75em;background:#fff;border-left:
                   "white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.4 ui-monospace,monospace;color:#1b1b1b")
 
 
-def head_scripts(generation: int) -> bytes:
-    return (_HEAD % generation).encode("utf-8")
+def head_scripts(generation: int, resources: str) -> bytes:
+    return (_HEAD % (generation, resources)).encode("utf-8")
+
+
+def page_resources(page: bytes) -> str:
+    """A short fingerprint of a page's script, stylesheet, base and http-equiv tags: equal when a patch can apply."""
+    return hashlib.sha256(b"\n".join(_RESOURCE_TAGS.findall(page))).hexdigest()[:16]
 
 
 def plugin_script(generation: int) -> bytes:
@@ -79,7 +100,7 @@ def overlay(problems: tuple[Problem, ...], root: Path, strict: bool) -> bytes:
 
 def inject(page: bytes, generation: int, problems_overlay: bytes | None) -> bytes:
     """The page with the reload scripts in its head and, if given, the overlay at the end of its body."""
-    scripts = head_scripts(generation)
+    scripts = head_scripts(generation, page_resources(page))
     page = page.replace(b"</head>", scripts + b"</head>", 1) if b"</head>" in page else scripts + page
     if problems_overlay:
         index = page.rfind(b"</body>")

@@ -52,13 +52,20 @@ def serve(root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, stri
         print(f"warning: serving on {host}, not only on this machine: anyone who can reach it on port "
               f"{policy.port} can read the preview, drafts included. Omit --host to serve on 127.0.0.1 only.",
               file=sys.stderr, flush=True)
+    # Ctrl+C before the event loop's own handler is in place (_run) is kept for it: interrupting asyncio while it
+    # makes its loop printed a traceback from the half-made loop.
+    stop_requested = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop_requested.set())
     try:
-        return asyncio.run(_run(root, strict, sockets, policy))
+        return asyncio.run(_run(root, strict, sockets, policy, stop_requested))
     except KeyboardInterrupt:  # where the platform has no signal handlers for the event loop
+        logger.info("Stopped.")
         return EXIT_OK
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
-async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
+async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy, stop_requested: threading.Event) -> int:
     loop = asyncio.get_running_loop()
     state = PreviewState(root, strict)
     server = HTTPServer(make_application(state, policy))
@@ -70,7 +77,10 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
         try:
             loop.add_signal_handler(signal_number, stopping.set)
         except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt instead
-            pass
+            if signal_number == signal.SIGINT:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+    if stop_requested.is_set():  # Ctrl+C came while the loop was being made
+        stopping.set()
     shown_host = f"[{policy.host}]" if ":" in policy.host else policy.host
     logger.info("serving http://%s:%d/ from memory (site/ is not written; `python build.py` publishes). "
                 "Ctrl+C stops.", shown_host if policy.host not in ("0.0.0.0", "::") else "127.0.0.1", policy.port)
@@ -87,7 +97,7 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy) -> int:
     await stopping.wait()
     server.stop()  # first, so that the port is free at once; stopping the watcher's threads can take a second
     watcher.stop()
-    logger.info("stopped")
+    logger.info("Stopped.")  # as `python build.py` says it
     return EXIT_OK
 
 

@@ -29,6 +29,7 @@ from tornado import escape, web
 from ..errors import Problem
 from .access import AccessPolicy, Refused, site_path
 from .overlay import PLUGIN_ID, inject, overlay, placeholder_page, plugin_script
+from .preview_scripts import patch_scripts
 
 logger = logging.getLogger("explainer.preview.serve")
 
@@ -139,7 +140,8 @@ class SiteHandler(GuardedHandler):
 
 
 class ReloadScript(LiveReloadJSHandler, GuardedHandler):
-    """livereload.js, the client, for this server's own pages only; our plugin in front of it."""
+    """livereload.js, the client, for this server's own pages only; in front of it the page patcher (Idiomorph
+    and preview-morph.js) and our plugin, which hands page reloads to the patcher."""
 
     def get(self) -> None:
         try:
@@ -147,6 +149,7 @@ class ReloadScript(LiveReloadJSHandler, GuardedHandler):
         except ValueError:
             generation = 0
         self.set_header("Cache-Control", "no-store")
+        self.write(patch_scripts())
         self.write(plugin_script(generation))
         super().get()
 
@@ -173,7 +176,7 @@ class ReloadSocket(LiveReloadHandler, GuardedHandler):
         self.page_path = _page_of(command["url"])
         plugin = (command.get("plugins") or {}).get(PLUGIN_ID) or {}
         if plugin.get("generation") != self.state.snapshot.generation:
-            self.send_message(_reload_message("*"))
+            self.send_message(_reload_message(PATCH_PAGE))
 
     @classmethod
     def reload_changed(cls, old: Snapshot, new: Snapshot) -> None:
@@ -181,22 +184,29 @@ class ReloadSocket(LiveReloadHandler, GuardedHandler):
         if not cls.waiters:
             return
         if (old.overlay is None) != (new.overlay is None) or old.overlay != new.overlay:
-            cls.reload_waiters("*")  # the overlay appears, changes or goes: on every page
+            cls.reload_waiters(PATCH_PAGE)  # the overlay appears, changes or goes: on every page
             return
         changed = {path for path in old.files.keys() | new.files.keys() if old.files.get(path) != new.files.get(path)}
         if not changed:
             return
         pages = {path for path in changed if path.endswith(".html")}
         stylesheets = {path for path in changed if path.endswith(".css")}
-        if changed - pages - stylesheets:  # a script, a picture, a chart: any page may use it
-            cls.reload_waiters("*")
+        if changed - pages - stylesheets:  # a script, a picture, a chart: any page may use it, so reload them all
+            cls.reload_waiters(RELOAD_WHOLE_PAGE)  # not "*": a patch would keep the old scripts and pictures
             return
         for waiter in cls.waiters.copy():
             page = getattr(waiter, "page_path", None)
             if page is None or page in pages or (page not in new.files and "404.html" in pages):
-                waiter.send_message(_reload_message("*"))
+                waiter.send_message(_reload_message(PATCH_PAGE))
             elif stylesheets:
                 waiter.send_message(_reload_message(sorted(stylesheets)[0]))  # livereload.js restyles in place
+
+
+# livereload's reload messages, by path: "*" the page changed (our plugin patches it in place, or reloads it when a
+# patch cannot apply: preview-morph.js); a stylesheet's path, livereload.js restyles the page; any other path that
+# is neither a stylesheet nor a picture, livereload.js reloads the page (our plugin declines it).
+PATCH_PAGE = "*"
+RELOAD_WHOLE_PAGE = "*/reload"
 
 
 def _find(snapshot: Snapshot, path: str) -> tuple[int, str, bytes | None]:

@@ -291,7 +291,7 @@ class CitationInlineProcessor(InlineProcessor):
         if fact.provisional:  # a first count that may be revised says so where it is read, not only in its card
             value.tail = " "
             flag = etree.SubElement(link, "small", {"class": "provisional-mark"})
-            flag.text = "(provisional)"
+            flag.text = AtomicString("(" + gettext("provisional") + ")")
         if fact.source_id is None:  # our own calculation: the link leads to its working below the references
             extension.calculations.append(fact_id)
             link.set("href", f"#calc-{fact_id}")

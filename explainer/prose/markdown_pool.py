@@ -18,6 +18,7 @@ from .citations import FactsExtension, Mention
 from ..store.facts import FactStore
 from ..site_folder.pages import Reference
 from ..incremental.reads import Fingerprints, Reads, recording
+from ..render.words import gettext, speaking
 from ..effects.worker_pool import map_in_workers
 
 POOL_MIN_PAGES = 200  # measured on 2 cores: below this, starting the workers costs more than they save
@@ -46,7 +47,8 @@ class Converted:
 def make_markdown(store: FactStore, chart_html: Mapping[str, str]) -> tuple[Markdown, FactsExtension]:
     facts = FactsExtension(store, chart_html)
     md = Markdown(extensions=["tables", "footnotes", "toc", "sane_lists", facts],
-                  extension_configs={"toc": {"toc_depth": "2-3"}, "footnotes": {"BACKLINK_TITLE": "Back to text"}},
+                  extension_configs={"toc": {"toc_depth": "2-3"},
+                                     "footnotes": {"BACKLINK_TITLE": gettext("Back to text")}},
                   output_format="html")
     # Editors write Markdown, not HTML: raw HTML is shown as text, so a stray <script> can never run; and no
     # attr_list, whose {: onclick=...} would put script in an attribute.
@@ -64,6 +66,12 @@ class Converter:
         self._fingerprints = Fingerprints()
 
     def convert(self, body: str) -> Converted:
+        # The theme's words of the cards, marks and footnotes in the language the store shows (an edition's), here
+        # and in the worker processes, which inherit no language from the build (render/words.py).
+        with speaking(self.store.language):
+            return self._convert(body)
+
+    def _convert(self, body: str) -> Converted:
         if self._made is None:
             self._made = make_markdown(self.store, self.chart_html)
         md, facts = self._made

@@ -2,7 +2,8 @@
 them rewritten, so pages stay fresh while their stylesheets, scripts and pictures are never fetched twice.
 
 Which files (hashed): everything under assets/ (stylesheets, scripts including assets/vendor/, the favicon),
-the charts' pictures (charts/*.svg, charts/*.png) and the share cards (share/*.png). Which keep their names:
+the charts' pictures (charts/*.svg, charts/*.png) and the share cards (share/*.png), an edition's own (ko/charts/)
+too. Which keep their names:
 pages (embed pages included), data downloads (data/, charts/*.csv, charts/*.json), which people link to, and
 Pagefind's bundle (pagefind/), whose script loads its other files by name.
 
@@ -23,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from ..site_folder.editions import edition_of_path
+
 HASH_DIGITS = 10
 _URL_ATTRIBUTES = {"src", "href", "poster", "content"}
 # A start tag (quoted values may hold ">"), and one attribute with a quoted value inside it.
@@ -39,6 +42,8 @@ class Fingerprinted:
 
 
 def is_hashed(path: str) -> bool:
+    """Whether the file gets a hashed name; an edition's own pictures (ko/charts/, ko/share/) as the root's."""
+    path = path.removeprefix(edition_of_path(path))
     folder, _, name = path.rpartition("/")
     if path.startswith("assets/"):
         return True

@@ -324,4 +324,23 @@ def _offset_in_source(text: str, url: str) -> int | None:
     for candidate in (url, url.split("#", 1)[0]):
         if candidate and candidate in text:
             return text.index(candidate)
+    for candidate in (url, url.split("#", 1)[0]):
+        loose = _loosely_written(candidate)
+        found = loose.search(text) if loose is not None else None
+        if found is not None:
+            return found.start()
     return None
+
+
+_MOST_LOOSE_CHARACTERS = 2_000  # a longer refused URL is placed in the built file: no pattern of that size
+
+
+def _loosely_written(url: str) -> re.Pattern | None:
+    """The URL as a source may write it with white space the built file does not show the same way: Python-
+    Markdown turns a tab into spaces, and a browser drops tabs and newlines ("java<tab>script:" in a Markdown
+    link is "java script:" in the page, and "javascript:" to a browser). Any run of white space, or none,
+    between two characters."""
+    characters = [character for character in url if not character.isspace()]
+    if not characters or len(characters) > _MOST_LOOSE_CHARACTERS:
+        return None
+    return re.compile(r"[ \t\r\n]*".join(map(re.escape, characters)))

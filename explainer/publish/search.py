@@ -1,6 +1,6 @@
 """The search stage: Pagefind's index of the site's reader pages, made at build time from the built HTML.
 
-Which pages: every HTML page at the top of the site (searchable), so the chapters, Sources, Data and
+Which pages: every HTML page at the top of the site or of an edition (searchable: ko/arrivals.html), so the chapters, Sources, Data and
 Corrections; not the pages outputs.OUTPUTS marks as not listed (404, the search page itself), not Contents
 (the chapters' titles again, which would come first in every search for a title), and not the embed pages
 (embed/: a chart each, which its chapter shows). Inside a page, EXCLUDED says what is left out.
@@ -38,6 +38,7 @@ from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, co
 from ..errors import Problem
 from ..site_folder.inputs import PROJECT
 from ..render.layout import CONTENTS, OUTPUTS
+from ..site_folder.editions import edition_of_path
 
 BUNDLE = "pagefind"  # the index's folder in the site
 # The pages outputs.OUTPUTS marks as not for readers arriving from outside (404, search), and Contents.
@@ -53,6 +54,7 @@ SETTINGS = {"exclude_selectors": list(EXCLUDED),
             "keep_index_url": True}
 TIMEOUT = 120  # seconds; the project's site takes a tenth of one
 PACKAGE = "pagefind-bin"
+ENTRY_FORMAT = "languages sorted, unknown wasm kept"  # what _published makes of Pagefind's files: in the key
 REQUIREMENT = re.compile(r"^pagefind-bin\b", re.MULTILINE)
 
 
@@ -64,6 +66,8 @@ class SearchIndex:
 
 
 def searchable(path: str) -> bool:
+    """A page at the top of the site or of an edition (ko/arrivals.html): Pagefind splits the index by <html lang>."""
+    path = path.removeprefix(edition_of_path(path))
     return path.endswith(".html") and "/" not in path and path not in NOT_SEARCHED
 
 
@@ -77,7 +81,7 @@ def search_index(files: dict[str, bytes], root: Path, niceness: int = 0) -> tupl
     except (metadata.PackageNotFoundError, FileNotFoundError, ImportError):
         return SearchIndex(), [_requirement_problem("Pagefind, which makes the search index, is not installed: "
                                                     "run python -m pip install -r requirements.txt.")]
-    key = content_key(version, canonical_json(SETTINGS), *(part for path, html in pages.items()
+    key = content_key(version, canonical_json(SETTINGS), ENTRY_FORMAT, *(part for path, html in pages.items()
                                                           for part in (path, _hash(html))))
     cache = DiskCache(cache_folder(root) / "search")
     cached = _restore(cache, key)
@@ -198,9 +202,14 @@ _KEPT = re.compile(r"pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagef
 
 def _published(answered: list[dict]) -> dict[str, bytes]:
     files = {item["path"]: base64.b64decode(item["content"]) for item in answered}
-    languages = json.loads(files["pagefind-entry.json"])["languages"]
-    # Each language's WebAssembly carries its word stemmer; only the site's languages are loaded.
-    wasm = {f"wasm.{language['wasm']}.pagefind" for language in languages.values()}
+    entry = json.loads(files["pagefind-entry.json"])
+    languages = entry["languages"]
+    # Each language's WebAssembly carries its word stemmer; only the site's languages are loaded. A language
+    # Pagefind has no stemmer for ("wasm": null, e.g. Korean) loads wasm.unknown.pagefind (pagefind.js).
+    wasm = {f"wasm.{language['wasm'] or 'unknown'}.pagefind" for language in languages.values()}
+    if len(languages) > 1:  # Pagefind lists a site's languages in no fixed order: sorted, two builds agree
+        entry["languages"] = dict(sorted(languages.items()))
+        files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return {posixpath.join(BUNDLE, path): data for path, data in sorted(files.items())
             if _KEPT.fullmatch(path) and (not path.startswith("wasm.") or path in wasm)}
 

@@ -4,11 +4,15 @@ in-text cards, the references, the Sources page and the claims table alike.
 
 Every string from data/ is set as element text, and as an AtomicString, so Python-Markdown's inline patterns
 never read it (a quote with "*" or "[@x]" stays verbatim) and it is escaped when serialised. The words around
-it ("Source:", "Our translation from Korean:") are the theme's, from the message catalogue (render/words.py).
+it ("Source:", "Our translation from Korean:") are the theme's, from the message catalogue (render/words.py), in
+the language spoken where a card is made: the store's, in the Markdown stage (prose/markdown_pool.Converter),
+and the edition's, in a template (words.SpokenTemplate), as its figures and data words are (FactStore.in_language).
 """
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 
 from markdown.serializers import to_html_string
 from markdown.util import AtomicString
@@ -106,18 +110,57 @@ def cell_glossary(translation: str, table: ExcerptTable, row_label: str, column:
     whole is explained by the terms found inside it ("暂定" in "’20.09 (暂定)"). A translation that is not such
     a glossary, or that explains none of the cells, is kept whole: the card never loses its translation.
     """
-    entries = [entry.partition(": ") for entry in translation.split("; ")]
-    if not all(separator for _, separator, _ in entries):
+    glossary = _glossary(translation)
+    if glossary is None:
         return translation
-    shown = [table.header[0], row_label, column]
     kept: set[int] = set()
-    for cell in shown:
-        whole = {index for index, (term, _, _) in enumerate(entries)
-                 if cell in (term, _without_qualifier(term)) or (cell == column and _run_holds(term, table, column))}
-        kept |= whole or {index for index, (term, _, _) in enumerate(entries) if term and term in cell}
+    for cell in (table.header[0], row_label, column):
+        whole = set(glossary.naming.get(cell, ()))
+        if cell == column:
+            place = table.column_place(column)
+            whole.update(index for first, last, index in glossary.runs if _run_holds(table, first, last, place))
+        kept |= whole or glossary.inside(cell)
     if not kept:
         return translation
-    return "; ".join("".join(entries[index]) for index in sorted(kept))
+    return "; ".join(glossary.entries[index] for index in sorted(kept))
+
+
+@dataclass(frozen=True)
+class _Glossary:
+    """A glossary translation read once, its terms looked up by their words: a table of a thousand rows has a
+    thousand cards, and a glossary may name each row."""
+
+    entries: tuple[str, ...]  # "term: meaning", as written
+    naming: dict[str, list[int]]  # a cell's text → the entries whose term is it, with or without our qualifier
+    terms: dict[str, list[int]]  # each term as written → its entries: the terms found inside a cell
+    runs: tuple[tuple[str, str, int], ...]  # (first, last, entry) of each term naming a run of columns
+    lengths: tuple[int, ...]  # the terms' lengths, shortest first
+
+    def inside(self, cell: str) -> set[int]:
+        """The entries whose term is found inside the cell: the cell's stretches as long as some term, looked up."""
+        return {index for length in self.lengths if length <= len(cell) for start in range(len(cell) - length + 1)
+                for index in self.terms.get(cell[start:start + length], ())}
+
+
+@functools.lru_cache(maxsize=256)  # a few translations, each read for every card of its table
+def _glossary(translation: str) -> _Glossary | None:
+    """The translation as a glossary ("term: meaning; …"), or None when it is not one."""
+    parts = [entry.partition(": ") for entry in translation.split("; ")]
+    if not all(separator for _, separator, _ in parts):
+        return None
+    naming: dict[str, list[int]] = {}
+    terms: dict[str, list[int]] = {}
+    runs = []
+    for index, (term, _, _) in enumerate(parts):
+        for name in dict.fromkeys((term, _without_qualifier(term))):
+            naming.setdefault(name, []).append(index)
+        if term:
+            terms.setdefault(term, []).append(index)
+        first, separator, last = term.partition(" … ")
+        if separator:
+            runs.append((first, last, index))
+    return _Glossary(tuple("".join(part) for part in parts), naming, terms, tuple(runs),
+                     tuple(sorted({len(term) for term in terms})))
 
 
 def _without_qualifier(term: str) -> str:
@@ -127,12 +170,10 @@ def _without_qualifier(term: str) -> str:
     return head if separator and rest.endswith(")") else term
 
 
-def _run_holds(term: str, table: ExcerptTable, column: str) -> bool:
-    """Whether a term naming a run of header cells ("'02 … ’19") takes in the column."""
-    first, separator, last = term.partition(" … ")
-    if not separator or first not in table.header or last not in table.header:
-        return False
-    return table.header.index(first) <= table.header.index(column) <= table.header.index(last)
+def _run_holds(table: ExcerptTable, first: str, last: str, place: int | None) -> bool:
+    """Whether the run of header cells from first to last ("'02 … ’19") takes in the column at place."""
+    start, end = table.column_place(first), table.column_place(last)
+    return None not in (start, end, place) and start <= place <= end
 
 
 def working_element(fact: Fact, store: FactStore, focusable: bool = False) -> etree.Element:

@@ -1,4 +1,6 @@
 """The one table of what the site writes besides its chapters: OUTPUTS, and the FOLDERS other stages fill.
+A site with several editions writes each entry in every edition, under its folder (ko/sources.html), except
+the entries written once, at the root (sitemap.xml, robots.txt, _headers).
 
 Each entry of OUTPUTS is a file made from a template: the generated pages (sources, data, corrections, contents,
 404, search), the files for machines (sitemap.xml, corrections.xml, robots.txt, _headers), and families of pages with one file per
@@ -6,8 +8,8 @@ item (an embed page per chart). Adding an output is one entry in OUTPUTS; render
 entry, and no chapter may take its path (taken_by, which pages.read_pages asks).
 
 A template sees `page` (the entry, or for a family's file the entry with that file's path, title and subject),
-`root` (the way from the file back to the site's root: "" at the top, "../" in a sub-folder, so links work
-under any URL prefix and from file://) and `site` (render.SiteView); a family's file also sees its member's
+`root` (the way from the file back to its edition's root: "" at the top, "../" in a sub-folder, so links work
+under any URL prefix and from file://; the files editions share are pointed at by publish/placing.py) and `site` (render.SiteView); a family's file also sees its member's
 context. That context must follow from the site view (its pages, fact store and charts), which is what the
 preview's template cache compares to know when to render a page again.
 """
@@ -51,6 +53,9 @@ class Output:
     # `published` (render.Published: the hashed files and the pages' Content-Security-Policy).
     after_hashing: bool = False
     what: str = ""  # what the file is, in an editor's words, for messages: "the search page"
+    # Editions (site_folder/editions.py): every output is written in each edition, under its folder, except these.
+    once: bool = False  # one file for the whole site, at its root, written with the default edition
+    translated_only: bool = False  # only in the editions after the default (the notice of untranslated pages)
 
     @property
     def url(self) -> str:
@@ -106,6 +111,9 @@ CONTENTS = Output("contents.html", "contents.html", lazy_gettext("Contents"),
 NOT_FOUND = Output("404.html", "404.html", lazy_gettext("Page not found"), listed=False,
                    what="the page shown for an address that does not exist")
 
+UNTRANSLATED = Output("untranslated.html", "untranslated.html", lazy_gettext("Not yet translated"), listed=False,
+                      translated_only=True, what="the notice of the pages not yet translated into an edition")
+
 IN_NAVIGATION = (SOURCES, DATA)  # after the chapters (or, on a large site, after the contents page)
 
 
@@ -132,13 +140,16 @@ OUTPUTS: tuple[Output, ...] = (
     Output("search.html", "search.html", lazy_gettext("Search"),
            lazy_gettext("Search every chapter, figure and source."), listed=False, what="the search page"),
     # For search engines: the pages readers land on (listed), with their last-updated dates. robots.txt names it.
-    Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True, what="the sitemap for search engines"),
+    Output("sitemap.xml", "sitemap.xml", listed=False, needs_url=True, once=True,
+           what="the sitemap for search engines"),
     # For feed readers: the Corrections page's entries, ours first (Atom needs absolute addresses, so only with a url).
     Output("corrections.xml", "corrections.xml", listed=False, needs_url=True, what="the corrections feed (Atom)"),
-    Output("robots.txt", "robots.txt", listed=False, what="the rules for search engines' crawlers"),
+    Output("robots.txt", "robots.txt", listed=False, once=True, what="the rules for search engines' crawlers"),
     # For hosts that read it (Netlify, Cloudflare Pages): the CSP and referrer policy as HTTP headers, and a
     # year's caching for the hashed files.
-    Output("_headers", "_headers", listed=False, after_hashing=True, what="the HTTP headers for hosts"),
+    Output("_headers", "_headers", listed=False, after_hashing=True, once=True, what="the HTTP headers for hosts"),
+    # Where an edition's switcher leads for a page not translated into it yet: a notice, one section per page.
+    UNTRANSLATED,
 )
 
 

@@ -18,6 +18,7 @@ it.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,7 +39,13 @@ def address(settings: SiteSettings, path: str) -> str | None:
     """The absolute address of a site-relative path, or None when site.json gives no url."""
     if not settings.url:
         return None
-    return settings.url + ("" if path == "index.html" else path)
+    return absolute(settings.url, path)
+
+
+def absolute(site_url: str, path: str) -> str:
+    """site_url + path, a folder's home page (index.html, ko/index.html) as the folder's address."""
+    return site_url + (path.removesuffix("index.html") if path == "index.html" or path.endswith("/index.html")
+                       else path)
 
 
 def missing_url(settings: SiteSettings, root: Path, share_images: Mapping, embeds: Mapping) -> list[Problem]:
@@ -73,6 +80,9 @@ def root_relative(page_html: bytes, site_url: str) -> bytes:
         stripped = address.strip()
         if not stripped or stripped.startswith(("#", "/")) or _SCHEME.match(stripped):
             return address
+        if stripped.startswith("../"):  # an edition's 404 page (ko/404.html) leading to the site's shared files
+            path = re.split(r"[?#]", stripped, maxsplit=1)[0]
+            return posixpath.normpath(base + path) + ("/" if path.endswith("/") else "") + stripped[len(path):]
         return base + stripped
 
     def candidate(text: str) -> str:  # one of a srcset's "address size" pairs

@@ -112,5 +112,7 @@ def _lines(text: str, width: int, most: int) -> list[str]:
 def render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
     """Each title card's PNG (card path → bytes), from the store or rendered (charts/svg.render_cards)."""
     rendered = svg.render_cards(cards, cache)
+    # vl-convert adds the renderer's Rust backtrace (45 lines) to its message: of no use to whoever built the site.
     return rendered.pictures, [Problem(Path(CARD_TEMPLATE), 1, 1, f"vl-convert could not render the share card "
-                                       f"{path}: {error}") for path, error in sorted(rendered.errors.items())]
+                                       f"{path}: {str(error).split('Stack backtrace:')[0].strip()}")
+                               for path, error in sorted(rendered.errors.items())]

@@ -5,6 +5,7 @@ site's base.html can extend the one it replaces: {% extends "default/base.html" 
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import traceback
@@ -25,13 +26,42 @@ from ..errors import Problem
 from ..store.facts import Fact, FactStore, Source
 from ..site_folder.inputs import SiteSettings, TemplateFolder
 from . import page_meta as sharing
-from .layout import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, reader_pages
+from .layout import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, UNTRANSLATED, Output, reader_pages
+from ..site_folder.editions import Edition, site_editions
 from ..site_folder.pages import Page
 from ..prose.claim_links import claims_shown
 from ..incremental.reads import Recorded, RecordedMapping, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of a page's language switcher, or one hreflang alternate: an edition and where the page is there."""
+
+    edition: Edition
+    href: str  # relative to the page, or absolute (hreflang alternates of a site with a url)
+    current: bool = False  # the page's own edition
+    translated: bool = True  # False: href leads to the notice that the page is not translated yet
+
+
+@dataclass(frozen=True)
+class Untranslated:
+    """A default-edition page with no counterpart in this edition, as the notice (untranslated.html) lists it."""
+
+    slug: str
+    title: str
+    url: str  # within the default edition
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """A page of sitemap.xml: its site-relative path, last update and (hreflang, path) alternates."""
+
+    path: str
+    updated: str | None
+    alternates: tuple[tuple[str, str], ...] = ()
 
 
 # Past this many chapters the header links the contents page instead of every chapter: a thousand links on
@@ -58,6 +88,11 @@ class SiteView(Recorded):
     share_images: Mapping[str, ShareImage] = field(default_factory=dict)  # page url → its share image
     downloads: tuple[str, ...] = ()  # the data downloads (data/…), which the Data page's Dataset markup lists
     slugs: frozenset[str] = frozenset()  # every page's: has_page reads this, not every page's slug
+    # Editions (site_folder/editions.py; edition_fields): this view's, the site's, and what only some files read.
+    edition: Edition | None = None  # None: the site's one edition, from its settings (site_edition)
+    editions: tuple[Edition, ...] = ()  # every edition, the default first; one for a site without "editions"
+    untranslated: tuple[Untranslated, ...] = ()  # the notice's pages (editions after the default)
+    sitemap: tuple[SitemapEntry, ...] = ()  # every edition's listed pages (the default's view, several editions)
     # Memos of this build (reads.remembered hands their reads to every later caller): key → value
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -118,6 +153,44 @@ class SiteView(Recorded):
         return cards.html(cards.excerpt_element(source.excerpts[excerpt_id], None, None, source))
 
     @property
+    def site_edition(self) -> Edition:
+        return self.edition or site_editions(self.settings)[0]
+
+    @property
+    def several_editions(self) -> bool:
+        return len(self.editions) > 1
+
+    def language_links(self, page, root: str) -> list[LanguageLink]:
+        """The switcher: each edition, with the page's counterpart there, or the notice that it has none yet."""
+        current, links = self.site_edition, []
+        for edition in self.editions:
+            if edition == current:
+                links.append(LanguageLink(edition, "", current=True))
+                continue
+            url = _counterpart(page, current, edition)
+            if url is None and not isinstance(page, Page):  # the notice itself: the other edition's home page
+                url = "index.html"
+            target = url if url is not None else f"{UNTRANSLATED.url}#{page.slug}"
+            links.append(LanguageLink(edition, root + current.up + edition.prefix + target, translated=url is not None))
+        return links
+
+    def alternates(self, page, root: str) -> list[LanguageLink]:
+        """hreflang alternates: every edition that has the page (itself included), then x-default (the default
+        edition's); absolute where site.json gives a url."""
+        current = self.site_edition
+        site_url = self.settings.url[:len(self.settings.url) - len(current.prefix)] if self.settings.url else ""
+        links = []
+        for edition in self.editions:
+            url = page.url if edition == current else _counterpart(page, current, edition)
+            if url is not None:
+                path = edition.prefix + url
+                links.append(LanguageLink(edition, sharing.absolute(site_url, path) if site_url else root + current.up + path))
+        if links and links[0].edition == self.editions[0]:
+            links.append(dataclasses.replace(links[0], edition=dataclasses.replace(links[0].edition,
+                                                                                    language="x-default")))
+        return links
+
+    @property
     def nav(self) -> list:
         if len(self.pages) <= NAV_LIMIT:
             return [*self.pages, *IN_NAVIGATION]
@@ -170,6 +243,40 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
     return environment
 
 
+def _counterpart(page, current: Edition, edition: Edition) -> str | None:
+    """The url within edition of page's counterpart, or None where it has none."""
+    if isinstance(page, Page):
+        return page.counterparts.get(edition.language)
+    if isinstance(page, Output) and page.translated_only:  # the notice: the default edition has none
+        return None if edition.is_default else page.url
+    return page.url  # every other output is written in every edition
+
+
+def edition_fields(edition: Edition, editions: tuple[Edition, ...], pages_by_edition: list[list[Page]],
+                   store: FactStore) -> dict:
+    """The SiteView fields of one edition's view (site_view's extra): what its switcher, its notice and, in the
+    default edition's view of a site with several editions, sitemap.xml read."""
+    if len(editions) == 1:
+        return {"edition": edition, "editions": editions}
+    own = pages_by_edition[editions.index(edition)]
+    slugs = {page.slug for page in own}
+    untranslated = () if edition.is_default else tuple(
+        Untranslated(page.slug, page.title, page.url) for page in pages_by_edition[0] if page.slug not in slugs)
+    sitemap: tuple[SitemapEntry, ...] = ()
+    if edition.is_default:
+        entries = []
+        for other, pages in zip(editions, pages_by_edition):
+            for listed in reader_pages(pages):
+                alternates = [(each.language, each.prefix + url) for each in editions
+                              if (url := (listed.url if each == other else _counterpart(listed, other, each)))]
+                alternates.append(("x-default", alternates[0][1]) if alternates[0][0] == editions[0].language
+                                  else ("x-default", ""))
+                entries.append(SitemapEntry(other.prefix + listed.url, sharing.updated(listed, store),
+                                            tuple(alternate for alternate in alternates if alternate[1])))
+        sitemap = tuple(entries)
+    return {"edition": edition, "editions": editions, "untranslated": untranslated, "sitemap": sitemap}
+
+
 def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
               **extra) -> SiteView:
     """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name."""
@@ -189,10 +296,11 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
 VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "share_images")
 
 
-def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None
+def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None, prefix: str = ""
                  ) -> tuple[dict[str, bytes], list[Problem]]:
-    """Every file made from a template, site-relative path → bytes: the chapters, then the table of outputs
-    (explainer/render/layout.py).
+    """Every file made from a template, path within the view's edition → bytes: the chapters, then the table of
+    outputs (explainer/render/layout.py). prefix: the edition's folder ("" or "ko/"), which names each file to
+    render_file, and says which outputs it writes (Output.once, Output.translated_only).
 
     render_file: what renders one file (make_file by default; a memo's reuses a file whose template, context
     and recorded reads of the site are unchanged: build_cache.TemplateCache.render_file).
@@ -203,21 +311,23 @@ def render_pages(environment: jinja2.Environment, view: SiteView, render_file: R
     for index, page in enumerate(chapters):
         context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
-        _render(environment, "page.html", context, view, page.url, files, problems, render_file)
-    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file)
+        _render(environment, "page.html", context, view, page.url, files, problems, render_file, prefix)
+    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file, prefix=prefix)
     return files, problems
 
 
 def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict[str, bytes],
-                    problems: list[Problem], after_hashing: bool, render_file: RenderFile = None, **extra) -> None:
+                    problems: list[Problem], after_hashing: bool, render_file: RenderFile = None, prefix: str = "",
+                    **extra) -> None:
     """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
     besides (published)."""
     for output in OUTPUTS:
-        if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url):
+        if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url) or \
+                (output.once and prefix) or (output.translated_only and not prefix):
             continue
         for page, member_context in output.files(view):
             context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
-            _render(environment, page.template, context, view, page.url, files, problems, render_file)
+            _render(environment, page.template, context, view, page.url, files, problems, render_file, prefix)
 
 
 @dataclass(frozen=True)
@@ -273,10 +383,11 @@ def make_file(url: str, template_name: str, context: dict, view: SiteView, make:
 RenderFile = Callable[[str, str, dict, SiteView, Callable[[], str]], bytes] | None
 
 
-def _render(environment, template_name, context, view, url, files, problems, render_file: RenderFile = None) -> None:
+def _render(environment, template_name, context, view, url, files, problems, render_file: RenderFile = None,
+            prefix: str = "") -> None:
     try:
         files[url] = (render_file or make_file)(
-            url, template_name, context, view,
+            prefix + url, template_name, context, view,
             lambda: environment.get_template(template_name).render(site=view, **context))
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename or template_name)

@@ -13,10 +13,10 @@ sets it for a stretch of work; a file rendered from a template is rendered in it
 (`SpokenTemplate`), so everything a template calls (a card's evidence, a date) answers in that language too.
 A language without a catalogue speaks English, and says so (`language()` is then "en").
 
-Not yet (the editions issue): the Markdown stage (the in-text fact cards) and the chart stage (_chart.html)
-run in the active language, which the build does not set, so they speak English; `with
-words.speaking(settings.language)` around them, and in the Markdown workers, makes them follow. A catalogue is
-read once per process, not recorded as an input of what the build keeps.
+The build speaks each edition's language around the stages that write words (pipeline.py); the Markdown stage
+speaks its store's language, in its worker processes too (prose/markdown_pool.Converter). A catalogue is read once
+per process; what the build keeps is keyed by the catalogues' text (incremental/disk_store.engine_version).
+`catalogue_problems(tag)` says which messages of messages.pot a language's catalogue lacks or marks fuzzy.
 
 Messages follow Jinja's "newstyle" rules in Python too: the message is always a %-format (`%(name)s`, `%%`
 for "%"), filled with the keyword arguments; ngettext also gives `num`.
@@ -42,8 +42,14 @@ from jinja2.nodes import EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape
 
+from ..errors import Problem
+
 SOURCE_LANGUAGE = "en"  # the language the messages are written in
-LOCALE_FOLDER = Path(__file__).resolve().parent.parent / "locale"  # the default theme's, beside templates/
+# The default theme's catalogues, beside its templates/ at the project's root (disk_store.engine_version keys them). A
+# site folder keeps no locale/ of its own: its words would have to come in with SiteInputs to key what the build
+# keeps, and a site's templates can write their own words in their own language.
+LOCALE_FOLDER = Path(__file__).resolve().parents[2] / "locale"
+TEMPLATE = "messages.pot"
 DOMAIN = "messages"
 
 
@@ -84,6 +90,48 @@ def words_for(tag: str | None) -> Words:
             with path.open("rb") as po:
                 return Words(name.replace("_", "-"), compiled(read_po(po, locale=name, domain=DOMAIN)))
     return SOURCE
+
+
+def catalogue_problems(tag: str) -> list[Problem]:
+    """What an edition in this language would show in English: each message of messages.pot its catalogue lacks,
+    leaves empty or marks fuzzy (a warning naming the msgid and the .po file; an error under --strict). A
+    language with no catalogue is one warning; English needs none."""
+    words = words_for(tag)
+    try:
+        asked = _locale(tag)
+    except (ValueError, UnknownLocaleError):
+        return []  # site.json's check says what is wrong with the tag
+    if asked.language == SOURCE_LANGUAGE:
+        return []
+    template = LOCALE_FOLDER / TEMPLATE
+    if words is SOURCE:
+        path = LOCALE_FOLDER / asked.language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        return [Problem(path, 1, 1, f'no catalogue of the theme\'s words for "{tag}", so its edition shows them in '
+                                    f"English: make one from {TEMPLATE} (docs/themes.md, \"Words readers see\").",
+                        "warning")]
+    path = _catalogue_path(words.language)
+    with path.open("rb") as po:
+        catalogue = read_po(po, locale=words.language.replace("-", "_"), domain=DOMAIN)
+    with template.open("rb") as pot:
+        wanted = [message for message in read_po(pot) if message.id]
+    problems = []
+    for message in wanted:
+        found = catalogue.get(message.id, message.context)
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = found.string if found is not None and isinstance(found.string, tuple) else (
+            (found.string,) if found is not None else ())
+        if found is None or not all(strings):
+            problems.append(Problem(path, 1, 1, f"msgid {msgid!r} has no translation in {path.name}: its "
+                                                "edition shows the English words; translate it.", "warning"))
+        elif found.fuzzy:
+            problems.append(Problem(path, found.lineno or 1, 1, f"msgid {msgid!r} is marked fuzzy: its edition "
+                                    "shows the English words until it is checked and the fuzzy flag removed.",
+                                    "warning"))
+    return problems
+
+
+def _catalogue_path(name: str) -> Path:
+    return LOCALE_FOLDER / name.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def compiled(catalogue) -> Translations:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..errors import Problem, did_you_mean
 
-FIELDS = {"title", "nav_title", "summary", "order"}
+# translated_from and cites_differ belong to a translated page; the editions' checks read them (editions/).
+FIELDS = {"title", "nav_title", "summary", "order", "translated_from", "cites_differ"}
 REQUIRED = ("title",)
 
 

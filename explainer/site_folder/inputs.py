@@ -59,6 +59,10 @@ class SiteSettings(Recorded):
     url: str = ""
     author: str = ""  # who publishes the site: the byline and the citation
     licence: Licence = field(default_factory=lambda: DEFAULT_LICENCE)
+    # The site's editions, BCP 47 tags, the default (= language) first; empty: one edition, `language`
+    # (site_folder/editions.py). edition_names: (tag, name) pairs, each edition's name in its own language.
+    editions: tuple[str, ...] = ()
+    edition_names: tuple[tuple[str, str], ...] = ()
     # Filled by read_inputs, never from site.json: the stylesheets every page links, in order.
     stylesheets: tuple[str, ...] = ("style.css",)
 
@@ -86,6 +90,8 @@ class SiteInputs:
     # Every Python file under the chart folders (a chart module and the helpers it imports): what the charts
     # stage's results are keyed by. The modules themselves are run from disk by the chart worker.
     chart_modules: dict[Path, bytes] = field(default_factory=dict)
+    # The content of each edition after the default: language → content/<language>/*.md (path → text).
+    edition_content: dict[str, dict[Path, str]] = field(default_factory=dict)
 
     @property
     def template_dirs(self) -> tuple[Path, ...]:
@@ -127,13 +133,30 @@ def read_inputs(root: Path, project: Path = PROJECT) -> tuple[SiteInputs, list[P
                 continue
             assets[path.relative_to(folder).as_posix()] = path.read_bytes()
     settings = _read_settings(root, problems)
+    edition_content = _read_edition_content(root, settings, content, problems)
     if SITE_CSS in assets:  # linked after the default, so the site's rules win where both set something
         settings = dataclasses.replace(settings, stylesheets=(*settings.stylesheets, SITE_CSS))
     templates = tuple(TemplateFolder(folder, _read_template_files(folder, problems))
                       for folder in _fallback(root, project, "templates"))
     chart_dirs = tuple(_fallback(root, project, "charts"))
-    inputs = SiteInputs(root, settings, content, data, templates, chart_dirs, assets, _read_chart_modules(chart_dirs))
+    inputs = SiteInputs(root, settings, content, data, templates, chart_dirs, assets, _read_chart_modules(chart_dirs),
+                        edition_content)
     return inputs, problems
+
+
+def _read_edition_content(root: Path, settings: SiteSettings, content: dict[Path, str],
+                          problems: list[Problem]) -> dict[str, dict[Path, str]]:
+    """content/<language>/*.md for each edition after the default. Without "editions" no folder is read, as before."""
+    if not settings.editions:
+        return {}
+    folders = sorted(path for path in (root / "content").glob("*") if path.is_dir() and any(path.glob("*.md")))
+    for folder in folders:
+        if folder.name not in settings.editions[1:]:
+            problems.append(Problem(folder, 1, 1, f'content/{folder.name}/ holds pages, but "{folder.name}" is not '
+                                    f'one of site.json\'s "editions" after the first ({", ".join(settings.editions)}): '
+                                    "add it there, or move the pages out of the folder."))
+    return {language: _read_texts(sorted((root / "content" / language).glob("*.md")), problems)
+            for language in settings.editions[1:]}
 
 
 def reread_templates_and_charts(inputs: SiteInputs) -> tuple[SiteInputs, list[Problem]]:
@@ -183,11 +206,15 @@ def _fallback(root: Path, project: Path, name: str) -> list[Path]:
     return unique
 
 
-# Control characters other than tab and newline: invisible in an editor, and NUL breaks HTML parsers.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and newline: invisible in an editor, and NUL breaks HTML parsers. Also
+# U+FFFE and U+FFFF, no characters at all, which XML refuses: a title holding one stopped its share card.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def control_character_message(character: str) -> str:
+    if character in "\ufffe\uffff":
+        return (f"the text holds U+{ord(character):04X}, which is no character (XML and SVG refuse it): delete it "
+                "(it often comes with pasted text).")
     return (f"the text holds the invisible control character U+{ord(character):04X}: delete it (it often comes "
             "with pasted text).")
 
@@ -274,6 +301,11 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                 continue
             values[key] = url
         elif key == "licence":
+            name = value.get("name") if isinstance(value, dict) else None
+            problem = _text_setting_problem("licence", name) if isinstance(name, str) else None
+            if problem is not None:  # the footer of every page shows it: checked as the other texts are
+                problems.append(at(key, problem))
+                continue
             licence = _licence(value)
             if licence is None:
                 problems.append(at(key, '"licence" must be {"name": "CC BY 4.0", "url": '
@@ -281,6 +313,12 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                                    "the http(s) address of its text (the url may be left out)."))
                 continue
             values[key] = licence
+        elif key in ("editions", "edition_names"):
+            problem = _editions_problem(key, value)
+            if problem is not None:
+                problems.append(at(key, problem))
+                continue
+            values[key] = tuple(value) if key == "editions" else tuple(value.items())
         elif key == "chart_timeout":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
                 problems.append(at(key, '"chart_timeout" must be a number of seconds between 0 and 3600, e.g. '
@@ -293,7 +331,39 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                 problems.append(at(key, problem))
                 continue
             values[key] = value
+    editions = values.get("editions", ())
+    if editions and "language" in raw and values.get("language") != editions[0]:
+        problems.append(at("editions", f'the first of "editions" is the default edition, so it must be the site\'s '
+                           f'"language" ("{raw["language"]}"): put it first, or change "language".'))
+        values.pop("editions")
+    elif editions:
+        values["language"] = editions[0]
+    unnamed = [tag for tag, _ in values.get("edition_names", ()) if tag not in values.get("editions", ())]
+    if unnamed:
+        problems.append(at("edition_names", f'"edition_names" names "{unnamed[0]}", which is not one of "editions": '
+                           "name only the editions the site has."))
+        values.pop("edition_names")
     return SiteSettings(**values)
+
+
+def _editions_problem(key: str, value) -> str | None:
+    """What is wrong with site.json's "editions" (a list of language tags) or "edition_names" (tag → name)."""
+    if key == "edition_names":
+        if not isinstance(value, dict):
+            return '"edition_names" must be an object, e.g. {"en": "English", "ko": "한국어"}.'
+        for name in value.values():
+            if (problem := _text_setting_problem("edition_names", name)) is not None:
+                return problem
+        return None
+    if not isinstance(value, list) or not value:
+        return '"editions" must be a list of language tags, the default first, e.g. ["en", "ko"].'
+    for tag in value:
+        if not isinstance(tag, str) or len(tag) > 35 or not _LANGUAGE_TAG.fullmatch(tag):
+            return (f'"editions": {json.dumps(tag, ensure_ascii=False)} is not a BCP 47 language tag: write e.g. '
+                    '"en", "ko", "pt-BR" or "zh-Hant".')
+    if len(set(value)) != len(value):
+        return '"editions" names an edition twice: name each once.'
+    return None
 
 
 MAX_SETTING_CHARACTERS = 1_000  # a title, an author or a description; a longer one is a mistake, and slows every page
@@ -323,7 +393,7 @@ def _text_setting_problem(key: str, value) -> str | None:
 
 
 # Characters that would need escaping in an HTML attribute, a sitemap or a _headers line, or that no URL has.
-_UNSAFE_IN_URL = re.compile(r"[\s\"'<>&\\`{}|^\x00-\x1f\x7f]")
+_UNSAFE_IN_URL = re.compile(r"[\s\"'<>&\\`{}|^\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def site_url(value) -> str | None:

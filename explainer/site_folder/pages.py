@@ -47,6 +47,9 @@ class Page(Recorded):
     calculations: list[str] = field(default_factory=list)  # ids of the derived facts that cite no source
     facts_used: list[str] = field(default_factory=list)
     charts_used: list[str] = field(default_factory=list)
+    # Filled by editions.link_counterparts, once every edition's pages are read:
+    edition: str = ""  # the language of the page's edition ("en", "ko")
+    counterparts: dict[str, str] = field(default_factory=dict)  # other edition's language → its page's url there
 
     @property
     def url(self) -> str:

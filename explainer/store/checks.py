@@ -2,6 +2,7 @@
 each claim's evidence states the claim's key."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -12,7 +13,7 @@ from pathlib import Path
 from .derived_operations import OPERATIONS
 from ..errors import Problem, did_you_mean
 from .facts import Acknowledgement, Citation, Claim, Fact, FactStore, Location, Series, SeriesRow
-from .numbers import format_value, numbers_with_spans, states
+from .numbers import format_value, numbers_with_spans
 
 
 def check_fact_store(store: FactStore) -> list[Problem]:
@@ -77,9 +78,37 @@ def _normalised(text: str) -> str:
 
 def _whole_numbers(text: str, language: str) -> set[Decimal]:
     """The numbers a text states as written whole: "3만 4314명" states 34314, not the 3 or the 4314 inside it."""
-    readings = numbers_with_spans(text, language)
-    return {value for start, end, value in readings
-            if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in readings)}
+    return {value for _, _, value in _outermost(_readings(text, language))}
+
+
+# Every row of a series may cite the same long excerpt: its words are read once, not once a row (which would cost
+# the square of its numbers). A few hundred texts: the excerpts of one build, and its most recent cells.
+@functools.lru_cache(maxsize=256)
+def _readings(words: str, language: str) -> tuple[tuple[int, int, Decimal], ...]:
+    return tuple(numbers_with_spans(words, language))
+
+
+@functools.lru_cache(maxsize=256)
+def _numbers_of(words: str, language: str) -> frozenset[Decimal]:
+    return frozenset(value for _, _, value in _readings(words, language))
+
+
+def _states(words: str, value: float | int, language: str) -> bool:
+    """numbers.states, the words read once (_readings)."""
+    return Decimal(str(value)) in _numbers_of(words, language)  # Decimal("89.0") == Decimal("89"), hashed alike
+
+
+def _outermost(readings: list[tuple[int, int, Decimal]]) -> list[tuple[int, int, Decimal]]:
+    """The readings not inside a wider one ("3만 4314", not its 3 and 4314), in their order. One pass over them
+    sorted by start, widest first, keeping the furthest end so far: an excerpt states thousands of numbers, and
+    comparing each with every other would cost the square of them."""
+    outer: set[tuple[int, int]] = set()
+    furthest = -1  # the furthest end of the spans before: each starts no later, and is wider where it starts alike
+    for start, end in sorted({(start, end) for start, end, _ in readings}, key=lambda span: (span[0], -span[1])):
+        if furthest < end:
+            outer.add((start, end))
+        furthest = max(furthest, end)
+    return [reading for reading in readings if reading[:2] in outer]
 
 
 def _only_number(key: str, language: str) -> Decimal | None:
@@ -106,7 +135,7 @@ def _check_stated(store: FactStore, citation: Citation | None, value, where: Loc
         return _misplaced(acknowledged, "a fact that cites no excerpt") if citation is None else []
     if excerpt.table is not None:
         cell = excerpt.table.cell(citation.row, citation.column)
-        if cell is not None and value is not None and not states(cell, value, excerpt.language):
+        if cell is not None and value is not None and not _states(cell, value, excerpt.language):
             return [where.problem(f'{whose}: the cell ({citation.row}, {citation.column}) of table "{excerpt.id}" '
                                   f'says "{cell}", not {value}: correct the value or the cell.')]
         return _misplaced(acknowledged, f'a cell of table "{excerpt.id}", which must state the figure itself')
@@ -116,7 +145,7 @@ def _check_stated(store: FactStore, citation: Citation | None, value, where: Loc
         return [where.problem(f'{whose}: "highlight" must be words of excerpt "{excerpt.id}", copied exactly.')]
     if value is None:
         return []
-    if states(words, value, excerpt.language):
+    if _states(words, value, excerpt.language):
         if acknowledged is not None:
             return [acknowledged.location.problem(
                 f'{which} state {value} in a form the build reads: remove "acknowledged" from {whose}, so it '
@@ -138,9 +167,7 @@ _SHOWN_AT_MOST = 5  # an excerpt may state dozens of numbers: the message names 
 def _stated(words: str, language: str) -> str:
     """The numbers the words state, as the words write them, read in their language: 1.20, "1.20 and 3만 4314",
     "no number"; the first few of a long excerpt, then how many more."""
-    readings = numbers_with_spans(words, language)
-    written = list(dict.fromkeys(words[start:end] for start, end, _ in readings  # "3만 4314", not its 3 and 4314
-                                 if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in readings)))
+    written = list(dict.fromkeys(words[start:end] for start, end, _ in _outermost(_readings(words, language))))
     if not written:
         return "no number"
     shown = written[:_SHOWN_AT_MOST]

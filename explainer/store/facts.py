@@ -5,9 +5,12 @@ excerpt is written once, in its source; a fact or a series row points at it thro
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
+from collections.abc import KeysView, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,73 @@ from .derived_operations import OPERATIONS, Operation
 from ..errors import Problem, problem_at
 from .numbers import format_value
 from ..incremental.reads import Recorded, RecordedTable
+from ..render.words import lazy_gettext
+
+
+# A dataclass (its fields typed, and kept builds may hold it: incremental/kept_pickle.py) that is also the str it
+# shows: equal to, and hashed as, that text.
+@dataclass(frozen=True, eq=False, repr=False, init=False)
+class Text(str):
+    """Words of data/ readers see (a label, a note, a translation), given in one language or several: data/ writes
+    a string, in the site's default language, or {"en": "...", "ko": "..."}.
+
+    It is the text in the language its store shows (a str: every stage reads it as one), and keeps every language
+    it was given, so FactStore.in_language shows it in another. `in_language(tag)` asks for one language's
+    words; a language it lacks falls back to the default language's (missing_words reports it)."""
+
+    languages: tuple[tuple[str, str], ...]  # every language given, (tag, words), tag as written
+    default: str  # the site's default language: what a missing language falls back to
+
+    def __new__(cls, shown: str, languages: Mapping[str, str], default: str) -> Text:
+        text = super().__new__(cls, shown)
+        object.__setattr__(text, "languages", tuple(sorted(dict(languages).items())))
+        object.__setattr__(text, "default", default)
+        return text
+
+    @classmethod
+    def from_json(cls, raw: str | Mapping[str, str] | None, default: str) -> Text | None:
+        """data/'s value (a string in the default language, or language → words), shown in the default
+        language: "" (falsy) when it gives none, so a translation only into Korean is no English one."""
+        if raw is None:
+            return None
+        languages = {default: raw} if isinstance(raw, str) else dict(raw)
+        return cls(_pick(languages, default) or "", languages, default)
+
+    def in_language(self, language: str, default: str | None = None) -> str | None:
+        """The words in this language (an exact tag, else the same primary language: "ko" for "ko-KR"), or
+        `default` when it was given none."""
+        found = _pick(dict(self.languages), language)
+        return default if found is None else found
+
+    def has(self, language: str) -> bool:
+        return self.in_language(language) is not None
+
+    def shown_in(self, language: str) -> Text:
+        """The same words, shown in this language, or in the default language where it has none."""
+        shown = self.in_language(language, self.in_language(self.default, ""))
+        return Text(shown, dict(self.languages), self.default)
+
+    def __reduce__(self):  # pickled (the kept build, the Markdown workers) as its languages, never its __dict__
+        return Text, (str(self), dict(self.languages), self.default)
+
+    def __repr__(self) -> str:
+        # One language: as the string it was before there were others (what fingerprints of records read), so
+        # a site with one edition keeps every key. Several: every language's words.
+        if self.languages == ((self.default, str(self)),):
+            return str.__repr__(self)
+        return f"Text({str.__repr__(self)}, {self.languages!r})"
+
+
+def _pick(languages: Mapping[str, str], language: str) -> str | None:
+    if language in languages:
+        return languages[language]
+    primary = language.split("-")[0].lower()
+    return next((words for tag, words in languages.items() if tag.split("-")[0].lower() == primary), None)
+
+
+def same_language(one: str, other: str) -> bool:
+    """Whether two tags name the same language for a reader ("ko", "ko-KR"): the primary subtag."""
+    return one.split("-")[0].lower() == other.split("-")[0].lower()
 
 
 @dataclass(frozen=True)
@@ -37,24 +107,50 @@ class Location:
         return str(self.path), self.offset, self.text[start:end if end != -1 else len(self.text)]
 
 
+def _fields_only(record: Any) -> dict:
+    """What a record with lookup memos pickles (the Markdown workers, the kept build): its fields, not the memos
+    (names starting with "_"), which the copy builds again on its first lookup."""
+    return {name: value for name, value in record.__dict__.items() if not name.startswith("_")}
+
+
 @dataclass(frozen=True)
 class ExcerptTable:
-    """A table as the source prints it: header[0] heads the row labels; each row's first cell is its label."""
+    """A table as the source prints it: header[0] heads the row labels; each row's first cell is its label.
+
+    A series of 100,000 rows is checked cell by cell against its table, so every lookup goes through one index
+    built on the first (_positions): a dict lookup, never a scan of the rows or the header."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
-    def row_labels(self) -> list[str]:
-        return [row[0] for row in self.rows]
+    __getstate__ = _fields_only
+
+    @cached_property
+    def _positions(self) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        """(row label → row, header text → its place): the first of a repeated label or header, as a scan finds.
+        Not a field: no comparison, fingerprint or pickle of the table sees it."""
+        rows: dict[str, tuple[str, ...]] = {}
+        for row in self.rows:
+            if row:
+                rows.setdefault(row[0], row)
+        columns: dict[str, int] = {}
+        for place, text in enumerate(self.header):
+            columns.setdefault(text, place)
+        return rows, columns
+
+    def row_labels(self) -> KeysView[str]:
+        """The row labels in order; asking whether a label is one of them is a lookup."""
+        return self._positions[0].keys()
+
+    def column_place(self, column: str) -> int | None:
+        """Where a header text is in the header (0: the label column's heading), or None."""
+        return self._positions[1].get(column)
 
     def cell(self, row_label: str, column: str) -> str | None:
-        if column not in self.header:
+        row, place = self._positions[0].get(row_label), self.column_place(column)
+        if row is None or place is None:
             return None
-        index = self.header.index(column)
-        for row in self.rows:
-            if row[0] == row_label:
-                return row[index] if index < len(row) else None
-        return None
+        return row[place] if place < len(row) else None
 
 
 @dataclass(frozen=True)
@@ -66,7 +162,7 @@ class Excerpt:
     language: str
     text: str | None
     table: ExcerptTable | None
-    translation: str | None
+    translation: Text | None  # our translation into the language shown (FactStore.in_language)
     location: Location
 
     @property
@@ -79,7 +175,7 @@ class Excerpt:
 
 # What kind of document a source is, and the heading of its group on the Sources page, in the page's order. Our
 # own calculations are not sources: the Sources page lists them, the derived facts, after these groups.
-SOURCE_KINDS = {"official": "Official statistics and statements", "news": "News reports"}
+SOURCE_KINDS = {"official": lazy_gettext("Official statistics and statements"), "news": lazy_gettext("News reports")}
 
 
 @dataclass(frozen=True)
@@ -88,13 +184,13 @@ class Source(Recorded):
     id: str
     title: str
     title_language: str  # the source's language, unless the title was given in another (e.g. a stand-in)
-    title_translation: str | None
+    title_translation: Text | None
     publisher: str
     url: str | None
     published: str | None
     accessed: str
     language: str
-    note: str | None
+    note: Text | None
     excerpts: dict[str, Excerpt]
     location: Location
     kind: str | None = None  # a key of SOURCE_KINDS: which group of the Sources page it is listed in
@@ -152,7 +248,7 @@ class Correction:
 
     value: float | int
     date: str
-    reason: str
+    reason: Text
     citation: Citation | None
 
 
@@ -171,7 +267,7 @@ class Fact(Recorded):
     id: str
     value: float | int  # for a series cell, filled from the series when the store is loaded
     unit: str
-    label: str
+    label: Text
     as_of: AsOf
     citation: Citation | None  # None only for a figure computed from others (derived)
     series_cell: SeriesCell | None
@@ -179,7 +275,7 @@ class Fact(Recorded):
     approximate: bool
     provisional: bool
     decimals: int | None
-    note: str | None
+    note: Text | None
     corrections: tuple[Correction, ...]
     location: Location
     citation_location: Location
@@ -200,11 +296,15 @@ class Fact(Recorded):
         """Another value (an earlier version, an input) written as this fact's values are."""
         return format_value(value, self.unit, self.decimals, self.approximate, self.display_language)
 
+    def display_in(self, language: str) -> str:
+        """The figure as a page in this language writes it, whatever language its store shows."""
+        return format_value(self.value, self.unit, self.decimals, self.approximate, language)
+
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    label: str
+    label: Text
     unit: str | None
     table_row: str | None = None  # in the series' table excerpt, the label of the row holding this column
     table_column: str | None = None  # … or the header of the column holding it
@@ -215,7 +315,7 @@ class Column:
 class SeriesRow:
     values: dict[str, float | int | str | None]
     citation: Citation | None  # None: the series' own citation covers this row
-    note: str | None
+    note: Text | None
     location: Location
     approximate: frozenset[str] = frozenset()  # the columns whose figure is rounded: shown "about …"
 
@@ -227,8 +327,8 @@ class SeriesRow:
 class Series(Recorded):
     TOKEN_KIND, TOKEN_FIELD = "series", "id"  # its reads are recorded (incremental/reads.py)
     id: str
-    title: str
-    description: str
+    title: Text
+    description: Text
     key: str
     columns: tuple[Column, ...]
     sum_columns: dict[str, tuple[str, ...]]
@@ -243,11 +343,24 @@ class Series(Recorded):
         citation = self.row_citation(row)
         return citation.source_id if citation else None
 
-    def row_by_key(self, key: str) -> SeriesRow | None:
+    __getstate__ = _fields_only
+
+    @cached_property
+    def _rows_by_key(self) -> dict[str, SeriesRow]:
+        """Each row by its key (the first row of a repeated key): built on the first lookup, a memo, not a field."""
+        by_key: dict[str, SeriesRow] = {}
         for row in self.rows:
-            if str(row.values.get(self.key)) == key:
-                return row
-        return None
+            by_key.setdefault(str(row.values.get(self.key)), row)
+        return by_key
+
+    def row_by_key(self, key: str) -> SeriesRow | None:
+        return self._read()._rows_by_key.get(key)
+
+    def _read(self) -> Series:
+        """The series, its reading recorded (incremental/reads.py) for the stage that asks a memo below: a memo's
+        own reads are not recorded, and only the first stage to ask built it."""
+        self.rows
+        return self
 
     def column(self, name: str) -> Column | None:
         return next((column for column in self.columns if column.name == name), None)
@@ -265,12 +378,15 @@ class Series(Recorded):
         return Citation(citation.source_id, citation.excerpt_id, citation.row or column.table_row,
                         citation.column or column.table_column, citation.highlight)
 
+    @cached_property
+    def _source_ids(self) -> tuple[str, ...]:
+        ids = dict.fromkeys([self.citation.source_id] if self.citation else [])
+        ids.update((row.citation.source_id, None) for row in self.rows if row.citation)
+        return tuple(ids)
+
     def source_ids(self) -> list[str]:
-        ids = [self.citation.source_id] if self.citation else []
-        for row in self.rows:
-            if row.citation and row.citation.source_id not in ids:
-                ids.append(row.citation.source_id)
-        return ids
+        """The series' source, then its rows' own, each once (the Sources page asks for every source)."""
+        return list(self._read()._source_ids)
 
 
 @dataclass(frozen=True)
@@ -281,7 +397,7 @@ class Claim(Recorded):
     id: str
     citation: Citation
     verdict: str  # "correct", "caveat" (correct with a caveat) or "wrong" (wrong as written)
-    finding: str
+    finding: Text
     evidence: tuple[Citation, ...]
     location: Location
     # The figure or words, as the evidence writes them, that the evidence must state (checks.check_claim_key)
@@ -300,7 +416,7 @@ class SiteCorrection:
     pages: tuple[str, ...]  # the slugs of the chapters it changed ("arrivals"): each links to it
     before: str  # what the site said, verbatim
     after: str  # what it says now, verbatim
-    reason: str
+    reason: Text
     location: Location
 
 
@@ -334,6 +450,20 @@ class FactStore(Recorded):
             value = RecordedTable(f"table:{name}", value)
         object.__setattr__(self, name, value)
 
+    def in_language(self, language: str) -> FactStore:
+        """The same records as an edition in `language` shows them: every Text in that language (the default
+        language's words where it has none), every figure written in it, and no translation of an excerpt or
+        title already in it. Loaded once, shown per edition: the figures and excerpts stay one record each."""
+        if language == self.language:
+            return self
+        shown = FactStore(language=language, unreadable=list(self.unreadable))
+        for name in STORE_TABLES:
+            table = getattr(self, name)  # dict.items: showing every record is no page's read of them
+            setattr(shown, name, {key: _shown_in(record, language) for key, record in dict.items(table)})
+        shown.facts = {key: dataclasses.replace(fact, display_language=language)
+                       for key, fact in dict.items(shown.facts)}
+        return shown
+
     def excerpt(self, citation: Citation | None) -> Excerpt | None:
         if citation is None or citation.source_id not in self.sources:
             return None
@@ -349,8 +479,8 @@ class FactStore(Recorded):
         """The sources by kind, in SOURCE_KINDS' order, each group by publisher then title; sources that give
         no kind last. Empty groups are left out."""
         ordered = sorted(self.sources.values(), key=lambda source: (source.publisher, source.title, source.id))
-        headings = {**SOURCE_KINDS, None: "Other sources"}
-        groups = [SourceGroup(kind or "other", heading, tuple(s for s in ordered if s.kind == kind))
+        headings = {**SOURCE_KINDS, None: lazy_gettext("Other sources")}
+        groups = [SourceGroup(kind or "other", str(heading), tuple(s for s in ordered if s.kind == kind))
                   for kind, heading in headings.items()]
         return [group for group in groups if group.sources]
 
@@ -382,6 +512,31 @@ class FactStore(Recorded):
         return [item for item in self.own_corrections() if slug in item.pages]
 
 
+def _shown_in(value: Any, language: str) -> Any:
+    """A record (or a part of one) with every Text shown in this language."""
+    if isinstance(value, Text):
+        return value.shown_in(language)
+    if isinstance(value, Excerpt) and same_language(value.language, language):
+        return dataclasses.replace(value, translation=None)  # readers of its own language need none
+    if isinstance(value, Source):
+        changes = {f.name: _shown_in(getattr(value, f.name), language) for f in fields(value)
+                   if f.name in ("note", "excerpts", "title_translation")}
+        if same_language(value.title_language, language):
+            changes["title_translation"] = None
+        return dataclasses.replace(value, **changes)
+    if is_dataclass(value) and not isinstance(value, (type, Location)):
+        changes = {f.name: _shown_in(getattr(value, f.name), language) for f in fields(value)}
+        changes = {name: new for name, new in changes.items() if new is not getattr(value, name)}
+        return dataclasses.replace(value, **changes) if changes else value
+    if isinstance(value, (tuple, dict)):  # a new one only where something in it is shown differently
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        shown = {key: _shown_in(item, language) for key, item in items}
+        if all(shown[key] is item for key, item in (value.items() if isinstance(value, dict) else enumerate(value))):
+            return value
+        return shown if isinstance(value, dict) else tuple(shown.values())
+    return value
+
+
 def record_fingerprint(record: Any) -> bytes | None:
     """A short hash of a record (a fact, source, series or claim), or of a table or store of them, from its
     values; None for a missing record. Where a record was written (its Location, which holds the whole file's
@@ -392,6 +547,8 @@ def record_fingerprint(record: Any) -> bytes | None:
 
 
 def _values(value: Any) -> Any:
+    if isinstance(value, Text):  # the words shown and, given more than one language, every one (Text.__repr__)
+        return value
     if is_dataclass(value):
         return [(f.name, _values(getattr(value, f.name))) for f in fields(value)
                 if not isinstance(getattr(value, f.name), Location)]

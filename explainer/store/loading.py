@@ -20,7 +20,8 @@ from .dates import ISO_DATE, as_of_from_json, is_valid_date, last_day
 from .derived_operations import OPERATIONS
 from ..errors import Problem, did_you_mean, problem_at, root_cause
 from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derived, Excerpt, ExcerptTable, Fact,
-                    FactStore, Location, Series, SeriesCell, SeriesRow, SiteCorrection, Source)
+                    FactStore, Location, Series, SeriesCell, SeriesRow, SiteCorrection, Source, Text,
+                    same_language)
 from ..site_folder.inputs import CONTROL_CHARACTER, control_character_message
 from .snapshots import check_snapshots, is_snapshot
 from .json_positions import JsonPath, duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
@@ -30,8 +31,11 @@ _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series":
 _ROW_FIELDS = set(fact_schema.ROW_FIELDS)
 
 
-def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[FactStore, list[Problem]]:
-    """Parse data/ files (path → text). Excerpts not in the site's language must carry a translation."""
+def load_fact_store(files: dict[Path, str], site_language: str = "en",
+                    editions: tuple[str, ...] = ()) -> tuple[FactStore, list[Problem]]:
+    """Parse data/ files (path → text). Excerpts not in the site's language must carry a translation. The site's
+    further editions (their languages: site.json's "editions" after the first) are told where data/ has no
+    words in their language (missing_words); each is shown with FactStore.in_language."""
     store = FactStore(language=site_language)
     problems: list[Problem] = []
     snapshots = {path: text for path, text in files.items() if is_snapshot(path)}
@@ -46,7 +50,7 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
         offsets = value_offsets(text)
         where = lambda json_path: Location(path, text, offset_of(offsets, json_path))  # noqa: E731
         if kind == "sources":
-            source = _source(document, where, problems)
+            source = _source(document, where, problems, site_language)
             if source.id != path.stem:
                 problems.append(where(("id",)).problem(
                     f'source id "{source.id}" differs from its file name "{path.name}": name the file {source.id}.json.'))
@@ -55,26 +59,27 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en") -> tuple[
             for index, raw in enumerate(document["facts"]):
                 if raw is None:  # failed its schema: reported, and only this fact is missing
                     continue
-                _add(store.facts, _fact(raw, lambda p, i=index: where(("facts", i, *p))),
+                _add(store.facts, _fact(raw, lambda p, i=index: where(("facts", i, *p)), site_language),
                      where(("facts", index, "id")), "fact", problems)
         elif kind == "series":
-            _add(store.series, _series(document, where), where(("id",)), "series", problems)
+            _add(store.series, _series(document, where, site_language), where(("id",)), "series", problems)
         elif kind == "corrections":
             for index, raw in enumerate(document["corrections"]):
                 if raw is not None:
-                    _add(store.site_corrections, _site_correction(raw, where(("corrections", index))),
+                    _add(store.site_corrections, _site_correction(raw, where(("corrections", index)), site_language),
                          where(("corrections", index, "id")), "correction", problems)
         else:
             for index, raw in enumerate(document["claims"]):
                 if raw is None:
                     continue
-                _add(store.claims, _claim(raw, lambda p, i=index: where(("claims", i, *p))),
+                _add(store.claims, _claim(raw, lambda p, i=index: where(("claims", i, *p)), site_language),
                      where(("claims", index, "id")), "claim", problems)
     # Every figure is written in the site's language ("2.914" on an Icelandic site): the one place it is set.
     store.facts = {key: dataclasses.replace(fact, display_language=site_language) for key, fact in store.facts.items()}
     problems += check_snapshots(store, snapshots)  # each source's excerpts against its kept words
     problems += _fill_series_facts(store)
     problems += _check_references(store, site_language)
+    problems += missing_words(store, editions)
     return store, _with_dependants(problems, store)
 
 
@@ -331,6 +336,9 @@ def _explain(error: jsonschema.ValidationError, json_path: JsonPath) -> tuple[Js
     if error.validator == "anyOf" and last == "as_of":
         return json_path, (f"{where}: {error.instance!r} is not a date or period: write \"2025\", \"2025-05\", "
                            '"2025-05-14" or {"start": "1997-07", "end": "2011-12"}.')
+    if error.validator == "anyOf" and any("propertyNames" in branch for branch in error.validator_value):
+        return json_path, (f"{where}: expected string (the words in the site's language) or the words per language, "
+                           f'e.g. {{"en": "…", "ko": "…"}}, found {error.instance!r}.')
     if error.validator == "enum":
         options = ", ".join(map(str, error.validator_value))
         return json_path, f"{where}: {error.instance!r} is not one of the allowed values: {options}."
@@ -358,7 +366,7 @@ def _citation(raw: dict) -> Citation | None:
     return Citation(raw["source"], raw.get("excerpt"), cell.get("row"), cell.get("column"), raw.get("highlight"))
 
 
-def _source(raw: dict, where, problems: list[Problem]) -> Source:
+def _source(raw: dict, where, problems: list[Problem], site_language: str) -> Source:
     language = raw.get("language", "en")
     excerpts = {}
     for index, item in enumerate(raw.get("excerpts", [])):
@@ -370,57 +378,60 @@ def _source(raw: dict, where, problems: list[Problem]) -> Source:
         excerpts.setdefault(item["id"], Excerpt(
             item["id"], raw["id"], item.get("language", language), item.get("text"),
             ExcerptTable(tuple(table["header"]), tuple(map(tuple, table["rows"]))) if table else None,
-            item.get("translation"), where(("excerpts", index))))
-    return Source(raw["id"], raw["title"], raw.get("title_language", language), raw.get("title_translation"),
-                  raw["publisher"], raw.get("url"),
-                  raw["published"], raw["accessed"], language, raw.get("note"), excerpts, where(()), raw.get("kind"),
-                  raw.get("archived_url"), raw.get("next_update"))
+            Text.from_json(item.get("translation"), site_language), where(("excerpts", index))))
+    return Source(raw["id"], raw["title"], raw.get("title_language", language),
+                  Text.from_json(raw.get("title_translation"), site_language), raw["publisher"], raw.get("url"),
+                  raw["published"], raw["accessed"], language, Text.from_json(raw.get("note"), site_language),
+                  excerpts, where(()), raw.get("kind"), raw.get("archived_url"), raw.get("next_update"))
 
 
-def _fact(raw: dict, where) -> Fact:
+def _fact(raw: dict, where, language: str) -> Fact:
     derived = None
     if "derived" in raw:
         spec = raw["derived"]
         derived = Derived(spec["op"], tuple(spec["of"]), float(spec.get("tolerance", 0.05)))
     cell = raw.get("series")
-    corrections = tuple(Correction(item["value"], item["date"], item["reason"], _citation(item))
-                        for item in raw.get("corrections", []))
+    corrections = tuple(Correction(item["value"], item["date"], Text.from_json(item["reason"], language),
+                                   _citation(item)) for item in raw.get("corrections", []))
     cited_at = ("source",) if "source" in raw else ("series",) if cell else ()
-    return Fact(raw["id"], raw.get("value"), raw["unit"], raw["label"], as_of_from_json(raw["as_of"]),
+    return Fact(raw["id"], raw.get("value"), raw["unit"], Text.from_json(raw["label"], language),
+                as_of_from_json(raw["as_of"]),
                 _citation(raw), SeriesCell(cell["id"], cell["row"], cell["column"]) if cell else None, derived,
-                raw.get("approximate", False), raw.get("provisional", False), raw.get("decimals"), raw.get("note"),
-                corrections, where(()), where(cited_at),
+                raw.get("approximate", False), raw.get("provisional", False), raw.get("decimals"),
+                Text.from_json(raw.get("note"), language), corrections, where(()), where(cited_at),
                 Acknowledgement(raw["acknowledged"], where(("acknowledged",))) if "acknowledged" in raw else None)
 
 
-def _series(raw: dict, where) -> Series:
+def _series(raw: dict, where, language: str) -> Series:
     figures = frozenset(c["name"] for c in raw["columns"] if c["name"] != raw["key"])
     # A row without its own source still places itself in the series' table: {"cell": {"column": "'09"}}.
     rows = tuple(
         SeriesRow({k: v for k, v in row.items() if k not in _ROW_FIELDS},
                   _citation(row if "source" in row or not ("cell" in row or "highlight" in row)
                             else {**row, "source": raw.get("source"), "excerpt": raw.get("excerpt")}),
-                  row.get("note"), where(("rows", index)),
+                  Text.from_json(row.get("note"), language), where(("rows", index)),
                   # "approximate": true rounds every figure of the row; a list names the columns
                   figures if row.get("approximate") is True else frozenset(row.get("approximate") or ()))
         for index, row in enumerate(raw["rows"]))
-    columns = tuple(Column(c["name"], c["label"], c.get("unit"), c.get("table_row"), c.get("table_column"),
+    columns = tuple(Column(c["name"], Text.from_json(c["label"], language), c.get("unit"), c.get("table_row"),
+                           c.get("table_column"),
                            Derived(c["derived"]["op"], tuple(c["derived"]["of"]),
                                    float(c["derived"].get("tolerance", 0.05))) if "derived" in c else None)
                     for c in raw["columns"])
     sums = {name: tuple(parts) for name, parts in raw.get("sum_columns", {}).items()}
-    return Series(raw["id"], raw["title"], raw.get("description", ""), raw["key"], columns, sums,
-                  _citation(raw), rows, where(()))
+    return Series(raw["id"], Text.from_json(raw["title"], language),
+                  Text.from_json(raw.get("description", ""), language), raw["key"], columns, sums, _citation(raw), rows,
+                  where(()))
 
 
-def _claim(raw: dict, where) -> Claim:
-    return Claim(raw["id"], _citation(raw), raw["verdict"], raw["finding"],
+def _claim(raw: dict, where, language: str) -> Claim:
+    return Claim(raw["id"], _citation(raw), raw["verdict"], Text.from_json(raw["finding"], language),
                  tuple(_citation(item) for item in raw.get("evidence", [])), where(()), raw["key"])
 
 
-def _site_correction(raw: dict, location: Location) -> SiteCorrection:
-    return SiteCorrection(raw["id"], raw["date"], tuple(raw["pages"]), raw["before"], raw["after"], raw["reason"],
-                          location)
+def _site_correction(raw: dict, location: Location, language: str) -> SiteCorrection:
+    return SiteCorrection(raw["id"], raw["date"], tuple(raw["pages"]), raw["before"], raw["after"],
+                          Text.from_json(raw["reason"], language), location)
 
 
 def _fill_series_facts(store: FactStore) -> list[Problem]:
@@ -464,6 +475,64 @@ def _fill_series_facts(store: FactStore) -> list[Problem]:
                                                        approximate=fact.approximate or row.is_approximate(cell.column))
             continue
         store.facts[fact.id] = dataclasses.replace(fact, value=fact.value if fact.value is not None else 0)
+    return problems
+
+
+def _texts(store: FactStore):
+    """Every Text of data/ a reader sees, as (what it is, field, Text, where it is written), translations of a
+    source's words apart: (…, the language of the words it translates)."""
+    for fact in dict.values(store.facts):
+        what = f'fact "{fact.id}"'
+        yield what, "label", fact.label, fact.location, None
+        yield what, "note", fact.note, fact.location, None
+        for correction in fact.corrections:
+            yield what, "corrections' reason", correction.reason, fact.location, None
+    for series in dict.values(store.series):
+        what = f'series "{series.id}"'
+        yield what, "title", series.title, series.location, None
+        yield what, "description", series.description, series.location, None
+        for column in series.columns:
+            yield f'{what}, column "{column.name}"', "label", column.label, series.location, None
+        for row in series.rows:
+            yield f"{what}, row {row.values.get(series.key)}", "note", row.note, row.location, None
+    for claim in dict.values(store.claims):
+        yield f'claim "{claim.id}"', "finding", claim.finding, claim.location, None
+    for correction in dict.values(store.site_corrections):
+        yield f'correction "{correction.id}"', "reason", correction.reason, correction.location, None
+    for source in dict.values(store.sources):
+        what = f'source "{source.id}"'
+        yield what, "note", source.note, source.location, None
+        yield what, "title_translation", source.title_translation, source.location, source.title_language
+        for excerpt in source.excerpts.values():
+            yield (f'{what}, excerpt "{excerpt.id}"', "translation", excerpt.translation, excerpt.location,
+                   excerpt.language)
+
+
+def missing_words(store: FactStore, editions: tuple[str, ...]) -> list[Problem]:
+    """Where data/ gives no words in a language that shows them: the default language's words missing from an
+    object is an error (its edition would show nothing); a further edition's, a warning (it shows the default
+    language's words). A translation is needed only where the words it translates are in another language."""
+    problems = []
+    further = [language for language in editions if not same_language(language, store.language)]
+    for what, name, text, location, translates in _texts(store):
+        if translates is None:
+            if isinstance(text, Text) and not text.has(store.language):
+                problems.append(location.problem(
+                    f'{what}: "{name}" gives no words in "{store.language}", the site\'s language: add '
+                    f'"{store.language}": "…" to it.'))
+            needing = further if text else []
+        else:  # the excerpt's (or title's) own language needs none; a missing default one _check_references says
+            needing = [language for language in further if not same_language(language, translates)]
+        for language in needing:
+            if text is None or not text.has(language):
+                shown = "nothing" if translates is not None and same_language(translates, store.language) \
+                    else f'the "{store.language}" words'
+                problems.append(location.problem(
+                    f'{what}: "{name}" has no "{language}" words, so the "{language}" edition shows {shown}: '
+                    f'write it as {{"{store.language}": "…", "{language}": "…"}}.'
+                    if translates is None else
+                    f'{what}: "{name}" has no "{language}" translation, so the "{language}" edition shows '
+                    f'{shown}: add "{language}": "…" (our translation) to "{name}".', "warning"))
     return problems
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal, localcontext
 
 from babel.numbers import get_currency_symbol, get_minus_sign_symbol
 
+from ..render import words
 from .number_reading import locale_for, readings
 # What counts as a year, decade, century or date typed into prose is the one table of store/periods.py; is_year is
 # re-exported here, where chart modules and tests have always asked.
@@ -71,9 +72,14 @@ def format_value(value: float | int, unit: str, decimals: int | None = None, app
             prefix, suffix, digits = "", "", _number_pattern(language, places).apply(
                 exact, locale_for(language), group_separator=written.group_digits)
         number = prefix + digits + suffix
-    if written.words:
-        number += f" {written.words}"
-    return f"about {number}" if approximate else number
+    if not (written.words or approximate):
+        return number
+    with words.speaking(language):  # the theme's words in the language the figure is written in
+        if written.words:
+            # Translators: a figure and its unit's words, "3.0 percentage points"; Korean writes no space: "2.9배"
+            number = words.gettext("%(number)s %(unit)s", number=number, unit=words.gettext(written.words.message))
+        # Translators: before a rounded figure: "about 30,000"
+        return words.pgettext("approximately", "about") + " " + number if approximate else number
 
 
 @functools.lru_cache(maxsize=None)

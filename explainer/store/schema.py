@@ -18,6 +18,16 @@ UNIT = {"type": "string", "pattern": "^[^<>]*$",
                  "else": {"enum": ["currency:<ISO 4217 code in capitals: JPY, KRW, USD…>", "<any unit but percent>:scale"]}},
         "else": {"enum": units.plain_unit_names() + ["currency:<ISO 4217 code>"]}}
 TEXT = {"type": "string", "minLength": 1}
+
+
+def in_languages(text: dict) -> dict:
+    """Words readers see, per language: a string in the site's language, or {"en": "…", "ko": "…"} (facts.Text)."""
+    return {"anyOf": [text, {"type": "object", "minProperties": 1, "propertyNames": LANGUAGE,
+                             "additionalProperties": text}]}
+
+
+WORDS = in_languages(TEXT)
+NOTE = in_languages({"type": "string"})
 CELL = {
     "type": "object",
     "additionalProperties": False,
@@ -55,13 +65,13 @@ SOURCE = {
         "id": ID,
         "title": TEXT,
         "title_language": LANGUAGE,
-        "title_translation": TEXT,
+        "title_translation": WORDS,
         "publisher": TEXT,
         "url": {"type": "string", "pattern": "^https?://"},
         "published": {"anyOf": [DATE, {"type": "null"}]},
         "accessed": DATE,
         "language": LANGUAGE,
-        "note": {"type": "string"},
+        "note": NOTE,
         "kind": {"enum": list(SOURCE_KINDS)},
         # An archive's copy of the same page (e.g. the Wayback Machine's), for when the address dies.
         "archived_url": {"type": "string", "pattern": r"^https://\S+$"},
@@ -74,7 +84,7 @@ SOURCE = {
                 "required": ["id"],
                 "oneOf": [{"required": ["text"]}, {"required": ["table"]}],
                 "additionalProperties": False,
-                "properties": {"id": ID, "text": TEXT, "table": TABLE, "language": LANGUAGE, "translation": TEXT},
+                "properties": {"id": ID, "text": TEXT, "table": TABLE, "language": LANGUAGE, "translation": WORDS},
             },
         },
     },
@@ -97,7 +107,7 @@ CORRECTION = {
     "type": "object",
     "required": ["value", "date", "reason"],
     "additionalProperties": False,
-    "properties": {"value": {"type": "number"}, "date": DATE, "reason": TEXT, "source": ID, "excerpt": ID,
+    "properties": {"value": {"type": "number"}, "date": DATE, "reason": WORDS, "source": ID, "excerpt": ID,
                    "cell": CELL, "highlight": TEXT},
 }
 
@@ -116,7 +126,7 @@ FACTS = {
                     "id": ID,
                     "value": {"type": "number"},
                     "unit": UNIT,
-                    "label": TEXT,
+                    "label": WORDS,
                     "as_of": AS_OF,
                     "source": ID,
                     "excerpt": ID,
@@ -127,7 +137,7 @@ FACTS = {
                     "approximate": {"type": "boolean"},
                     "provisional": {"type": "boolean"},
                     "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
-                    "note": {"type": "string"},
+                    "note": NOTE,
                     "derived": DERIVED,
                     "corrections": {"type": "array", "items": CORRECTION},
                     "acknowledged": TEXT,
@@ -138,7 +148,7 @@ FACTS = {
 }
 
 COLUMN_NAME = {"type": "string", "pattern": "^[a-z_]+$"}
-ROW_FIELDS = {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT, "note": {"type": "string"},
+ROW_FIELDS = {"source": ID, "excerpt": ID, "cell": CELL, "highlight": TEXT, "note": NOTE,
               "provisional": {"type": "boolean"},
               # true: every figure of the row is rounded; or the names of the columns that are
               "approximate": {"anyOf": [{"type": "boolean"}, {"type": "array", "items": COLUMN_NAME, "minItems": 1}]}}
@@ -152,8 +162,8 @@ SERIES = {
     "additionalProperties": False,
     "properties": {
         "id": ID,
-        "title": TEXT,
-        "description": {"type": "string"},
+        "title": WORDS,
+        "description": NOTE,
         "key": {"type": "string"},
         "columns": {
             "type": "array",
@@ -164,7 +174,7 @@ SERIES = {
                 "additionalProperties": False,
                 "properties": {
                     "name": COLUMN_NAME,
-                    "label": {"type": "string"},
+                    "label": NOTE,
                     "unit": UNIT,
                     "table_row": TEXT,
                     "table_column": TEXT,
@@ -203,7 +213,7 @@ CLAIMS = {
                     "source": ID,
                     "excerpt": ID,
                     "verdict": {"enum": ["correct", "caveat", "wrong"]},
-                    "finding": TEXT,
+                    "finding": WORDS,
                     "evidence": {"type": "array", "items": CITATION},
                     # The figure or words, as the evidence writes them, that an evidence excerpt must state
                     "key": TEXT,
@@ -232,7 +242,7 @@ SITE_CORRECTIONS = {
                                                                         "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}},
                     "before": TEXT,
                     "after": TEXT,
-                    "reason": TEXT,
+                    "reason": WORDS,
                 },
             },
         }

@@ -2,8 +2,8 @@
 the words written after the number.
 
 The schema's list of units (fact_schema) and the writing of every value (numbers.format_value: the cards, pages,
-downloads and charts) ask UNITS; a new unit is one entry. The words are English, as the rest of the theme's
-words are for now.
+downloads and charts) ask UNITS; a new unit is one entry. Its words are messages of the theme's catalogue, written
+in the language the value is written in.
 
 A unit's name may carry qualifiers after colons, so that facts, series columns and chart modules, which all
 pass one unit name to format_value, get them without a field of their own: an amount of money names its
@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from babel.numbers import list_currencies
 
+from ..render.words import LazyWords, lazy_gettext
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -27,9 +29,12 @@ class Unit:
     # Written in the site language's percent pattern ("1.22%", "12 %" in German, "%12" in Turkish). The value is
     # already a percentage: it is placed in the pattern, never multiplied by 100.
     percent: bool = False
-    # Written after the number, after a space: "3.0 percentage points", "2.9 times". A figure without a word
-    # reads as a count, which a ratio or a change in a share is not.
-    words: str = ""
+    # Written after the number: "3.0 percentage points", "2.9 times". A message of the theme's catalogue
+    # (render/words.py), so each language has its words and places them ("2.9배", no space: numbers.format_value).
+    # A figure without words reads as a count, which a ratio or a change in a share is not. A count of people has
+    # none in any language: the sentence names what is counted ("2,914 defectors", "탈북민 2,914명"), as a table's
+    # heading does, and a counter in every cell of a table would repeat it.
+    words: LazyWords | None = None
     # False: the digits are never grouped, whatever the language groups ("1899", not "1,899" or "1.899").
     group_digits: bool = True
     # The unit is named with an ISO 4217 code after a colon ("currency:JPY"), written in the site language's
@@ -46,8 +51,8 @@ UNITS: dict[str, Unit] = {unit.name: unit for unit in (
     Unit("people", "a count of people: 2914"),
     Unit("percent", "a percentage: 44.7 is shown 44.7%", percent=True),
     Unit("percentage-points", "a change or gap between two percentages: 3.0 is shown 3.0 percentage points",
-         words="percentage points"),
-    Unit("times", "a ratio: 2.9 is shown 2.9 times", words="times"),
+         words=lazy_gettext("percentage points")),
+    Unit("times", "a ratio: 2.9 is shown 2.9 times", words=lazy_gettext("times")),
     Unit("years", "a number of years"),
     Unit("year", "a calendar year: 1899 is shown 1899, never 1,899", group_digits=False),
     Unit("number", "any other count or amount, shown as a plain number"),

@@ -1,4 +1,8 @@
-"""Books lent each year: a line chart over the series "loans-by-year", with its rounded years marked."""
+"""Books lent each year: a line chart over the series "loans-by-year", with its rounded years marked.
+
+Its words are written here in the site's language. A site with editions in several languages keeps them in a WORDS
+table instead, one entry per text in every language, written with words(store, WORDS) (the project's
+charts/README.md, "Words in each edition")."""
 from __future__ import annotations
 
 import altair as alt
