@@ -146,7 +146,9 @@ def dense(folder: Path, runs: int) -> dict[str, dict]:
     return results
 
 
-TABLE_FACT_EVERY = 100  # a fact (and so a table-cell card on the Data page) for every 100th row of each series
+# Facts shown from each series, spread over its rows: a fixed number, as each card that reads a series records
+# (fingerprints) the whole series once (incremental/reads.py remembered(): see bench/README.md).
+TABLE_FACTS = 20
 
 
 def table_site(folder: Path, rows: int) -> Path:
@@ -154,12 +156,14 @@ def table_site(folder: Path, rows: int) -> Path:
     `rows` figures each: a tall one (a row per figure) and a wide one (a column per figure, as the ministry
     prints its years), each with a glossary translation (a run of columns named by its first and last header,
     as the project's own). Two series of `rows` rows place every figure in those tables, so the build checks
-    each against its cell; a fact for every 100th row of each shows its cell on the Data page. The figures are
-    made up and say so: the corpus is never published."""
+    each against its cell; TABLE_FACTS facts of each are shown on one page, each card showing its cell and the
+    glossary's entries for it. The figures are made up and say so: the corpus is never published.
+    Written compactly (numbers as keys, no spaces): a data file may hold 5,000,000 characters, and a series of
+    100,000 rows is one file."""
     root = corpus(folder, 10)
-    labels = [f"행 {n:06d}" for n in range(1, rows + 1)]
-    columns = [f"열 {n:06d}" for n in range(1, rows + 1)]
-    figures = [(n * 7919) % 100_000 + 1 for n in range(1, rows + 1)]
+    numbers = range(1, rows + 1)
+    labels, columns = [f"행{n}" for n in numbers], [f"열{n}" for n in numbers]
+    figures = [(n * 7919) % 100_000 + 1 for n in numbers]
     written = [f"{figure:,}" for figure in figures]
     tall = {"header": ["구분", "인원(명)"], "rows": [[label, cell] for label, cell in zip(labels, written)]}
     wide = {"header": ["구분", *columns], "rows": [["인원(명)", *written]]}
@@ -171,31 +175,41 @@ def table_site(folder: Path, rows: int) -> Path:
             {"id": "wide", "table": wide,
              "translation": f"구분: item; 인원(명): people; {columns[0]} … {columns[-1]}: each column"},
         ]}
-    key_of = [f"{n:06d}" for n in range(1, rows + 1)]
     series = {
-        "tall": {"id": "bench-tall", "title": "Tall table", "key": "item", "source": "bench-table",
-                 "excerpt": "tall",
-                 "columns": [{"name": "item", "label": "Item"},
-                             {"name": "count", "label": "People", "unit": "people", "table_column": "인원(명)"}],
-                 "rows": [{"item": key, "count": figure, "cell": {"row": label}}
-                          for key, figure, label in zip(key_of, figures, labels)]},
-        "wide": {"id": "bench-wide", "title": "Wide table", "key": "item", "source": "bench-table",
-                 "excerpt": "wide",
-                 "columns": [{"name": "item", "label": "Item"},
-                             {"name": "count", "label": "People", "unit": "people", "table_row": "인원(명)"}],
-                 "rows": [{"item": key, "count": figure, "cell": {"column": column}}
-                          for key, figure, column in zip(key_of, figures, columns)]},
+        "tall": {"id": "bench-tall", "title": "Tall table", "key": "k", "source": "bench-table", "excerpt": "tall",
+                 "columns": [{"name": "k", "label": "Row"},
+                             {"name": "n", "label": "People", "unit": "people", "table_column": "인원(명)"}],
+                 "rows": [{"k": n, "n": figure, "cell": {"row": label}}
+                          for n, figure, label in zip(numbers, figures, labels)]},
+        "wide": {"id": "bench-wide", "title": "Wide table", "key": "k", "source": "bench-table", "excerpt": "wide",
+                 "columns": [{"name": "k", "label": "Column"},
+                             {"name": "n", "label": "People", "unit": "people", "table_row": "인원(명)"}],
+                 "rows": [{"k": n, "n": figure, "cell": {"column": column}}
+                          for n, figure, column in zip(numbers, figures, columns)]},
     }
-    facts = [{"id": f"bench-{shape}-{key}", "label": f"{shape} row {key}", "unit": "people", "as_of": "2026",
-              "series": {"id": f"bench-{shape}", "row": key, "column": "count"}}
-             for shape in series for key in key_of[::TABLE_FACT_EVERY]]
+    facts = [{"id": f"bench-{shape}-{n}", "label": f"{shape} row {n}", "unit": "people", "as_of": "2026",
+              "series": {"id": f"bench-{shape}", "row": str(n), "column": "n"}}
+             for shape in series for n in numbers[::max(1, rows // TABLE_FACTS)]]
     data = root / "data"
-    (data / "sources" / "bench-table.json").write_text(json.dumps(source, ensure_ascii=False), encoding="utf-8")
-    for shape, record in series.items():
-        (data / "series" / f"bench-{shape}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    (data / "facts" / "bench-table.json").write_text(json.dumps({"facts": facts}, ensure_ascii=False),
-                                                     encoding="utf-8")
+    for path, record in ((data / "sources" / "bench-table.json", source), (data / "facts" / "bench-table.json",
+                                                                          {"facts": facts}),
+                         *((data / "series" / f"bench-{shape}.json", record) for shape, record in series.items())):
+        path.write_text(compact_json(record), encoding="utf-8")
+    shown = " ".join(f"Figure {{{{{fact['id']}}}}} here." for fact in facts)
+    (root / "content" / "table.md").write_text(f"---\ntitle: Tables\n---\n{shown}\n", encoding="utf-8")
     return root
+
+
+def compact_json(record: dict) -> str:
+    """JSON without spaces, each item of a list of records (rows, facts) on a line of its own: a record's place
+    is its line (store/facts.py Location), and a file of one line would make every record's line the whole file."""
+    def value(item) -> str:
+        if isinstance(item, list) and item and all(isinstance(part, dict) for part in item):
+            return "[\n" + ",\n".join(value(part) for part in item) + "\n]"
+        if isinstance(item, dict):
+            return "{" + ",".join(f"{json.dumps(key)}:{value(part)}" for key, part in item.items()) + "}"
+        return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    return value(record) + "\n"
 
 
 def tables(folder: Path, sizes: list[int], runs: int) -> dict[str, dict]:

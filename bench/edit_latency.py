@@ -49,7 +49,8 @@ SHOWN = """(() => {
   });
   observer.observe(document, {childList: true, subtree: true, characterData: true});
 })();"""
-REBUILD_LINE = re.compile(r" → .*?(\d+) ms$")
+# "… 1 page(s) re-rendered (1 from Markdown), 0 chart(s), 41 ms", and maybe "; problems: 60 as before …" after it.
+REBUILD_LINE = re.compile(r" → .*?(\d+) ms(?:;.*)?$")
 
 
 def prepare(kind: str, folder: Path, pages: int) -> tuple[Path, str]:

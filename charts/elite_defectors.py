@@ -37,16 +37,18 @@ WORDS = {
             "ko": "두 기간을 비교하는 막대 차트 두 개. 엘리트 탈북민: {before_period} {before_elite}명, {after_period} "
                   "{after_elite}명. 각 통치자 집권기의 전체 탈북민에 대한 조선일보 합계 중 비율: 김정일 집권기 "
                   "{before_all}명 중 {before_share}, 김정은 집권기 {after_all}명 중 {after_share}."},
-    "period": {"en": "Period of the elite count", "ko": "엘리트 집계 기간"},
+    "period": {"en": "Period counted", "ko": "집계 기간"},
     "elite": {"en": "Elite defectors", "ko": "엘리트 탈북민"},
     "all_tooltip": {"en": "All defectors in the ruler's years, by The Chosun Ilbo's total",
                     "ko": "해당 통치자 집권기의 전체 탈북민(조선일보 합계 기준)"},
-    "all_column": {"en": "All defectors in each ruler's years, by The Chosun Ilbo's total (dates not given)",
-                   "ko": "각 통치자 집권기의 전체 탈북민(조선일보 합계 기준, 기준일 밝히지 않음)"},
+    # Short, so the data table's heading stays on one line in print; the note and alt text say what it counts.
+    "all_column": {"en": "All defectors", "ko": "전체 탈북민"},
     "share": {"en": "Elite share (%)", "ko": "엘리트 비율(%)"},
     "note": {"en": "Counts of elite defectors under the National Intelligence Service's protection, from ministry data "
-                   "obtained by The Chosun Ilbo.",
-             "ko": "국가정보원의 보호를 받는 엘리트 탈북민 수로, 조선일보가 입수한 통일부 자료에서 나온 것이다."},
+                   "obtained by The Chosun Ilbo. All defectors: The Chosun Ilbo's totals for each ruler's years, "
+                   "which give no dates; they are not counts for the periods of the elite count.",
+             "ko": "국가정보원의 보호를 받는 엘리트 탈북민 수로, 조선일보가 입수한 통일부 자료에서 나온 것이다. 전체 탈북민: "
+                   "각 통치자 집권기에 대한 조선일보의 합계로, 기준일을 밝히지 않았으며 엘리트 집계 기간의 수치가 아니다."},
     "elite_axis": {"en": "Elite defectors (people)", "ko": "엘리트 탈북민(명)"},
     "share_axis": {"en": "Elite share of all defectors (%)", "ko": "전체 탈북민 중 엘리트 비율(%)"},
 }

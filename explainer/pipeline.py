@@ -33,7 +33,7 @@ from .editions.agreement import check_same_facts
 from .editions.translations_current import check_translations_current
 from .render.layout import reader_pages
 from .render.templates import edition_fields, published, render_after_hashing, render_pages, site_view
-from .render.words import speaking
+from .render.words import catalogue_problems, speaking
 from .render.share_images import share_images
 from .render.page_meta import missing_url, root_relative
 from .effects.worker_pool import threads
@@ -86,10 +86,18 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
     problems: list[Problem] = []
     with effects.store.in_force():
         built: list[EditionBuild] = []
-        for edition in site_editions(inputs.settings):
-            # The fact store once per language: its values are displayed in the language it is loaded in.
-            store, found = memo.reuse(load_fact_store, inputs.data, edition.language)
-            problems += _not_yet_reported(found, problems)  # the same file's problem once, not once per edition
+        editions = site_editions(inputs.settings)
+        further = tuple(edition.language for edition in editions[1:])
+        # The fact store once, in the site's language; each edition shows it in its own (FactStore.in_language):
+        # its words per language, its figures written in it. data/'s missing words are reported once.
+        loaded, found = memo.reuse(load_fact_store, inputs.data, inputs.settings.language, further)
+        problems += found
+        for edition in editions:
+            # Kept by the memo per loaded store and language: the same edition's store object from build to build,
+            # so what is kept by it (the charts, the downloads) is reused.
+            store = memo.reuse(FactStore.in_language, loaded, edition.language)
+            if further:  # an edition's theme words missing from its catalogue (render/words.py)
+                problems += catalogue_problems(edition.language)
             edition_inputs = _edition_inputs(inputs, edition)
             pages, found = memo.pages(read_pages, edition_inputs.content)
             problems += found
@@ -124,8 +132,10 @@ def _edition_inputs(inputs: SiteInputs, edition: Edition) -> SiteInputs:
     """The inputs as the stages see them for one edition; the default edition's are the site's own."""
     if edition.is_default:
         return inputs
+    own_words = dict(dict(inputs.settings.edition_settings).get(edition.language, ()))  # its title, description…
     settings = dataclasses.replace(inputs.settings, language=edition.language,
-                                   url=inputs.settings.url + edition.prefix if inputs.settings.url else "")
+                                   url=inputs.settings.url + edition.prefix if inputs.settings.url else "",
+                                   **own_words)
     return dataclasses.replace(inputs, settings=settings, content=edition_content(inputs, edition))
 
 

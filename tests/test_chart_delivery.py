@@ -114,7 +114,7 @@ def test_each_figure_has_an_embed_snippet_with_a_relative_address_and_a_note(sit
     html = site.files["index.html"].decode("utf-8")
     figure = next(f for f in figures(site.files["index.html"]) if 'id="chart-arrivals"' in f)
     assert '<details class="chart-embed">' in figure and '<span class="embed-relative">' in figure
-    code = re.search(r'<pre class="embed-code" data-embed-path="embed/arrivals.html"><code>(.*?)</code>', figure,
+    code = re.search(r'<pre class="embed-code" data-embed-path="embed/arrivals.html"[^>]*><code>(.*?)</code>', figure,
                      flags=re.S).group(1)
     snippet = code.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&amp;", "&")
     assert re.fullmatch(rf'<iframe src="embed/arrivals.html" title="[^"<]+" width="{EMBED_WIDTH}" height="\d+" '

@@ -113,7 +113,7 @@ def host(built_project_site, tmp_path_factory, static_server) -> tuple[Path, str
     shutil.copytree(built_project_site, folder / "explainer")
     text = "".join(path.read_text(encoding="utf-8") for path in sorted((folder / "explainer").glob("*.html")))
     snippets = {name: html.unescape(code).replace('src="embed/', 'src="explainer/embed/') for name, code in
-                re.findall(r'data-embed-path="embed/([a-z_]+).html"><code>(.*?)</code>', text, flags=re.S)}
+                re.findall(r'data-embed-path="embed/([a-z_]+).html"[^>]*><code>(.*?)</code>', text, flags=re.S)}
     assert len(snippets) >= 4 and all(snippet.startswith("<iframe ") for snippet in snippets.values())
     (folder / "host.html").write_text(
         '<!doctype html><html lang=en><meta charset=utf-8><link rel=icon href="data:,"><title>Host</title><body>'

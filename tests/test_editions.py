@@ -154,10 +154,27 @@ def settings_problems(root: Path, settings: dict) -> list[str]:
     ({"language": "en", "editions": ["en", "ko", "en"]}, "names an edition twice"),
     ({"language": "en", "editions": ["en", "ko"], "edition_names": {"fr": "Français"}},
      '"edition_names" names "fr", which is not one of "editions"'),
+    ({"language": "en", "editions": ["en", "ko"], "edition_settings": {"fr": {"title": "Deux"}}},
+     '"edition_settings" names "fr", which is not one of "editions"'),
+    ({"language": "en", "editions": ["en", "ko"], "edition_settings": {"ko": {"url": "https://x.org/"}}},
+     '"edition_settings": "url" is not a setting an edition gives in its own language'),
+    ({"language": "en", "editions": ["en", "ko"], "edition_settings": {"ko": {"title": "a\u0000"}}},
+     "control character U+0000"),
 ])
 def test_bad_edition_settings_are_errors_at_their_place(tmp_path, settings, said):
     found = settings_problems(copy_of_two(tmp_path), settings)
     assert any(said in problem for problem in found), found
+
+
+def test_an_edition_gives_its_own_title_and_description(tmp_path):
+    root = copy_of_two(tmp_path)
+    settings = json.loads((root / "site.json").read_text(encoding="utf-8"))
+    settings["edition_settings"] = {"ko": {"title": "두 판", "description": "두 언어로 된 사이트"}}
+    (root / "site.json").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+    files = published(root, tmp_path / "out")
+    korean, english = files["ko/index.html"].decode(), files["index.html"].decode()
+    assert "두 판</title>" in korean and 'content="두 언어로 된 사이트"' in korean
+    assert "Two editions</title>" in english and "두 판" not in english
 
 
 def test_a_content_folder_of_no_edition_is_an_error(tmp_path):

@@ -1,6 +1,7 @@
 """The names the site generates are taken from render/layout.py's table, never a list of its own: a chapter whose file the
 site would write over (content/search.md → search.html) is an error at its first line naming the generated page,
 and every file a build writes is answered by the table (OUTPUTS and FOLDERS)."""
+import json
 import shutil
 from pathlib import Path
 
@@ -95,7 +96,15 @@ def test_every_file_a_build_writes_is_a_chapter_or_in_the_table(tmp_path):
 
 def test_every_file_of_the_project_site_is_answered_by_the_table(built_project_site):
     """The project's own site has charts, embeds, share cards, downloads and the search index."""
-    chapters = {path.stem + ".html" for path in (Path(__file__).parent.parent / "content").glob("*.md")}
+    content = Path(__file__).parent.parent / "content"
+    editions = json.loads((content.parent / "site.json").read_text(encoding="utf-8")).get("editions", [])[1:]
+    chapters = {path.stem + ".html" for path in content.glob("*.md")}
     written = [path.relative_to(built_project_site).as_posix() for path in built_project_site.rglob("*")
                if path.is_file() and path.name != ".explainer-site"]  # the writer's marker (publish/site_writer.py), not the build's
-    assert [path for path in written if path not in chapters and taken_by(path) is None] == []
+
+    def in_its_edition(path: str) -> str:  # a further edition's files sit under its folder, as the default's at the root
+        first, _, rest = path.partition("/")
+        return rest if first in editions else path
+
+    assert editions  # the project has a Korean edition: its files are checked too
+    assert [path for path in map(in_its_edition, written) if path not in chapters and taken_by(path) is None] == []

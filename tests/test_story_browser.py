@@ -198,7 +198,9 @@ def test_the_header_is_one_row_on_a_phone(served, open_tab, javascript):
         tab.goto(f"{base}/{name}")
         row = tab.evaluate(ONE_ROW)
         assert row["sameRow"] and row["fits"], (name, row)
-        assert row["headerHeight"] < 2 * row["tallest"], (name, row)  # one row and its padding, not two
+        # One row and its padding, not two; a site with several editions gives its switcher a line of its own.
+        switcher = tab.evaluate("(document.querySelector('.edition-switcher') || {offsetHeight: 0}).offsetHeight")
+        assert row["headerHeight"] - switcher < 2 * row["tallest"], (name, row, switcher)
         assert tab.locator(".nav-menu > summary").is_visible()
         assert not tab.locator(".nav-row").is_visible()
 

@@ -3,7 +3,7 @@
     watcher thread   SourceWatcher: native file events wake it; a scan says what changed (source_watch.py)
     rebuild thread   Rebuilder: the same pipeline.build() as `python build.py`, with a cache (rebuild.py)
     event loop       tornado: the site from memory and livereload's socket; publish() swaps in a build and
-                     reloads the pages it changed (server.py)
+                     patches in place (or reloads) the pages it changed (server.py, preview-morph.js)
 
 What livereload 2.7.1 could not do, and what this does instead (see server.py and source_watch.py):
 it polls every 800 ms and ignores changes for 3 s after a reload (here: native events, a 50 ms debounce, and

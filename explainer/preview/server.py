@@ -11,6 +11,10 @@ Built on livereload's parts rather than its Server, which cannot be told to do w
   3 s after each reload, reloads every open page about 2 s after starting, answers GET /forcereload from
   anyone, and sends absolute file paths in its reload messages. Reloads are sent from here instead, as soon
   as a build is published (publish()).
+
+A page that changed is patched in place rather than reloaded (PATCH_PAGE; preview-morph.js, served in
+/livereload.js), so the reader keeps their scroll position and open card; a changed script or picture reloads
+every page (RELOAD_WHOLE_PAGE), a changed stylesheet is swapped by livereload.js.
 """
 from __future__ import annotations
 
@@ -191,7 +195,8 @@ class ReloadSocket(LiveReloadHandler, GuardedHandler):
             return
         pages = {path for path in changed if path.endswith(".html")}
         stylesheets = {path for path in changed if path.endswith(".css")}
-        if changed - pages - stylesheets:  # a script, a picture, a chart: any page may use it, so reload them all
+        if any(path.lower().endswith(LOADED_BY_PAGES) and not path.startswith(SEARCH_INDEX) for path in changed):
+            # a script, a picture, a chart: any page may use it, so reload them all
             cls.reload_waiters(RELOAD_WHOLE_PAGE)  # not "*": a patch would keep the old scripts and pictures
             return
         for waiter in cls.waiters.copy():
@@ -207,6 +212,14 @@ class ReloadSocket(LiveReloadHandler, GuardedHandler):
 # is neither a stylesheet nor a picture, livereload.js reloads the page (our plugin declines it).
 PATCH_PAGE = "*"
 RELOAD_WHOLE_PAGE = "*/reload"
+# What a page loads besides stylesheets (served under the same names from build to build, so a patched page would
+# keep the old ones). Any other file that changes (the search index, which changes with nearly every edit; data
+# downloads; feeds) changes no page as shown.
+LOADED_BY_PAGES = (".js", ".mjs", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff",
+                   ".woff2", ".ttf", ".otf")
+# The search index's folder (render/layout.py FOLDERS), scripts included: it changes with nearly every edit
+# (search_refresh.py), and the search page loads it when a reader searches, not when the page is shown.
+SEARCH_INDEX = "pagefind/"
 
 
 def _find(snapshot: Snapshot, path: str) -> tuple[int, str, bytes | None]:

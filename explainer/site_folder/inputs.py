@@ -63,6 +63,9 @@ class SiteSettings(Recorded):
     # (site_folder/editions.py). edition_names: (tag, name) pairs, each edition's name in its own language.
     editions: tuple[str, ...] = ()
     edition_names: tuple[tuple[str, str], ...] = ()
+    # Per further edition, its own words for the text settings (EDITION_TEXT_SETTINGS), in its language:
+    # (tag, ((setting, words), …)) pairs; the stages of that edition see them as title, description, author.
+    edition_settings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # Filled by read_inputs, never from site.json: the stylesheets every page links, in order.
     stylesheets: tuple[str, ...] = ("style.css",)
 
@@ -313,12 +316,13 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
                                    "the http(s) address of its text (the url may be left out)."))
                 continue
             values[key] = licence
-        elif key in ("editions", "edition_names"):
+        elif key in ("editions", "edition_names", "edition_settings"):
             problem = _editions_problem(key, value)
             if problem is not None:
                 problems.append(at(key, problem))
                 continue
-            values[key] = tuple(value) if key == "editions" else tuple(value.items())
+            values[key] = (tuple(value) if key == "editions" else tuple(value.items()) if key == "edition_names"
+                           else tuple((tag, tuple(own.items())) for tag, own in value.items()))
         elif key == "chart_timeout":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
                 problems.append(at(key, '"chart_timeout" must be a number of seconds between 0 and 3600, e.g. '
@@ -338,16 +342,34 @@ def _read_settings(root: Path, problems: list[Problem]) -> SiteSettings:
         values.pop("editions")
     elif editions:
         values["language"] = editions[0]
-    unnamed = [tag for tag, _ in values.get("edition_names", ()) if tag not in values.get("editions", ())]
-    if unnamed:
-        problems.append(at("edition_names", f'"edition_names" names "{unnamed[0]}", which is not one of "editions": '
-                           "name only the editions the site has."))
-        values.pop("edition_names")
+    for key in ("edition_names", "edition_settings"):
+        unnamed = [tag for tag, _ in values.get(key, ()) if tag not in values.get("editions", ())]
+        if unnamed:
+            problems.append(at(key, f'"{key}" names "{unnamed[0]}", which is not one of "editions": '
+                               "name only the editions the site has."))
+            values.pop(key)
     return SiteSettings(**values)
 
 
+# The settings a further edition may give in its own language ("edition_settings"); the rest are the site's.
+EDITION_TEXT_SETTINGS = ("title", "description", "author")
+
+
 def _editions_problem(key: str, value) -> str | None:
-    """What is wrong with site.json's "editions" (a list of language tags) or "edition_names" (tag → name)."""
+    """What is wrong with site.json's "editions" (a list of language tags), "edition_names" (tag → name) or
+    "edition_settings" (tag → its own words for EDITION_TEXT_SETTINGS)."""
+    if key == "edition_settings":
+        example = '{"ko": {"title": "한국의 북한이탈주민", "description": "…"}}'
+        if not isinstance(value, dict) or not all(isinstance(own, dict) for own in value.values()):
+            return f'"edition_settings" must be an object of editions\' own settings, e.g. {example}.'
+        for own in value.values():
+            for name, words in own.items():
+                if name not in EDITION_TEXT_SETTINGS:
+                    return (f'"edition_settings": "{name}" is not a setting an edition gives in its own language: '
+                            f'give {", ".join(EDITION_TEXT_SETTINGS)}.')
+                if (problem := _text_setting_problem(name, words)) is not None:
+                    return problem
+        return None
     if key == "edition_names":
         if not isinstance(value, dict):
             return '"edition_names" must be an object, e.g. {"en": "English", "ko": "한국어"}.'
