@@ -2,7 +2,8 @@
 
     python docs/readme_screenshots.py site/ docs/
 
-Writes home-<width>-<scheme>.png, the home page's first screen at 1,280 and 360 px in light and dark, and
+Writes home-<width>-<scheme>.png, the home page's first screen at 1,280 and 360 px in light and dark, the same
+of the Korean edition's home page and a chapter (ko-home-…, ko-chapter-…), and
 card-<kind>-<width>.png, open fact cards (a Korean excerpt, a cell of the ministry's table and a derived
 figure) at 1,280 and 360 px. Install fonts-noto-cjk first (apt-get), or Korean and Chinese show as boxes.
 """
@@ -23,6 +24,8 @@ CARDS = [("korean", "index.html", "cumulative-end-2024"), ("table", "arrivals.ht
          ("derived", "women.html", "women-share-2025")]
 WIDTHS = {1280: 800, 360: 740}
 SCHEMES = ("light", "dark")
+# (picture name, page): first screens taken at every width in both schemes.
+SCREENS = [("home", "index.html"), ("ko-home", "ko/index.html"), ("ko-chapter", "ko/arrivals.html")]
 
 
 def main(site: Path, out: Path) -> None:
@@ -37,9 +40,10 @@ def main(site: Path, out: Path) -> None:
             tab.emulate_media(color_scheme=scheme)
             for width, height in WIDTHS.items():
                 tab.set_viewport_size({"width": width, "height": height})
-                tab.goto(f"{base}/index.html")  # over HTTP, as published: search works there, not from disk
-                tab.wait_for_timeout(100)
-                tab.screenshot(path=str(out / f"home-{width}-{scheme}.png"))
+                for name, page in SCREENS:
+                    tab.goto(f"{base}/{page}")  # over HTTP, as published: search works there, not from disk
+                    tab.wait_for_timeout(100)
+                    tab.screenshot(path=str(out / f"{name}-{width}-{scheme}.png"))
         stop(server)
         tab.emulate_media(color_scheme="light")
         for name, page, fact_id in CARDS:

@@ -482,3 +482,29 @@ def test_the_pdf_of_a_chapter_holds_its_disclosures_text_and_ends_with_its_addre
     assert last.startswith(f"This page: {address}"), pages[-1][-3:]
     assert re.fullmatch(rf"This page: {re.escape(address)}, last updated \d{{1,2}} [A-Z][a-z]+ \d{{4}}\.", last), last
     assert tab.console_errors == []
+
+
+# --- the Korean edition ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", (360, 1280))
+def test_axe_finds_no_violation_on_the_korean_pages(served, open_tab, width):
+    site, base = served
+    names = sorted(path.relative_to(site).as_posix() for path in (site / "ko").glob("*.html"))
+    assert "ko/index.html" in names and len(names) >= 12
+    tab = open_tab(width, SCREEN_HEIGHT[width], "light")
+    assert axe_failures(tab, base, names) == {}
+    assert tab.evaluate("document.documentElement.lang") == "ko"
+    assert tab.console_errors == []
+    assert foreign(tab, base) == []
+
+
+def test_the_korean_search_page_finds_korean_pages_only(served, open_tab):
+    site, base = served
+    tab = open_tab()
+    tab.goto(f"{base}/ko/search.html")
+    tab.locator(".search-input").press_sequentially("탈북민")  # the page's words are Korean: wait for results
+    tab.wait_for_function("() => document.querySelectorAll('.search-result').length > 0", timeout=15_000)
+    found = tab.eval_on_selector_all(".search-result-title", "links => links.map(a => a.href)")
+    assert "탈북민" in tab.locator(".search-status").inner_text()
+    assert found and all(url.startswith(f"{base}/ko/") for url in found), found
+    assert tab.console_errors == []
