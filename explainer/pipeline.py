@@ -102,7 +102,10 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
             pages, found = memo.pages(read_pages, edition_inputs.content)
             problems += found
             built.append(EditionBuild(edition, edition_inputs, store, pages))
-        problems += link_counterparts(tuple(one.edition for one in built), [one.pages for one in built])
+        # Each edition's language and pages, in the editions' order: what linking counterparts and the checks that
+        # the editions agree read.
+        languages, pages_by_edition = [one.edition.language for one in built], [one.pages for one in built]
+        problems += link_counterparts(tuple(one.edition for one in built), pages_by_edition)
         result.store, result.pages = built[0].store, [page for one in built for page in one.pages]
         for one in built:
             with speaking(one.edition.language):  # the cards' and charts' words in the edition's language
@@ -116,7 +119,6 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
                                                 memo.convert_pages)
         result.charts = built[0].charts.counts
         # The editions agree (editions/): each translation is current, and cites what its original cites.
-        languages, pages_by_edition = [one.edition.language for one in built], [one.pages for one in built]
         problems += check_translations_current(languages, pages_by_edition)
         if not result.store.unreadable:
             problems += memo.reuse(check_fact_store, result.store)
