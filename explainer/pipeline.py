@@ -162,6 +162,12 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
         problems += found
         views.append(view)
         result.files.update(place_edition(one.edition, files, result.files, inputs.settings.url))  # publish/placing.py
+    if hashed_names:  # only what is published is shared and embedded: one warning without a url, for every edition
+        problems += missing_url(inputs.settings, inputs.root,
+                                {one.edition.prefix + url: image for one, view in zip(built, views)
+                                 for url, image in view.share_images.items()},
+                                {one.edition.prefix + name: embed for one, view in zip(built, views)
+                                 for name, embed in view.chart_embeds.items()})
     # pagefind/ (explainer/publish/search.py): Pagefind is a process of its own, so it indexes the pages while this
     # thread hashes names and checks URLs; neither reads the other's files. In this build's context, so
     # that the store's access (effects.boundary.StoreAccess) holds there too.
@@ -201,8 +207,6 @@ def _edition_files(one: EditionBuild, built: list[EditionBuild], effects: BuildE
                                         environment, DiskCache(cache_folder(inputs.root) / "share"),
                                         memo.share_picture, memo.render_cards)
     problems += found
-    if hashed_names and one.edition.is_default:  # only what is published is shared and embedded
-        problems += missing_url(inputs.settings, inputs.root, images, one.charts.embeds)  # one warning without a url
     view = site_view(inputs.settings, one.pages, one.store, one.charts.html, chart_embeds=one.charts.embeds,
                      share_images=images, downloads=tuple(sorted(downloads)),
                      **edition_fields(one.edition, tuple(each.edition for each in built),

@@ -24,6 +24,7 @@ CARD_TEMPLATE = "_share_card.svg"
 SHARE_SIZE = (1200, 628)  # 1.91:1: what Open Graph and X's large card show without cropping
 WIDTH = 1200  # of the download too, so both have the same type sizes
 LEFT, RIGHT = 80, 56  # the text column: after the accent bar, as on the title cards
+COLUMN = WIDTH - LEFT - RIGHT  # the text's width
 TOP, BOTTOM, GAP = 64, 30, 20  # the first title line's baseline; the margin under the last line; around the chart
 
 
@@ -66,9 +67,9 @@ def chart_card(environment: jinja2.Environment, chart_svg: str, words: CardWords
     generic sans-serif would set a whole line in a serif fallback."""
     chart_width, chart_height = _svg_size(chart_svg)
     most = SHARE_LINES if size else {"title": None, "source": None}
-    column = WIDTH - LEFT - RIGHT
-    title = wrap(_drawable(words.title), column, TITLE, most["title"])
-    source = wrap(_drawable(words.source_line), column, TEXT, most["source"])
+    column = COLUMN
+    title = wrap(drawable(words.title), column, TITLE, most["title"])
+    source = wrap(drawable(words.source_line), column, TEXT, most["source"])
     chart_top = TOP + TITLE.line * (len(title) - 1) + GAP
     footer = TEXT.line * (len(source) + 1) + BOTTOM  # the source line, then the site's name
     if size is None:
@@ -84,7 +85,7 @@ def chart_card(environment: jinja2.Environment, chart_svg: str, words: CardWords
         chart_transform=f"translate({chart_x:.2f} {chart_top:.2f}) scale({scale:.4f})",
         title_lines=[(TOP + TITLE.line * index, line) for index, line in enumerate(title)],
         source_lines=[(first_footer_line + TEXT.line * index, line) for index, line in enumerate(source)],
-        site_line=(first_footer_line + TEXT.line * len(source), _drawable(words.site)),
+        site_line=(first_footer_line + TEXT.line * len(source), drawable(words.site)),
         title_size=TITLE.size, text_size=TEXT.size, text_x=LEFT, font=font or FONT)
 
 
@@ -133,7 +134,7 @@ def _fitting(text: str, width: int, font: Font) -> int:
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _drawable(text: str) -> str:
+def drawable(text: str) -> str:
     return _NOT_IN_XML.sub("", text)
 
 

@@ -167,7 +167,7 @@ FOLDERS: tuple[Folder, ...] = (
     Folder("assets/", "the theme's styles, scripts and fonts (pipeline.py), and the Vega runtime (charts/runtime.py)"),
     Folder("charts/", "each chart's pictures and downloads (charts/figure.py)"),
     Folder("data/", "the fact store as CSV and JSON downloads (render/downloads.py)"),
-    Folder("share/", "each page's share card (render/share_images.py)"),
+    Folder("share/", "the site's share card, for pages without a chart (render/share_images.py)"),
     Folder("pagefind/", "the search index (publish/search.py)"),
 )
 

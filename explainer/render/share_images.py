@@ -1,16 +1,19 @@
-"""The picture a page shows when it is shared (og:image): its first chart, or else a title card.
+"""The picture a page shows when it is shared (og:image): its first chart, or else the site's title card.
 
 A page with a chart uses that chart's share image (charts/<name>-share.png, which the charts stage makes:
-the chart with its title, source line and the site's name, charts/card.py). Any other page readers land on
-gets a title card: templates/_share_card.svg filled with the site's and the page's titles and summary, turned
-into a PNG of the same size by vl-convert (resvg) and cached in ROOT/.cache/share/ under a hash of the SVG and
-the renderer's version, so a rebuild renders no card twice (an entry of the build's store,
-incremental/disk_store.py: a card damaged on disk reads as missing and is rendered again).
+the chart with its title, source line and the site's name, charts/card.py). Every other page readers land on
+shares one title card per edition, share/site.png: templates/_share_card.svg filled with the site's title,
+description and byline, turned into a PNG by vl-convert (resvg) and cached in ROOT/.cache/share/ under a hash of
+the SVG and the renderer's version (an entry of the build's store, incremental/disk_store.py: a card damaged on
+disk reads as missing and is rendered again).
+
+Why one card and not one per page: the sites a link is shared on print the page's own title and summary beside
+the picture (og:title, og:description, which every page has), so a card repeating them told readers nothing more,
+and it cost 10–35 ms of resvg per page: 11 s of a 1,000-page cold build and 64 MB of memory (bench/README.md).
 """
 from __future__ import annotations
 
 import struct
-import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,18 +21,18 @@ from pathlib import Path
 import jinja2
 
 from ..incremental.disk_store import DiskCache
-from ..charts.card import CARD_TEMPLATE, SHARE_SIZE, accent
+from ..charts.card import CARD_TEMPLATE, COLUMN, SHARE_SIZE, Font, accent, drawable, wrap
+from ..charts.theme import FONT
 from ..charts.figure import share_png_path
 from ..charts import svg
 from ..errors import Problem
 from ..site_folder.inputs import SiteSettings
-from .page_meta import description
 
-CARD_SIZE = SHARE_SIZE  # one size for every share image, a chart's or a title card
-# Lines of the card's title and summary, and characters per line at their font sizes (an average letter of
-# the sans-serif fonts is about half its size wide; the card has 1,040 px for text).
-TITLE_LINES, TITLE_CHARACTERS = 3, 28
-SUMMARY_LINES, SUMMARY_CHARACTERS = 3, 54
+CARD_SIZE = SHARE_SIZE  # one size for every share image, a chart's or the site's card
+# The site card's title and description: type sizes, baseline to baseline, most lines; the text column is the
+# chart cards' (charts/card.py), as is the wrapping, which counts Korean's wide letters double.
+CARD_TITLE, CARD_TITLE_LINES = Font(64, 80, 0.56), 2
+CARD_SUMMARY, CARD_SUMMARY_LINES = Font(34, 46, 0.52), 3
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,7 @@ def chart_picture(path: str, png: bytes, alt: str) -> ShareImage | None:
     return ShareImage(path, width, height, alt)
 
 
-def card_path(page_url: str) -> str:
-    return "share/" + page_url.removesuffix(".html") + ".png"
+SITE_CARD = "share/site.png"  # the title card every page without a chart shares, one per edition
 
 
 def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
@@ -77,8 +79,8 @@ def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, by
 
 def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
                   environment: jinja2.Environment) -> tuple[ShareImage, str | None]:
-    """One page's share image, and the SVG of its title card when it needs one: its first chart's PNG if it has
-    a chart, or else a card with the site's and the page's titles and summary."""
+    """One page's share image, and the SVG of the site's title card when it needs it: its first chart's PNG if it
+    has a chart, or else the site's card."""
     charts = getattr(page, "charts_used", None) or []
     if charts and (png := files.get(share_png_path(charts[0]))) is not None:
         title = chart_titles.get(charts[0])
@@ -86,27 +88,15 @@ def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], char
                                 f"The chart “{title}”" if title else f"A chart from “{page.title}”")
         if picture is not None:
             return picture, None
-    return ShareImage(card_path(page.url), *CARD_SIZE, _card_alt(settings, page)), card_svg(environment, settings, page)
+    return ShareImage(SITE_CARD, *CARD_SIZE, settings.title), card_svg(environment, settings)
 
 
-def card_svg(environment: jinja2.Environment, settings: SiteSettings, page) -> str:
+def card_svg(environment: jinja2.Environment, settings: SiteSettings) -> str:
     return environment.get_template(CARD_TEMPLATE).render(
-        width=CARD_SIZE[0], height=CARD_SIZE[1], site_title="" if page.title == settings.title else settings.title,
-        title_lines=_lines(page.title or settings.title, TITLE_CHARACTERS, TITLE_LINES),
-        summary_lines=_lines(description(settings, page), SUMMARY_CHARACTERS, SUMMARY_LINES),
-        accent=accent(settings), author=settings.author)
-
-
-def _card_alt(settings: SiteSettings, page) -> str:
-    return settings.title if page.title == settings.title else f"{page.title} · {settings.title}"
-
-
-def _lines(text: str, width: int, most: int) -> list[str]:
-    lines = textwrap.wrap(text, width, break_long_words=True)
-    if len(lines) > most:
-        lines = lines[:most]
-        lines[-1] = lines[-1][:width - 1].rstrip() + "…"
-    return lines
+        width=CARD_SIZE[0], height=CARD_SIZE[1],
+        title_lines=wrap(drawable(settings.title), COLUMN, CARD_TITLE, CARD_TITLE_LINES),
+        summary_lines=wrap(drawable(settings.description), COLUMN, CARD_SUMMARY, CARD_SUMMARY_LINES),
+        accent=accent(settings), author=settings.author, font=settings.chart_font or FONT)
 
 
 def render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
