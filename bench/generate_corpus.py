@@ -31,13 +31,22 @@ def paragraph(rng: random.Random, sentences: int) -> str:
     return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
 
 
+def spelled(number: int) -> str:
+    """The page's number in letters ("bcd"): a number typed into a title or summary is a warning of its own."""
+    letters = ""
+    for _ in range(4):
+        number, digit = divmod(number, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return letters
+
+
 def page_text(number: int, rng: random.Random, fact_ids: list[str], source_ids: list[str]) -> str:
     facts = [fact_ids[(number * FACTS_PER_PAGE + k) % len(fact_ids)] for k in range(FACTS_PER_PAGE)]
     source = source_ids[number % len(source_ids)]
     parts = [
         "---",
-        f"title: Page {number:04d}",
-        f"summary: Synthetic benchmark page {number:04d}.",
+        f"title: Page {spelled(number)}",
+        f"summary: Synthetic benchmark page {spelled(number)}.",
         f"order: {number}",
         "---",
         f"Marker p{number:04d}. {paragraph(rng, 4)} It counted {{{{{facts[0]}}}}} in all.[^note]",
