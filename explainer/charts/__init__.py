@@ -41,7 +41,7 @@ from .figure import (Picture, approximate_cells, chart_sources, data_as_of, down
                      figure_html, png_path, share_png_path, source_line)
 from .modules import ChartModule, find_chart_files, run_chart_module
 from .typed_numbers import typed_number_problems
-from .svg import PictureJob, Rendered, render_cards, render_pictures
+from .svg import PictureJob, PictureRendering, Rendered, render_cards
 from .runtime import runtime_files
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
 from .theme import SCHEMES, site_configs
@@ -98,6 +98,7 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     # What a chart's words fall back to where its WORDS lack the edition's language (chart_words.py).
     default_language = (inputs.settings.editions or (inputs.settings.language,))[0]
     kept = DiskCache(charts.cache_folder / "charts")
+    rendering = PictureRendering(kept)  # each chart's pictures, rendered while the next module runs
     worker = ChartWorker(inputs.settings.chart_timeout)  # started by the first chart that runs; isolation.py
     fingerprints: dict = {}  # of the store's records, taken once for all the charts (prepared_cache.py)
     try:
@@ -114,13 +115,13 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
                 charts.html[name] = FAILED
                 continue
             specs[name] = prepared
+            rendering.add({(name, scheme, size, "svg"): PictureJob(static_spec(prepared[1], scheme, width))
+                           for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()})
             if reused is None:
                 prepared_cache.keep(kept, key, prepared, found, reads, store, fingerprints)
     finally:
         worker.close()
-    jobs = {(name, scheme, size, "svg"): PictureJob(static_spec(spec, scheme, width))
-            for name, (_, spec) in specs.items() for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
-    rendered = render_pictures(jobs, kept)
+    rendered = rendering.finish()
     environment = make_environment(inputs.templates)
     cards: dict[str, str] = {}  # PNG path → the SVG of its card
     for name, (module, spec) in specs.items():

@@ -1,11 +1,12 @@
 """Static pictures, rendered at build time by vl-convert and cached on disk: the charts' SVGs a page shows
-(render_pictures), and PNGs of SVG cards (render_cards): a chart framed with its title, source line and the
+(PictureRendering), and PNGs of SVG cards (render_cards): a chart framed with its title, source line and the
 site's name (charts/card.py), and the title cards of pages without a chart (render/share_images.py).
 
 Rendering is the slow part of a build with charts: the first call in a process starts a JavaScript engine
 (about half a second), then each picture takes tens of milliseconds. So each picture is cached under a hash
 of its exact spec, its format and the renderer's version, and only pictures missing from the cache are
-rendered, in parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores).
+rendered, in parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores),
+each chart's as soon as its module has run.
 Each picture is an entry of the build's store (incremental/disk_store.py), checked when read: a picture cut short or
 emptied on disk reads as missing, and is rendered again and kept whole.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import re
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Hashable
 
@@ -28,7 +30,9 @@ from ..effects.worker_pool import map_in_workers, threads
 RENDER_FORMAT = "svg-2"
 CARD_FORMAT = "share-card-1"
 # resvg holds the GIL: threads do not help, worker processes do once there are enough cards to pay for starting
-# them (measured on 2 cores: a title card takes 10-35 ms, a chart card about 100 ms).
+# them (measured on 2 cores: a chart card takes 100-160 ms, the site's title card 10-35 ms; a new worker also
+# loads the system's fonts again before its first card: the project's 12 chart cards per edition took 2.5 s in
+# this process and 4.4-5.2 s in two workers).
 POOL_MIN_CARDS = 40
 
 # Vega numbers clip paths and gradients with a counter that lives as long as the JavaScript engine, so the
@@ -58,36 +62,46 @@ def picture_key(job: PictureJob) -> str:
     return content_key(RENDER_FORMAT, renderer_version(), canonical_json(job.spec))
 
 
-def render_pictures(jobs: dict[Hashable, PictureJob], cache: DiskCache) -> Rendered:
-    """A picture for each job, from the cache where it has one."""
-    result = Rendered()
-    missing: dict[Hashable, str] = {}
-    for name, job in jobs.items():
-        key = picture_key(job)
-        cached = cache.get(f"{key}.svg")
-        if cached is not None:
-            result.pictures[name] = cached
-        else:
-            missing[name] = key
-    if not missing:
-        return result
+class PictureRendering:
+    """Pictures rendered in the build's threads as their jobs come in (add), collected by finish(): the chart
+    stage adds a chart's pictures as soon as its module has run, so they render while the next module runs in the
+    chart worker, on the other core."""
+
+    def __init__(self, cache: DiskCache):
+        self._cache = cache
+        self._result = Rendered()
+        self._pending: dict[Hashable, tuple[str, Future]] = {}  # job → its cache key and its rendering
+
+    def add(self, jobs: dict[Hashable, PictureJob]) -> None:
+        for name, job in sorted(jobs.items(), key=lambda item: str(item[0])):
+            key = picture_key(job)
+            cached = self._cache.get(f"{key}.svg")
+            if cached is not None:
+                self._result.pictures[name] = cached
+            else:
+                self._pending[name] = key, threads().submit(_render_picture, job.spec)  # the build's one pool
+
+    def finish(self) -> Rendered:
+        for name, (key, rendering) in sorted(self._pending.items(), key=lambda item: str(item[0])):
+            picture, error = rendering.result()
+            if error is not None:
+                self._result.errors[name] = error
+                continue
+            self._result.pictures[name] = picture
+            self._result.fresh.add(name)
+            self._cache.put(f"{key}.svg", picture)
+        self._pending = {}
+        return self._result
+
+
+def _render_picture(spec: dict) -> tuple[bytes | None, str | None]:
+    """(SVG, None), or (None, the renderer's message)."""
     import vl_convert  # imported only when there is something to render: a cached build never starts the engine
 
-    def render(name: Hashable) -> tuple[Hashable, bytes | None, str | None]:
-        job = jobs[name]
-        try:
-            return name, normalise_ids(vl_convert.vegalite_to_svg(job.spec)).encode("utf-8"), None
-        except Exception as error:  # vl-convert raises ValueError with the JavaScript error's message
-            return name, None, str(error).strip() or type(error).__name__
-
-    for name, picture, error in threads().map(render, sorted(missing, key=str)):  # the build's one pool
-        if error is not None:
-            result.errors[name] = error
-            continue
-        result.pictures[name] = picture
-        result.fresh.add(name)
-        cache.put(f"{missing[name]}.svg", picture)
-    return result
+    try:
+        return normalise_ids(vl_convert.vegalite_to_svg(spec)).encode("utf-8"), None
+    except Exception as error:  # vl-convert raises ValueError with the JavaScript error's message
+        return None, str(error).strip() or type(error).__name__
 
 
 def normalise_ids(svg: str) -> str:
