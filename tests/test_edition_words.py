@@ -374,3 +374,21 @@ def test_a_korean_build_shows_no_english_word_of_the_theme(tmp_path):
     english_page = shown_text((PROJECT / "tests" / "sites" / "tiny.expected" / "index.html").read_text("utf-8"), "en")
     assert {"Skip to the text", "Sources", "Contents"} <= {msgid for msgid, pattern in english
                                                            if pattern.search(english_page)}
+
+
+def test_the_project_s_korean_pages_show_no_english_word_of_the_theme(built_project_site):
+    """Every Korean page of our own site, as published: the theme's words are Korean, and the English words it
+    shows (our corrections quote the English edition) are marked lang="en", which the scan leaves out."""
+    english = english_of_the_theme()
+    pages = {path.relative_to(built_project_site).as_posix(): path.read_text("utf-8")
+             for path in sorted((built_project_site / "ko").rglob("*.html"))}
+    assert {"ko/index.html", "ko/corrections.html", "ko/sources.html", "ko/data.html", "ko/search.html"} <= pages.keys()
+    # A page's own address, printed at its foot ("about.html"), is no English word.
+    shown = {path: re.sub(r"[\w./-]+\.html\b", " ", shown_text(page, "ko")) for path, page in pages.items()}
+    found = {path: sorted({msgid for msgid, pattern in english if pattern.search(text)})
+             for path, text in shown.items()}
+    assert {path: ids for path, ids in found.items() if ids} == {}
+    corrections = pages["ko/corrections.html"]
+    assert '<q lang="en">Arrivals rose again to 236 in 2024, and the ministry announced 224 for 2025.</q>' in corrections
+    assert corrections.count("(영어판 문장)") == 2 * corrections.count('class="correction-before"') > 0
+    assert "Arrivals rose again" not in shown["ko/corrections.html"] + shown["ko/arrivals.html"]

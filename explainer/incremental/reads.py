@@ -230,12 +230,19 @@ def not_recording() -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+_OWN_FINGERPRINTS = object()  # remembered()'s key, in a memo, of the fingerprints it takes without a recorder
+
+
 def remembered(memo: dict, key: Any, compute: Callable[[], Any]) -> Any:
     """compute(), once per key: a later call returns the same value and records again what the first one read."""
     entry = memo.get(key)
     if entry is None:
         recorder = _ACTIVE.get()
-        with recording(recorder.fingerprints if recorder is not None else Fingerprints()) as inner:
+        # Without a build's recorder, the memo's own fingerprints: one per call would hash a shared list (a series'
+        # rows) again for every key.
+        fingerprints = recorder.fingerprints if recorder is not None else memo.setdefault(_OWN_FINGERPRINTS,
+                                                                                           Fingerprints())
+        with recording(fingerprints) as inner:
             value = compute()
         entry = memo[key] = (value, inner.reads, inner.unrecordable)
     else:

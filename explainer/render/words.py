@@ -212,7 +212,8 @@ def install(environment: jinja2.Environment) -> None:
     environment.add_extension("jinja2.ext.i18n")
     environment.newstyle_gettext = True  # what {% trans %} compiles to: gettext(message, **variables)
     environment.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext,
-                               pgettext=_template_pgettext, npgettext=_template_npgettext)
+                               pgettext=_template_pgettext, npgettext=_template_npgettext,
+                               language_name=language_name)  # "Korean", in the words being shown
     environment.template_class = SpokenTemplate
 
 

@@ -5,12 +5,14 @@ excerpt is written once, in its source; a fact or a series row points at it thro
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
 import hashlib
+import re
 from collections.abc import KeysView, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +104,28 @@ class Location:
     def read_fingerprint(self) -> tuple:
         """What a page could show of it (incremental/reads.py): its file and line, not the whole file's text, so an edit
         elsewhere in the file is not a change of every record written there."""
-        start = self.text.rfind("\n", 0, self.offset) + 1
-        end = self.text.find("\n", self.offset)
-        return str(self.path), self.offset, self.text[start:end if end != -1 else len(self.text)]
+        return str(self.path), self.offset, _line_fingerprint(self.text, self.offset)
+
+
+def _line_fingerprint(text: str, offset: int) -> str:
+    """The line of text that holds offset: itself when short, else its digest. Found through the text's line starts
+    and digested once per line, so a data file written on one line (every record on it) costs its length once, not
+    once per record."""
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset) - 1
+    end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+    return _line_digest(text, starts[line], end)
+
+
+@lru_cache(maxsize=64)  # the data files of a build; a text's hash is computed once and kept by the text itself
+def _line_starts(text: str) -> tuple[int, ...]:
+    return (0, *(found.end() for found in re.finditer("\n", text)))
+
+
+@lru_cache(maxsize=4096)
+def _line_digest(text: str, start: int, end: int) -> str:
+    line = text[start:end]
+    return line if len(line) <= 256 else "sha256:" + hashlib.sha256(line.encode("utf-8")).hexdigest()
 
 
 def _fields_only(record: Any) -> dict:
@@ -414,8 +435,11 @@ class SiteCorrection:
     id: str
     date: str
     pages: tuple[str, ...]  # the slugs of the chapters it changed ("arrivals"): each links to it
-    before: str  # what the site said, verbatim
-    after: str  # what it says now, verbatim
+    # What the site said and what it says now, verbatim, in the default edition's language (Text.default), where
+    # our corrections are made; any other language's words are our translation of them. Every edition quotes the
+    # published words (FactStore.in_language leaves them as they are): a translation was never published.
+    before: Text
+    after: Text
     reason: Text
     location: Location
 
@@ -516,6 +540,8 @@ def _shown_in(value: Any, language: str) -> Any:
     """A record (or a part of one) with every Text shown in this language."""
     if isinstance(value, Text):
         return value.shown_in(language)
+    if isinstance(value, SiteCorrection):  # before and after stay the words as published; the reason is shown
+        return dataclasses.replace(value, reason=_shown_in(value.reason, language))
     if isinstance(value, Excerpt) and same_language(value.language, language):
         return dataclasses.replace(value, translation=None)  # readers of its own language need none
     if isinstance(value, Source):

@@ -430,8 +430,8 @@ def _claim(raw: dict, where, language: str) -> Claim:
 
 
 def _site_correction(raw: dict, location: Location, language: str) -> SiteCorrection:
-    return SiteCorrection(raw["id"], raw["date"], tuple(raw["pages"]), raw["before"], raw["after"],
-                          Text.from_json(raw["reason"], language), location)
+    return SiteCorrection(raw["id"], raw["date"], tuple(raw["pages"]), Text.from_json(raw["before"], language),
+                          Text.from_json(raw["after"], language), Text.from_json(raw["reason"], language), location)
 
 
 def _fill_series_facts(store: FactStore) -> list[Problem]:
@@ -533,6 +533,14 @@ def missing_words(store: FactStore, editions: tuple[str, ...]) -> list[Problem]:
                     if translates is None else
                     f'{what}: "{name}" has no "{language}" translation, so the "{language}" edition shows '
                     f'{shown}: add "{language}": "…" (our translation) to "{name}".', "warning"))
+    # What a correction quotes needs the words as published; our translation of them into an edition's language
+    # is optional: without one, that edition shows the published words alone, marked as such.
+    for correction in dict.values(store.site_corrections):
+        for name in ("before", "after"):
+            if not getattr(correction, name):
+                problems.append(correction.location.problem(
+                    f'correction "{correction.id}": "{name}" gives no words in "{store.language}", the language the '
+                    f'page was published in: add "{store.language}": "…" to it (other languages are our translation).'))
     return problems
 
 
@@ -605,7 +613,7 @@ def _check_citation(citation: Citation | None, store: FactStore, where: Location
     if citation.row not in table.row_labels():
         return [where.problem(f'table "{excerpt.id}" has no row "{citation.row}".'
                               f"{did_you_mean(citation.row, table.row_labels())} Rows: {', '.join(table.row_labels())}.")]
-    if citation.column not in table.header[1:]:
+    if table.column_place(citation.column) in (None, 0) and citation.column not in table.header[1:]:  # scan: rare
         return [where.problem(f'table "{excerpt.id}" has no column "{citation.column}".'
                               f"{did_you_mean(citation.column, list(table.header[1:]))}")]
     return []

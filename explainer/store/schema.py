@@ -240,8 +240,9 @@ SITE_CORRECTIONS = {
                     "date": DATE,
                     "pages": {"type": "array", "minItems": 1, "items": {"type": "string",
                                                                         "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}},
-                    "before": TEXT,
-                    "after": TEXT,
+                    # The words as published, in the site's language, or with our translations (facts.SiteCorrection)
+                    "before": WORDS,
+                    "after": WORDS,
                     "reason": WORDS,
                 },
             },
