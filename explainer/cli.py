@@ -1,5 +1,6 @@
 """The command line: `python build.py [build|check|serve|verify] [--root DIR] [--out DIR] [--strict] [--url URL]
-[--no-cache] [--today DATE]`, `python build.py new DIR`, `python build.py migrate [--root DIR]` and
+[--no-cache] [--today DATE]`, `python build.py new DIR [--edition LANG]`,
+`python build.py migrate [--root DIR]` and
 `python build.py translations [--root DIR] [--accept PAGE]`."""
 # Ctrl+C while the engine's modules are imported (a few hundred milliseconds, before main() can catch it) says
 # "Stopped." as it does later, not a traceback of the import; the handler is put back once they are imported.
@@ -68,6 +69,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                              "records which text of the default edition each translated page translates "
                              "(docs/editions.md)")
     parser.add_argument("folder", nargs="?", type=Path, default=None, help="new: the site folder to create")
+    parser.add_argument("--edition", default=None, metavar="LANG",
+                        help="new: start the site with a second edition in this language, e.g. ko (prepared in "
+                             "Korean) or fr (set up to translate); docs/editions.md")
     parser.add_argument("--root", type=Path, default=PROJECT, help="the site folder (default: this project)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -115,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_command(arguments: argparse.Namespace) -> int:
     if arguments.command == "new" or arguments.folder is not None:
-        return new_site(arguments.command, arguments.folder)
+        return new_site(arguments.command, arguments.folder, arguments.edition)
+    if arguments.edition is not None:
+        print("--edition goes with `new`: python build.py new DIR --edition LANG. To add an edition to a site, "
+              "list it in site.json's \"editions\" (docs/editions.md).", file=sys.stderr)
+        return EXIT_USAGE
     root = arguments.root.resolve()
     out = (arguments.out or root / "site").resolve()
     if not root.is_dir():
@@ -152,9 +160,10 @@ def run_command(arguments: argparse.Namespace) -> int:
                      use_cache=not arguments.no_cache, today=arguments.today or datetime.datetime.now(datetime.UTC).date())
 
 
-def new_site(command: str, folder: Path | None) -> int:
-    """`python build.py new DIR`: write a starter site that builds and passes --strict, and say what to edit."""
-    from .site_folder.scaffold import next_steps, write_starter  # imported here: only `new` needs it
+def new_site(command: str, folder: Path | None, edition: str | None = None) -> int:
+    """`python build.py new DIR [--edition LANG]`: write a starter site that builds and passes --strict (with a
+    second edition: prepared, or set up to translate), and say what to edit."""
+    from .site_folder.scaffold import edition_tag, next_steps, write_starter  # imported here: only `new` needs it
 
     if command != "new":
         print(f"{folder}: only `new` takes a folder; to {command} another site folder, write --root {folder}.",
@@ -163,11 +172,15 @@ def new_site(command: str, folder: Path | None) -> int:
     if folder is None:
         print("new: name the folder to create, e.g. `python build.py new my-explainer`.", file=sys.stderr)
         return EXIT_USAGE
-    refusal = write_starter(folder)
+    tag, refusal = edition_tag(edition) if edition is not None else (None, None)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return EXIT_USAGE
+    refusal = write_starter(folder, tag)
     if refusal:
         print(f"{folder}: {refusal}", file=sys.stderr)
         return EXIT_USAGE
-    print(next_steps(folder))
+    print(next_steps(folder, tag))
     return EXIT_OK
 
 
@@ -235,8 +248,6 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     result = build(inputs, effects, hashed_names=True)
     if cache is not None and write:
         cache.finish_build(succeeded=not result.failed(strict))
-        if not result.failed(strict):
-            save_build_cache(kept, inputs.settings, cache)
     report(result.problems, root, strict)
     if result.failed(strict):
         print(f"Build failed: {summarise_problems(result.problems, strict)}. "
@@ -249,6 +260,11 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
             print(f"{out}: cannot write the site: {error.strerror or error}. The previous site was left as it "
                   "was.", file=sys.stderr)
             return EXIT_PROBLEMS
+        # Kept after the site is written and its files let go: pickling the cache needs as much memory again
+        # as the cache holds, and the written files are as large.
+        result.files = {}
+        if cache is not None:
+            save_build_cache(kept, inputs.settings, cache)
         # None when another build has written out since: then no record, and the next build builds.
         record = written_record(key, out, written_id,
                                 [problem.format(relative_to=root, strict=strict) for problem in result.problems],
