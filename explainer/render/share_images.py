@@ -27,6 +27,7 @@ from ..charts.figure import share_png_path
 from ..charts import svg
 from ..errors import Problem
 from ..site_folder.inputs import SiteSettings
+from .words import gettext
 
 CARD_SIZE = SHARE_SIZE  # one size for every share image, a chart's or the site's card
 # The site card's title and description: type sizes, baseline to baseline, most lines; the text column is the
@@ -85,7 +86,8 @@ def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], char
     if charts and (png := files.get(share_png_path(charts[0]))) is not None:
         title = chart_titles.get(charts[0])
         picture = chart_picture(share_png_path(charts[0]), png,
-                                f"The chart “{title}”" if title else f"A chart from “{page.title}”")
+                                gettext("The chart “%(title)s”", title=title) if title
+                                else gettext("A chart from “%(page)s”", page=page.title))
         if picture is not None:
             return picture, None
     return ShareImage(SITE_CARD, *CARD_SIZE, settings.title), card_svg(environment, settings)
