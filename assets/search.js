@@ -1,13 +1,16 @@
 // Search. On every page it turns the header's link to the Contents page into a link to the search page; on
-// the search page it shows the search box and asks the index that explainer/search.py made at build time
-// (pagefind/pagefind.js, which loads its WebAssembly and the parts of the index a query needs, all from this
-// site). From a file the browser will not load that module, so nothing changes there: the links to the
-// Contents, Data and Sources pages stay, as they do without JavaScript.
+// the search page it shows the search box and asks the index that explainer/publish/search.py made at build
+// time (pagefind/pagefind.js, which loads its WebAssembly and the parts of the index a query needs, all from
+// this site). The index is in shards (explainer/publish/search_shards.py): pagefind/ is the first, and
+// pagefind/shards.json lists the others with their languages; the ones that hold this page's language are
+// merged into it before the first search. From a file the browser will not load that module, so nothing
+// changes there: the links to the Contents, Data and Sources pages stay, as they do without JavaScript.
 (function () {
   "use strict";
   var PAGE_SIZE = 10;
   var SECTIONS_SHOWN = 3;
   var WAIT_MS = 150; // after the last key press, before a search: one search per burst of typing
+  var OPTIONS = { excerptLength: 24 }; // for every shard: Pagefind's options() sets only the first one's
 
   if (location.protocol === "file:") {
     return;
@@ -32,6 +35,7 @@
   var more = box.querySelector(".search-more");
   var unavailable = document.querySelector(".search-unavailable");
   var pagefind = null;
+  var vocabulary = null; // with several shards: the vocabulary's page ids → their shard's number (shards.json)
   var latest = 0; // the number of the newest search: an older one that finishes later is dropped
   var shown = [];
   var timer = null;
@@ -130,12 +134,12 @@
       return Promise.resolve();
     }
     return load().then(function (engine) {
-      return engine.search(wanted);
-    }).then(function (found) {
+      return matching(engine, wanted);
+    }).then(function (results) {
       if (number !== latest) {
         return;
       }
-      shown = found.results;
+      shown = results;
       list.textContent = "";
       more.hidden = true;
       if (!shown.length) {
@@ -152,11 +156,77 @@
     });
   }
 
+  // Whether a shard holds the page's language, matched as Pagefind matches it (the tag, then its first part).
+  // Pagefind would search a shard without it in the shard's largest language: other editions' pages.
+  function holds(languages, language) {
+    return languages.indexOf(language) !== -1 || languages.indexOf(language.split("-")[0]) !== -1;
+  }
+
+  // The results of a query, as one index of every page would give them. Asked a word its index lacks, Pagefind
+  // leaves it out of the query, or searches for a shorter word of that index that starts it; merged shards
+  // would each decide that alone (a shard without "asylum" would answer with its pages that have "a"). The
+  // vocabulary, one index of every shard's words, decides it for the whole site: each word of the query,
+  // searched alone, finds the vocabulary's pages of the shards that can hold it, and the query is searched in
+  // the shards that every such word names. A word the vocabulary lacks too is left out, as one index would.
+  function matching(engine, query) {
+    if (!vocabulary) {
+      return engine.search(query).then(function (found) { return found.results; });
+    }
+    var words = query.split(/\s+/).map(function (word) { return word.replace(/"/g, ""); }).filter(Boolean);
+    return Promise.all(words.map(function (word) { return engine.search(word); })).then(function (each) {
+      var allowed = null;
+      each.forEach(function (alone) {
+        var shards = [];
+        alone.results.forEach(function (result) {
+          var shard = vocabulary[result.id];
+          if (shard !== undefined && shards.indexOf(shard) === -1) {
+            shards.push(shard);
+          }
+        });
+        if (shards.length) {
+          allowed = allowed === null ? shards : allowed.filter(function (shard) { return shards.indexOf(shard) !== -1; });
+        }
+      });
+      if (allowed === null) { // no word of the query is in the vocabulary: nothing, unless Pagefind reads it otherwise
+        return engine.search(query).then(function (found) {
+          return found.results.filter(function (result) { return vocabulary[result.id] === undefined; });
+        });
+      }
+      // Each shard's pages carry the filter shard: <number> (mergeFilter); the vocabulary's carry none.
+      return allowed.length ? engine.search(query, { filters: { shard: { any: allowed } } }).then(function (found) {
+        return found.results;
+      }) : [];
+    });
+  }
+
   function load() {
     if (!pagefind) {
-      var address = new URL(box.getAttribute("data-pagefind"), document.baseURI).href;
-      pagefind = import(address).then(function (engine) {
-        return engine.options({ excerptLength: 24 }).then(function () { return engine; });
+      var address = new URL(box.getAttribute("data-pagefind"), document.baseURI);
+      var language = (document.documentElement.getAttribute("lang") || "unknown").toLowerCase();
+      // Revalidated, as Pagefind's own pagefind-entry.json is: a cached list could name shards no longer there.
+      var listing = fetch(new URL("shards.json", address).href, { cache: "no-cache" }).then(function (response) {
+        if (!response.ok) {
+          throw new Error("shards.json: HTTP " + response.status);
+        }
+        return response.json();
+      });
+      pagefind = Promise.all([import(address.href), listing]).then(function (loaded) {
+        var engine = loaded[0];
+        var manifest = loaded[1];
+        var others = manifest.shards.filter(function (shard) { return holds(shard.languages, language); });
+        var options = function (shard) {
+          return others.length ? Object.assign({ mergeFilter: { shard: shard } }, OPTIONS) : OPTIONS;
+        };
+        return engine.options(options(manifest.primary)).then(function () {
+          if (!others.length) {
+            return [];
+          }
+          vocabulary = manifest.vocabulary.pages;
+          // In the order listed: results of equal score keep it, so two loads rank them alike.
+          return Promise.all(others.map(function (shard) {
+            return engine.mergeIndex(new URL(shard.path, address).pathname, options(shard.shard));
+          }).concat([engine.mergeIndex(new URL(manifest.vocabulary.path, address).pathname, OPTIONS)]));
+        }).then(function () { return engine; });
       });
     }
     return pagefind;

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT
-from explainer import cli
 from explainer.incremental import disk_store as disk_cache
+from explainer.publish import site_writer
 from explainer.cli import main
 from explainer.incremental.disk_store import DiskCache, STALE_SECONDS, no_cache_reads, no_cache_writes, remove_stale_temporaries
 from explainer.site_folder.scaffold import write_starter
@@ -379,8 +379,11 @@ def test_a_crafted_search_listing_cannot_publish_a_file_from_outside_the_index(t
                     {"pagefind/../../escape.js": "a" * 64}, {"pagefind/pagefind.js": 3}, ["pagefind/pagefind.js"]):
         store.put("key.json", json.dumps(listing).encode())
         assert search._restore(store, "key") is None, listing
-    store.put("key.json", json.dumps({"pagefind/pagefind.js": "a" * 64}).encode())
-    assert search._restore(store, "key") == {"pagefind/pagefind.js": b"x"}
+    store.put("key.json", json.dumps({"pagefind-entry.json": "a" * 64, "../escape.js": "a" * 64}).encode())
+    assert search._restore(store, "key") is None
+    # A shard's listing names its files as Pagefind does (publish/search_shards.py places them in the site).
+    store.put("key.json", json.dumps({"pagefind-entry.json": "a" * 64, "pagefind.js": "a" * 64}).encode())
+    assert search._restore(store, "key") == {"pagefind-entry.json": b"x", "pagefind.js": b"x"}
 
 
 # --- the build record ----------------------------------------------------------------------------------------
@@ -391,17 +394,18 @@ def test_a_record_whose_folder_another_build_wrote_since_is_not_trusted(starter_
     record. The record must not describe the other's site as this build's."""
     root = starter_copy
     out = tmp_path / "out"
-    real_write = cli.write_site
+    real_finish = site_writer.StagedSite.finish
 
-    def raced(files, folder):
-        written = real_write(files, folder)
-        real_write({**files, "index.html": b"the other build's site"}, folder)  # the other build, just after
+    def raced(staged):
+        written = real_finish(staged)
+        files = {path: data for path, data in tree(out).items() if path != site_writer.SITE_MARKER}
+        site_writer.write_site({**files, "index.html": b"the other build's site"}, out)  # the other build, just after
         return written
 
-    monkeypatch.setattr(cli, "write_site", raced)
+    monkeypatch.setattr(site_writer.StagedSite, "finish", raced)
     touch_data(root)
     assert main(["build", "--root", str(root), "--out", str(out)]) == 0
-    monkeypatch.setattr(cli, "write_site", real_write)
+    monkeypatch.setattr(site_writer.StagedSite, "finish", real_finish)
     capsys.readouterr()
     assert main(["build", "--root", str(root), "--out", str(out)]) == 0
     assert UNCHANGED not in capsys.readouterr().out
