@@ -4,7 +4,8 @@ headings or annotations is a value of the chart's own data, written from that va
 In the page's text a figure is a fact because it is written {{fact-id}}, and the prose check skips what the
 token made. A chart module writes its words in Python, and by the time the engine reads them a figure formatted
 from a fact and one typed into a string look alike. So a number in a chart's words (neither a year nor the day
-of a date: token_marks.bare_numbers, the body's rule) must pass two tests:
+of a date: token_marks.bare_numbers, the body's rule, which reads numbers as the edition's language writes
+them: "48 250" is one number in French) must pass two tests:
 
 - it is a value of the chart's data: a cell of its rows (which its table and downloads show), the value of a
   fact it cites, a number of that fact's display ("3.6" of "3.6 trillion"), or a cell of a series it cites
@@ -28,6 +29,7 @@ from .modules import ChartModule
 from ..errors import Problem
 from ..prose.token_marks import bare_numbers
 from ..store.facts import FactStore
+from ..store.number_reading import readings
 
 
 def typed_number_problems(module: ChartModule, store: FactStore) -> list[Problem]:
@@ -54,7 +56,7 @@ def typed_number_problems(module: ChartModule, store: FactStore) -> list[Problem
                 message = (f'the number "{token}" in the chart\'s {named} is typed by hand in this module: a figure '
                            "there needs a source. Write it from the value of a fact or series the chart cites "
                            "(fact.display, format_value(...)), or in words if it is not a figure.")
-            elif not values.isdisjoint(_readings(token)) or token in displayed:
+            elif not values.isdisjoint(_readings(token, store.language)) or token in displayed:
                 continue
             else:
                 line, col = fields.get(field, module.line or 1), 1
@@ -82,18 +84,13 @@ def _words(definition: ChartDefinition) -> Iterator[tuple[str, str]]:
         yield "annotations", note.text
 
 
-def _readings(token: str) -> set[Decimal]:
-    """The values a number in the words may write: "2,914" and "71.2%" as English writes them, and "2.914" as a
-    language that groups with "." does (the words are in the site's language, which the chart stage is not
-    given; either reading being a value of the data is enough)."""
+def _readings(token: str, language: str) -> set[Decimal]:
+    """The values a number in the words writes, read as the edition's language writes numbers, by the reading
+    the sources' figures get (store/number_reading.py): "2,914" and "71.2%" in English, "48 250" and "2,5" in
+    French, "2.914" in German. A part of the token read alone ("48" of "48 250") is not what it writes."""
     digits = token.rstrip("%")
-    found = set()
-    for written in (digits.replace(",", ""), digits.replace(".", "").replace(",", ".")):
-        try:
-            found.add(Decimal(written))
-        except InvalidOperation:
-            pass
-    return found
+    return {reading.value for reading in readings(digits, language)
+            if reading.start == 0 and reading.end == len(digits)}
 
 
 def _as_decimal(value) -> Decimal | None:

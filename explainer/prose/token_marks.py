@@ -16,6 +16,7 @@ in the body by bare_numbers(), the same scan the prose check runs.
 """
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
@@ -24,7 +25,9 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..store.numbers import PROSE_NUMBER
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from ..store.number_reading import locale_for
 from ..store.periods import period_spans
 
 # A whole token up to its closing braces or bracket on the same line, or, failing that, a lone opener.
@@ -41,12 +44,36 @@ def unmarked(text: str) -> str:
     return MARK_PATTERN.sub("", text)
 
 
+# The ways writers type a space between groups of digits, where the language's is a space: a plain space, the
+# no-break space and the narrow no-break space that Babel writes (French "48\u202f250"), a thin space.
+_SPACES = " \u00a0\u202f\u2009"
+_APOSTROPHES = "'’"  # Swiss "48’250", also typed with the keyboard's apostrophe
+
+
+@functools.lru_cache(maxsize=None)
+def prose_number(language: str) -> re.Pattern:
+    """A number typed into a text of the language (a BCP 47 tag), as the language writes numbers: its digits
+    grouped by the language's group symbol, then its decimal symbol and decimals, and a "%" (CLDR's symbols,
+    through Babel; the locale as store/number_reading.py finds it): "2,914.5" in English, "48 250,5" in French,
+    "2.914,5" in German, "48’250" in Swiss German, "12,34,567" in Hindi. Never inside a word or a longer number
+    ("COVID-19", "x2"), and a group is three digits exactly ("12 3456" is two numbers)."""
+    locale = locale_for(language)
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    groups = (_SPACES if group in _SPACES else _APOSTROPHES if group in _APOSTROPHES else group).replace(decimal, "")
+    separator = f"[{re.escape(groups)}]"
+    primary, secondary = locale.decimal_formats[None].grouping
+    grouped = rf"\d{{1,{secondary}}}(?:{separator}\d{{{secondary}}}(?!\d))*{separator}\d{{{primary}}}(?!\d)"
+    fraction = rf"(?:{re.escape(decimal)}\d+)?%?"
+    return re.compile(rf"(?<![\w.,])(?:{grouped}){fraction}|(?<![\w.,])\d+{fraction}")
+
+
 def bare_numbers(text: str, language: str = "en") -> Iterator[re.Match]:
-    """The numbers typed into a text that are not parts of a period: a year, decade, century, range of years or
-    date as the site's language (a BCP 47 tag) or English writes it (store/periods.py, the one table of them)."""
+    """The numbers typed into a text (prose_number: as the language writes them) that are not parts of a period:
+    a year, decade, century, range of years or date as the site's language (a BCP 47 tag) or English writes it
+    (store/periods.py, the one table of them)."""
     periods: list[tuple[int, int]] | None = None  # found only for a text that types a number
     reach, next_period = -1, 0  # how far the periods starting at or before this number reach
-    for match in PROSE_NUMBER.finditer(text):  # in order of position, as the sorted periods are walked
+    for match in prose_number(language).finditer(text):  # in order of position, as the sorted periods are walked
         if periods is None:
             periods = sorted(period_spans(text, language))
         while next_period < len(periods) and periods[next_period][0] <= match.start():

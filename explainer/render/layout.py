@@ -128,6 +128,9 @@ def chart_embeds(site: SiteView) -> list[Member]:
             for name, chart in sorted(site.chart_embeds.items())]
 
 
+EMBEDS = Output("embed/{name}.html", "embed.html", lazy_gettext("Chart"), listed=False, members=chart_embeds,
+                what="a chart's page for embedding in other sites")
+
 # Everything the site writes besides the chapters, in the order it is rendered.
 OUTPUTS: tuple[Output, ...] = (
     SOURCES,
@@ -135,8 +138,7 @@ OUTPUTS: tuple[Output, ...] = (
     CORRECTIONS,
     CONTENTS,
     NOT_FOUND,
-    Output("embed/{name}.html", "embed.html", lazy_gettext("Chart"), listed=False, members=chart_embeds,
-           what="a chart's page for embedding in other sites"),
+    EMBEDS,
     Output("search.html", "search.html", lazy_gettext("Search"),
            lazy_gettext("Search every chapter, figure and source."), listed=False, what="the search page"),
     # For search engines: the pages readers land on (listed), with their last-updated dates. robots.txt names it.

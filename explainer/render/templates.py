@@ -26,7 +26,7 @@ from ..errors import Problem
 from ..store.facts import Fact, FactStore, Source
 from ..site_folder.inputs import SiteSettings, TemplateFolder
 from . import page_meta as sharing
-from .layout import CONTENTS, DATA, IN_NAVIGATION, OUTPUTS, UNTRANSLATED, Output, reader_pages
+from .layout import CONTENTS, DATA, EMBEDS, IN_NAVIGATION, OUTPUTS, UNTRANSLATED, Output, reader_pages
 from ..site_folder.editions import Edition, site_editions
 from ..site_folder.pages import Page
 from ..prose.claim_links import claims_shown
@@ -93,6 +93,9 @@ class SiteView(Recorded):
     editions: tuple[Edition, ...] = ()  # every edition, the default first; one for a site without "editions"
     untranslated: tuple[Untranslated, ...] = ()  # the notice's pages (editions after the default)
     sitemap: tuple[SitemapEntry, ...] = ()  # every edition's listed pages (the default's view, several editions)
+    # language → the charts its pages show, so its embed pages: an embed's alternates name only the editions
+    # that have it (several editions)
+    edition_charts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Memos of this build (reads.remembered hands their reads to every later caller): key → value
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -160,6 +163,13 @@ class SiteView(Recorded):
     def several_editions(self) -> bool:
         return len(self.editions) > 1
 
+    @property
+    def home(self) -> str:
+        """Where the edition's home links lead (the site's title, the 404 and embed pages), from its root: its
+        home page, or, in an edition that has not translated it yet, the notice's section for it, as the switcher
+        leads (docs/editions.md, "Translate a page"). The default edition always has one (read_inputs)."""
+        return "index.html" if self.has_page("index") else f"{UNTRANSLATED.url}#index"
+
     def language_links(self, page, root: str) -> list[LanguageLink]:
         """The switcher: each edition, with the page's counterpart there, or the notice that it has none yet."""
         current, links = self.site_edition, []
@@ -167,8 +177,8 @@ class SiteView(Recorded):
             if edition == current:
                 links.append(LanguageLink(edition, "", current=True))
                 continue
-            url = _counterpart(page, current, edition)
-            if url is None and not isinstance(page, Page):  # the notice itself: the other edition's home page
+            url = self._counterpart(page, current, edition)
+            if url is None and isinstance(page, Output) and page.translated_only:  # the notice: the default's home
                 url = "index.html"
             target = url if url is not None else f"{UNTRANSLATED.url}#{page.slug}"
             links.append(LanguageLink(edition, root + current.up + edition.prefix + target, translated=url is not None))
@@ -181,7 +191,7 @@ class SiteView(Recorded):
         site_url = self.settings.url[:len(self.settings.url) - len(current.prefix)] if self.settings.url else ""
         links = []
         for edition in self.editions:
-            url = page.url if edition == current else _counterpart(page, current, edition)
+            url = page.url if edition == current else self._counterpart(page, current, edition)
             if url is not None:
                 path = edition.prefix + url
                 links.append(LanguageLink(edition, sharing.absolute(site_url, path) if site_url else root + current.up + path))
@@ -189,6 +199,13 @@ class SiteView(Recorded):
             links.append(dataclasses.replace(links[0], edition=dataclasses.replace(links[0].edition,
                                                                                     language="x-default")))
         return links
+
+    def _counterpart(self, page, current: Edition, edition: Edition) -> str | None:
+        """_counterpart, and for an embed page, whether the edition shows its chart: only then does it have one.
+        Only an embed page reads edition_charts, so a chart added to a page renders no other page again."""
+        if isinstance(page, Output) and page.subject and EMBEDS.writes(page.path):
+            return page.url if page.subject in self.edition_charts.get(edition.language, ()) else None
+        return _counterpart(page, current, edition)
 
     @property
     def nav(self) -> list:
@@ -244,7 +261,7 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
 
 
 def _counterpart(page, current: Edition, edition: Edition) -> str | None:
-    """The url within edition of page's counterpart, or None where it has none."""
+    """The url within edition of page's counterpart, or None where it has none (an embed page: SiteView's)."""
     if isinstance(page, Page):
         return page.counterparts.get(edition.language)
     if isinstance(page, Output) and page.translated_only:  # the notice: the default edition has none
@@ -274,7 +291,10 @@ def edition_fields(edition: Edition, editions: tuple[Edition, ...], pages_by_edi
                 entries.append(SitemapEntry(other.prefix + listed.url, sharing.updated(listed, store),
                                             tuple(alternate for alternate in alternates if alternate[1])))
         sitemap = tuple(entries)
-    return {"edition": edition, "editions": editions, "untranslated": untranslated, "sitemap": sitemap}
+    charts = {each.language: frozenset(name for page in pages for name in page.charts_used)
+              for each, pages in zip(editions, pages_by_edition)}
+    return {"edition": edition, "editions": editions, "untranslated": untranslated, "sitemap": sitemap,
+            "edition_charts": charts}
 
 
 def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
@@ -351,10 +371,10 @@ def published(files: dict[str, bytes], hashed: list[str]) -> Published:
     """The policy sent as a header is the union of the pages' own (_csp.html): a browser enforces both the
     header and the page's <meta>, so each page still gets no more than its own policy allows."""
     directives: dict[str, list[str]] = {}
-    for path, content in sorted(files.items()):
+    for path in sorted(files):  # each page read in turn: a built site's files may be on disk (StagedSite)
         if not path.endswith(".html"):
             continue
-        match = _CSP_META.search(content.decode("utf-8", errors="replace"))
+        match = _CSP_META.search(files[path].decode("utf-8", errors="replace"))
         for directive in (html.unescape(match.group(1)).split(";") if match else []):
             words = directive.split()
             if not words:

@@ -94,12 +94,10 @@ def next_steps(folder: Path, tag: str | None = None) -> str:
     folder = folder.resolve()
     build = f"{shlex.quote(sys.executable)} {shlex.quote(str(PROJECT / 'build.py'))}"
     root = shlex.quote(str(folder))
-    if tag is not None and prepared_edition(tag) is None:  # it builds once its home page is written
-        first = (f"Started a new explainer in {folder}. Build it, then preview it while you edit, once the "
-                 f"{tag} edition has its home page (below):")
+    first = f"Started a new explainer in {folder}. Build it, then preview it while you edit:"
+    if tag is not None and prepared_edition(tag) is None:  # it builds, with a warning for each word to translate
         commands = f"    {build} --root {root}\n    {build} serve --root {root}"
     else:
-        first = f"Started a new explainer in {folder}. Build it, then preview it while you edit:"
         commands = f"    {build} --root {root} --strict\n    {build} serve --root {root}"
     steps = (f"{first}\n\n{commands}\n\n"
              f"Its figures are invented (a made-up town's library): replace them with your own. In {folder}/, "
@@ -144,7 +142,7 @@ def _edition_steps(folder: Path, tag: str, build: str, root: str) -> str:
     return (f"A {name} edition ({tag}) is set up (site.json \"editions\"), with no page yet. Write each page in "
             f"{pages}/, fresh in {name}, from the English page of the same name, with the same facts "
             f"({{{{loans-2024}}}}) and charts ({{{{chart:loans}}}}): content/{tag}/index.md first (until it is "
-            f"there the build stops, as every page of the edition links to its home page), then "
+            f"there, the edition's links to its home page lead to its notice of the pages not yet translated), then "
             f"content/{tag}/loans.md. Record what each translates:\n\n"
             f"    {build} translations --root {root}\n\n"
             f"Then give the words readers see beside the pages in {name}. Until each has them, the {tag} edition "

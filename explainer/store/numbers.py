@@ -141,6 +141,3 @@ def _percent_affixes(language: str, negative: bool) -> tuple[str, str]:
     symbol, minus = locale.number_symbols["latn"]["percentSign"], get_minus_sign_symbol(locale)
     return tuple(affix[index].replace("%", symbol).replace("-", minus) for affix in (pattern.prefix, pattern.suffix))
 
-
-# A number typed into prose: digits with optional thousands separators and decimals.
-PROSE_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|(?<![\w.,])\d+(?:\.\d+)?%?")
