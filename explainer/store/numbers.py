@@ -48,6 +48,24 @@ def decimals_of(value: float | int) -> int:
 
 def format_value(value: float | int, unit: str, decimals: int | None = None, approximate: bool = False,
                  language: str = "en") -> str:
+    """The figure as a reader sees it (_formatted), worked out once per figure and language: a page shows a fact
+    on its card, in its sentence and in its tables, and Babel takes a tenth of a millisecond each time (19,000
+    times, 1.8 s, in a 1,000-page build). Keyed by the value's type and repr, so 1 and 1.0, 0.0 and -0.0 stay
+    apart."""
+    key = (type(value), repr(value), unit, decimals, approximate, language)
+    written = _FORMATTED.get(key)
+    if written is None:
+        if len(_FORMATTED) >= _FORMATTED_MOST:
+            _FORMATTED.clear()
+        written = _FORMATTED[key] = _formatted(value, unit, decimals, approximate, language)
+    return written
+
+
+_FORMATTED: dict[tuple, str] = {}
+_FORMATTED_MOST = 100_000  # a bound for long-running previews; far above any site's figures
+
+
+def _formatted(value: float | int, unit: str, decimals: int | None, approximate: bool, language: str) -> str:
     """The figure as a reader of the site sees it, in the site's language (CLDR's patterns): "2,914" (en),
     "2.914" (de, is), "2\u202f914" (fr); "1.22%", "12\u00a0%" (de); "about 30,000"; "3.0 percentage points";
     money in the currency's pattern ("¥3,600,000,000,000", "3.600.000.000.000\u00a0¥" in German) and, with
