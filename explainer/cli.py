@@ -23,6 +23,7 @@ if _SIGINT_BEFORE is _signal.default_int_handler:
         pass
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import dataclasses  # noqa: E402
 import datetime  # noqa: E402
 import os  # noqa: E402
@@ -33,7 +34,7 @@ from pathlib import Path  # noqa: E402
 from .incremental.build_record import inputs_key, load_record, save_record, unchanged, written_record  # noqa: E402
 from .incremental.disk_store import DiskCache, cache_folder, remove_stale_temporaries  # noqa: E402
 from .site_folder.inputs import PROJECT, read_inputs, site_url  # noqa: E402
-from .publish.site_writer import SITE_MARKER, write_site  # noqa: E402
+from .publish.site_writer import SITE_MARKER, WriteFailed, staged_site  # noqa: E402
 
 if _signal.getsignal(_signal.SIGINT) is _stopped_while_starting:
     _signal.signal(_signal.SIGINT, _SIGINT_BEFORE)
@@ -244,25 +245,30 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     effects = BuildEffects(memo=cache or NO_MEMO,
                            store=(READ_WRITE if use_cache else WRITE_ONLY) if write else READ_ONLY)
     # What is published has stylesheets, scripts and pictures under content-hashed names; check builds the same
-    # site in memory, so it reports what publishing it would (such as a missing url).
-    result = build(inputs, effects, hashed_names=True)
-    if cache is not None and write:
-        cache.finish_build(succeeded=not result.failed(strict))
-    report(result.problems, root, strict)
-    if result.failed(strict):
-        print(f"Build failed: {summarise_problems(result.problems, strict)}. "
-              f"{'The previous site was left as it was.' if write else ''}".rstrip(), file=sys.stderr)
-        return EXIT_PROBLEMS
-    if write:
+    # site in memory, so it reports what publishing it would (such as a missing url). A build writes each file
+    # into a temporary folder beside out as it is finished (publish/site_writer.py: the site is never whole in
+    # memory); the folder replaces out only if the build succeeds, and is removed otherwise.
+    with contextlib.ExitStack() as writing:
         try:
-            written_id = write_site(result.files, out)
-        except OSError as error:
-            print(f"{out}: cannot write the site: {error.strerror or error}. The previous site was left as it "
-                  "was.", file=sys.stderr)
+            staged = writing.enter_context(staged_site(out)) if write else None
+            result = build(inputs, effects, hashed_names=True, written=staged)
+        except (OSError, WriteFailed) as error:
+            return _cannot_write(out, error)
+        if cache is not None and write:
+            cache.finish_build(succeeded=not result.failed(strict))
+        report(result.problems, root, strict)
+        if result.failed(strict):
+            print(f"Build failed: {summarise_problems(result.problems, strict)}. "
+                  f"{'The previous site was left as it was.' if write else ''}".rstrip(), file=sys.stderr)
             return EXIT_PROBLEMS
-        # Kept after the site is written and its files let go: pickling the cache needs as much memory again
-        # as the cache holds, and the written files are as large.
-        result.files = {}
+        if write:
+            try:
+                written_id = staged.finish()
+            except OSError as error:
+                return _cannot_write(out, error)
+    if write:
+        result.files = {}  # the staged folder, now the site
+        # Kept after the site is written: pickling the cache holds a good part of it again for a moment.
         if cache is not None:
             save_build_cache(kept, inputs.settings, cache)
         # None when another build has written out since: then no record, and the next build builds.
@@ -281,6 +287,13 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
         print(f"{len(overdue)} source(s) overdue for an update (next_update before {today.isoformat()}):",
               *(overdue_line(source, root) for source in overdue), sep="\n")
     return EXIT_OK
+
+
+def _cannot_write(out: Path, error: OSError | WriteFailed) -> int:
+    cause = error.error if isinstance(error, WriteFailed) else error
+    print(f"{out}: cannot write the site: {cause.strerror or cause}. The previous site was left as it was.",
+          file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def overdue_line(source, root: Path) -> str:

@@ -1,11 +1,13 @@
 """build(): the order of the stages, and nothing else.
 
-It reads no content, data, asset or template file (SiteInputs carries their text) and writes no output (the caller writes
-result.files: cli.py, or the preview serves them). What it may do besides computing comes in as one
-effects.BuildEffects: the memo of earlier builds, the store's access (read-write, read-only for `check`,
-write-only for `--no-cache`) and the search indexer. What still reaches the disk from inside is named there:
-the chart stage runs the chart modules from their files in a worker process, and the stages keep what is slow
-to make (chart pictures and results, share cards, the search index) in the store, ROOT/.cache/ (incremental/disk_store.py).
+It reads no content, data, asset or template file (SiteInputs carries their text) and writes no output itself: the
+caller writes result.files (or the preview serves them), or gives build() a staged site (cli.py:
+publish/site_writer.StagedSite) that takes each finished file as it is made, so the published site is never whole in
+memory. What it may do besides computing comes in as one effects.BuildEffects: the memo of earlier builds, the
+store's access (read-write, read-only for `check`, write-only for `--no-cache`) and the search indexer. What still
+reaches the disk from inside is named there: the chart stage runs the chart modules from their files in a worker
+process, and the stages keep what is slow to make (chart pictures and results, share cards, the search index) in
+the store, ROOT/.cache/ (incremental/disk_store.py).
 Templates and the chart modules' text come in with the inputs (SiteInputs.templates, .chart_modules).
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import time
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 from .charts import ChartCounts, ChartSet, chart_files, load_charts
@@ -42,7 +45,8 @@ from .effects.boundary import BuildEffects
 
 @dataclass
 class BuildResult:
-    files: dict[str, bytes] = field(default_factory=dict)  # site-relative path → bytes; empty if it failed
+    # site-relative path → bytes; empty if the checks before the files failed. With build(written=…), that mapping.
+    files: MutableMapping[str, bytes] = field(default_factory=dict)
     pages: list[Page] = field(default_factory=list)  # every edition's, the default edition's first
     store: FactStore = field(default_factory=FactStore)  # the default edition's
     # Errors and warnings: root causes first, with a note in place of the problems that only follow from them
@@ -68,7 +72,8 @@ class EditionBuild:
     charts: ChartSet | None = None  # filled by load_charts
 
 
-def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_names: bool = False) -> BuildResult:
+def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_names: bool = False,
+          written: MutableMapping[str, bytes] | None = None) -> BuildResult:
     """The site that inputs make: every file (result.files) or the problems that stop it.
 
     effects (effects/boundary.py): what the build may reuse from earlier builds (a memo), how it may use the store on
@@ -76,6 +81,8 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
     hashed_names: give stylesheets, scripts and pictures content-hashed names, for publishing (`python build.py`);
     the preview keeps plain names, which nothing caches there. Published, 404.html's addresses lead from the root
     of site.json's url (render/page_meta.py); the preview serves its 404 page at the root of its own address.
+    written: where each finished file goes as it is made (a staged site on disk, which the caller swaps in only if
+    the build succeeds); result.files is then that mapping.
 
     Each edition (site_folder/editions.py) goes through the same stages, in its own language; its files are then
     placed under its folder (publish/placing.py).
@@ -124,7 +131,7 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
             problems += memo.reuse(check_fact_store, result.store)
             problems += check_same_facts(languages, pages_by_edition)
         if not any(p.severity == "error" for p in problems):
-            problems += _write_site_files(inputs, effects, result, built, hashed_names)
+            problems += _write_site_files(inputs, effects, result, built, hashed_names, written)
     result.problems = hold_back_echoes(problems)
     result.seconds = time.perf_counter() - started
     return result
@@ -148,7 +155,7 @@ def _not_yet_reported(found: list[Problem], problems: list[Problem]) -> list[Pro
 
 
 def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildResult, built: list[EditionBuild],
-                      hashed_names: bool) -> list[Problem]:
+                      hashed_names: bool, written: MutableMapping[str, bytes] | None) -> list[Problem]:
     """The stages after the checks, which make the files of a site whose input is sound."""
     memo = effects.memo
     environment = memo.environment(inputs.templates)
@@ -175,8 +182,12 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
                                    inputs.root) if effects.index_search is not None else None)
     hashed: list[str] = []
     if hashed_names:  # name.<hash>.ext for what hosts may cache for a year (explainer/publish/fingerprint.py)
-        fingerprinted = fingerprint(result.files, inputs.settings.url)
+        # Each file goes to `written` as it is finished: from here on what the stages read of a page is read back.
+        fingerprinted = fingerprint(result.files, inputs.settings.url, into=written)
         result.files, hashed = fingerprinted.files, sorted(fingerprinted.renamed.values())
+    elif written is not None:
+        written.update(result.files)
+        result.files = written
     with speaking(editions[0].language):
         late, found = render_after_hashing(environment, views[0], published(result.files, hashed))  # _headers
     problems += found

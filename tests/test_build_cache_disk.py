@@ -3,12 +3,14 @@ changed; whatever changed, the site it writes is byte for byte the one a build w
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import PROJECT, SITES
+from explainer.incremental.disk_store import DiskCache
 from explainer.prose import markdown_pool
 from explainer.cli import main
 
@@ -99,3 +101,35 @@ def test_a_damaged_cache_file_means_a_full_build_never_a_wrong_page(site, tmp_pa
 def test_check_reads_the_cache_but_writes_none(site, tmp_path):
     assert main(["check", "--root", str(site)]) == 0
     assert not (site / ".cache" / "build").exists()
+
+
+# --- the kept file streamed to and from the store (incremental/disk_store.py: put_written, open) --------------
+
+def test_an_entry_written_as_it_is_made_reads_back_whole_and_a_damaged_one_not_at_all(tmp_path):
+    store = DiskCache(tmp_path / "build")
+    value = {"pages": ["a" * 70_000, "b"], "n": 3}  # larger than one pickle frame
+
+    def write(file) -> None:
+        file.write(b"header\n\n")
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    store.put_written("kept.pickle", write)
+    whole = store.get("kept.pickle")
+    assert whole[:8] == b"header\n\n" and pickle.loads(whole[8:]) == value
+    opened = store.open("kept.pickle")
+    assert opened.read(8) == b"header\n\n" and pickle.load(opened) == value
+    path = tmp_path / "build" / "kept.pickle"
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 1
+    path.write_bytes(bytes(damaged))
+    assert store.get("kept.pickle") is None and store.open("kept.pickle") is None
+
+
+def test_an_entry_whose_writer_fails_leaves_no_file_behind(tmp_path):
+    store = DiskCache(tmp_path / "build")
+
+    def failing(file) -> None:
+        file.write(b"half of it")
+        raise ValueError("cannot pickle this")
+    with pytest.raises(ValueError):
+        store.put_written("kept.pickle", failing)
+    assert sorted(path.name for path in (tmp_path / "build").iterdir()) == []

@@ -35,15 +35,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import importlib.metadata
+import io
 import json
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 # Context variables rather than parameters: the store sits several stages below the command that decides.
 _WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
@@ -112,10 +115,16 @@ def canonical_json(value) -> str:
 
 
 def _entry_hash(label: bytes, payload: bytes) -> bytes:
-    digest = hmac.new(store_key(), label, hashlib.sha256)
-    digest.update(b"\x00")
+    digest = _entry_digest(label)
     digest.update(payload)
     return digest.hexdigest().encode("ascii")
+
+
+def _entry_digest(label: bytes) -> hmac.HMAC:
+    """The frame's HMAC of an entry, before its payload (_entry_hash)."""
+    digest = hmac.new(store_key(), label, hashlib.sha256)
+    digest.update(b"\x00")
+    return digest
 
 
 @cache
@@ -161,18 +170,44 @@ def frame(label: str, payload: bytes) -> bytes:
 
 def unframe(label: str, stored: bytes) -> bytes | None:
     """The payload of a stored entry, or None if it is not a whole, undamaged entry of this name and format."""
-    end = stored.find(b"\n", 0, _HEADER_LIMIT)
+    start = _payload_start(label, io.BytesIO(stored))
+    return None if start is None else stored[start:]
+
+
+def _payload_start(label: str, stored: BinaryIO) -> int | None:
+    """Where a stored entry's payload starts in the file (unframe), read in pieces: a large entry is never
+    whole in memory."""
+    head = stored.read(_HEADER_LIMIT)
+    end = head.find(b"\n")
     if end < 0:
         return None
-    parts = stored[:end].split(b" ")
+    parts = head[:end].split(b" ")
     if len(parts) != 3 or parts[0] != STORE_FORMAT or not parts[2].isdigit():
         return None
-    payload = stored[end + 1:]
-    if int(parts[2]) != len(payload):
+    stored.seek(end + 1)
+    digest, length = _entry_digest(label.encode("utf-8", "surrogatepass")), 0
+    while piece := stored.read(_PIECE):
+        digest.update(piece)
+        length += len(piece)
+    if int(parts[2]) != length or digest.hexdigest().encode("ascii") != parts[1]:
         return None
-    if _entry_hash(label.encode("utf-8", "surrogatepass"), payload) != parts[1]:
-        return None
-    return payload
+    return end + 1
+
+
+_PIECE = 1 << 20
+
+
+class _Hashing:
+    """A file to write a payload to, hashing it as it goes (the frame's HMAC, _entry_hash) and counting it."""
+
+    def __init__(self, file: BinaryIO, label: str):
+        self.file, self.length = file, 0
+        self.digest = _entry_digest(label.encode("utf-8", "surrogatepass"))
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        self.length += memoryview(data).nbytes
+        return self.file.write(data)
 
 
 class DiskCache:
@@ -193,6 +228,51 @@ class DiskCache:
         except OSError:
             return None
         return unframe(self._label(name), stored)
+
+    def open(self, name: str) -> BinaryIO | None:
+        """get(name) as an open file, checked and positioned at the payload, for the caller to read and close:
+        a large entry (build_cache.py's: 47 MB at 1,000 pages) is read in pieces, never whole in memory. The file
+        read is the one checked: a later put replaces the name, never the file's bytes."""
+        if not _READS_ALLOWED.get():
+            return None
+        try:
+            file = (self.folder / name).open("rb")
+        except OSError:
+            return None
+        try:
+            start = _payload_start(self._label(name), file)
+        except OSError:
+            start = None
+        if start is None:
+            file.close()
+            return None
+        file.seek(start)
+        return file
+
+    def put_written(self, name: str, write: Callable[[BinaryIO], None]) -> None:
+        """put(name, payload), the payload written by write(file) as it is made, so it is never whole in memory.
+        The frame goes before it, and is known only after it: its length is written with leading zeros, to
+        the width a reader accepts (_HEADER_LIMIT), in a header of the same size written first."""
+        if not _WRITES_ALLOWED.get():
+            return
+        width = _HEADER_LIMIT - len(STORE_FORMAT) - 64 - 3
+        temporary = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", dir=self.folder)
+            with os.fdopen(handle, "wb") as file:
+                file.write(b"\n" * _HEADER_LIMIT)
+                hashing = _Hashing(file, self._label(name))
+                write(hashing)
+                file.seek(0)
+                file.write(b"%s %s %0*d\n" % (STORE_FORMAT, hashing.digest.hexdigest().encode("ascii"), width,
+                                              hashing.length))
+            os.replace(temporary, self.folder / name)
+        except BaseException as error:  # write() failing (not only the disk) leaves no half-written file either
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
+            if not isinstance(error, OSError):  # a read-only checkout still builds, only more slowly
+                raise
 
     def put(self, name: str, data: bytes) -> None:
         """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half an

@@ -11,7 +11,7 @@ import dataclasses
 import importlib
 import io
 import pickle
-from typing import Any
+from typing import IO, Any
 
 _PLAIN = {("builtins", name) for name in ("set", "frozenset", "bytearray", "complex", "slice")} | {
     ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("pathlib", "Path")}
@@ -36,6 +36,16 @@ def dumps(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def dump(value: Any, file: IO[bytes]) -> None:
+    """dumps(value), written to file as it is made."""
+    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def loads(data: bytes) -> Any:
     """The value, or Refused (an UnpicklingError) if the data names anything but plain data and records."""
-    return _KeptUnpickler(io.BytesIO(data)).load()
+    return load(io.BytesIO(data))
+
+
+def load(file: IO[bytes]) -> Any:
+    """loads(), read from file."""
+    return _KeptUnpickler(file).load()

@@ -21,6 +21,7 @@ import hashlib
 import html
 import posixpath
 import re
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -37,7 +38,7 @@ _CSS_REFERENCE = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)
 
 @dataclass
 class Fingerprinted:
-    files: dict[str, bytes] = field(default_factory=dict)  # the site, with hashed names and references
+    files: MutableMapping[str, bytes] = field(default_factory=dict)  # the site, with hashed names and references
     renamed: dict[str, str] = field(default_factory=dict)  # original path → hashed path
 
 
@@ -60,8 +61,11 @@ def hashed_name(path: str, content: bytes) -> str:
     return f"{folder}{slash}{new}"
 
 
-def fingerprint(files: dict[str, bytes], site_url: str = "") -> Fingerprinted:
-    result = Fingerprinted()
+def fingerprint(files: Mapping[str, bytes], site_url: str = "", into: MutableMapping[str, bytes] | None = None
+                ) -> Fingerprinted:
+    """The files with hashed names and references rewritten. into: where each finished file goes as it is made
+    (a staged site on disk: publish/site_writer.StagedSite), rather than into a new dict."""
+    result = Fingerprinted(files=into if into is not None else {})
     hashed = sorted(path for path in files if is_hashed(path))
     stylesheets = [path for path in hashed if path.endswith(".css")]
     for path in hashed:

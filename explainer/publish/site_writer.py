@@ -1,5 +1,9 @@
 """Writing the site: everything goes to a temporary folder, which replaces the old site only when complete.
 
+`python build.py` writes each finished file into that folder as the build makes it (staged_site, StagedSite:
+the site is never whole in memory), and reads back what it still checks; the folder is swapped in only when
+the build succeeds, and removed otherwise. write_site writes a site held in memory the same way.
+
 The replacement is one atomic step where the system has one (Linux's renameat2 with RENAME_EXCHANGE swaps
 the two folders), so a build killed at any moment leaves either the old site or the new one, never none.
 Temporary folders that a killed build left behind are removed by the next build.
@@ -26,6 +30,7 @@ import signal
 import stat
 import tempfile
 import threading
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
 SITE_MARKER = ".explainer-site"  # marks a folder this tool built, so a later build may replace it
@@ -33,38 +38,104 @@ _RENAME_EXCHANGE = 2  # from linux/fs.h
 _AT_FDCWD = -100
 
 
-def write_site(files: dict[str, bytes], out: Path) -> str:
+def write_site(files: Mapping[str, bytes], out: Path) -> str:
     """Write files (site-relative path → bytes) as the folder out, swapping it in whole; return the id of
     this write: what site_id(out) says while out is the folder it wrote.
 
     A failure while writing leaves the previous site untouched; readers of out see the old or the new site.
     """
+    with _terminate_as_exit(), staged_site(out) as staged:
+        for relative, content in sorted(files.items()):
+            staged[relative] = content
+        return staged.finish()
+
+
+@contextlib.contextmanager
+def staged_site(out: Path) -> Iterator[StagedSite]:
+    """A new site for out, written file by file into a temporary folder beside it (StagedSite), which
+    replaces out only by its finish(); leaving the block in any other way (an error found after files were
+    written, an exception, SIGTERM: _removed_on_terminate) removes the temporary folder and leaves out as it
+    was. A process killed outright leaves the folder to the next build (remove_stale_folders)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_folders(out)
-    with _terminate_as_exit():
-        staging = Path(tempfile.mkdtemp(prefix=_prefix(out, "new"), dir=out.parent))
+    folder = Path(tempfile.mkdtemp(prefix=_prefix(out, "new"), dir=out.parent))
+    try:
+        with _removed_on_terminate(folder):
+            yield StagedSite(out, folder)
+    finally:
+        with _signals_held():  # a SIGTERM now would stop the removal halfway: it is taken after it
+            shutil.rmtree(folder, ignore_errors=True)  # after the swap, this is the old site
+
+
+class WriteFailed(Exception):
+    """A file of a staged site could not be written (the OSError is its cause, and its first argument)."""
+
+    @property
+    def error(self) -> OSError:
+        return self.args[0]
+
+
+class StagedSite(MutableMapping):
+    """The files of a site being written (site-relative path → bytes), kept on disk in a temporary folder
+    rather than in memory: the build writes each file as it is finished, reads back what it checks, and
+    finish() swaps the folder in. A file whose bytes the old site holds is a hard link to the old file."""
+
+    def __init__(self, out: Path, folder: Path):
+        self.out, self.folder = out, folder
+        (folder / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
+        marker = (folder / SITE_MARKER).stat()
+        self._new_mode = marker.st_mode  # what a file written now gets: a link must match
+        self.written_id = _identity(marker)
+        self._paths: set[str] = set()
+        # Only from folders really inside the old site: one replaced by a link elsewhere is not the site's.
+        self._real_folders: dict[str, bool] = {}
+
+    def __setitem__(self, relative: str, content: bytes) -> None:
         try:
-            (staging / SITE_MARKER).write_text("Built by build.py; the next build replaces this whole folder.\n")
-            marker = (staging / SITE_MARKER).stat()
-            new_mode = marker.st_mode  # what a file written now gets: a link must match
-            written_id = _identity(marker)
-            # Only from folders really inside the old site: one replaced by a link elsewhere is not the site's.
-            real_folders: dict[str, bool] = {}
-            for relative, content in sorted(files.items()):
-                target = staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folder = os.path.dirname(relative)
-                if folder not in real_folders:
-                    real_folders[folder] = os.path.realpath(out / folder) == str(out / folder)
-                if not (real_folders[folder] and _link_unchanged(out / relative, content, target, new_mode)):
-                    target.write_bytes(content)
-            os.chmod(staging, 0o755)
-            _swap_in(staging, out)
-        finally:
-            with _signals_held():  # a SIGTERM now would stop the removal halfway: it is taken after it
-                shutil.rmtree(staging, ignore_errors=True)  # after the swap, this is the old site
-    return written_id
+            self._write(relative, content)
+        except OSError as error:  # raised through the build that writes: the caller says it could not write
+            raise WriteFailed(error) from error
+
+    def _write(self, relative: str, content: bytes) -> None:
+        target = self.folder / relative
+        if relative in self._paths:  # written again (404.html made root-relative): never through a link to
+            target.unlink()  # the old site's file, which must stay as it was
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(relative)
+        if folder not in self._real_folders:
+            self._real_folders[folder] = os.path.realpath(self.out / folder) == str(self.out / folder)
+        if not (self._real_folders[folder] and _link_unchanged(self.out / relative, content, target,
+                                                               self._new_mode)):
+            target.write_bytes(content)
+        self._paths.add(relative)
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative not in self._paths:
+            raise KeyError(relative)
+        return (self.folder / relative).read_bytes()
+
+    def __delitem__(self, relative: str) -> None:
+        if relative not in self._paths:
+            raise KeyError(relative)
+        (self.folder / relative).unlink()
+        self._paths.discard(relative)
+
+    def __contains__(self, relative: object) -> bool:
+        return relative in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def finish(self) -> str:
+        """Swap the folder in as out; return the id of this write (write_site's answer)."""
+        with _terminate_as_exit():  # the fallback swap's two renames put the old site back if stopped between
+            os.chmod(self.folder, 0o755)
+            _swap_in(self.folder, self.out)
+        return self.written_id
 
 
 def site_id(out: Path) -> str | None:
@@ -169,6 +240,28 @@ def _signals_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def _removed_on_terminate(folder: Path):
+    """While a build writes into folder, SIGTERM removes it and then ends the process as SIGTERM does by default.
+    The build's threads and workers do not stop for an exception in this thread, so the process is not left to
+    unwind; the swap (StagedSite.finish) takes SIGTERM as SystemExit instead, so that it can undo a half-done
+    swap."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signal_number, frame):
+        shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signal_number, signal.SIG_DFL)
+        os.kill(os.getpid(), signal_number)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
