@@ -36,7 +36,7 @@ from ..incremental.disk_store import DiskCache, cache_folder
 from .prepared_cache import Reads, prepared_key, watched_store
 from .definition import ROWS, ChartColumn, ChartDefinition, MissingData, facts, series  # noqa: F401
 from .chart_words import speaking_for, words  # noqa: F401
-from .isolation import prepare_all
+from .isolation import ChartWorker
 from .figure import (Picture, approximate_cells, chart_sources, data_as_of, download_files, embed_of, embed_path,
                      figure_html, png_path, share_png_path, source_line)
 from .modules import ChartModule, find_chart_files, run_chart_module
@@ -98,34 +98,29 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     # What a chart's words fall back to where its WORDS lack the edition's language (chart_words.py).
     default_language = (inputs.settings.editions or (inputs.settings.language,))[0]
     kept = DiskCache(charts.cache_folder / "charts")
-    rendering = PictureRendering(kept)  # each chart's pictures, rendered while the other modules run
+    rendering = PictureRendering(kept)  # each chart's pictures, rendered while the next module runs
+    worker = ChartWorker(inputs.settings.chart_timeout)  # started by the first chart that runs; isolation.py
     fingerprints: dict = {}  # of the store's records, taken once for all the charts (prepared_cache.py)
-    found_charts = [(name, path) for name, path in find_chart_files(inputs.chart_dirs).items() if name in wanted]
-    outcomes: dict[str, tuple] = {}
-    for name, path in found_charts:  # unchanged inputs: what the module made last time, without running it
-        reused = prepared_cache.load(kept, prepared_key(path, store.language, themes, default_language), store,
-                                     fingerprints, path)
-        if reused:
-            outcomes[name] = (*reused, None)
-            rendering.add(_picture_jobs(name, reused[0]))
-
-    def started_pictures(name: str, outcome: tuple) -> None:
-        if outcome[0] is not None:
-            rendering.add(_picture_jobs(name, outcome[0]))
-
-    # The others run in the chart workers, one per core (isolation.py).
-    outcomes.update(prepare_all([(name, path) for name, path in found_charts if name not in outcomes], store,
-                                themes, default_language, inputs.settings.chart_timeout, started_pictures))
-    for name, path in found_charts:  # in the charts' order, whichever finished first
-        prepared, found, reads = outcomes[name]
-        problems += found
-        if prepared is None:
-            charts.html[name] = FAILED
-            continue
-        specs[name] = prepared
-        if reads is not None:  # run now, not reused: keep what it made
-            prepared_cache.keep(kept, prepared_key(path, store.language, themes, default_language), prepared, found,
-                                reads, store, fingerprints)
+    try:
+        for name, path in find_chart_files(inputs.chart_dirs).items():
+            if name not in wanted:
+                continue
+            # Unchanged inputs: what the module made last time, without running it (prepared_cache.py).
+            key = prepared_key(path, store.language, themes, default_language)
+            reused = prepared_cache.load(kept, key, store, fingerprints, path)
+            prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes,
+                                                                                   default_language)
+            problems += found
+            if prepared is None:
+                charts.html[name] = FAILED
+                continue
+            specs[name] = prepared
+            rendering.add({(name, scheme, size, "svg"): PictureJob(static_spec(prepared[1], scheme, width))
+                           for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()})
+            if reused is None:
+                prepared_cache.keep(kept, key, prepared, found, reads, store, fingerprints)
+    finally:
+        worker.close()
     rendered = rendering.finish()
     environment = make_environment(inputs.templates)
     cards: dict[str, str] = {}  # PNG path → the SVG of its card
@@ -146,12 +141,6 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     made = len(charts.html) - list(charts.html.values()).count(FAILED)
     charts.counts = ChartCounts(made, fresh, made - fresh)
     return charts, problems
-
-
-def _picture_jobs(name: str, prepared: tuple) -> dict:
-    """The static pictures of one chart: each colour scheme at each width."""
-    return {(name, scheme, size, "svg"): PictureJob(static_spec(prepared[1], scheme, width))
-            for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()}
 
 
 def _prepare(name: str, path: Path, store: FactStore, themes: dict[str, dict],

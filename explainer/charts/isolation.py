@@ -4,9 +4,8 @@ A chart module is code from a colleague: it may raise anything (SystemExit, Keyb
 os._exit(), crash the interpreter, loop for ever or print. Each of these becomes a Problem at the module's
 line (line 1 when the line is unknown: a crash or a timeout), and the build goes on with the other charts.
 
-One worker per core serves the charts of a build (prepare_all: each worker driven by a thread of its own, the
-charts dealt out in turn); a worker starts when its first chart must run (a build whose charts all come from the
-preview's cache starts none) and is replaced only after a chart killed it or ran out of time.
+One worker serves all the charts of a build; it starts when the first chart must run (a build whose charts
+all come from the preview's cache starts none) and is replaced only after a chart killed it or ran out of time.
 The worker does the whole per-chart work (run the module, check its cites, make the spec), and sends back
 plain data: the ChartModule without its Altair chart (the spec replaces it), and the problems.
 
@@ -22,52 +21,16 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from multiprocessing import resource_tracker
 from pathlib import Path
 
 from ..errors import Problem
-from ..effects.worker_pool import process_context, worker_count
+from ..effects.worker_pool import process_context
 from ..store.facts import FactStore
 
 DEFAULT_TIMEOUT = 20.0  # seconds per chart; site.json "chart_timeout" changes it
-def prepare_all(charts: list[tuple[str, Path]], store: FactStore, themes: dict[str, dict], default_language: str,
-                timeout: float, done: Callable[[str, tuple], None] = lambda name, result: None) -> dict[str, tuple]:
-    """ChartWorker.prepare's result for each chart (by name), the charts shared among up to one worker per core.
-    done(name, result) is called as each chart finishes, from the thread that ran it (the chart stage starts the
-    chart's pictures then). This thread drives the first worker, so Ctrl+C stops it as before; every worker is
-    closed before this returns or raises."""
-    count = max(1, min(worker_count(), len(charts)))
-    workers = [ChartWorker(timeout) for _ in range(count)]
-    results: dict[str, tuple] = {}
-    failures: list[BaseException] = []
-
-    def run(worker: ChartWorker, share: list[tuple[str, Path]]) -> None:
-        try:
-            for name, path in share:
-                results[name] = worker.prepare(name, path, store, themes, default_language)
-                done(name, results[name])
-        except BaseException as error:  # re-raised in the calling thread: nothing is lost silently
-            failures.append(error)
-
-    helpers = [threading.Thread(target=run, args=(workers[index], charts[index::count]), daemon=True,
-                                name="chart-worker-driver") for index in range(1, count)]
-    try:
-        for helper in helpers:
-            helper.start()
-        run(workers[0], charts[0::count])
-        for helper in helpers:
-            helper.join()
-    finally:
-        for worker in workers:  # after Ctrl+C too: a helper's chart then ends with "the worker ended"
-            worker.close()
-    if failures:
-        raise failures[0]
-    return results
-
-
 class ChartWorker:
     """prepare() runs one chart in the worker; close() ends the worker. Used by one thread."""
 
