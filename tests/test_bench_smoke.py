@@ -82,8 +82,10 @@ def test_the_floor_and_ours_in_the_same_rounds(tmp_path):
         assert row["output_problems"] == [], name
         assert row["runs"] == 1 and len(row["seconds"]) == 1 and row["peak_mb"] > 0, name
         assert row["html_files"] >= 6, name
-        floor_median = rows[compare_generators.FLOOR]["median_s"]  # the medians are rounded to the millisecond
-        assert row["ratio_to_floor"] == pytest.approx(row["median_s"] / floor_median, abs=0.02), name
+        # The medians are rounded to the millisecond and the ratio to two places: on a floor of about 0.1 s the
+        # rounding alone moves the ratio by half a percent.
+        floor_median = rows[compare_generators.FLOOR]["median_s"]
+        assert row["ratio_to_floor"] == pytest.approx(row["median_s"] / floor_median, rel=0.02, abs=0.02), name
     assert rows[compare_generators.FLOOR]["ratio_to_floor"] == 1
     assert rows["ours, cold"]["ratio_to_ours_cold"] == 1
     assert "--no-cache" in rows["ours, cold"]["commands"][0]
