@@ -136,9 +136,9 @@ class BuildCache:
         """One file from its template, reused while it still holds (TemplateCache)."""
         return self.templates.render_file(url, template_name, context, view, make)
 
-    def share_picture(self, page, settings, files, chart_titles, environment):
+    def share_picture(self, page, settings, files, chart_titles):
         """One page's share image (render/share_images.share_picture), reused while what it read holds."""
-        return self.pictures.share_picture(page, settings, files, chart_titles, environment)
+        return self.pictures.share_picture(page, settings, files, chart_titles)
 
     def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
         """The cards' PNGs, kept in memory by their SVG: a rebuild reads no card from disk again."""
@@ -410,7 +410,7 @@ class PictureCache(_KeptEntries):
             del self._pngs[key]
         return super().finish_build()
 
-    def share_picture(self, page, settings, files, chart_titles, environment):
+    def share_picture(self, page, settings, files, chart_titles):
         edition = (settings, files, chart_titles)
         files = RecordedMapping("map:chart_files", files)
         chart_titles = RecordedMapping("map:chart_titles", chart_titles)
@@ -427,7 +427,7 @@ class PictureCache(_KeptEntries):
         if (token := record_token(page)) is not None:
             self._registry.add("page", token, page)
         return self._kept_or_made((settings.language, page.url), key, lambda: self._registry,
-                                  lambda: share_picture(page, settings, files, chart_titles, environment))[0]
+                                  lambda: share_picture(page, settings, files, chart_titles))[0]
 
     def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
         keys = {path: content_key(svg) for path, svg in cards.items()}

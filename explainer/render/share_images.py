@@ -63,25 +63,21 @@ def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, by
     picture_for: what decides one page's picture (share_picture; a memo's reuses it while what it read holds);
     cards_for: what turns the cards' SVGs into PNGs (render_cards; a memo's keeps them in memory by their SVG).
     """
-    images: dict[str, ShareImage] = {}
-    cards: dict[str, str] = {}  # card path → its SVG
-    for page in pages:
+    images = {page.url: (picture_for or share_picture)(page, settings, files, chart_titles) for page in pages}
+    cards: dict[str, str] = {}  # card path → its SVG: the site's card, made once for all the pages that share it
+    if any(image.path == SITE_CARD for image in images.values()):
         try:
-            picture, svg = (picture_for or share_picture)(page, settings, files, chart_titles, environment)
+            cards[SITE_CARD] = card_svg(environment, settings)
         except jinja2.TemplateError as error:
             return {}, {}, [Problem(Path(CARD_TEMPLATE), getattr(error, "lineno", None) or 1, 1,
-                                    f"while making the share card of {page.url}: {error}")]
-        images[page.url] = picture
-        if svg is not None:
-            cards[picture.path] = svg
+                                    f"while making the site's share card: {error}")]
     rendered, problems = (cards_for or render_cards)(cards, store)
     return images, rendered, problems
 
 
-def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
-                  environment: jinja2.Environment) -> tuple[ShareImage, str | None]:
-    """One page's share image, and the SVG of the site's title card when it needs it: its first chart's PNG if it
-    has a chart, or else the site's card."""
+def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes],
+                  chart_titles: Mapping[str, str]) -> ShareImage:
+    """One page's share image: its first chart's PNG if it has a chart, or else the site's card (SITE_CARD)."""
     charts = getattr(page, "charts_used", None) or []
     if charts and (png := files.get(share_png_path(charts[0]))) is not None:
         title = chart_titles.get(charts[0])
@@ -89,8 +85,8 @@ def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], char
                                 gettext("The chart “%(title)s”", title=title) if title
                                 else gettext("A chart from “%(page)s”", page=page.title))
         if picture is not None:
-            return picture, None
-    return ShareImage(SITE_CARD, *CARD_SIZE, settings.title), card_svg(environment, settings)
+            return picture
+    return ShareImage(SITE_CARD, *CARD_SIZE, settings.title)
 
 
 def card_svg(environment: jinja2.Environment, settings: SiteSettings) -> str:
