@@ -34,6 +34,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
+from users_environment import run_as_users  # noqa: E402
 
 from generate_corpus import generate  # noqa: E402
 
@@ -228,6 +229,7 @@ def tables(folder: Path, sizes: list[int], runs: int) -> dict[str, dict]:
 
 
 def main() -> int:
+    run_as_users()  # before any process starts: bench/users_environment.py
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)

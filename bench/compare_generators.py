@@ -62,6 +62,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
+from users_environment import run_as_users  # noqa: E402
 
 from build_speed import EDITED_PAGE, edit_fact, edit_page  # noqa: E402
 from generate_corpus import generate  # noqa: E402
@@ -684,6 +685,7 @@ def utc_now() -> str:
 
 
 def main() -> int:
+    run_as_users()  # before any process starts: bench/users_environment.py
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)

@@ -32,6 +32,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
+from users_environment import run_as_users  # noqa: E402
 
 from explainer.store.numbers import format_value  # noqa: E402
 from generate_corpus import generate  # noqa: E402
@@ -255,6 +256,7 @@ def percentile(values: list[float], percent: float) -> float:
 
 
 def main() -> None:
+    run_as_users()  # before any process starts: bench/users_environment.py
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--pages", type=int, default=1000)

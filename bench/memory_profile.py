@@ -27,6 +27,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "bench"))
+from users_environment import run_as_users  # noqa: E402
 
 # (module, function or Class.method): the stages, in the order a build runs them; each is wrapped where its
 # caller looks it up.
@@ -89,6 +91,7 @@ def _wrapped(function, name: str, table: Table):
 
 
 def main() -> int:
+    run_as_users()  # before any process starts: bench/users_environment.py
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)

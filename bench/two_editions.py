@@ -25,6 +25,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "tests"))
+from users_environment import run_as_users  # noqa: E402
 
 # Each edit: a file and two texts it alternates between.
 EDITS = {
@@ -102,6 +103,7 @@ def preview(root: Path, rebuilds: int) -> tuple[dict[str, list[float]], dict[str
 
 
 def main() -> None:
+    run_as_users()  # before any process starts: bench/users_environment.py
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuilds", type=int, default=8)
