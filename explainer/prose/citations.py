@@ -42,10 +42,11 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..render.cards import VERDICTS, claims_element, excerpt_element, fact_card, source_card, source_line
+from ..render.cards import VERDICTS, claims_element, copied, excerpt_element, fact_card, source_card, source_line
 from ..render.words import gettext
 from ..store.facts import Citation, FactStore
 from ..site_folder.pages import Reference
+from ..incremental.reads import remembered
 from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
     opener_offsets, unmarked
 
@@ -91,6 +92,9 @@ class FactsExtension(Extension):
     def __init__(self, store: FactStore, chart_html: dict[str, str] | None = None, **kwargs):
         self.store = store
         self.chart_html = chart_html if chart_html is not None else {}  # not `or`: counting it is a read
+        # Each fact's card, made once for every page this extension converts (its store's, in its language):
+        # a fact shown on 40 pages was 40 cards built from its excerpt, each reading its figure again.
+        self.cards: dict = {}
         super().__init__(**kwargs)
         self.reset()
 
@@ -303,7 +307,10 @@ class CitationInlineProcessor(InlineProcessor):
             link.set("id", mark_id)
             sup = etree.SubElement(link, "sup", {"class": "cite"})
             sup.text = AtomicString(f"[{number}]")
-        wrapper.append(fact_card(fact, extension.store, card_id))
+        # remembered() records the card's reads again on every page that shows it (incremental/reads.py).
+        card = copied(remembered(extension.cards, fact_id, lambda: fact_card(fact, extension.store, "")))
+        card.set("id", card_id)
+        wrapper.append(card)
         extension.placed[wrapper] = mention
         return wrapper
 

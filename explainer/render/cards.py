@@ -225,6 +225,15 @@ def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
     return card
 
 
+def copied(element: etree.Element) -> etree.Element:
+    """A new tree equal to element: its texts (immutable, AtomicString kept) shared, every element and attribute
+    mapping its own, so the copy can be changed (an id set, a mark stripped) without changing element."""
+    copy = etree.Element(element.tag, element.attrib)
+    copy.text, copy.tail = element.text, element.tail
+    copy.extend(copied(child) for child in element)
+    return copy
+
+
 def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: bool = False) -> None:
     """What supports a fact, in the order a checking reader needs it."""
     excerpt = store.excerpt(fact.citation)
