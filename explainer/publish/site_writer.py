@@ -101,9 +101,9 @@ class StagedSite(MutableMapping):
         target = self.folder / relative
         if relative in self._paths:  # written again (404.html made root-relative): never through a link to
             target.unlink()  # the old site's file, which must stay as it was
-        target.parent.mkdir(parents=True, exist_ok=True)
         folder = os.path.dirname(relative)
-        if folder not in self._real_folders:
+        if folder not in self._real_folders:  # each folder made once: not one mkdir per file
+            target.parent.mkdir(parents=True, exist_ok=True)
             self._real_folders[folder] = os.path.realpath(self.out / folder) == str(self.out / folder)
         if not (self._real_folders[folder] and _link_unchanged(self.out / relative, content, target,
                                                                self._new_mode)):

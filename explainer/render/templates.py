@@ -434,7 +434,10 @@ def published(files: dict[str, bytes], hashed: list[str]) -> Published:
     for path in sorted(files):  # each page read in turn: a built site's files may be on disk (StagedSite)
         if not path.endswith(".html"):
             continue
-        match = _CSP_META.search(files[path].decode("utf-8", errors="replace"))
+        data = files[path]
+        # A browser takes the policy's <meta> only in the <head>: the rest of the page is not searched.
+        head_end = data.find(b"</head>")
+        match = _CSP_META.search(data[:head_end if head_end >= 0 else len(data)].decode("utf-8", errors="replace"))
         for directive in (html.unescape(match.group(1)).split(";") if match else []):
             words = directive.split()
             if not words:
