@@ -38,8 +38,10 @@ def pooled(monkeypatch) -> list[int]:
     def counting(folders, view, jobs, record):
         rendered = real(folders, view, jobs, record)
         assert rendered is not None, "the pool could not be used"
-        batches.append(sum(1 for done in rendered if done.text is not None))
-        return rendered
+        batches.append(0)
+        for done in rendered:  # handed on as they come, counted as they pass
+            batches[-1] += done is not None and done.text is not None
+            yield done
 
     monkeypatch.setattr(templates, "render_in_workers", counting)
     return batches
@@ -94,3 +96,16 @@ def test_an_error_in_a_pooled_file_is_reported_at_its_template_line(site, tmp_pa
     said = capsys.readouterr().err
     assert "templates/page.html:" in said and "while rendering index.html" in said
     assert "Traceback" not in said
+
+
+def test_jobs_the_pool_did_not_give_are_rendered_here():
+    """A worker that died ends the pool's results early (worker_pool.each_in_workers); what a context held that
+    cannot be pickled stops them before the first: each missing one is None, which _render_all renders here."""
+    given = [template_pool.Rendered("<p>one</p>", {}, True)]
+    assert list(template_pool._every_job(iter(given), 3)) == [given[0], None, None]
+
+    def unpicklable():
+        raise TypeError("cannot pickle '_io.TextIOWrapper' object")
+        yield
+
+    assert list(template_pool._every_job(unpicklable(), 2)) == [None, None]

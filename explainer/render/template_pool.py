@@ -1,5 +1,5 @@
 """Rendering many files from templates on every core: the files the memo could not reuse, in the build's pool
-(effects/worker_pool.map_in_workers), each worker holding the templates and the site view once.
+(effects/worker_pool.each_in_workers), each worker holding the templates and the site view once.
 
 A file rendered in a worker is the same text as one rendered here: the worker renders the same template with
 the same view (sent once, with the contexts, in one pickle, so a context's page is the view's own page there
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..effects.worker_pool import map_in_workers
+from ..effects.worker_pool import each_in_workers
 from ..incremental.reads import Fingerprints, Reads, recording
 from ..site_folder.inputs import TemplateFolder
 
@@ -34,18 +35,29 @@ class Rendered:
 
 
 def render_in_workers(templates: tuple[TemplateFolder, ...], view, jobs: list[tuple[str, dict]],
-                      record: bool) -> list[Rendered] | None:
-    """Each (template name, context) rendered with site=view, in order, in worker processes; None where the
-    pool is not worth it or cannot be used (the caller renders them itself). record: note what each read."""
+                      record: bool) -> Iterator[Rendered | None] | None:
+    """Each (template name, context) rendered with site=view, in order, in worker processes, handed over as
+    each is done (None: render that one in the build's process); None where the pool is not worth it or cannot
+    be used. record: note what each read."""
     # The view's memos are this process's (remembered() entries hold its fingerprints): each worker starts its own.
     sent = dataclasses.replace(view, _memo={})
-    try:
-        return map_in_workers(_render_job, range(len(jobs)), POOL_MIN_FILES, _start_worker,
+    results = each_in_workers(_render_job, range(len(jobs)), POOL_MIN_FILES, _start_worker,
                               (templates, sent, jobs, record))
-    # Raised here only by pickling what the workers are sent (a site's context that holds an open file, a
-    # lambda): the caller renders the files itself. A worker's own failure is map_in_workers' None.
+    return None if results is None else _every_job(results, len(jobs))
+
+
+def _every_job(results: Iterator[Rendered], count: int) -> Iterator[Rendered | None]:
+    """The results, then None for each job the pool did not give (a worker that died: each_in_workers)."""
+    given = 0
+    try:
+        for done in results:
+            yield done
+            given += 1
+    # Raised only by pickling what the workers are sent (a site's context that holds an open file, a lambda):
+    # _render_job itself returns whatever its rendering raised.
     except (pickle.PicklingError, TypeError, AttributeError):
-        return None
+        pass
+    yield from (None for _ in range(count - given))
 
 
 @dataclass

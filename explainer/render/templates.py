@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import itertools
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -383,8 +384,8 @@ def _render_all(environment: jinja2.Environment, view: SiteView, jobs: list[_Job
                                  [(jobs[index].template_name, jobs[index].context) for index in deferred],
                                  record=render_file is not make_file) if deferred else None
     problems: list[Problem] = []
-    for position, index in enumerate(deferred):
-        job, done = jobs[index], rendered[position] if rendered is not None else None
+    for index, done in zip(deferred, rendered if rendered is not None else itertools.repeat(None)):
+        job = jobs[index]
         if done is not None and done.text is not None:
             make = functools.partial(_replayed, done)
         else:
