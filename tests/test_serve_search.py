@@ -3,6 +3,8 @@ the index follows an edit, is never lost between builds, and its arrival reloads
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from serve_support import copy_site, edit, start_server
@@ -51,3 +53,30 @@ def test_the_index_is_added_to_the_build_it_was_made_from_without_a_reload(monke
     state.publish(newer, ())
     state.add_files(built, {"pagefind/pagefind.js": b"// old"})  # made from a build no longer served: dropped
     assert state.snapshot.files == newer
+
+
+def test_the_index_waits_until_no_rebuild_has_started_for_a_while(monkeypatch, tmp_path):
+    """Made beside a rebuild, the index would slow it down: it waits for the edits to pause, then indexes only
+    the newest build."""
+    from explainer.preview import search_refresh
+
+    indexed, delivered = [], threading.Event()
+    monkeypatch.setattr(search_refresh, "search_index",
+                        lambda files, root, niceness: indexed.append(files) or (FakeIndex(), []))
+    refresh = search_refresh.SearchRefresh(tmp_path, lambda files, index: delivered.set(), quiet=1.0)
+    first = {"index.html": b"<p>one</p>"}
+    refresh.index(first)
+    assert delivered.wait(10) and indexed == [first]  # nothing was rebuilding: at once
+    delivered.clear()
+    newest = {}
+    for number in range(8):  # a save every 0.05 s: a rebuild starts, then its build is served
+        refresh.hold()
+        newest = {"index.html": f"<p>{number}</p>".encode()}
+        refresh.index(newest)
+        time.sleep(0.05)
+        assert len(indexed) == 1, "indexed while the edits went on"
+    assert delivered.wait(10) and indexed == [first, newest]
+
+
+class FakeIndex:
+    files = {"pagefind/pagefind-entry.json": b"{}"}

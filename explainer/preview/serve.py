@@ -6,7 +6,7 @@
                      patches in place (or reloads) the pages it changed (server.py, preview-morph.js)
 
 What livereload 2.7.1 could not do, and what this does instead (see server.py and source_watch.py):
-it polls every 800 ms and ignores changes for 3 s after a reload (here: native events, a 50 ms debounce, and
+it polls every 800 ms and ignores changes for 3 s after a reload (here: native events, a 5–50 ms debounce, and
 reloads sent the moment a build is published); it has no Host check and accepts any Origin (here: both
 checked); it serves files from disk (here: from memory, only the built site); its script would be injected
 into any HTML (here: only in served pages, never in `python build.py` output).
@@ -103,20 +103,22 @@ async def _run(root: Path, strict: bool, sockets, policy: AccessPolicy, stop_req
 
 def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: PreviewState, loop, root: Path,
                      log: ProblemLog, search: SearchRefresh) -> None:
-    """The rebuild thread: the first build, then one rebuild per burst of changes, for ever; each good build's
-    search index follows in its own thread."""
+    """The rebuild thread: the first build, then one rebuild per burst of changes, for ever; the search index of
+    the last good build follows in its own thread once the edits pause."""
     outcome = rebuilder.rebuild(None)
     _publish(outcome, state, loop, root, "first build", log, rebuilder.strict, search)
     while True:
         try:
             changes = watcher.wait_for_changes()
             described = changes
+            search.hold()  # the index waits for the edits to pause: it would slow this rebuild down
             outcome = rebuilder.rebuild(changes)
             for _ in range(MOST_RETRIES):  # files changed during the build: build again, show only the last
                 later = watcher.check(everything=False)
                 if not later:
                     break
                 described = described.merge(later)
+                search.hold()
                 outcome = rebuilder.rebuild(later)
             _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild", log,
                      rebuilder.strict, search)

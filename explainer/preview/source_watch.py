@@ -26,14 +26,17 @@ logger = logging.getLogger("explainer.preview.serve")
 # store/snapshots.py): an edited snapshot is a changed data file, read and checked again by the rebuild.
 WATCHED_FOLDERS = ("content", "data", "charts", "templates", "assets")
 WATCHED_FILES = ("site.json",)  # of the site
-# A burst of saves ends when no event came for this long, and makes one rebuild. After an event that ends a
-# write (the file closed, renamed into place, created or deleted) a short pause is enough; after a bare
-# "modified" the writer may not have finished, so wait longer.
+# A burst of saves ends when no event came for this long, and makes one rebuild. A file written in place and
+# closed is saved: only the next file of the same burst (a few microseconds later) can follow, so the pause is
+# short. A file renamed, created or deleted may be one step of an editor's save (vim renames the file away, then
+# writes it anew), so wait a little longer; after a bare "modified" the writer may not have finished, longer still.
+QUIET_AFTER_CLOSE = 0.005
 QUIET_AFTER_SAVE = 0.02
 QUIET = 0.05
 LONGEST_BURST = 1.0  # …or after this long, so a file written continuously cannot hold the preview back forever
 RESCAN = 1.0  # seconds between scans when nothing woke the watcher, in case native events were lost
 POLL = 0.1  # seconds between scans when native events are not available
+_QUIET_AFTER = {"closed": QUIET_AFTER_CLOSE, "modified": QUIET}  # by watchdog's event type; else QUIET_AFTER_SAVE
 _EDITOR_DEBRIS = ("~", ".swp", ".swx", ".swo", ".tmp", ".pyc", ".pyo")
 
 
@@ -112,13 +115,11 @@ def watched_folders(root: Path, project: Path) -> list[Path]:
 class SourceWatcher:
     """Scans the sources; wait_for_changes() blocks until something really changed, then says what."""
 
-    def __init__(self, root: Path, project: Path, quiet: float = QUIET, quiet_after_save: float = QUIET_AFTER_SAVE):
+    def __init__(self, root: Path, project: Path):
         self.root = root.resolve()
         self.folders = watched_folders(self.root, project.resolve())
         self.files = [self.root / name for name in WATCHED_FILES]
-        self.quiet = quiet
-        self.quiet_after_save = quiet_after_save
-        self._saved = False  # the last event ended a write
+        self._quiet = QUIET  # how long the burst must be quiet after the last event to be over (its kind's pause)
         self._states: dict[Path, FileState] = {}
         self._contents: dict[Path, bytes] = {}  # what the last scan read, handed on with the changes
         self._woken = threading.Event()
@@ -213,11 +214,11 @@ class SourceWatcher:
         return any(path == folder or path.is_relative_to(folder) for folder in self.folders)
 
     def _settle(self) -> None:
-        """Wait until no event has come for `quiet` seconds (at most LONGEST_BURST): the burst is over."""
+        """Wait until no event has come for the last event's pause (at most LONGEST_BURST): the burst is over."""
         started = time.monotonic()
         while time.monotonic() - started < LONGEST_BURST:
             self._woken.clear()
-            if not self._woken.wait(self.quiet_after_save if self._saved else self.quiet):
+            if not self._woken.wait(self._quiet):
                 return
 
     def _scan(self, previous: dict[Path, FileState], named: set[Path] = frozenset()) -> dict[Path, FileState]:
@@ -287,7 +288,7 @@ class SourceWatcher:
                     with watcher._lock:
                         watcher._named.update(relevant)
                     if not event.is_directory:  # a folder is "modified" by every save in it
-                        watcher._saved = event.event_type != "modified"
+                        watcher._quiet = _QUIET_AFTER.get(event.event_type, QUIET_AFTER_SAVE)
                     watcher._woken.set()
 
         # Not opened nor closed-without-writing: the build reads the sources on every rebuild, and each read
