@@ -3,7 +3,7 @@
 Which pages: every HTML page at the top of the site or of an edition (searchable: ko/arrivals.html), so the chapters, Sources, Data and
 Corrections; not the pages outputs.OUTPUTS marks as not listed (404, the search page itself), not Contents
 (the chapters' titles again, which would come first in every search for a title), and not the embed pages
-(embed/: a chart each, which its chapter shows). Inside a page, EXCLUDED says what is left out.
+(embed/: a chart each, which its chapter shows). Inside a page, EXCLUDED (search_pages.py) says what is left out.
 
 The index is files under pagefind/ in the site: Pagefind's search script (pagefind.js and its worker), its
 WebAssembly and the index chunks, in shards (publish/search_shards.py: which shard indexes a page, and where
@@ -17,13 +17,22 @@ reading the answers as they come: 0.2 s for the project's site. The Python wrapp
 0.1 s before reading each answer: 1.2 s for the same pages. A program that answers anything else (garbage, no
 end of it, nothing, or never reads its input) fails the build with one problem naming it, within TIMEOUT.
 
-Each shard's index is kept in ROOT/.cache/search/ under a hash of Pagefind's version, its settings and the
-shard's pages (each file once, under its own hash), and so is the vocabulary's (search_shards.vocabulary_pages),
-under the hash of the shards' keys: a build starts Pagefind only for the shards whose pages changed, one run
-each, as many at once as the machine has cores (effects/worker_pool.py), then for the vocabulary if any shard
-changed. On bench/generate_corpus.py's 1,000 pages (16 shards), search_index on the built pages, CPU time of
-the Pagefind processes: cold 2.7 s in one index, 3.0 s in shards; one page edited 2.7 s in one index, 0.27 s
-in shards (its shard and the vocabulary).
+Pagefind reads each page as search_pages.search_page gives it: the elements it leaves out (EXCLUDED: the fact
+cards, the citation marks, the header, the references) emptied, so that what it reads is what a reader can
+search, and a fact's label, shown in the cards of forty pages, changes none of them (search_pages.py says why
+the index is the same). Each shard's index is kept in ROOT/.cache/search/ under a hash of Pagefind's version,
+its settings and what it read of the shard's pages (each file once, under its own hash), and so is the
+vocabulary's (search_shards.vocabulary_pages), under the hash of the shards' keys: a build starts Pagefind only
+for the shards whose pages changed as Pagefind reads them, one run each, as many at once as the machine has
+cores (effects/worker_pool.py), then for the vocabulary if any shard changed. The hash of each page as read is
+kept under the hash of the whole page (_read_hashes), so a build reduces only the pages that changed.
+
+On bench/generate_corpus.py's 1,000 pages (16 shards), search_index on the built pages, CPU time of the
+Pagefind processes: cold 2.7 s in one index, 2.7 s in shards of whole pages, 1.85 s in shards of reduced
+pages (a third of the bytes; reducing them takes 0.3 s of this process's); one page edited 2.7 s in one
+index, 0.2 s in shards (its shard and the vocabulary); one fact's label edited 2.7 s in shards of whole
+pages (its cards are in 15 of the 16 shards), 0.45 s in shards of reduced pages (the shards of the Data and
+Sources pages, which list it, and the vocabulary: 0.10 s of it), 4.3 → 1.15 s on the wall.
 """
 from __future__ import annotations
 
@@ -44,21 +53,19 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, content_key
+from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, content_key, engine_version
 from ..errors import Problem
 from ..site_folder.inputs import PROJECT
 from ..render.layout import CONTENTS, OUTPUTS
 from ..site_folder.editions import edition_of_path
 from ..effects.worker_pool import threads, worker_count
+from .search_pages import EXCLUDED, search_page
 from .search_shards import PAGES_PER_SHARD, site_files, split, vocabulary_pages
 
 # The pages outputs.OUTPUTS marks as not for readers arriving from outside (404, search), and Contents.
 NOT_SEARCHED = frozenset({output.path for output in OUTPUTS if not output.listed} | {CONTENTS.path})
-# Left out of every page, beside what Pagefind leaves out by itself (<nav>, <footer>, <script>, <form>, <svg>):
-# the header; the fact cards and citation marks ("[4]") inside sentences; a chapter's references, whose
-# excerpts and figures the Sources and Data pages hold (results quote the chapter's own prose instead).
-# A template can leave out any other element with the attribute data-pagefind-ignore.
-EXCLUDED = (".site-header", ".skip-link", ".fact-card", ".cite", ".references")
+# Pagefind is given each page as search_pages.search_page makes it, the EXCLUDED elements emptied; it still
+# leaves them out, and so whatever a page has that search_page left whole.
 SETTINGS = {"exclude_selectors": list(EXCLUDED),
             # Results link to arrivals.html and index.html as written: the site also works from a folder
             # without a server's index.html rule.
@@ -106,18 +113,23 @@ def search_index(files: dict[str, bytes], root: Path, niceness: int = 0, *, page
     settings = (version, canonical_json(SETTINGS), ENTRY_FORMAT)
     # No page at all is still one shard: the search page finds nothing, rather than failing to load.
     shards = split(pages, pages_per_shard) or {0: {}}
-    keys = {number: content_key(*settings, *(part for path, html in shard.items() for part in (path, _hash(html))))
+    read, reduced = _read_hashes(cache, pages)
+    keys = {number: content_key(*settings, *(part for path in shard for part in (path, read[path])))
             for number, shard in shards.items()}
 
     def index(todo: dict[int, dict[str, bytes]]) -> dict:
         return _index_shards(todo, binary, niceness, run or _run_pagefind)
 
-    made, indexed, problems = _made(cache, keys, lambda: shards, index)
+    def pages_read(numbers) -> dict[int, dict[str, bytes]]:
+        return {number: {path: reduced[path] if path in reduced else search_page(html)
+                         for path, html in shards[number].items()} for number in numbers}
+
+    made, indexed, problems = _made(cache, keys, pages_read, index)
     vocabulary = None
     if not problems and len(made) > 1:  # the words of every shard, indexed once (search_shards.vocabulary_pages)
         key = content_key(*settings, "vocabulary", *(keys[number] for number in sorted(made)))
         found, more, problems = _made(cache, {VOCABULARY_SHARD: key},
-                                      lambda: {VOCABULARY_SHARD: _vocabulary(cache, keys, made)}, index)
+                                      lambda _: {VOCABULARY_SHARD: _vocabulary(cache, keys, made)}, index)
         vocabulary, indexed = found.get(VOCABULARY_SHARD), indexed + more
     if problems:
         return SearchIndex(), problems
@@ -125,15 +137,17 @@ def search_index(files: dict[str, bytes], root: Path, niceness: int = 0, *, page
                        indexed=indexed), []
 
 
-def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[], dict[int, dict[str, bytes]]],
+def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],
           index: Callable) -> tuple[dict[int, dict[str, bytes]], int, list[Problem]]:
-    """Each shard's files: from the cache under its key, else indexed by index(its pages, from pages() only
-    then) and kept. Also how many were indexed, and the problems (the same failure in every shard is one)."""
+    """Each shard's files: from the cache under its key, else indexed by index(its pages, from pages(the
+    numbers of the shards not in the cache) only then) and kept. Also how many were indexed, and the problems
+    (the same failure in every shard is one)."""
     made = {}
     for number, key in keys.items():
         if (cached := _restore(cache, key)) is not None:
             made[number] = cached
-    todo = {number: shard for number, shard in pages().items() if number not in made} if len(made) < len(keys) else {}
+    missing = [number for number in keys if number not in made]
+    todo = pages(missing) if missing else {}
     problems: dict[tuple, Problem] = {}
     for number, result in (index(todo) if todo else {}).items():
         if isinstance(result, PagefindFailed):
@@ -143,6 +157,33 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[], dict[int, 
             _keep(cache, keys[number], result)  # on the calling thread: in the build's store access
             made[number] = result
     return made, len(todo), list(problems.values())
+
+
+def _read_hashes(cache: DiskCache, pages: dict[str, bytes]) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The hash of what Pagefind reads of each page (search_pages.search_page), by path; and the pages this
+    call reduced (by path), for the shards it indexes. search_page costs fourteen times hashing a page, so the
+    hashes are kept (search-pages-<key>.json), each under the hash of its whole page, the key naming the engine's
+    code (the reducer's among it): a build reduces only the pages that changed, and keeps this build's hashes."""
+    name = f"search-pages-{content_key(engine_version())}.json"
+    try:
+        known = json.loads(cache.get(name) or "{}")
+    except ValueError:  # not what was kept: every page is read again
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    read: dict[str, str] = {}
+    kept: dict[str, str] = {}
+    reduced: dict[str, bytes] = {}
+    for path, html in pages.items():
+        whole = _hash(html)
+        found = known.get(whole)
+        if not (isinstance(found, str) and _DIGEST.fullmatch(found)):
+            reduced[path] = search_page(html)
+            found = _hash(reduced[path])
+        read[path] = kept[whole] = found
+    if kept != known:
+        cache.put(name, canonical_json(kept).encode("utf-8"))
+    return read, reduced
 
 
 def _vocabulary(cache: DiskCache, keys: dict[int, str], made: dict[int, dict[str, bytes]]) -> dict[str, bytes]:
