@@ -4,6 +4,7 @@ makes again exactly what a clean build makes. The pool is forced here (two worke
 fixture sites are far below the hundred files that start it in a real build."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -99,13 +100,14 @@ def test_an_error_in_a_pooled_file_is_reported_at_its_template_line(site, tmp_pa
 
 
 def test_jobs_the_pool_did_not_give_are_rendered_here():
-    """A worker that died ends the pool's results early (worker_pool.each_in_workers); what a context held that
-    cannot be pickled stops them before the first: each missing one is None, which _render_all renders here."""
+    """A worker that died ends the pool's results early (worker_pool.each_in_workers): each missing one is None,
+    which _render_all renders here. A context that cannot be pickled means no pool at all."""
     given = [template_pool.Rendered("<p>one</p>", {}, True)]
-    assert list(template_pool._every_job(iter(given), 3)) == [given[0], None, None]
+    assert list(template_pool._every_job((done for done in given), 3)) == [given[0], None, None]
 
-    def unpicklable():
-        raise TypeError("cannot pickle '_io.TextIOWrapper' object")
-        yield
+    @dataclasses.dataclass
+    class View:
+        _memo: dict
 
-    assert list(template_pool._every_job(unpicklable(), 2)) == [None, None]
+    jobs = [("page.html", {"when": lambda: "unpicklable"})] * template_pool.POOL_MIN_FILES
+    assert template_pool.render_in_workers((), View({}), jobs, record=True) is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from ..effects.worker_pool import each_in_workers
@@ -39,24 +39,28 @@ def render_in_workers(templates: tuple[TemplateFolder, ...], view, jobs: list[tu
     """Each (template name, context) rendered with site=view, in order, in worker processes, handed over as
     each is done (None: render that one in the build's process); None where the pool is not worth it or cannot
     be used. record: note what each read."""
+    if len(jobs) < POOL_MIN_FILES:
+        return None
     # The view's memos are this process's (remembered() entries hold its fingerprints): each worker starts its own.
-    sent = dataclasses.replace(view, _memo={})
-    results = each_in_workers(_render_job, range(len(jobs)), POOL_MIN_FILES, _start_worker,
-                              (templates, sent, jobs, record))
+    # Pickled here once, view and contexts together (a context's page is the view's page in the worker too); each
+    # worker is sent the bytes.
+    try:
+        sent = pickle.dumps((dataclasses.replace(view, _memo={}), jobs), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # a site's context that holds an open file, a lambda
+        return None
+    results = each_in_workers(_render_job, range(len(jobs)), POOL_MIN_FILES, _start_worker, (templates, sent, record))
     return None if results is None else _every_job(results, len(jobs))
 
 
-def _every_job(results: Iterator[Rendered], count: int) -> Iterator[Rendered | None]:
+def _every_job(results: Generator[Rendered, None, None], count: int) -> Iterator[Rendered | None]:
     """The results, then None for each job the pool did not give (a worker that died: each_in_workers)."""
     given = 0
     try:
         for done in results:
             yield done
             given += 1
-    # Raised only by pickling what the workers are sent (a site's context that holds an open file, a lambda):
-    # _render_job itself returns whatever its rendering raised.
-    except (pickle.PicklingError, TypeError, AttributeError):
-        pass
+    finally:  # also when the caller stops early: the pool is shut down now, not whenever this is collected
+        results.close()
     yield from (None for _ in range(count - given))
 
 
@@ -72,10 +76,11 @@ class _WorkerState:
 _state: _WorkerState | None = None  # in a worker process: what the build that started it sent
 
 
-def _start_worker(templates: tuple[TemplateFolder, ...], view, jobs: list[tuple[str, dict]], record: bool) -> None:
+def _start_worker(templates: tuple[TemplateFolder, ...], sent: bytes, record: bool) -> None:
     global _state
     from .templates import make_environment  # templates.py imports this module: imported when a worker starts
 
+    view, jobs = pickle.loads(sent)
     _state = _WorkerState(make_environment(templates), view, jobs, record, Fingerprints())
 
 

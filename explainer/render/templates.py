@@ -393,6 +393,8 @@ def _render_all(environment: jinja2.Environment, view: SiteView, jobs: list[_Job
         result = _render(environment, job, view, prefix, render_file, make, problems)
         if result is not None:
             made[index] = result
+    if rendered is not None:
+        rendered.close()  # its pool shut down now
     return {jobs[index].url: made[index] for index in sorted(made)}, problems
 
 
