@@ -236,6 +236,8 @@ def test_every_damaged_entry_is_made_again_and_the_site_equals_a_clean_build(sta
     expected = clean_build(root, tmp_path)
     for damage in (damage_cut, damage_zero, damage_flip):
         for entry in entries(root):
+            if not entry.exists():  # a pack of the build cache's values, emptied into a newer one (kept_values.py)
+                continue
             entry.write_bytes(damage(entry.read_bytes()))
             touch_data(root)  # the same site, another input text: no "unchanged since the last build"
             capsys.readouterr()

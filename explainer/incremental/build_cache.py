@@ -20,14 +20,19 @@ pipeline.build(inputs, BuildEffects(memo=cache)) runs every stage as usual; each
 Without a cache (`--no-cache`, check's first build) every stage simply runs; both paths give the same bytes
 (tests/test_incremental_equals_clean.py).
 
-On disk the Markdown and template entries and the output gate's scans are kept as one file, written through
+On disk the Markdown and template entries and the output gate's scans are kept as one index, written through
 the content-addressed store (incremental/disk_store.py: checked when read), under a header naming this engine (its code and
 libraries) and the site's settings, and read back by kept_pickle.loads, which rebuilds only plain data and the
 engine's records: a damaged, foreign or crafted file means a full build, never a wrong page or code run.
+The index holds each entry's key and reads; the values themselves (a page's Markdown output, a file's bytes,
+a scan's URLs) are written to a pack file as they are made and read back only when reused
+(incremental/kept_values.py), so that a build's memory does not grow with the site. The preview keeps them in
+memory (kept_values.InMemory).
 What is keyed by the identity of objects of one process (whole-stage results) is not kept on disk.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -37,18 +42,19 @@ import jinja2
 
 from . import kept_pickle
 from .disk_store import content_key, engine_version
+from .kept_values import InMemory, PackedValues, Place, Stored
 from ..store.facts import STORE_TABLES, FactStore
 from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
-from .reads import (Fingerprints, ImmutableMemo, RecordedMapping, Registry, Unrecordable, record_token, recording,
-                    still_valid)
+from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, record_token,
+                    recording, still_valid)
 from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
-CACHE_FORMAT = "build-cache-6"  # part of the file's header: change it when what is kept changes shape
+CACHE_FORMAT = "build-cache-7"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -79,10 +85,13 @@ class _Slot:
 class BuildCache:
     """The preview server's memory between builds. Used by one thread at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, values: InMemory | PackedValues | None = None) -> None:
+        """values: where the Markdown and template entries' values and the gate's scans are kept (kept_values.py);
+        in memory unless given."""
         self.stats = BuildStats()
-        self.markdown = MarkdownCache(self)
-        self.templates = TemplateCache(self)
+        self.values = values if values is not None else InMemory()
+        self.markdown = MarkdownCache(self, self.values)
+        self.templates = TemplateCache(self, self.values)
         self._slots: dict[str, dict[Digest, _Slot]] = {}  # function → its results by their arguments' key
         self._asked: dict[str, set[Digest]] = {}  # function → the keys this build asked for
         self._environment: tuple[Digest, jinja2.Environment] | None = None
@@ -94,8 +103,8 @@ class BuildCache:
         self._chart_names_asked: set[Path] = set()
         self.lasting = ImmutableMemo()  # fingerprints of what never changes, kept from build to build
         self.fingerprints = Fingerprints(self.lasting)  # of the values read in the build under way (incremental/reads.py)
-        self.gate = GateMemory()  # the output gate's scans and verdicts, by each built file's bytes
-        self.pictures = PictureCache(self)  # each page's share image, and the cards' PNGs; in memory only
+        self.gate = GateMemory(values=self.values)  # the output gate's scans and verdicts, by each built file's bytes
+        self.pictures = PictureCache(self, InMemory())  # each page's share image, and the cards' PNGs; in memory only
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
 
@@ -273,15 +282,17 @@ def _copy_lists(value: Any) -> Any:
 @dataclass
 class _MarkdownEntry:
     body: object  # the fingerprint of the page's body (reads.Fingerprints.of): the text converted
-    converted: Converted  # what converting it gave, with the reads it made of the store and the charts
+    reads: Reads  # what converting it read of the store and the charts
+    converted: Place  # where what converting it gave is kept; on disk (its HTML in UTF-8, the rest but its reads)
 
 
 class _KeptEntries:
     """Entries kept from build to build, one per file, with this build's registry of records to check their
-    reads against; an entry no build has asked for since the last good one is forgotten."""
+    reads against; an entry no build has asked for since the last good one is forgotten. Each entry's value is
+    kept in values (kept_values.py), its key and reads here."""
 
-    def __init__(self, owner: BuildCache) -> None:
-        self.owner = owner
+    def __init__(self, owner: BuildCache, values: InMemory | PackedValues) -> None:
+        self.owner, self.values = owner, values
         self._entries: dict = {}
         self._seen: set = set()
         self._registry = None
@@ -305,11 +316,13 @@ class _KeptEntries:
         entry = self._entries.get(name)
         if key is not None and entry is not None and entry[0] == key and \
                 still_valid(entry[1], registry(), self.owner.fingerprints, self._checked):
-            return entry[2], True
+            kept = self.values.get(entry[2])
+            if kept is not None:  # None: its pack is damaged or gone, so it is made again
+                return kept, True
         with recording(self.owner.fingerprints) as recorder:
             made = make()
         if key is not None and not recorder.unrecordable:
-            self._entries[name] = (key, recorder.reads, made)
+            self._entries[name] = (key, recorder.reads, self.values.put(made))
         else:
             self._entries.pop(name, None)
         return made, False
@@ -341,14 +354,25 @@ class MarkdownCache(_KeptEntries):
         entry = self._entries.get(page.source_path)
         if entry is None or entry.body != self.owner.fingerprints.of(page.body) or self._registry is None:
             return None
-        if not still_valid(entry.converted.reads, self._registry, self.owner.fingerprints, self._checked):
+        if not still_valid(entry.reads, self._registry, self.owner.fingerprints, self._checked):
             return None
-        return entry.converted
+        kept = self.values.get(entry.converted)
+        if isinstance(kept, Converted):  # kept in memory, as it was made
+            return kept
+        if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes)):
+            return None
+        html, converted = kept
+        return dataclasses.replace(converted, html=html.decode("utf-8"), reads=entry.reads)
 
     def _remember(self, page: Page, converted: Converted) -> None:
         self.owner.stats.markdown_rendered += 1
         if converted.reads is not None:  # None: it read something that cannot be recorded
-            self._entries[page.source_path] = _MarkdownEntry(self.owner.fingerprints.of(page.body), converted)
+            # Pickled, the HTML goes as bytes: pickling a str that is not ASCII would attach a UTF-8 copy to the
+            # page's own HTML for as long as it lives (CPython caches it), 10 MB at 1,000 pages.
+            kept = converted if isinstance(self.values, InMemory) else (
+                converted.html.encode("utf-8"), dataclasses.replace(converted, html="", reads=None))
+            self._entries[page.source_path] = _MarkdownEntry(self.owner.fingerprints.of(page.body), converted.reads,
+                                                             self.values.put(kept))
         else:
             self._entries.pop(page.source_path, None)
 
@@ -357,8 +381,8 @@ class TemplateCache(_KeptEntries):
     """Each file rendered from a template, by site-relative path: its bytes, kept with the template's key, the
     context it was given and what it read of the site (incremental/reads.py)."""
 
-    def __init__(self, owner: BuildCache) -> None:
-        super().__init__(owner)
+    def __init__(self, owner: BuildCache, values: InMemory | PackedValues) -> None:
+        super().__init__(owner, values)
         self.templates_key: Digest = b""  # set by BuildCache.environment for the build under way
 
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
@@ -394,8 +418,8 @@ class PictureCache(_KeptEntries):
     edition's settings, its chart's PNG and title); and each card's PNG by its SVG. In memory only: the store
     keeps the PNGs on disk."""
 
-    def __init__(self, owner: BuildCache) -> None:
-        super().__init__(owner)
+    def __init__(self, owner: BuildCache, values: InMemory) -> None:
+        super().__init__(owner, values)
         self._pngs: dict[str, bytes] = {}  # content_key of a card's SVG → its PNG
         self._pngs_used: set[str] = set()
         self._edition: tuple = ()  # the settings, files and chart titles the registry holds: one edition's
@@ -472,9 +496,10 @@ def cache_header(settings) -> str:
 
 
 def load_build_cache(disk, settings) -> BuildCache:
-    """The cache kept by the last good `python build.py` of this site, or an empty one."""
-    cache = BuildCache()
-    stored = disk.open(_CACHE_FILE)  # unpickled as it is read: the file (47 MB at 1,000 pages) is never in memory
+    """The cache kept by the last good `python build.py` of this site, or an empty one; either keeps its values
+    in disk's folder (kept_values.PackedValues)."""
+    cache = BuildCache(PackedValues(disk))
+    stored = disk.open(_CACHE_FILE)  # unpickled as it is read: never whole in memory
     if stored is None:
         return cache
     with stored:
@@ -489,20 +514,67 @@ def load_build_cache(disk, settings) -> BuildCache:
         except Exception:  # noqa: BLE001 -- a damaged or refused file of any kind: a full build, never a wrong page
             return cache
     cache.markdown._entries, cache.templates._entries, cache.gate = markdown, templates, gate
+    gate.values = cache.values
+    # Each pack is checked whole now: the entries whose values are in one that is not are made again.
+    bad = cache.values.open_packs(place.pack for place in _places(cache) if isinstance(place, Stored))
+    if bad:
+        _forget_values_in(cache, bad)
+        cache.pruned = True  # saved even if nothing else changes, so that no index names those packs again
     cache.loaded = True
     return cache
 
 
 def save_build_cache(disk, settings, cache: BuildCache) -> None:
-    """Keep the cache of a good build; nothing is written when the build reused every page."""
-    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
+    """Keep the cache of a good build; nothing is written when the build reused every page.
+
+    The values made by this build are already in its pack (kept_values.py); the pack is sealed, with what is
+    worth moving from older packs, then the index naming every value is written, then the packs it does not
+    name are removed."""
+    values = cache.values
+    if not isinstance(values, PackedValues):
         return
+    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
+        values.abandon()
+        return
+    moved = values.seal(_places(cache))
+    if moved:
+        _relocate(cache, moved)
     kept = (cache.markdown._entries, cache.templates._entries, cache.gate)
 
-    def write(file) -> None:  # pickled into the file as it is made: 47 MB at 1,000 pages, never whole in memory
+    def write(file) -> None:  # pickled into the file as it is made, never whole in memory
         file.write(cache_header(settings).encode("utf-8") + b"\n\n")
         kept_pickle.dump(kept, file)
     disk.put_written(_CACHE_FILE, write)
+    values.prune(_places(cache))
+
+
+def _places(cache: BuildCache) -> list[Place]:
+    """Where each value the index names is kept."""
+    return [*(entry.converted for entry in cache.markdown._entries.values()),
+            *(entry[2] for entry in cache.templates._entries.values()),
+            *(urls for urls, _ in cache.gate.scans.values())]
+
+
+def _forget_values_in(cache: BuildCache, packs: set[str]) -> None:
+    """Forget the entries whose values are kept in these packs."""
+    def lost(place: Place) -> bool:
+        return isinstance(place, Stored) and place.pack in packs
+    markdown, templates, gate = cache.markdown._entries, cache.templates._entries, cache.gate
+    cache.markdown._entries = {name: entry for name, entry in markdown.items() if not lost(entry.converted)}
+    cache.templates._entries = {name: entry for name, entry in templates.items() if not lost(entry[2])}
+    gate.scans = {key: scan for key, scan in gate.scans.items() if not lost(scan[0])}
+
+
+def _relocate(cache: BuildCache, moved: dict[Stored, Stored]) -> None:
+    """Name the values copied into the new pack (kept_values.PackedValues.seal) at their new places."""
+    for entry in cache.markdown._entries.values():
+        entry.converted = moved.get(entry.converted, entry.converted)
+    templates = cache.templates._entries
+    for name, (key, reads, place) in templates.items():
+        templates[name] = (key, reads, moved.get(place, place))
+    scans = cache.gate.scans
+    for key, (urls, ids) in scans.items():
+        scans[key] = (moved.get(urls, urls), ids)
 
 
 _CACHE_FILE = "build-cache.pickle"

@@ -210,6 +210,51 @@ class _Hashing:
         return self.file.write(data)
 
 
+class EntryWriter:
+    """One entry written piece by piece (DiskCache.writer): to a temporary file beside its name, hashing as it goes.
+    The frame goes before the payload and is known only after it: its length is written with leading zeros, to
+    the width a reader accepts (_HEADER_LIMIT), over a placeholder of the same size written first, so the
+    payload starts at PAYLOAD_START."""
+
+    PAYLOAD_START = _HEADER_LIMIT
+
+    def __init__(self, folder: Path, label: str, target: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, self.temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", dir=folder)
+        self.target, self.file = target, os.fdopen(handle, "wb")
+        try:
+            self.file.write(b"\n" * _HEADER_LIMIT)
+        except OSError:
+            self.discard()
+            raise
+        self._hashing = _Hashing(self.file, label)
+
+    @property
+    def length(self) -> int:
+        """The payload written so far."""
+        return self._hashing.length
+
+    def write(self, data) -> int:
+        return self._hashing.write(data)
+
+    def finish(self) -> None:
+        """Write the frame and put the entry under its name (atomically: a reader sees the old entry or this one)."""
+        width = _HEADER_LIMIT - len(STORE_FORMAT) - 64 - 3
+        self.file.seek(0)
+        self.file.write(b"%s %s %0*d\n" % (STORE_FORMAT, self._hashing.digest.hexdigest().encode("ascii"), width,
+                                           self._hashing.length))
+        self.file.close()
+        os.replace(self.temporary, self.target)
+
+    def discard(self) -> None:
+        """Leave nothing behind: no entry, no temporary file."""
+        try:
+            self.file.close()
+        except OSError:
+            pass
+        Path(self.temporary).unlink(missing_ok=True)
+
+
 class DiskCache:
     """One kind's folder of the store (ROOT/.cache/<kind>/): get and put whole entries by name."""
 
@@ -250,29 +295,27 @@ class DiskCache:
         return file
 
     def put_written(self, name: str, write: Callable[[BinaryIO], None]) -> None:
-        """put(name, payload), the payload written by write(file) as it is made, so it is never whole in memory.
-        The frame goes before it, and is known only after it: its length is written with leading zeros, to
-        the width a reader accepts (_HEADER_LIMIT), in a header of the same size written first."""
-        if not _WRITES_ALLOWED.get():
+        """put(name, payload), the payload written by write(file) as it is made, so it is never whole in memory."""
+        entry = self.writer(name)
+        if entry is None:
             return
-        width = _HEADER_LIMIT - len(STORE_FORMAT) - 64 - 3
-        temporary = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", dir=self.folder)
-            with os.fdopen(handle, "wb") as file:
-                file.write(b"\n" * _HEADER_LIMIT)
-                hashing = _Hashing(file, self._label(name))
-                write(hashing)
-                file.seek(0)
-                file.write(b"%s %s %0*d\n" % (STORE_FORMAT, hashing.digest.hexdigest().encode("ascii"), width,
-                                              hashing.length))
-            os.replace(temporary, self.folder / name)
+            write(entry)
+            entry.finish()
         except BaseException as error:  # write() failing (not only the disk) leaves no half-written file either
-            if temporary:
-                Path(temporary).unlink(missing_ok=True)
+            entry.discard()
             if not isinstance(error, OSError):  # a read-only checkout still builds, only more slowly
                 raise
+
+    def writer(self, name: str) -> EntryWriter | None:
+        """An entry to write piece by piece, put under name by its finish(); None while writes are off or when the
+        folder cannot be written."""
+        if not _WRITES_ALLOWED.get():
+            return None
+        try:
+            return EntryWriter(self.folder, self._label(name), self.folder / name)
+        except OSError:
+            return None
 
     def put(self, name: str, data: bytes) -> None:
         """Write atomically, so a build interrupted mid-write (or running in parallel) never leaves half an

@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..incremental import kept_pickle
+from ..incremental.kept_values import InMemory, PackedValues, Place
 from ..errors import Problem, problem_at
 
 FOLLOWED = {("a", "href"), ("area", "href")}
@@ -177,67 +177,85 @@ def _read_tag(match: re.Match) -> tuple[str, list[tuple[str, str]]]:
     return match.group(1).lower(), attributes
 
 
-# (file, hash of its bytes) → its scan: URLs (pickled, in a memory read from disk: GateMemory) and ids
-Scans = dict[tuple[str, bytes], tuple["list[FoundUrl] | bytes", set[str]]]
+# (file, hash of its bytes) → its scan: where its URLs are kept (GateMemory.values), and its ids
+Scans = dict[tuple[str, bytes], tuple[Place, set[str]]]
 
 
 @dataclass
 class GateMemory:
     """What the gate keeps from one build to the next (build_cache.BuildCache.gate): each file's scan by its
     bytes, and each file's verdicts, which stay true while the site has the same files and every file the
-    same ids (a link's verdict depends only on them): a Markdown edit checks one page, not a thousand."""
+    same ids (a link's verdict depends only on them): a Markdown edit checks one page, not a thousand.
+
+    Each file's URLs are kept in values (incremental/kept_values.py): `python build.py` writes them to disk as
+    each file is scanned and reads back only those of the files it checks again (a hundred thousand URLs at a
+    thousand pages); the preview keeps them in memory. The ids of every file stay here: every check reads them."""
 
     scans: Scans = field(default_factory=dict)
     names: frozenset[str] = frozenset()
     ids: dict[str, set[str]] = field(default_factory=dict)
     problems: dict[tuple[str, bytes], list[Problem]] = field(default_factory=dict)  # by scan key; only [] kept
+    values: InMemory | PackedValues = field(default_factory=InMemory, repr=False, compare=False)
 
-    # On disk (incremental/build_cache.py) each file's URLs are one pickled string: a build reads back a hundred thousand
-    # URLs of a thousand pages, and needs only those of the pages that changed. Unpacked when first used.
-    def __getstate__(self) -> dict:
-        packed = {key: (urls if isinstance(urls, bytes) else kept_pickle.dumps(urls), ids)
-                  for key, (urls, ids) in self.scans.items()}
-        return {**self.__dict__, "scans": packed}
+    def __getstate__(self) -> dict:  # kept on disk without where its values are: the loader gives that again
+        return {name: value for name, value in self.__dict__.items() if name != "values"}
 
-
-def _unpacked(urls: list[FoundUrl] | bytes) -> list[FoundUrl]:
-    return kept_pickle.loads(urls) if isinstance(urls, bytes) else urls
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.values = InMemory()
 
 
-def urls_and_ids(files: dict[str, bytes], kept: Scans | None = None
-                 ) -> tuple[dict[str, list[FoundUrl] | bytes], dict[str, set[str]], dict[str, tuple[str, bytes]]]:
-    """Each file's URLs (pickled where kept from disk: _unpacked), each HTML or SVG file's ids, and the scan key of each file whose scan may be kept
-    (not CSS, which is read every time). kept: the previous build's scans, read and then replaced by this
-    build's: a rebuild scans only the files whose bytes changed."""
-    _scanned = kept if kept is not None else {}
-    urls: dict[str, list[FoundUrl]] = {}
+def _scan(name: str, data: bytes, read_tags: dict[str, tuple[str, TagFindings | None]]
+          ) -> tuple[list[FoundUrl], set[str]]:
+    """One HTML or SVG file's URLs and ids."""
+    text = data.decode("utf-8", errors="replace")
+    parser = _UrlParser(name)
+    if not _scan_quickly(parser, text, read_tags):
+        parser = _UrlParser(name)
+        parser.feed(text)
+        parser.close()
+    return parser.urls, parser.ids
+
+
+def urls_and_ids(files: dict[str, bytes], memory: GateMemory | None = None
+                 ) -> tuple[dict[str, list[FoundUrl] | Place], dict[str, set[str]], dict[str, tuple[str, bytes]]]:
+    """Each file's URLs (where memory keeps them, for an HTML or SVG file: _found_urls), each HTML or SVG file's
+    ids, and the scan key of each file whose scan may be kept (not CSS, which is read every time). memory: the
+    previous build's scans, read and then replaced by this build's: a rebuild scans only the files whose bytes
+    changed."""
+    kept = memory.scans if memory is not None else {}
+    urls: dict[str, list[FoundUrl] | Place] = {}
     ids: dict[str, set[str]] = {}
     keys: dict[str, tuple[str, bytes]] = {}
-    scanned = {}
+    scanned: Scans = {}
     read_tags: dict[str, tuple[str, TagFindings | None]] = {}
     for name in sorted(files):
         if name.endswith((".html", ".svg")):
             key = keys[name] = (name, hashlib.blake2b(files[name], digest_size=16).digest())
-            if key not in _scanned:
-                text = files[name].decode("utf-8", errors="replace")
-                parser = _UrlParser(name)
-                if not _scan_quickly(parser, text, read_tags):
-                    parser = _UrlParser(name)
-                    parser.feed(text)
-                    parser.close()
-                _scanned[key] = (parser.urls, parser.ids)
-            scanned[key] = _scanned[key]
-            urls[name] = scanned[key][0]
-            ids[name] = scanned[key][1]
+            scan = kept.get(key)
+            if scan is None:
+                found_urls, found_ids = _scan(name, files[name], read_tags)
+                # Kept away as soon as found: the URLs of every page at once would grow with the site.
+                scan = (memory.values.put(found_urls) if memory is not None else found_urls, found_ids)
+            scanned[key] = scan
+            urls[name], ids[name] = scan
         elif name.endswith(".css"):
             parser = _UrlParser(name)
             for number, text in enumerate(files[name].decode("utf-8", errors="replace").splitlines(), start=1):
                 parser._css(text, number, 0)
             urls[name] = parser.urls
-    if kept is not None:  # only what this build wrote: the memory stays the size of one site
-        kept.clear()
-        kept.update(scanned)
+    if memory is not None:  # only what this build wrote: the memory stays the size of one site
+        memory.scans = scanned
     return urls, ids, keys
+
+
+def _found_urls(name: str, urls: list[FoundUrl] | Place, files: dict[str, bytes],
+                memory: GateMemory | None) -> list[FoundUrl]:
+    """A file's URLs, read back from where memory keeps them, or found again if they cannot be read."""
+    if isinstance(urls, list):
+        return urls
+    found = memory.values.get(urls) if memory is not None else None
+    return found if isinstance(found, list) else _scan(name, files[name], {})[0]
 
 
 def refusal(found: FoundUrl, files: dict[str, bytes], ids: dict[str, set[str]]) -> str | None:
@@ -277,7 +295,7 @@ def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] |
     (origins: site-relative output path → (source path, source text)), or else in the output file.
     memory: what the previous build's check kept (GateMemory), updated for the next."""
     origins = origins or {}
-    urls, ids, keys = urls_and_ids(files, memory.scans if memory is not None else None)
+    urls, ids, keys = urls_and_ids(files, memory)
     names = frozenset(files)
     same_site = memory is not None and memory.names == names and memory.ids == ids
     kept_problems = memory.problems if same_site else {}
@@ -289,7 +307,7 @@ def check_output(files: dict[str, bytes], origins: dict[str, tuple[Path, str]] |
         if key is not None and key in kept_problems:
             clean[key] = []
             continue
-        found_problems = _file_problems(_unpacked(found_urls), files, ids, origins, decided)
+        found_problems = _file_problems(_found_urls(name, found_urls, files, memory), files, ids, origins, decided)
         problems += found_problems
         if key is not None and not found_problems:  # a file with problems is checked again: its source may move
             clean[key] = []
