@@ -1,7 +1,7 @@
 """The build's one pool: how work is spread over the machine's cores, whichever stage asks.
 
-- map_in_workers: a function mapped over many items in worker processes, in order (pure Python work: Markdown);
-  each_in_workers, the same handed over one result at a time (templates: the site's files). Only where there is enough work to pay for the workers (each costs about a tenth of a second to
+- map_in_workers: a function mapped over many items in worker processes, in order (pure Python work: Markdown,
+  share cards). Only where there is enough work to pay for the workers (each costs about a tenth of a second to
   start, plus whatever its initializer sends it), on a machine with more than one core; otherwise, and
   whenever a pool cannot be used (no fork server, a worker that died), the caller does the work itself and
   gets None here.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,34 +38,16 @@ def worker_count() -> int:
 def map_in_workers(function: Callable, items: Sequence, minimum: int, initializer: Callable | None = None,
                    initargs: tuple = ()) -> list | None:
     """[function(item) for item in items] computed in worker processes; None when not worth it or not possible."""
-    results = each_in_workers(function, items, minimum, initializer, initargs)
-    if results is None:
-        return None
-    collected = list(results)
-    return collected if len(collected) == len(items) else None
-
-
-def each_in_workers(function: Callable, items: Sequence, minimum: int, initializer: Callable | None = None,
-                    initargs: tuple = ()) -> Iterator | None:
-    """function(item) for each item, in order, computed in worker processes and handed over as they come, for a
-    caller that uses each result and lets it go (the site's files: never all in memory at once); None when not
-    worth it or not possible. A worker that dies or cannot start ends the results early: the caller does the
-    rest itself."""
     workers = worker_count()
     if len(items) < minimum or workers < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
         return None
-    return _each(function, items, workers, initializer, initargs)
-
-
-def _each(function: Callable, items: Sequence, workers: int, initializer: Callable | None,
-          initargs: tuple) -> Iterator:
+    context = process_context()
     chunk = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     try:
-        with ProcessPoolExecutor(workers, mp_context=process_context(), initializer=initializer,
-                                 initargs=initargs) as pool:
-            yield from pool.map(function, items, chunksize=chunk)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+            return list(pool.map(function, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, EOFError):  # a worker died or could not start: slower, never wrong
-        return
+        return None
 
 
 def process_context() -> multiprocessing.context.BaseContext:

@@ -220,18 +220,6 @@ def recording(fingerprints: Fingerprints) -> Iterator[Recorder]:
             outer.unrecordable |= recorder.unrecordable
 
 
-def replay(reads: Reads | None) -> None:
-    """Count reads recorded elsewhere (a worker process that rendered a file: render/template_pool.py) as made
-    here, in the recording under way; None: what was read there could not be recorded."""
-    recorder = _ACTIVE.get()
-    if recorder is None:
-        return
-    if reads is None:
-        recorder.unrecordable = True
-    else:
-        recorder.reads.update(reads)
-
-
 @contextmanager
 def not_recording() -> Iterator[None]:
     """Reads here count for nothing (checking kept reads against the new build's records)."""

@@ -6,9 +6,7 @@ site's base.html can extend the one it replaces: {% extends "default/base.html" 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import html
-import itertools
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -32,8 +30,7 @@ from .layout import CONTENTS, DATA, EMBEDS, IN_NAVIGATION, OUTPUTS, UNTRANSLATED
 from ..site_folder.editions import Edition, site_editions
 from ..site_folder.pages import Page
 from ..prose.claim_links import claims_shown
-from ..incremental.reads import Recorded, RecordedMapping, remembered, replay
-from .template_pool import Rendered, render_in_workers
+from ..incremental.reads import Recorded, RecordedMapping, remembered
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
@@ -328,89 +325,29 @@ def render_pages(environment: jinja2.Environment, view: SiteView, render_file: R
     render_file: what renders one file (make_file by default; a memo's reuses a file whose template, context
     and recorded reads of the site are unchanged: build_cache.TemplateCache.render_file).
     """
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
     chapters = view.pages
-    jobs = [_Job("page.html", {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
-                               "next": chapters[index + 1] if index + 1 < len(chapters) else None}, page.url)
-            for index, page in enumerate(chapters)]
-    return _render_all(environment, view, jobs + _output_jobs(view, after_hashing=False, prefix=prefix),
-                       render_file, prefix)
+    for index, page in enumerate(chapters):
+        context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
+                   "next": chapters[index + 1] if index + 1 < len(chapters) else None}
+        _render(environment, "page.html", context, view, page.url, files, problems, render_file, prefix)
+    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file, prefix=prefix)
+    return files, problems
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One file to render: its template, the context given besides the site, and its path within the edition."""
-
-    template_name: str
-    context: dict
-    url: str
-
-
-def _output_jobs(view: SiteView, after_hashing: bool, prefix: str = "", **extra) -> list[_Job]:
-    """The entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
+def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict[str, bytes],
+                    problems: list[Problem], after_hashing: bool, render_file: RenderFile = None, prefix: str = "",
+                    **extra) -> None:
+    """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
     besides (published)."""
-    jobs = []
     for output in OUTPUTS:
         if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url) or \
                 (output.once and prefix) or (output.translated_only and not prefix):
             continue
         for page, member_context in output.files(view):
-            jobs.append(_Job(page.template, {"page": page, "root": page.root, "previous": None, "next": None,
-                                             **extra, **member_context}, page.url))
-    return jobs
-
-
-class _Deferred(Exception):
-    """Raised by the first pass's make(): the file is not kept, so it is rendered with the others (_render_all)."""
-
-
-def _defer() -> str:
-    raise _Deferred
-
-
-def _render_all(environment: jinja2.Environment, view: SiteView, jobs: list[_Job], render_file: RenderFile,
-                prefix: str) -> tuple[dict[str, bytes], list[Problem]]:
-    """Each job's file, in order. First the memo keeps what it can (render_file with a make() that defers);
-    the rest are rendered together, in the pool's workers when there are enough of them
-    (render/template_pool.py), and handed to render_file with their reads, which it keeps as usual."""
-    render_file = render_file or make_file
-    made: dict[int, bytes] = {}
-    deferred: list[int] = []
-    for index, job in enumerate(jobs):
-        try:
-            made[index] = render_file(prefix + job.url, job.template_name, job.context, view, _defer)
-        except Exception:  # _Deferred, or what the memo's key raised: rendered below, where errors are reported
-            deferred.append(index)
-    rendered = render_in_workers(templates_of(environment), view,
-                                 [(jobs[index].template_name, jobs[index].context) for index in deferred],
-                                 record=render_file is not make_file) if deferred else None
-    problems: list[Problem] = []
-    for index, done in zip(deferred, rendered if rendered is not None else itertools.repeat(None)):
-        job = jobs[index]
-        if done is not None and done.text is not None:
-            make = functools.partial(_replayed, done)
-        else:
-            make = functools.partial(_rendered_here, environment, view, job)
-        result = _render(environment, job, view, prefix, render_file, make, problems)
-        if result is not None:
-            made[index] = result
-    if rendered is not None:
-        rendered.close()  # its pool shut down now
-    return {jobs[index].url: made[index] for index in sorted(made)}, problems
-
-
-def _replayed(done: Rendered) -> str:
-    if done.recorded:
-        replay(done.reads)  # into the memo's recording of this file (incremental/reads.py)
-    return done.text
-
-
-def _rendered_here(environment: jinja2.Environment, view: SiteView, job: _Job) -> str:
-    return environment.get_template(job.template_name).render(site=view, **job.context)
-
-
-def templates_of(environment: jinja2.Environment) -> tuple[TemplateFolder, ...]:
-    """The template folders make_environment was given, in search order (what a worker makes its own from)."""
-    return environment.loader.loaders[0].folders
+            context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
+            _render(environment, page.template, context, view, page.url, files, problems, render_file, prefix)
 
 
 @dataclass(frozen=True)
@@ -454,7 +391,10 @@ def published(files: dict[str, bytes], hashed: list[str]) -> Published:
 def render_after_hashing(environment: jinja2.Environment, view: SiteView,
                          finished: Published) -> tuple[dict[str, bytes], list[Problem]]:
     """The outputs that describe the finished files (_headers), rendered last."""
-    return _render_all(environment, view, _output_jobs(view, after_hashing=True, published=finished), None, "")
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    _render_outputs(environment, view, files, problems, after_hashing=True, published=finished)
+    return files, problems
 
 
 def make_file(url: str, template_name: str, context: dict, view: SiteView, make: Callable[[], str]) -> bytes:
@@ -466,25 +406,28 @@ def make_file(url: str, template_name: str, context: dict, view: SiteView, make:
 RenderFile = Callable[[str, str, dict, SiteView, Callable[[], str]], bytes] | None
 
 
-def _render(environment: jinja2.Environment, job: _Job, view: SiteView, prefix: str, render_file: RenderFile,
-            make: Callable[[], str], problems: list[Problem]) -> bytes | None:
-    """The job's file through render_file, or None with its problem placed at the template and line."""
-    template_name, url = job.template_name, job.url
+def _render(environment, template_name, context, view, url, files, problems, render_file: RenderFile = None,
+            prefix: str = "") -> None:
     try:
-        return render_file(prefix + url, template_name, job.context, view, make)
+        files[url] = (render_file or make_file)(
+            prefix + url, template_name, context, view,
+            lambda: environment.get_template(template_name).render(site=view, **context))
     except jinja2.TemplateSyntaxError as error:
         path = Path(error.filename or template_name)
         problems.append(Problem(path, error.lineno or 1, 1, f"template syntax error: {error.message}",
                                 source_line=error.source.splitlines()[error.lineno - 1] if error.source else None))
+        return
     except jinja2.TemplateNotFound as error:
         problems.append(Problem(Path(template_name), 1, 1, f'template "{error.name}" not found: add it to '
                                 "templates/ or fix the name."))
+        return
     except RecursionError:  # a site's base.html that extends "base.html" extends itself, for ever
         problems.append(_extends_itself(environment, template_name))
+        return
     except Exception as error:  # an error raised while rendering: place it at the template line
         path, line = _template_frame(error, template_name)
         problems.append(Problem(path, line, 1, f"while rendering {url}: {error}"))
-    return None
+        return
 
 
 def _extends_itself(environment: jinja2.Environment, template_name: str) -> Problem:
