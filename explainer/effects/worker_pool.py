@@ -1,7 +1,7 @@
 """The build's one pool: how work is spread over the machine's cores, whichever stage asks.
 
-- map_in_workers: a function mapped over many items in worker processes, in order (pure Python work: Markdown,
-  share cards). Only where there is enough work to pay for the workers (each costs about a tenth of a second to
+- map_in_workers: a function mapped over many items in worker processes, in order (pure Python work: the
+  pages' Markdown). Only where there is enough work to pay for the workers (each costs about a tenth of a second to
   start, plus whatever its initializer sends it), on a machine with more than one core; otherwise, and
   whenever a pool cannot be used (no fork server, a worker that died), the caller does the work itself and
   gets None here.
