@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITES
-from explainer.charts import svg as pictures
+from explainer.charts import renderers, svg as pictures
 from explainer.charts.figure import EMBED_WIDTH, embed_of, Picture
 from explainer.charts.runtime import RUNTIME_PATH
 from explainer.incremental.disk_store import DiskCache
@@ -78,12 +78,11 @@ def test_the_png_is_rendered_once_and_then_read_from_the_cache(tmp_path, monkeyp
     shutil.copytree(SITES / "charts", root, ignore=shutil.ignore_patterns(".cache"))
     first = built(root)
     assert len(list((root / ".cache" / "charts").glob("*.png"))) == 2 * len(CHARTS)  # download, share image
-    import vl_convert
 
     def refuse(*arguments, **options):
-        raise AssertionError("rendered a PNG whose chart and words did not change")
+        raise AssertionError("rendered a picture whose chart and words did not change")
 
-    monkeypatch.setattr(vl_convert, "svg_to_png", refuse)
+    monkeypatch.setattr(renderers, "submit", refuse)  # wherever it would render: a renderer or this process
     second = built(root)
     assert (second.charts.rendered, second.charts.cached) == (0, len(CHARTS))
     assert all(second.files[f"charts/{chart}.png"] == first.files[f"charts/{chart}.png"] for chart in CHARTS)
@@ -100,13 +99,13 @@ def test_a_png_card_is_kept_under_its_svg(tmp_path, monkeypatch):
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><text y="9">{}</text></svg>'
     first = pictures.render_cards({"a.png": svg.format("a")}, cache)
     assert first.errors == {} and first.fresh == {"a.png"} and first.pictures["a.png"].startswith(PNG_SIGNATURE)
-    import vl_convert
-
     rendered = []
-    monkeypatch.setattr(vl_convert, "svg_to_png", lambda text, **options: rendered.append(text) or PNG_SIGNATURE)
+    real = renderers.submit
+    monkeypatch.setattr(renderers, "submit", lambda function, item: rendered.append(item) or real(function, item))
     kept = pictures.render_cards({"b.png": svg.format("a")}, cache)  # the same SVG, under another name
     assert kept.pictures == {"b.png": first.pictures["a.png"]} and kept.fresh == set()
-    assert pictures.render_cards({"a.png": svg.format("b")}, cache).pictures == {"a.png": PNG_SIGNATURE}
+    changed = pictures.render_cards({"a.png": svg.format("b")}, cache)
+    assert changed.fresh == {"a.png"} and changed.pictures["a.png"].startswith(PNG_SIGNATURE)
     assert rendered == [svg.format("b")]
 
 

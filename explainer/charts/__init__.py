@@ -30,7 +30,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import prepared_cache
+from . import prepared_cache, renderers
 from .card import CardWords, accent, chart_card, site_words, SHARE_SIZE
 from ..incremental.disk_store import DiskCache, cache_folder
 from .prepared_cache import Reads, prepared_key, watched_store
@@ -42,7 +42,7 @@ from .figure import (Picture, approximate_cells, chart_sources, data_as_of, down
 from .modules import ChartModule, find_chart_files, run_chart_module
 from .typed_numbers import typed_number_problems
 from .svg import PictureJob, PictureRendering, Rendered, render_cards
-from .runtime import runtime_files
+from .runtime import runtime_files, start_runtime
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
 from .theme import SCHEMES, site_configs
 from ..prose.citations import CHART_LINE
@@ -108,6 +108,9 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
             # Unchanged inputs: what the module made last time, without running it (prepared_cache.py).
             key = prepared_key(path, store.language, themes, default_language)
             reused = prepared_cache.load(kept, key, store, fingerprints, path)
+            if reused is None and not worker.started:  # its pictures will render, in renderers started meanwhile
+                renderers.start()
+                start_runtime(DiskCache(charts.cache_folder / "runtime"))
             prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes,
                                                                                    default_language)
             problems += found

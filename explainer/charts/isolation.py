@@ -72,7 +72,7 @@ class ChartWorker:
             parent, child = process_context().Pipe()
             process = process_context().Process(target=_serve, args=(child,), name="chart-worker", daemon=True)
             try:
-                with _deaf_to_ctrl_c():
+                with deaf_to_ctrl_c():
                     process.start()
             except BaseException:  # Ctrl+C while it started: nothing to stop or join later
                 parent.close()
@@ -106,7 +106,7 @@ class ChartWorker:
 
 
 @contextlib.contextmanager
-def _deaf_to_ctrl_c() -> Iterator[None]:
+def deaf_to_ctrl_c() -> Iterator[None]:
     """Ctrl+C held back from this thread while a process starts, so that the processes it starts (the fork
     server, which imports Altair for a second or more, and the worker) inherit the mask and never see it: a
     terminal's Ctrl+C reaches every process of the group, and each printed a traceback. The build itself is

@@ -3,7 +3,9 @@
 vl-convert ships these libraries and bundles them with no external dependency (vl_convert.javascript_bundle,
 about 900 KB, 300 KB gzipped), so no CDN and no npm are needed. Making the bundle takes one to two seconds,
 so it is cached on disk under vl-convert's version (an entry of the build's store, incremental/disk_store.py: a bundle cut
-short on disk reads as missing and is made again). It is written to the site only when a page has a chart,
+short on disk reads as missing and is made again); when it is missing, the chart stage starts making it in a
+renderer (start_runtime, renderers.py) while the charts render, so the build does not wait for it later. It is
+written to the site only when a page has a chart,
 and no page loads it: each figure names it in data-runtime, and assets/charts.js loads it when a reader first
 points at, touches or focuses a chart (a chart page weighs about 30 KB gzipped before, 330 KB after).
 
@@ -12,8 +14,11 @@ under a Content-Security-Policy without 'unsafe-eval'.
 """
 from __future__ import annotations
 
+import functools
+from concurrent.futures import Future
 from pathlib import Path
 
+from . import renderers
 from ..incremental.disk_store import DiskCache, content_key
 from .svg import renderer_version
 from ..errors import Problem
@@ -27,20 +32,40 @@ SNIPPET = "window.vegaEmbed = vegaEmbed;"
 WRAPPER = "(() => {\n%s\n})();\n"
 
 
+_making: dict[str, Future] = {}  # bundle name → its making in a renderer (start_runtime)
+
+
+def start_runtime(cache: DiskCache) -> None:
+    """Start making the bundle in a renderer if the store lacks it, for runtime_files to collect."""
+    name = _bundle_name()
+    if name not in _making and cache.get(name) is None:
+        _making[name] = renderers.submit(make_bundle, SNIPPET)
+
+
 def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
-    name = f"vega-embed-{content_key(renderer_version(), SNIPPET, WRAPPER)[:20]}.js"
+    name = _bundle_name()
     bundle = cache.get(name)
+    making = _making.pop(name, None)
     if bundle is None:
         try:
-            import vl_convert
-
-            header = (f"/* vega {vl_convert.get_vega_version()}, vega-lite {vl_convert.get_vegalite_versions()[-1]} "
-                      f"and vega-embed {vl_convert.get_vega_embed_version()} with their dependencies, bundled by "
-                      f"vl-convert-python {renderer_version()}. Vega, Vega-Lite and vega-embed: BSD-3-Clause, "
-                      "University of Washington Interactive Data Lab; d3 modules: ISC, Mike Bostock. */\n")
-            bundle = (header + WRAPPER % vl_convert.javascript_bundle(SNIPPET)).encode("utf-8")
+            bundle = renderers.result(making, make_bundle, SNIPPET) if making else make_bundle(SNIPPET)
         except Exception as error:  # the site still works without it: every chart keeps its static SVG
             return {}, [Problem(Path(RUNTIME_PATH), 1, 1, f"could not make the chart runtime with vl-convert: "
                                 f"{error}. Reinstall it: python -m pip install -r requirements.txt")]
         cache.put(name, bundle)
     return {RUNTIME_PATH: bundle}, []
+
+
+@functools.cache  # the same bytes for one version of vl-convert: a renderer, which lives on, makes it once
+def make_bundle(snippet: str) -> bytes:
+    import vl_convert
+
+    header = (f"/* vega {vl_convert.get_vega_version()}, vega-lite {vl_convert.get_vegalite_versions()[-1]} "
+              f"and vega-embed {vl_convert.get_vega_embed_version()} with their dependencies, bundled by "
+              f"vl-convert-python {renderer_version()}. Vega, Vega-Lite and vega-embed: BSD-3-Clause, "
+              "University of Washington Interactive Data Lab; d3 modules: ISC, Mike Bostock. */\n")
+    return (header + WRAPPER % vl_convert.javascript_bundle(snippet)).encode("utf-8")
+
+
+def _bundle_name() -> str:
+    return f"vega-embed-{content_key(renderer_version(), SNIPPET, WRAPPER)[:20]}.js"

@@ -3,10 +3,11 @@
 site's name (charts/card.py), and the title cards of pages without a chart (render/share_images.py).
 
 Rendering is the slow part of a build with charts: the first call in a process starts a JavaScript engine
-(about half a second), then each picture takes tens of milliseconds. So each picture is cached under a hash
-of its exact spec, its format and the renderer's version, and only pictures missing from the cache are
-rendered, in parallel threads (vl-convert works outside the GIL; two threads were 1.4 times faster on two cores),
-each chart's as soon as its module has run.
+(about half a second), then each picture takes about 0.1 s (vl-convert measures each label with the system's fonts,
+a CJK font for ours). So each picture is cached under a hash of its exact spec, its format and the renderer's
+version; only pictures missing from the cache are rendered, in the renderer processes (renderers.py: vl-convert holds
+Python's lock while it renders), each chart's as soon as its module has run; and a chart's light and dark picture of
+one size are rendered once (one_layout.py).
 Each picture is an entry of the build's store (incremental/disk_store.py), checked when read: a picture cut short or
 emptied on disk reads as missing, and is rendered again and kept whole.
 
@@ -22,18 +23,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Hashable
 
+from . import one_layout, renderers
 from ..incremental.disk_store import DiskCache, canonical_json, content_key
-from ..effects.worker_pool import map_in_workers, threads
 
 # Part of every cache key: change one when its rendering or post-processing below changes, so old entries are
 # not reused.
 RENDER_FORMAT = "svg-2"
 CARD_FORMAT = "share-card-1"
-# resvg holds the GIL: threads do not help, worker processes do once there are enough cards to pay for starting
-# them (measured on 2 cores: a chart card takes 100-160 ms, the site's title card 10-35 ms; a new worker also
-# loads the system's fonts again before its first card: the project's 12 chart cards per edition took 2.5 s in
-# this process and 4.4-5.2 s in two workers).
-POOL_MIN_CARDS = 40
 
 # Vega numbers clip paths and gradients with a counter that lives as long as the JavaScript engine, so the
 # same spec rendered second in a process gets "clip3" where it got "clip1" first. Renumbered per picture,
@@ -63,35 +59,63 @@ def picture_key(job: PictureJob) -> str:
 
 
 class PictureRendering:
-    """Pictures rendered in the build's threads as their jobs come in (add), collected by finish(): the chart
-    stage adds a chart's pictures as soon as its module has run, so they render while the next module runs in the
-    chart worker, on the other core."""
+    """Pictures rendered in the renderers as their jobs come in (add), collected by finish(): the chart stage adds a
+    chart's pictures as soon as its module has run, so they render while the next module runs in the chart worker.
+    Jobs added together whose specs differ only in their theme's colours (a chart's light and dark picture of one
+    size) are rendered once, in stand-in colours, and coloured for each (one_layout.py); when that cannot be done
+    exactly, each is rendered from its own spec."""
 
     def __init__(self, cache: DiskCache):
         self._cache = cache
         self._result = Rendered()
-        self._pending: dict[Hashable, tuple[str, Future]] = {}  # job → its cache key and its rendering
+        self._pending: dict[Hashable, tuple[str, PictureJob, Future]] = {}  # job → its cache key, itself, its rendering
+        self._probes: list[tuple[dict[Hashable, tuple[str, PictureJob]], one_layout.Probe, Future]] = []
 
     def add(self, jobs: dict[Hashable, PictureJob]) -> None:
+        layouts: dict[str, dict[Hashable, tuple[str, PictureJob]]] = {}  # the spec but its config → its jobs
         for name, job in sorted(jobs.items(), key=lambda item: str(item[0])):
             key = picture_key(job)
             cached = self._cache.get(f"{key}.svg")
             if cached is not None:
                 self._result.pictures[name] = cached
+                continue
+            layout = canonical_json({part: value for part, value in job.spec.items() if part != "config"})
+            layouts.setdefault(layout, {})[name] = key, job
+        for same_layout in layouts.values():
+            found = one_layout.probe({name: job.spec for name, (_, job) in same_layout.items()}) \
+                if len(same_layout) > 1 else None
+            if found is not None:
+                self._probes.append((same_layout, found, renderers.submit(_render_picture, found.spec)))
             else:
-                self._pending[name] = key, threads().submit(_render_picture, job.spec)  # the build's one pool
+                self._render_each(same_layout)
 
     def finish(self) -> Rendered:
-        for name, (key, rendering) in sorted(self._pending.items(), key=lambda item: str(item[0])):
-            picture, error = rendering.result()
+        for same_layout, found, rendering in self._probes:
+            picture, error = renderers.result(rendering, _render_picture, found.spec)
+            schemes = one_layout.coloured(found, picture.decode("utf-8")) if error is None else None
+            if schemes is None:  # not exactly the same layout in other colours: each is rendered from its spec
+                self._render_each(same_layout)
+                continue
+            for name, (key, _) in same_layout.items():
+                self._keep(name, key, schemes[name].encode("utf-8"))
+        self._probes = []
+        for name, (key, job, rendering) in sorted(self._pending.items(), key=lambda item: str(item[0])):
+            picture, error = renderers.result(rendering, _render_picture, job.spec)
             if error is not None:
                 self._result.errors[name] = error
                 continue
-            self._result.pictures[name] = picture
-            self._result.fresh.add(name)
-            self._cache.put(f"{key}.svg", picture)
+            self._keep(name, key, picture)
         self._pending = {}
         return self._result
+
+    def _render_each(self, jobs: dict[Hashable, tuple[str, PictureJob]]) -> None:
+        for name, (key, job) in jobs.items():
+            self._pending[name] = key, job, renderers.submit(_render_picture, job.spec)
+
+    def _keep(self, name: Hashable, key: str, picture: bytes) -> None:
+        self._result.pictures[name] = picture
+        self._result.fresh.add(name)
+        self._cache.put(f"{key}.svg", picture)
 
 
 def _render_picture(spec: dict) -> tuple[bytes | None, str | None]:
@@ -133,10 +157,9 @@ def render_cards(cards: dict[str, str], cache: DiskCache) -> Rendered:
             missing[path] = key
         else:
             result.pictures[path] = png
-    paths = list(missing)
-    svgs = [cards[path] for path in paths]
-    rendered = map_in_workers(render_card, svgs, POOL_MIN_CARDS) or [render_card(svg) for svg in svgs]
-    for path, (png, error) in zip(paths, rendered):
+    renderings = {path: renderers.submit(render_card, cards[path]) for path in missing}
+    for path, rendering in renderings.items():
+        png, error = renderers.result(rendering, render_card, cards[path])
         if png is None:
             result.errors[path] = error
             continue
