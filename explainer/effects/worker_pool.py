@@ -5,9 +5,9 @@
   start, plus whatever its initializer sends it), on a machine with more than one core; otherwise, and
   whenever a pool cannot be used (no fork server, a worker that died), the caller does the work itself and
   gets None here.
-- threads(): one thread pool for work that waits or runs outside Python's lock (vl-convert's renderer,
-  Pagefind's process).
-- process_context(): the one way a process is started (the pool's workers, the chart worker of
+- threads(): one thread pool for work that waits on another process (Pagefind's; the chart pictures where
+  charts/renderers.py cannot start its renderer processes: vl-convert holds Python's lock for each call).
+- process_context(): the one way a process is started (the pool's workers, the chart renderers, the chart worker of
   charts/isolation.py): from the fork server (never a plain fork: the preview has threads), so the function
   and the initializer must be importable module-level functions, and what they take must pickle. The fork
   server is one per program, configured here only.
