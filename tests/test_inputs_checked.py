@@ -217,12 +217,15 @@ def test_each_chart_folder_gets_its_own_helper_and_nothing_stays_imported(tmp_pa
 
 # --- Ctrl+C ----------------------------------------------------------------------------------------------
 
-# A terminal starts a command with Ctrl+C deliverable (not blocked, not ignored). A pytest worker may not: a process
-# inherits the signal mask of the thread that starts it, and this worker runs builds in its own threads; in CI a
-# serve started from it never saw the Ctrl+C at all (blocked from the start, it stayed pending while the preview
-# served). So the command is started as a terminal would: SIGINT unblocked and at its default, then exec'd.
-AS_A_TERMINAL_STARTS_IT = ("import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
-                           "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])")
+# A terminal starts a command with Ctrl+C deliverable: at its default, not ignored, not blocked. The process that runs
+# the tests may not have it so (a job started in the background of a script has SIGINT ignored, and a process
+# inherits that; a serve started so never saw the Ctrl+C sent before its own handler was set, and served on). So each
+# command is started through this: SIGINT put back to its default and unblocked, a byte written to the test's pipe
+# (the delay runs from then: a Ctrl+C sent before would still be ignored), then the command exec'd.
+AS_A_TERMINAL_STARTS_IT = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                           "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); ready = int(sys.argv[1]); "
+                           "os.write(ready, b'.'); os.close(ready); "
+                           "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])")
 
 
 @pytest.mark.slow
@@ -234,9 +237,14 @@ def test_ctrl_c_during_start_up_says_stopped_never_a_traceback(site, tmp_path, c
     arguments = {"build": ["--out", tmp_path / "out", "--no-cache"], "check": ["--no-cache"],
                  "serve": ["--port", free_port()]}[command]
     for delay in (0.03, 0.15, 0.4, 0.8, 1.2, 1.7, 2.3):
-        process = subprocess.Popen([sys.executable, "-c", AS_A_TERMINAL_STARTS_IT, str(PROJECT / "build.py"), command,
-                                    "--root", str(site), *map(str, arguments)], cwd=PROJECT, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        ready, told = os.pipe()
+        process = subprocess.Popen([sys.executable, "-c", AS_A_TERMINAL_STARTS_IT, str(told), str(PROJECT / "build.py"),
+                                    command, "--root", str(site), *map(str, arguments)], cwd=PROJECT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                   pass_fds=(told,))
+        os.close(told)
+        os.read(ready, 1)  # SIGINT is at its default in the command from here on
+        os.close(ready)
         time.sleep(delay)
         try:
             os.killpg(process.pid, signal.SIGINT)
