@@ -6,6 +6,7 @@ reports the root causes first and holds those echoes back behind one line that s
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
 import functools
@@ -68,11 +69,18 @@ def _around(line: str, col: int) -> tuple[str, int]:
 
 def problem_at(path: Path, text: str, offset: int, message: str, severity: str = "error") -> Problem:
     """A problem at a character offset of a file's text, with line and column counted from 1."""
-    line = text.count("\n", 0, offset) + 1
-    line_start = text.rfind("\n", 0, offset) + 1
-    line_end = text.find("\n", offset)
-    source_line = text[line_start : line_end if line_end != -1 else len(text)]
-    return Problem(path, line, offset - line_start + 1, message, severity, source_line)
+    newlines = _newline_offsets(text)
+    line = bisect.bisect_left(newlines, offset) + 1  # the newlines before offset, plus one
+    line_start = newlines[line - 2] + 1 if line > 1 else 0
+    line_end = newlines[line - 1] if line - 1 < len(newlines) else len(text)
+    return Problem(path, line, offset - line_start + 1, message, severity, text[line_start:line_end])
+
+
+@functools.lru_cache(maxsize=8)
+def _newline_offsets(text: str) -> list[int]:
+    """Where each newline of a text is, found once: a page can hold thousands of problems (typed numbers), and
+    counting the lines before each again took time in the square of the page's length."""
+    return [match.start() for match in re.finditer("\n", text)]
 
 
 def did_you_mean(name: str, known: list[str] | set[str]) -> str:
