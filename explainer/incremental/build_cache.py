@@ -54,7 +54,7 @@ from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
-CACHE_FORMAT = "build-cache-7"  # part of the file's header: change it when what is kept changes shape
+CACHE_FORMAT = "build-cache-8"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -279,11 +279,19 @@ def _copy_lists(value: Any) -> Any:
     return value
 
 
+# The fields of a page's converted Markdown that never change once made, so that their fingerprints last from build
+# to build: its HTML, and the lists the memo hands to every build unchanged.
+LASTING = ("html", "toc", "references", "facts_used", "charts_used", "calculations")
+
+
 @dataclass
 class _MarkdownEntry:
     body: object  # the fingerprint of the page's body (reads.Fingerprints.of): the text converted
     reads: Reads  # what converting it read of the store and the charts
     converted: Place  # where what converting it gave is kept; on disk (its HTML in UTF-8, the rest but its reads)
+    # On disk, the fingerprints of its LASTING fields as made: a build in a new process reads them back with the
+    # values rather than hashing every page's HTML and lists again (reads.ImmutableMemo.known).
+    lasting: tuple = ()
 
 
 class _KeptEntries:
@@ -343,9 +351,8 @@ class MarkdownCache(_KeptEntries):
             if not converted.too_deep:
                 self._remember(page, converted)
         for converted in results.values():  # handed to every build unchanged: their fingerprints can last
-            for value in (converted.toc, converted.references, converted.facts_used, converted.charts_used,
-                          converted.calculations):
-                self.owner.lasting.adopt(value)
+            for name in LASTING[1:]:
+                self.owner.lasting.adopt(getattr(converted, name))
         return [results[id(page)] for page in pages]
 
     def _restore(self, page: Page) -> Converted | None:
@@ -362,19 +369,35 @@ class MarkdownCache(_KeptEntries):
         if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes)):
             return None
         html, converted = kept
-        return dataclasses.replace(converted, html=html.decode("utf-8"), reads=entry.reads)
+        converted = dataclasses.replace(converted, html=html.decode("utf-8"), reads=entry.reads)
+        if len(entry.lasting) == len(LASTING):
+            for name, fingerprint in zip(LASTING, entry.lasting):
+                self.owner.lasting.known(getattr(converted, name), fingerprint)
+        return converted
 
     def _remember(self, page: Page, converted: Converted) -> None:
         self.owner.stats.markdown_rendered += 1
         if converted.reads is not None:  # None: it read something that cannot be recorded
             # Pickled, the HTML goes as bytes: pickling a str that is not ASCII would attach a UTF-8 copy to the
             # page's own HTML for as long as it lives (CPython caches it), 10 MB at 1,000 pages.
-            kept = converted if isinstance(self.values, InMemory) else (
+            in_memory = isinstance(self.values, InMemory)  # then the same objects go to every build
+            kept = converted if in_memory else (
                 converted.html.encode("utf-8"), dataclasses.replace(converted, html="", reads=None))
-            self._entries[page.source_path] = _MarkdownEntry(self.owner.fingerprints.of(page.body), converted.reads,
-                                                             self.values.put(kept))
+            self._entries[page.source_path] = _MarkdownEntry(
+                self.owner.fingerprints.of(page.body), converted.reads, self.values.put(kept),
+                () if in_memory else self._lasting_fingerprints(converted))
         else:
             self._entries.pop(page.source_path, None)
+
+    def _lasting_fingerprints(self, converted: Converted) -> tuple:
+        """The fingerprints of the converted page's LASTING fields, worked out as a read works them out: the
+        templates read them of every page, so made now they are made once."""
+        for name in LASTING[1:]:
+            self.owner.lasting.adopt(getattr(converted, name))
+        try:
+            return tuple(self.owner.fingerprints.of(getattr(converted, name)) for name in LASTING)
+        except Unrecordable:
+            return ()
 
 
 class TemplateCache(_KeptEntries):

@@ -129,6 +129,14 @@ class ImmutableMemo:
         elif id(value) not in self._used:
             self._used[id(value)] = known
 
+    def known(self, value: Any, fingerprint: Fingerprint) -> None:
+        """Take value as unchanging, with the fingerprint Fingerprints.of gave a value equal to it: a value read
+        back from the disk (a page's kept Markdown output) whose fingerprint was kept with it, so that a new
+        process need not work it out again. A short text stands for itself and is left alone."""
+        if isinstance(value, str) and len(value) <= 256:
+            return
+        self._used[id(value)] = (value, fingerprint)
+
     def adopted(self, value: Any) -> bytes | None:
         """The fingerprint of an adopted value, or None if it was not adopted."""
         known = self._used.get(id(value)) or self._known.get(id(value))
