@@ -98,6 +98,29 @@ def test_a_damaged_cache_file_means_a_full_build_never_a_wrong_page(site, tmp_pa
     assert converted[-2] == 2  # the damaged file was not used
 
 
+def test_the_fact_store_is_read_back_while_data_is_unchanged_and_loaded_again_after_a_data_edit(site, tmp_path,
+                                                                                               monkeypatch):
+    """A build in a new process takes the fact store as the last build loaded it (BuildCache.kept_on_disk) rather
+    than parsing and validating data/ again; an edit to data/ loads it again, and the site is the clean build's."""
+    from explainer.store import loading
+
+    assert main(["build", "--root", str(site), "--out", str(tmp_path / "first")]) == 0
+    parsed: list[Path] = []
+    real = loading._parse
+
+    def counting(path, *arguments, **named):
+        parsed.append(path)
+        return real(path, *arguments, **named)
+
+    monkeypatch.setattr(loading, "_parse", counting)
+    edit(site / "content" / "elite.md", "\n\n", "\n\nA new paragraph of prose.\n\n")
+    assert main(["build", "--root", str(site), "--out", str(tmp_path / "cached")]) == 0
+    assert parsed == []
+    edit(site / "data" / "sources" / "gazette.json", '"accessed": "2026-11-22"', '"accessed": "2026-12-02"')
+    cached, cold = cached_and_cold(site, tmp_path)
+    assert parsed and cached == cold
+
+
 def test_check_reads_the_cache_but_writes_none(site, tmp_path):
     assert main(["check", "--root", str(site)]) == 0
     assert not (site / ".cache" / "build").exists()

@@ -28,7 +28,8 @@ The index holds each entry's key and reads; the values themselves (a page's Mark
 a scan's URLs) are written to a pack file as they are made and read back only when reused
 (incremental/kept_values.py), so that a build's memory does not grow with the site. The preview keeps them in
 memory (kept_values.InMemory).
-What is keyed by the identity of objects of one process (whole-stage results) is not kept on disk.
+What is keyed by the identity of objects of one process (whole-stage results) is not kept on disk, but for the
+fact store as loaded, which is keyed by its data files' text (BuildCache.kept_on_disk).
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from . import kept_pickle
 from .disk_store import content_key, engine_version
 from .kept_values import InMemory, PackedValues, Place, Stored
 from ..store.facts import STORE_TABLES, FactStore
+from ..store.loading import load_fact_store
 from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, convert_pages
 from ..publish.output_gate import GateMemory
@@ -54,7 +56,7 @@ from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
-CACHE_FORMAT = "build-cache-8"  # part of the file's header: change it when what is kept changes shape
+CACHE_FORMAT = "build-cache-9"  # part of the file's header: change it when what is kept changes shape
 
 
 def digest(*parts: Any) -> Digest:
@@ -153,6 +155,15 @@ class BuildCache:
         """The cards' PNGs, kept in memory by their SVG: a rebuild reads no card from disk again."""
         return self.pictures.render_cards(cards, store)
 
+    def kept_on_disk(self) -> dict[Digest, Any]:
+        """The whole-stage results worth keeping on disk (save_build_cache): the fact store as loaded, by its data
+        files' text, which every build in a new process would otherwise parse and validate again (0.1 s)."""
+        return {key: slot.value for key, slot in self._slots.get(_stage_name(load_fact_store), {}).items()}
+
+    def take_from_disk(self, results: dict[Digest, Any]) -> None:
+        """Take what kept_on_disk gave, read back by load_build_cache."""
+        self._slots[_stage_name(load_fact_store)] = {key: _Slot(key, value) for key, value in results.items()}
+
     def reuse(self, function: Callable, *arguments: Any):
         """function(*arguments), or its result from the previous call if the arguments are unchanged.
 
@@ -162,7 +173,7 @@ class BuildCache:
         problem lists in place.
         """
         key = digest([_argument_key(argument) for argument in arguments])
-        return self._kept(f"{function.__module__}.{function.__qualname__}", key, function.__name__,
+        return self._kept(_stage_name(function), key, function.__name__,
                           lambda: _Slot(key, function(*arguments), tuple(arguments)))
 
     def _kept(self, name: str, key: Digest, stage: str, make: Callable[[], _Slot]):
@@ -254,6 +265,10 @@ class BuildCache:
                 entry = known[path] = (text, frozenset(charts_named_in({path: text})))
             names |= entry[1]
         return sorted(names)
+
+
+def _stage_name(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def templates_fingerprint(templates: tuple[TemplateFolder, ...]) -> Digest:
@@ -530,13 +545,15 @@ def load_build_cache(disk, settings) -> BuildCache:
         if stored.read(len(header)) != header:
             return cache
         try:
-            markdown, templates, gate = kept_pickle.load(stored)
+            markdown, templates, gate, stages = kept_pickle.load(stored)
             if not (isinstance(markdown, dict) and isinstance(templates, dict) and isinstance(gate, GateMemory)
-                    and all(isinstance(entry, _MarkdownEntry) for entry in markdown.values())):
+                    and all(isinstance(entry, _MarkdownEntry) for entry in markdown.values())
+                    and isinstance(stages, dict)):
                 return cache
         except Exception:  # noqa: BLE001 -- a damaged or refused file of any kind: a full build, never a wrong page
             return cache
     cache.markdown._entries, cache.templates._entries, cache.gate = markdown, templates, gate
+    cache.take_from_disk(stages)
     gate.values = cache.values
     # Each pack is checked whole now: the entries whose values are in one that is not are made again.
     bad = cache.values.open_packs(place.pack for place in _places(cache) if isinstance(place, Stored))
@@ -562,7 +579,7 @@ def save_build_cache(disk, settings, cache: BuildCache) -> None:
     moved = values.seal(_places(cache))
     if moved:
         _relocate(cache, moved)
-    kept = (cache.markdown._entries, cache.templates._entries, cache.gate)
+    kept = (cache.markdown._entries, cache.templates._entries, cache.gate, cache.kept_on_disk())
 
     def write(file) -> None:  # pickled into the file as it is made, never whole in memory
         file.write(cache_header(settings).encode("utf-8") + b"\n\n")

@@ -3,7 +3,7 @@
 A pickle names the callables that rebuild its objects, and an unpickler calls them: a crafted file can name
 os.system. These files may come from anywhere a cache is restored from (a CI cache shared across forks), so
 `loads` rebuilds only plain Python data and the engine's own dataclasses (records: Reference, Mention, Problem…)
-and refuses anything else. The Python documentation's "Restricting Globals" is the model.
+and the fact store's tables, and refuses anything else. The Python documentation's "Restricting Globals" is the model.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pickle
 from typing import IO, Any
 
 _PLAIN = {("builtins", name) for name in ("set", "frozenset", "bytearray", "complex", "slice")} | {
-    ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("pathlib", "Path")}
+    ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("pathlib", "Path"),
+    ("explainer.incremental.reads", "_rebuild_table")}  # a fact store's table: a dict and its token, nothing run
 
 
 class Refused(pickle.UnpicklingError):

@@ -12,8 +12,7 @@ import json
 import math
 import re
 from pathlib import Path
-
-import jsonschema
+from typing import TYPE_CHECKING
 
 from . import schema as fact_schema
 from .dates import ISO_DATE, as_of_from_json, is_valid_date, last_day
@@ -25,6 +24,9 @@ from .facts import (Acknowledgement, Citation, Claim, Column, Correction, Derive
 from ..site_folder.inputs import CONTROL_CHARACTER, control_character_message
 from .snapshots import check_snapshots, is_snapshot
 from .json_positions import JsonPath, duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
+
+if TYPE_CHECKING:  # imported where a file is validated (_parse): a build whose store is kept never validates
+    import jsonschema
 
 _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
             "claims": fact_schema.CLAIMS, "corrections": fact_schema.SITE_CORRECTIONS}
@@ -142,6 +144,8 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
         problem = problem_at(path, text, duplicate[0], duplicate_key_message(duplicate[1]))
         problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
         return None, kind in ("sources", "claims", "corrections")
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     offsets = value_offsets(text) if errors else None
