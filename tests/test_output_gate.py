@@ -35,6 +35,7 @@ def test_script_and_other_schemes_are_refused_however_they_are_written(link):
     '<p style="background: url(https://tracker.example/p.gif)">x</p>',
     '<style>@import "https://cdn.example/x.css";</style>', '<form action="https://example.org/"></form>',
     '<p style="background: url(\\68 ttps://tracker.example/p.gif)">x</p>',
+    '<meta http-equiv="refresh" content="0; url=https://tracker.example/">',
 ])
 def test_nothing_remote_is_loaded(markup):
     assert gate(markup)

@@ -139,7 +139,7 @@ def _css_urls(text: str) -> list[tuple[str, bool, int]]:
 _TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[\s/]+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)[\s/]*>""")
 _TAG_START = re.compile(r"<[a-zA-Z]")
 _ATTRIBUTE_ITEM = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
-_RELEVANT = re.compile(r"(?i)(?:href|src|srcset|action|formaction|poster|data|background|style|id|name)\s*=")
+_RELEVANT = re.compile(r"(?i)(?:href|src|srcset|action|formaction|poster|data|background|style|id|name|http-equiv)\s*=")
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style", re.IGNORECASE | re.DOTALL)
 
 
