@@ -42,7 +42,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..render.cards import VERDICTS, claims_element, copied, excerpt_element, fact_card, source_card, source_line
+from ..render.cards import (VERDICTS, card_element, claims_element, contents_html, excerpt_element, fact_card,
+                            source_card, source_line)
 from ..render.words import gettext
 from ..store.facts import Citation, FactStore
 from ..site_folder.pages import Reference
@@ -105,7 +106,7 @@ class FactsExtension(Extension):
         md.preprocessors.register(MarkPreprocessor(md, self.read), "explainer-marks", 35)
         md.parser.blockprocessors.register(ChartBlockProcessor(md.parser, self), "explainer-chart", 110)
         # Above links (160), so "[@id]" is not read as a link; below backticks (190), so code stays literal.
-        md.inlinePatterns.register(CitationInlineProcessor(self), "explainer-citation", 176)
+        md.inlinePatterns.register(CitationInlineProcessor(self, md), "explainer-citation", 176)
         # Right after the inline patterns (20), while the marks of tokens that matched nothing are still there;
         # then the marks go, before the table of contents (5) reads the headings.
         md.treeprocessors.register(LinkTextTreeprocessor(md, self), "explainer-link-text", 19)
@@ -185,8 +186,8 @@ class CitationInlineProcessor(InlineProcessor):
 
     Each token comes with the mark token_marks wrote after it, which gives its offset in the page."""
 
-    def __init__(self, extension: FactsExtension):
-        super().__init__(f"(?:{FACT_PATTERN}|{SOURCE_PATTERN})(?:{MARK})?")
+    def __init__(self, extension: FactsExtension, md: Markdown):
+        super().__init__(f"(?:{FACT_PATTERN}|{SOURCE_PATTERN})(?:{MARK})?", md)  # md: its stash holds the cards
         self.extension = extension
 
     def handleMatch(self, m: re.Match, data: str):
@@ -234,7 +235,8 @@ class CitationInlineProcessor(InlineProcessor):
         sup = etree.SubElement(link, "sup", {"class": f"cite verdict-{claim.verdict}"})
         # Translators: the mark after a sentence that rests on a claim we checked, "[checked]"; it links to the verdict
         sup.text = AtomicString("[" + gettext("checked") + "]")
-        card = etree.SubElement(wrapper, "span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+        card = card_element(card_id)
+        wrapper.append(card)
         head = etree.SubElement(card, "span", {"class": "card-head"})
         verdict = etree.SubElement(head, "strong", {"class": "card-label verdict"})
         verdict.text = AtomicString(str(VERDICTS[claim.verdict]))
@@ -307,9 +309,11 @@ class CitationInlineProcessor(InlineProcessor):
             link.set("id", mark_id)
             sup = etree.SubElement(link, "sup", {"class": "cite"})
             sup.text = AtomicString(f"[{number}]")
-        # remembered() records the card's reads again on every page that shows it (incremental/reads.py).
-        card = copied(remembered(extension.cards, fact_id, lambda: fact_card(fact, extension.store, "")))
-        card.set("id", card_id)
+        # The card's contents are the same on every page: written once (remembered() records its reads again on
+        # every page that shows it: incremental/reads.py) and stashed, for the page's serializer to put back.
+        contents = remembered(extension.cards, fact_id, lambda: contents_html(fact_card(fact, extension.store, "")))
+        card = card_element(card_id)
+        card.text = AtomicString(self.md.htmlStash.store(contents))
         wrapper.append(card)
         extension.placed[wrapper] = mention
         return wrapper

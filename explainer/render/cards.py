@@ -210,9 +210,14 @@ def source_line(source: Source, focusable: bool = False) -> etree.Element:
     return line
 
 
+def card_element(card_id: str) -> etree.Element:
+    """A card, empty: what every card is, whatever it shows."""
+    return etree.Element("span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+
+
 def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
     """The card of one use of a fact: label, value, date, excerpt, working, note, corrections and source."""
-    card = etree.Element("span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+    card = card_element(card_id)
     head = _add(card, "span", None, class_="card-head")
     _add(head, "span", fact.label, class_="card-label")
     _append_text(head, " ")
@@ -225,13 +230,14 @@ def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
     return card
 
 
-def copied(element: etree.Element) -> etree.Element:
-    """A new tree equal to element: its texts (immutable, AtomicString kept) shared, every element and attribute
-    mapping its own, so the copy can be changed (an id set, a mark stripped) without changing element."""
-    copy = etree.Element(element.tag, element.attrib)
-    copy.text, copy.tail = element.text, element.tail
-    copy.extend(copied(child) for child in element)
-    return copy
+def contents_html(element: etree.Element) -> str:
+    """The HTML of element's contents (its text and children, not its own tags), as the page's serializer writes
+    them in place: a fact's card is written once per Markdown worker and stashed whole into each page that shows
+    it, rather than copied as elements that every later pass of Python-Markdown walks and writes out again."""
+    holder = etree.Element("div")
+    holder.text = element.text
+    holder.extend(list(element))
+    return to_html_string(holder)[len("<div>"):-len("</div>")]
 
 
 def fill_evidence(box: etree.Element, fact: Fact, store: FactStore, focusable: bool = False) -> None:
@@ -277,7 +283,7 @@ def _summed_parts(fact: Fact, store: FactStore) -> list[tuple[str, float | int]]
 
 def source_card(source: Source, excerpt: Excerpt | None, card_id: str) -> etree.Element:
     """The card of a citation of a source for a claim: the source and the excerpt the claim relies on."""
-    card = etree.Element("span", {"class": "fact-card", "role": "tooltip", "id": card_id})
+    card = card_element(card_id)
     head = _add(card, "span", None, class_="card-head")
     _add(head, "cite", source.title, class_="card-label", lang=source.title_language)
     if source.title_translation:
