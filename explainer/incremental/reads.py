@@ -191,6 +191,9 @@ class Recorder:
         self.fingerprints = fingerprints
         self.reads: Reads = {}
         self.unrecordable = False  # a value read could not be fingerprinted: the result must not be kept
+        # The records whose whole reading is noted, by identity (each kept alive here, so that its id is not
+        # another record's): a record read again is known at once.
+        self.records_noted: dict[int, Recorded] = {}
 
     def note(self, token: Token, name: str, value: Any) -> None:
         if (token, name) in self.reads:
@@ -207,6 +210,7 @@ class Recorder:
                 self.reads[token] = self.fingerprints.record(record)
             except Unrecordable:
                 self.unrecordable = True
+        self.records_noted[id(record)] = record
 
     def note_keys(self, token: Token, mapping: Mapping) -> None:
         if (token, ALL_KEYS) not in self.reads:
@@ -279,10 +283,14 @@ class Recorded:
             if recorder is not None:
                 cls = type(self)
                 if name in (_FIELDS.get(cls) or _recorded_fields(cls)):
+                    # The quickest test first: a template reads the same records hundreds of times a page.
                     if cls.READ_WHOLE:
-                        recorder.note_record(self)
+                        if recorder.records_noted.get(id(self)) is not self:
+                            recorder.note_record(self)
                     else:
-                        recorder.note(_token_of(self), name, value)
+                        token = object.__getattribute__(self, "__dict__").get("_read_token") or _token_of(self)
+                        if (token, name) not in recorder.reads:
+                            recorder.note(token, name, value)
         return value
 
 

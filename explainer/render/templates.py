@@ -124,8 +124,10 @@ class SiteView(Recorded):
         return sharing.address(self.settings, getattr(page_or_path, "url", page_or_path))
 
     def updated_on(self, page) -> str | None:
-        """When what the page shows was last checked or corrected, as an ISO date (rule: render/page_meta.py)."""
-        return sharing.updated(page, self.store)
+        """When what the page shows was last checked or corrected, as an ISO date (rule: render/page_meta.py).
+        Worked out once per page: its head, its meta line and its citation all show it."""
+        return remembered(self._memo, ("updated", type(page).__name__, page.url),
+                          lambda: sharing.updated(page, self.store))
 
     def citation(self, page) -> str:
         return sharing.citation(self.settings, page, self.updated_on(page))

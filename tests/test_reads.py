@@ -1,0 +1,46 @@
+"""incremental/reads.py records every read of a record, however quickly it tells a record it has already noted."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explainer.incremental.reads import Fingerprints, Recorded, recording
+
+
+@dataclass
+class Figure(Recorded):  # read whole, as a fact is
+    TOKEN_KIND = "figure"
+    TOKEN_FIELD = "id"
+    id: str
+    value: int
+
+
+@dataclass
+class Chapter(Recorded):  # read field by field, as a page is
+    TOKEN_KIND = "chapter"
+    TOKEN_FIELD = "id"
+    READ_WHOLE = False
+    id: str
+    title: str
+    html: str
+
+
+def test_records_made_and_dropped_while_recording_are_each_noted_though_python_reuses_their_ids():
+    """A record known by its identity must stay alive while it is known: a new record with a freed record's id
+    would otherwise pass for one already noted, and what read it would be kept past its change."""
+    with recording(Fingerprints()) as recorder:
+        for number in range(200):
+            assert Figure(f"f{number}", number).value == number  # made, read and dropped at once
+    assert {f"figure:f{number}" for number in range(200)} <= set(recorder.reads)
+
+
+def test_a_record_read_again_is_noted_once_and_a_changed_one_gives_another_fingerprint():
+    figure, chapter = Figure("a", 1), Chapter("c", "Title", "<p>long</p>" * 40)
+    with recording(Fingerprints()) as first:
+        for _ in range(3):
+            figure.value, chapter.title, chapter.title
+    assert set(first.reads) == {"figure:a", ("chapter:c", "title")}  # not the chapter's html: never read
+    figure.value = 2
+    with recording(Fingerprints()) as second:
+        figure.value, chapter.title
+    assert second.reads["figure:a"] != first.reads["figure:a"]
+    assert second.reads["chapter:c", "title"] == first.reads["chapter:c", "title"]
