@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITES
-from explainer.charts import renderers, svg as pictures
+from conftest import PROJECT, SITES
+from explainer.charts import chart_files, load_charts, renderers, svg as pictures
+from explainer.charts.card import CARD_TEMPLATE
 from explainer.charts.figure import EMBED_WIDTH, embed_of, Picture
 from explainer.charts.runtime import RUNTIME_PATH
 from explainer.incremental.disk_store import DiskCache
 from explainer.site_folder.inputs import read_inputs
+from explainer.store.loading import load_fact_store
 from explainer.pipeline import build
 
 CHARTS = ("arrivals", "women_share", "elite_defectors", "public_sector")
@@ -101,12 +103,36 @@ def test_a_png_card_is_kept_under_its_svg(tmp_path, monkeypatch):
     assert first.errors == {} and first.fresh == {"a.png"} and first.pictures["a.png"].startswith(PNG_SIGNATURE)
     rendered = []
     real = renderers.submit
-    monkeypatch.setattr(renderers, "submit", lambda function, item: rendered.append(item) or real(function, item))
+    monkeypatch.setattr(renderers, "submit",
+                        lambda function, item, when=renderers.NOW: rendered.append(item) or real(function, item, when))
     kept = pictures.render_cards({"b.png": svg.format("a")}, cache)  # the same SVG, under another name
     assert kept.pictures == {"b.png": first.pictures["a.png"]} and kept.fresh == set()
     changed = pictures.render_cards({"a.png": svg.format("b")}, cache)
     assert changed.fresh == {"a.png"} and changed.pictures["a.png"].startswith(PNG_SIGNATURE)
     assert rendered == [svg.format("b")]
+
+
+def test_the_pngs_render_while_the_build_goes_on_and_a_failed_one_is_reported_each_time(tmp_path):
+    """load_charts starts the PNGs and chart_files collects them: what resvg could not render is a problem of the
+    chart's module, reported by every chart_files of that chart set (the preview reuses it) and failing the build."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "charts", root, ignore=shutil.ignore_patterns("site", ".cache"))
+    card = (PROJECT / "templates" / CARD_TEMPLATE).read_text(encoding="utf-8")
+    (root / "templates").mkdir()  # without its namespace the card is not SVG to resvg, though Jinja renders it
+    (root / "templates" / CARD_TEMPLATE).write_text(card.replace(' xmlns="http://www.w3.org/2000/svg"', ""),
+                                                    encoding="utf-8")
+    inputs, _ = read_inputs(root)
+    store, _ = load_fact_store(inputs.data, inputs.settings.language)
+    charts, problems = load_charts(inputs, store)
+    assert not [p for p in problems if p.severity == "error"], [p.format() for p in problems]
+    assert charts.cards is not None and not any(path.endswith(".png") for path in charts.files)
+    files, found = chart_files(charts, [])
+    assert not any(path.endswith(".png") for path in files)
+    assert sorted((p.path.name, p.message.split(",")[0]) for p in found) == sorted(
+        (f"{name}.py", f"vl-convert could not render charts/{name}{suffix}.png")
+        for name in charts.html for suffix in ("", "-share"))
+    assert chart_files(charts, [])[1] == found
+    assert build(inputs).failed(strict=False)
 
 
 def test_each_figure_has_an_embed_snippet_with_a_relative_address_and_a_note(site):

@@ -55,6 +55,21 @@ def test_a_renderer_and_this_process_render_the_same_bytes(tmp_path):
         {path: pictures.render_card(svg)[0] for path, svg in cards.items()}
 
 
+def test_a_free_renderer_takes_what_the_build_waits_for_before_what_it_collects_later():
+    """A picture (NOW) goes before the cards and the runtime (LATER) that came before it."""
+    renderers.start()
+    busy = [renderers.submit(time.sleep, 0.5) for _ in range(renderers._running.alive)]
+    deadline = time.monotonic() + 30
+    while not all(job.running() for job in busy) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    later = [renderers.submit(time.sleep, 1.0, renderers.LATER) for _ in busy]
+    now = renderers.submit(abs, -1)
+    assert now.result(timeout=30) == 1
+    assert not any(job.done() for job in later)  # none started before the picture, and each takes a second
+    for job in busy + later:
+        job.result(timeout=30)
+
+
 def test_a_renderer_that_dies_leaves_its_work_to_this_process(tmp_path):
     renderers.start()
     running = renderers._running

@@ -4,6 +4,10 @@
                                     SVGs, PNG and downloads to write
     chart_files(charts, pages)      those files, plus the chart runtime when some page shows a chart
 
+load_charts waits for the charts' pictures (each figure states their sizes) but not for their PNGs: those render
+in the renderers while the build goes on (the next edition's charts, the pages' Markdown), and chart_files collects
+them, with what resvg said of any it could not render.
+
 Each chart's PNGs (the download, and the share image of a page it opens) are its light, wide picture framed by
 its title, source line and the site's name (card.py), so the chart stage reads site.json's title and url too.
 
@@ -41,7 +45,7 @@ from .figure import (Picture, approximate_cells, chart_sources, data_as_of, down
                      figure_html, png_path, share_png_path, source_line)
 from .modules import ChartModule, find_chart_files, run_chart_module
 from .typed_numbers import typed_number_problems
-from .svg import PictureJob, PictureRendering, Rendered, render_cards
+from .svg import CardRendering, PictureJob, PictureRendering, Rendered
 from .runtime import runtime_files, start_runtime
 from .spec import PICTURE_WIDTHS, chart_spec, static_spec
 from .theme import SCHEMES, site_configs
@@ -84,6 +88,11 @@ class ChartSet:
     counts: ChartCounts = field(default_factory=ChartCounts)
     cache_folder: Path | None = None
     names: tuple[str, ...] = ()  # every chart module's name, for a "did you mean" on an unknown one
+    # The PNGs on their way (load_charts), until chart_files puts them in files, and the problems of those that
+    # could not be rendered, reported by every chart_files of this set (the preview reuses it).
+    cards: CardRendering | None = None
+    card_problems: list[Problem] = field(default_factory=list)
+    modules: dict[str, ChartModule] = field(default_factory=dict)  # chart name → its module, for card_problems
 
 
 def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Problem]]:
@@ -110,7 +119,6 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
             reused = prepared_cache.load(kept, key, store, fingerprints, path)
             if reused is None and not worker.started:  # its pictures will render, in renderers started meanwhile
                 renderers.start()
-                start_runtime(DiskCache(charts.cache_folder / "runtime"))
             prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes,
                                                                                    default_language)
             problems += found
@@ -125,6 +133,8 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
     finally:
         worker.close()
     rendered = rendering.finish()
+    if worker.started:  # the runtime if the store lacks it, after the pictures: it holds up only the writing
+        start_runtime(DiskCache(charts.cache_folder / "runtime"))
     environment = make_environment(inputs.templates)
     cards: dict[str, str] = {}  # PNG path → the SVG of its card
     for name, (module, spec) in specs.items():
@@ -132,14 +142,9 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
         if problem is not None:
             problems.append(problem)
             charts.html[name] = FAILED
-    pngs = render_cards(cards, kept)
-    charts.files.update(pngs.pictures)
-    for path, error in pngs.errors.items():
-        module = specs[_chart_of(path)][0]
-        problems.append(Problem(module.path, module.line, 1, f"vl-convert could not render {path}, the chart's "
-                                f"picture with its title and source line: {error}"))
-        charts.html[_chart_of(path)] = FAILED
-    made_afresh = {job[0] for job in rendered.fresh} | {_chart_of(path) for path in pngs.fresh}
+    charts.cards = CardRendering(kept, cards, renderers.LATER)  # collected by chart_files
+    charts.modules = {name: module for name, (module, _) in specs.items()}
+    made_afresh = {job[0] for job in rendered.fresh} | {_chart_of(path) for path in charts.cards.fresh}
     fresh = sum(1 for name in specs if name in made_afresh and charts.html.get(name) != FAILED)
     made = len(charts.html) - list(charts.html.values()).count(FAILED)
     charts.counts = ChartCounts(made, fresh, made - fresh)
@@ -212,11 +217,24 @@ def charts_named_in(content: dict[Path, str]) -> set[str]:
 
 
 def chart_files(charts: ChartSet, pages: list[Page]) -> tuple[dict[str, bytes], list[Problem]]:
-    """The charts' files for the site; the runtime too, but only if a page shows a chart."""
+    """The charts' files for the site, their PNGs collected; the runtime too, but only if a page shows a chart."""
+    _collect_cards(charts)
     if charts.cache_folder is None or not any(page.charts_used for page in pages):
-        return dict(charts.files), []
+        return dict(charts.files), list(charts.card_problems)
     runtime, problems = runtime_files(DiskCache(charts.cache_folder / "runtime"))
-    return {**charts.files, **runtime}, problems
+    return {**charts.files, **runtime}, charts.card_problems + problems
+
+
+def _collect_cards(charts: ChartSet) -> None:
+    """Wait for the charts' PNGs (load_charts started them) and put them in charts.files, once."""
+    if charts.cards is None:
+        return
+    pngs, charts.cards = charts.cards.finish(), None
+    charts.files.update(pngs.pictures)
+    for path, error in sorted(pngs.errors.items()):
+        module = charts.modules[_chart_of(path)]
+        charts.card_problems.append(Problem(module.path, module.line, 1, f"vl-convert could not render {path}, the "
+                                            f"chart's picture with its title and source line: {error}"))
 
 
 def _check_cites(module: ChartModule, store: FactStore) -> list[Problem]:

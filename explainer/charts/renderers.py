@@ -8,7 +8,11 @@ lock) while they did.
 
     start()                 the renderers, once per program: the chart stage calls it as the first chart module
                             runs, so each renderer starts its engine (about half a second) while that module does
-    submit(function, item)  function(item) in a renderer when they run (else in the build's thread pool)
+    submit(function, item, when)
+                            function(item) in a renderer when they run (else in the build's thread pool); when: NOW
+                            for what the build waits for at once (a picture), LATER for what it collects only when
+                            it makes the files (the chart cards, the runtime bundle). A free renderer takes the
+                            first job that came of the most urgent kind, so that pictures never queue behind cards
     result(future, ...)     its value; what a renderer that died left undone is done in this process
 
 The renderers live as long as the program (the preview's are warm from one rebuild to the next), started from the
@@ -21,6 +25,7 @@ on its spec (svg.normalise_ids) and a card only on its SVG.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import queue
 import threading
@@ -32,13 +37,18 @@ from ..effects.worker_pool import process_context, threads, worker_count
 from .isolation import deaf_to_ctrl_c
 
 MOST_RENDERERS = 4  # each holds a JavaScript engine: about 0.5 s of CPU to start, 150 MB resident (much shared)
+# When the build waits for a job (submit's when): the chart stage waits for its pictures before the pages can be made,
+# and for the cards and the runtime only when the files are (charts.chart_files). On two cores the renderers are
+# the build's busiest processes: a picture that waited behind a card held up the pages, and the next edition's charts.
+NOW, LATER = 0, 1
 
 
 class _Renderers:
-    """The running renderers, and the jobs waiting for one: (future, function, item)."""
+    """The running renderers, and the jobs waiting for one: (when, order of coming, future, function, item)."""
 
     def __init__(self):
-        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.jobs: queue.PriorityQueue = queue.PriorityQueue()
+        self.coming = itertools.count()
         self.processes: list = []
         self.alive = 0
 
@@ -76,12 +86,13 @@ def start() -> None:
             _running = renderers
 
 
-def submit(function: Callable, item) -> Future:
-    """function(item), in a renderer when they run, else in the build's thread pool."""
+def submit(function: Callable, item, when: int = NOW) -> Future:
+    """function(item), in a renderer when they run, else in the build's thread pool; a renderer takes the jobs of
+    when NOW before those of LATER, each kind in the order they came."""
     with _lock:
         if _running is not None:
             future: Future = Future()
-            _running.jobs.put((future, function, item))
+            _running.jobs.put((when, next(_running.coming), future, function, item))
             return future
     return threads().submit(function, item)
 
@@ -97,7 +108,7 @@ def result(future: Future, function: Callable, item):
 def _feed(renderers: _Renderers, connection) -> None:
     """Hand one renderer its jobs, one at a time, and settle each job's future with its answer."""
     while True:
-        future, function, item = renderers.jobs.get()
+        _, _, future, function, item = renderers.jobs.get()
         if not future.set_running_or_notify_cancel():
             continue
         try:
@@ -125,7 +136,7 @@ def _lost(renderers: _Renderers) -> None:
                 _running = None
             while True:
                 try:
-                    future, _, _ = renderers.jobs.get_nowait()
+                    _, _, future, _, _ = renderers.jobs.get_nowait()
                 except queue.Empty:
                     break
                 if future.set_running_or_notify_cancel():

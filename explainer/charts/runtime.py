@@ -4,7 +4,8 @@ vl-convert ships these libraries and bundles them with no external dependency (v
 about 900 KB, 300 KB gzipped), so no CDN and no npm are needed. Making the bundle takes one to two seconds,
 so it is cached on disk under vl-convert's version (an entry of the build's store, incremental/disk_store.py: a bundle cut
 short on disk reads as missing and is made again); when it is missing, the chart stage starts making it in a
-renderer (start_runtime, renderers.py) while the charts render, so the build does not wait for it later. It is
+renderer (start_runtime, renderers.py) once the pictures of the first charts that ran are in, and the renderers take
+it after any picture still to come (renderers.LATER): the pictures hold up the pages, the runtime only the writing. It is
 written to the site only when a page has a chart,
 and no page loads it: each figure names it in data-runtime, and assets/charts.js loads it when a reader first
 points at, touches or focuses a chart (a chart page weighs about 30 KB gzipped before, 330 KB after).
@@ -39,7 +40,7 @@ def start_runtime(cache: DiskCache) -> None:
     """Start making the bundle in a renderer if the store lacks it, for runtime_files to collect."""
     name = _bundle_name()
     if name not in _making and cache.get(name) is None:
-        _making[name] = renderers.submit(make_bundle, SNIPPET)
+        _making[name] = renderers.submit(make_bundle, SNIPPET, renderers.LATER)  # wanted when the files are made
 
 
 def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:

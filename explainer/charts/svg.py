@@ -12,7 +12,8 @@ Each picture is an entry of the build's store (incremental/disk_store.py), check
 emptied on disk reads as missing, and is rendered again and kept whole.
 
 A card is cached under a hash of its SVG and the renderer's version: the SVG holds everything the PNG shows
-(the chart's picture, its words, the site's name), so whatever a card reads keys it.
+(the chart's picture, its words, the site's name), so whatever a card reads keys it. A chart's cards are rendered
+while the build goes on (CardRendering), after every picture that is waited for (renderers.LATER).
 """
 from __future__ import annotations
 
@@ -148,25 +149,43 @@ def normalise_ids(svg: str) -> str:
 def render_cards(cards: dict[str, str], cache: DiskCache) -> Rendered:
     """Each card's PNG (by its path), from the store or rendered by vl-convert (resvg) and kept there; and what
     resvg said of each card it could not render."""
-    result = Rendered()
-    missing: dict[str, str] = {}  # card path → its cache key
-    for path, svg in sorted(cards.items()):
-        key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
-        png = cache.get(key)
-        if png is None:
-            missing[path] = key
-        else:
-            result.pictures[path] = png
-    renderings = {path: renderers.submit(render_card, cards[path]) for path in missing}
-    for path, rendering in renderings.items():
-        png, error = renderers.result(rendering, render_card, cards[path])
-        if png is None:
-            result.errors[path] = error
-            continue
-        cache.put(missing[path], png)
-        result.pictures[path] = png
-        result.fresh.add(path)
-    return result
+    return CardRendering(cache, cards, renderers.NOW).finish()
+
+
+class CardRendering:
+    """Cards' PNGs, read from the store or sent to the renderers at once (the missing ones are `fresh`), and
+    collected by finish(): the chart stage starts its cards' rendering and collects it only when it makes the
+    files (charts.chart_files), so that the next edition's charts and the pages go on meanwhile. when: the renderers'
+    urgency (renderers.NOW or LATER)."""
+
+    def __init__(self, cache: DiskCache, cards: dict[str, str], when: int = renderers.LATER):
+        self._cache = cache
+        self._result = Rendered()
+        self._pending: dict[str, tuple[str, str, Future]] = {}  # card path → its cache key, its SVG, its rendering
+        for path, svg in sorted(cards.items()):
+            key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
+            png = cache.get(key)
+            if png is None:
+                self._pending[path] = key, svg, renderers.submit(render_card, svg, when)
+            else:
+                self._result.pictures[path] = png
+
+    @property
+    def fresh(self) -> set[str]:
+        """The cards this build renders: those the store did not have."""
+        return set(self._pending) | self._result.fresh | set(self._result.errors)
+
+    def finish(self) -> Rendered:
+        for path, (key, svg, rendering) in self._pending.items():
+            png, error = renderers.result(rendering, render_card, svg)
+            if png is None:
+                self._result.errors[path] = error
+                continue
+            self._cache.put(key, png)
+            self._result.pictures[path] = png
+            self._result.fresh.add(path)
+        self._pending = {}
+        return self._result
 
 
 def render_card(svg: str) -> tuple[bytes | None, str | None]:
