@@ -18,13 +18,13 @@ while the build goes on (CardRendering), after every picture that is waited for 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Hashable
 
 from . import one_layout, renderers
+from ..effects import libraries
 from ..incremental.disk_store import DiskCache, canonical_json, content_key
 
 # Part of every cache key: change one when its rendering or post-processing below changes, so old entries are
@@ -52,7 +52,7 @@ class Rendered:
 
 @functools.cache
 def renderer_version() -> str:
-    return importlib.metadata.version("vl-convert-python")
+    return libraries.version("vl-convert-python")
 
 
 def picture_key(job: PictureJob) -> str:

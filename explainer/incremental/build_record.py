@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..effects import libraries
 from .disk_store import DiskCache, canonical_json, content_key, engine_version
 from ..site_folder.inputs import SiteInputs
 from ..publish.site_writer import site_id
@@ -68,16 +68,9 @@ def inputs_key(inputs: SiteInputs, strict: bool, out: Path, hashed_names: bool =
 
 
 def _library_versions() -> str:
-    """Every installed distribution and its version, as the folders Python finds them in name them
-    ("Jinja2-3.1.6.dist-info"): an upgrade of any library may change what is written. Listing the folders takes
-    a millisecond; reading each package's metadata would take thirty."""
-    names = []
-    for folder in sys.path:
-        try:
-            names += [name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info"))]
-        except OSError:  # a zip, or a folder that is gone
-            continue
-    return "\n".join(sorted(names))
+    """Every installed distribution and its version (effects/libraries.py): an upgrade of any library may change
+    what is written."""
+    return "\n".join(sorted(libraries.installed()))
 
 
 def site_listing(out: Path) -> dict[str, list[int]]:

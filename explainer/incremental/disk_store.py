@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.metadata
 import io
 import json
 import os
@@ -47,6 +46,8 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
+
+from ..effects import libraries
 
 # Context variables rather than parameters: the store sits several stages below the command that decides.
 _WRITES_ALLOWED: ContextVar[bool] = ContextVar("cache_writes_allowed", default=True)
@@ -74,7 +75,7 @@ def engine_version() -> str:
     # The theme's words (render/words.py reads the catalogues beside the engine): a changed translation is new output.
     for path in sorted((_ENGINE.parent / "locale").rglob("*.po")):
         digest.update(path.relative_to(_ENGINE.parent).as_posix().encode("utf-8") + b"\x00" + path.read_bytes())
-    digest.update(f"{importlib.metadata.version('altair')} {sys.version}".encode("utf-8"))
+    digest.update(f"{libraries.version('altair')} {sys.version}".encode("utf-8"))
     return digest.hexdigest()
 
 
