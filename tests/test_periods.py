@@ -3,12 +3,15 @@ dates in the site's language are not typed numbers; a number alone is, unless it
 may be a year, shown without a group separator. And a mismatch says what the words do state."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from explainer.prose.token_marks import bare_numbers
 from explainer.store.checks import check_fact_store
 from explainer.store.numbers import format_value, is_year
-from explainer.store.periods import YEAR_CONTEXTS
+from explainer.store.periods import YEAR_CONTEXTS, period_spans
 from explainer.store.units import UNITS
 from test_citations import render
 from test_facts import load, source, fact, text_series
@@ -24,6 +27,28 @@ def typed(text: str, language: str = "en") -> list[str]:
 def test_each_year_context_lets_its_example_through(context):
     language = "ko" if "년" in context.example else "en"
     assert typed(context.example, language) == []
+
+
+@pytest.mark.parametrize("context", [context for context in YEAR_CONTEXTS if context.needs],
+                         ids=[context.name for context in YEAR_CONTEXTS if context.needs])
+def test_each_year_context_needs_a_word_its_example_holds(context):
+    assert any(word in context.example.casefold() for word in context.needs)
+
+
+_PIECES = ["In 1998", "since 2001", "ſince 1890", "by 2026", "BY 1998", "rose by 2001", "winter of 1890", "the year 2001",
+           "between 1998 and 2001", "1890s", "the '90s", "19th century", "18th and 19th centuries", "1998-2001",
+           "2019–20", "2001/02", "2026年", "1990년대", "19세기", "2026-02-04", "2월 4일", "March 4, 2026", "7", "1,500",
+           " ", ". ", ", ", "\n", "and ", "the ", "of ", "-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_the_words_a_context_needs_skip_only_texts_it_cannot_match(text):
+    """period_spans searches a context's pattern only in a text holding one of the words it needs: the spans are
+    those of every pattern searched everywhere."""
+    everywhere = [match.span() for context in YEAR_CONTEXTS
+                  for match in re.finditer(context.pattern, text, re.IGNORECASE)]
+    assert set(everywhere) <= set(period_spans(text, "en"))
 
 
 # --- the sentences of issue 20's Japan explainer, and of stored pages ----------------------------------------------

@@ -47,38 +47,42 @@ class YearContext:
     name: str  # what writers write, for editors (docs/fact-store.md)
     pattern: str  # a regex (case-insensitive) matching the words of the context and only numbers of the period
     example: str  # a sentence it lets through (tests/test_periods.py checks each)
+    # Words one of which every match holds (case-folded), so that a text without any is not searched: a page of
+    # thousands of typed numbers spent most of its check in patterns that could not match. Empty: always searched.
+    needs: tuple[str, ...] = ()
 
 
 YEAR_CONTEXTS: tuple[YearContext, ...] = (
     YearContext("a year of 1900-2099 anywhere", BARE_YEAR, "In 2009, most arrivals were women."),
     YearContext("a year after a word of time",
                 rf"(?<!\w)(?:{_words(_TIME_WORDS)})[\s\u00a0-]+(?:the\s+year\s+)?{YEAR}",
-                "Since records began in 1899"),
+                "Since records began in 1899", needs=_TIME_WORDS),
     YearContext("a year after by, unless after a word of change",
                 r"(?<!\w)(?=by\s)" + "".join(rf"(?<!\b{word}\s)" for word in _WORDS_OF_CHANGE) + rf"by\s+{YEAR}",
-                "The population may halve by 2100."),
+                "The population may halve by 2100.", needs=("by",)),
     YearContext("a year after a part of a year and of",
-                rf"(?<!\w)(?:{_words(_PARTS_OF_A_YEAR)})\s+of\s+{YEAR}", "The winter of 1899 was hard."),
+                rf"(?<!\w)(?:{_words(_PARTS_OF_A_YEAR)})\s+of\s+{YEAR}", "The winter of 1899 was hard.",
+                needs=("of",)),
     YearContext("a range of years", rf"{YEAR}(?:\s*(?:{_DASH}|/)\s*|\s+(?:to|until|till|through)\s+)"
                                     rf"(?:{YEAR}|\d{{2}}(?!\d|%|[.,]\d))",
                 "Arrivals fell from 1998 to 2001, and again in 2019-20."),
     YearContext("a range of years after between", rf"(?<!\w)between\s+{YEAR}\s+and\s+{YEAR}",
-                "between 1998 and 2001"),
+                "between 1998 and 2001", needs=("between",)),
     YearContext("a decade or the hundreds of a century",
                 r"(?<![\w.,])[12]\d{2}0['’]?s(?!\w)|(?<!\w)['’‘]\d0s(?!\w)",
-                "In the 1890s, the 1800s and the '90s."),
+                "In the 1890s, the 1800s and the '90s.", needs=("0s", "0's", "0’s")),
     YearContext("a century", rf"(?<![\w.,])\d{{1,2}}{_ORDINAL}(?=(?:\s*(?:,|and|or|to|{_DASH})\s*\d{{1,2}}{_ORDINAL})*"
                              rf"[\s-]+centur(?:y|ies)(?!\w))",
-                "In the 19th century, and the 18th and 19th centuries."),
+                "In the 19th century, and the 18th and 19th centuries.", needs=("centur",)),
     YearContext("a year, decade or century in Chinese, Japanese or Korean",
                 rf"{YEAR}\s*(?:{_DASH}\s*{YEAR}\s*)?(?:年代|년대|年|년)|(?<![\w.,])\d0\s*(?:年代|년대)"
                 rf"|(?<![\w.,])\d{{1,2}}\s*(?:世紀|世纪|세기)",
-                "2026年、1990年代、19世紀; 2026년, 1990년대, 90년대, 19세기"),
+                "2026年、1990年代、19世紀; 2026년, 1990년대, 90년대, 19세기", needs=("年", "년", "世紀", "世纪", "세기")),
     YearContext("a date written as ISO 8601 writes it", rf"{YEAR}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?(?!\d)",
-                "On 2026-02-04 the ministry corrected its count."),
+                "On 2026-02-04 the ministry corrected its count.", needs=("-",)),
     YearContext("a month, or a month and day, in Chinese, Japanese or Korean",
                 r"(?<![\d.,])(?:0?[1-9]|1[0-2])\s*[月월](?:\s*(?:0?[1-9]|[12]\d|3[01])\s*[日일])?",
-                "2026년 2월 4일"),
+                "2026년 2월 4일", needs=("月", "월")),
 )
 
 
@@ -90,7 +94,9 @@ def is_year(token: str) -> bool:
 def period_spans(text: str, language: str) -> list[tuple[int, int]]:
     """Where the text writes periods: every match of the year contexts and of the dates of the language (a BCP 47
     tag) and of English. A number wholly inside one of these spans is part of a period."""
-    spans = [match.span() for pattern in _CONTEXTS for match in pattern.finditer(text)]
+    folded = text.casefold()  # as the patterns compare letters: "ſince" is "since" to them
+    spans = [match.span() for pattern, needs in _CONTEXTS if not needs or any(word in folded for word in needs)
+             for match in pattern.finditer(text)]
     dates = _dates(language)
     # A date starts at a number or a month's name: trying the patterns only there is ten times as fast as a scan.
     for start in dates.starts.finditer(text):
@@ -100,7 +106,7 @@ def period_spans(text: str, language: str) -> list[tuple[int, int]]:
     return spans
 
 
-_CONTEXTS = tuple(re.compile(context.pattern, re.IGNORECASE) for context in YEAR_CONTEXTS)
+_CONTEXTS = tuple((re.compile(context.pattern, re.IGNORECASE), context.needs) for context in YEAR_CONTEXTS)
 
 # The CLDR patterns a date is written in ("MMMM d, y", "d. MMMM y", "y년 MMMM d일", "dd.MM.y"), and the skeletons of
 # shorter dates ("March 28", "February 2026").
