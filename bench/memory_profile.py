@@ -40,9 +40,9 @@ STAGES = [
     ("explainer.pipeline", "render_markdown"),
     ("explainer.pipeline", "chart_files"),
     ("explainer.pipeline", "share_images"),
-    ("explainer.pipeline", "render_pages"),
     ("explainer.pipeline", "place_edition"),
-    ("explainer.pipeline", "fingerprint"),
+    ("explainer.pipeline", "hashed_names_of"),  # the hashed names, before the first page
+    ("explainer.pipeline", "render_pages"),  # each page renamed, taken by the search index and written as made
     ("explainer.pipeline", "render_after_hashing"),
     ("explainer.pipeline", "check_output"),
     ("explainer.pipeline", "_write_site_files"),

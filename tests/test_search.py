@@ -186,3 +186,27 @@ def test_the_preview_runs_pagefind_below_its_own_priority(tiny_pages, tmp_path, 
     monkeypatch.setattr(search, "pagefind_binary", lambda: binary)
     search.search_index(tiny_pages, tmp_path, niceness=10)
     assert int(seen.read_text()) == min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
+
+
+def test_pages_handed_over_one_at_a_time_as_a_build_makes_them_give_the_index_of_the_same_files(tiny_pages, tmp_path):
+    """The pipeline hands each page to SearchPages as it writes it, from its own thread, while the index's thread
+    reads them: the same index as from the files at once, and each page is let go once Pagefind is given it."""
+    from_files, problems = search.search_index(tiny_pages, tmp_path / "files")
+    assert problems == []
+    pages = search.SearchPages(tmp_path / "handed")
+    indexing = search.threads().submit(search.search_index, pages, tmp_path / "handed")
+    for path in reversed(list(tiny_pages)):  # any order: the index sorts the pages by path
+        pages.add(path, tiny_pages[path])
+    pages.close()
+    handed, problems = indexing.result(timeout=60)
+    assert problems == [] and handed.files == from_files.files and handed.pages == from_files.pages
+    assert not pages._reduced and not pages._whole
+
+
+def test_a_build_stopped_before_its_pages_were_all_made_makes_no_index(tiny_pages, tmp_path):
+    ran = []
+    pages = search.SearchPages(tmp_path)
+    pages.add("index.html", tiny_pages["index.html"])
+    pages.abandon()
+    index, problems = search.search_index(pages, tmp_path, run=lambda *arguments: ran.append(arguments))
+    assert (index.files, problems, ran) == ({}, [], [])

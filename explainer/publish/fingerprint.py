@@ -14,6 +14,10 @@ that needs a file's address reads it from an attribute, as charts.js reads data-
 The hash is of the file's final bytes: a stylesheet's own references are rewritten first and it is hashed
 after, so a changed picture renames the stylesheet that uses it too. The hash is the first 10 hex digits of
 SHA-256: the same bytes always give the same name, so two builds of the same input stay identical.
+
+No page is hashed, so the names are decided from the other files (renaming) before the first page is made,
+and each page is finished as it is made (Renaming.finished): the build writes it at once, and never holds
+the site's pages together (pipeline.py).
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -34,12 +38,6 @@ _TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[\s/]+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|
 _ATTRIBUTE = re.compile(r"""([\s/])([^\s"'>/=]+)(\s*=\s*)("[^"]*"|'[^']*')""")
 _CSS_REFERENCE = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
                             re.IGNORECASE)
-
-
-@dataclass
-class Fingerprinted:
-    files: MutableMapping[str, bytes] = field(default_factory=dict)  # the site, with hashed names and references
-    renamed: dict[str, str] = field(default_factory=dict)  # original path → hashed path
 
 
 def is_hashed(path: str) -> bool:
@@ -61,11 +59,32 @@ def hashed_name(path: str, content: bytes) -> str:
     return f"{folder}{slash}{new}"
 
 
-def fingerprint(files: Mapping[str, bytes], site_url: str = "", into: MutableMapping[str, bytes] | None = None
-                ) -> Fingerprinted:
-    """The files with hashed names and references rewritten. into: where each finished file goes as it is made
-    (a staged site on disk: publish/site_writer.StagedSite), rather than into a new dict."""
-    result = Fingerprinted(files=into if into is not None else {})
+@dataclass
+class Renaming:
+    """The hashed names of a site's files, decided before its pages are made: each page (or other file) is then
+    finished one at a time, as it is made (finished), so the pages need never be in memory together."""
+
+    renamed: dict[str, str] = field(default_factory=dict)  # original path → hashed path
+    site_url: str = ""
+    stylesheets: dict[str, bytes] = field(default_factory=dict)  # path → bytes with their references rewritten
+    names: Callable = field(default=lambda text: iter(()), repr=False)  # _name_finder of the renamed files
+
+    def finished(self, path: str, content: bytes) -> tuple[str, bytes]:
+        """The file's path in the published site (its hashed name, if it gets one) and its bytes with every
+        reference to a hashed file rewritten."""
+        if path in self.stylesheets:
+            content = self.stylesheets[path]
+        elif path.endswith(".html"):
+            content = _rewrite_html(path, content, self.renamed, self.site_url, self.names)
+        elif path.endswith(".css"):
+            content = _rewrite_css(path, content, self.renamed, self.site_url)
+        return self.renamed.get(path, path), content
+
+
+def renaming(files: Mapping[str, bytes], site_url: str = "") -> Renaming:
+    """The hashed names of the files among `files` that get one (is_hashed), which must be every such file of the
+    site: a page may be finished later, but no file that is hashed."""
+    result = Renaming(site_url=site_url)
     hashed = sorted(path for path in files if is_hashed(path))
     stylesheets = [path for path in hashed if path.endswith(".css")]
     for path in hashed:
@@ -80,17 +99,10 @@ def fingerprint(files: Mapping[str, bytes], site_url: str = "", into: MutableMap
             contents[path] = _rewrite_css(path, contents[path], result.renamed, site_url)
             result.renamed[path] = hashed_name(path, contents[path])
         waiting = [path for path in waiting if path not in result.renamed]
+    result.stylesheets = contents
     # Only the tags that hold a hashed file's name are read attribute by attribute: a page has hundreds of tags
     # and a handful of such names (1.0–2.4 s → 0.2 s on the 1,000-page corpus, same bytes).
-    names = _name_finder({posixpath.basename(old) for old in result.renamed})
-    for path, content in files.items():
-        if path in contents:
-            content = contents[path]
-        elif path.endswith(".html"):
-            content = _rewrite_html(path, content, result.renamed, site_url, names)
-        elif path.endswith(".css"):
-            content = _rewrite_css(path, content, result.renamed, site_url)
-        result.files[result.renamed.get(path, path)] = content
+    result.names = _name_finder({posixpath.basename(old) for old in result.renamed})
     return result
 
 

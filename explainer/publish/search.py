@@ -25,7 +25,8 @@ its settings and what it read of the shard's pages (each file once, under its ow
 vocabulary's (search_shards.vocabulary_pages), under the hash of the shards' keys: a build starts Pagefind only
 for the shards whose pages changed as Pagefind reads them, one run each, as many at once as the machine has
 cores (effects/worker_pool.py), then for the vocabulary if any shard changed. The hash of each page as read is
-kept under the hash of the whole page (_read_hashes), so a build reduces only the pages that changed.
+kept under the hash of the whole page (SearchPages), so a build reduces only the pages that changed; the build
+hands it each page as it makes it, so no page is kept in memory for the index, only what Pagefind reads of it.
 
 On bench/generate_corpus.py's 1,000 pages (16 shards), search_index on the built pages, CPU time of the
 Pagefind processes: cold 2.7 s in one index, 2.7 s in shards of whole pages, 1.85 s in shards of reduced
@@ -41,6 +42,7 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import re
 import selectors
 import signal
@@ -48,7 +50,7 @@ import subprocess
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -97,32 +99,35 @@ def searchable(path: str) -> bool:
     return path.endswith(".html") and "/" not in path and path not in NOT_SEARCHED
 
 
-def search_index(files: dict[str, bytes], root: Path, niceness: int = 0, *, pages_per_shard: int = PAGES_PER_SHARD,
-                 run: Runner | None = None) -> tuple[SearchIndex, list[Problem]]:
-    """The index of the searchable pages among files (site-relative path → bytes). niceness: how much lower
-    than this process's the priority Pagefind runs at (the preview indexes while the next edit rebuilds).
-    pages_per_shard and run (what indexes one shard: _run_pagefind) are for tests."""
-    pages = {path: files[path] for path in sorted(files) if searchable(path)}
+def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness: int = 0, *,
+                 pages_per_shard: int = PAGES_PER_SHARD, run: Runner | None = None) -> tuple[SearchIndex, list[Problem]]:
+    """The index of the searchable pages among files (site-relative path → bytes; or the pages as SearchPages
+    took them while the build made them). niceness: how much lower than this process's the priority Pagefind runs
+    at (the preview indexes while the next edit rebuilds). pages_per_shard and run (what indexes one shard:
+    _run_pagefind) are for tests. A mapping of files is only read; SearchPages lets go of each page as Pagefind
+    is given it."""
     try:
         version = metadata.version(PACKAGE)
         binary = pagefind_binary()
     except (metadata.PackageNotFoundError, FileNotFoundError, ImportError):
         return SearchIndex(), [_requirement_problem("Pagefind, which makes the search index, is not installed: "
                                                     "run python -m pip install -r requirements.txt.")]
-    cache = DiskCache(cache_folder(root) / "search")
+    pages = files if isinstance(files, SearchPages) else SearchPages.of(files, root)
+    if not pages.read_all():
+        return SearchIndex(), []
+    pages.keep_read_hashes()
+    cache = pages.cache
     settings = (version, canonical_json(SETTINGS), ENTRY_FORMAT)
     # No page at all is still one shard: the search page finds nothing, rather than failing to load.
-    shards = split(pages, pages_per_shard) or {0: {}}
-    read, reduced = _read_hashes(cache, pages)
-    keys = {number: content_key(*settings, *(part for path in shard for part in (path, read[path])))
+    shards = split(pages.read, pages_per_shard) or {0: {}}
+    keys = {number: content_key(*settings, *(part for path, read in shard.items() for part in (path, read)))
             for number, shard in shards.items()}
 
     def index(todo: dict[int, dict[str, bytes]]) -> dict:
         return _index_shards(todo, binary, niceness, run or _run_pagefind)
 
     def pages_read(numbers) -> dict[int, dict[str, bytes]]:
-        return {number: {path: reduced[path] if path in reduced else search_page(html)
-                         for path, html in shards[number].items()} for number in numbers}
+        return {number: {path: pages.take(path) for path in shards[number]} for number in numbers}
 
     made, indexed, problems = _made(cache, keys, pages_read, index)
     vocabulary = None
@@ -133,8 +138,82 @@ def search_index(files: dict[str, bytes], root: Path, niceness: int = 0, *, page
         vocabulary, indexed = found.get(VOCABULARY_SHARD), indexed + more
     if problems:
         return SearchIndex(), problems
-    return SearchIndex(site_files(made, vocabulary), len(pages), cached=not indexed, shards=len(made),
+    return SearchIndex(site_files(made, vocabulary), len(pages.read), cached=not indexed, shards=len(made),
                        indexed=indexed), []
+
+
+class SearchPages:
+    """What Pagefind reads of a site's searchable pages (search_pages.search_page), handed over one page at a time
+    (add) as the build makes them, so that the build keeps no page for the index once it has written it; the
+    index's thread reads each as it comes (search_index), hashing it beside the build's thread (hashlib lets go
+    of Python's lock), until close(). A page is reduced at once, and kept whole only where the hash of what
+    Pagefind reads of it is kept from an earlier build (under the hash of the whole page:
+    search-pages-<key>.json), to be reduced only if its shard is indexed again. search_page costs fourteen times
+    hashing a page: a build reduces only the pages that changed, and keeps this build's hashes
+    (keep_read_hashes), the key naming the engine's code (the reducer's among it)."""
+
+    def __init__(self, root: Path):
+        self.cache = DiskCache(cache_folder(root) / "search")
+        try:
+            known = json.loads(self.cache.get(self._memo_name()) or "{}")
+        except ValueError:  # not what was kept: every page is read again
+            known = {}
+        self._known: dict = known if isinstance(known, dict) else {}
+        self._coming: queue.SimpleQueue = queue.SimpleQueue()  # (path, page)…, then True (closed) or False
+        self.read: dict[str, str] = {}  # path → the hash of what Pagefind reads of the page
+        self._kept: dict[str, str] = {}  # hash of a whole page → read's; this build's memo
+        self._reduced: dict[str, bytes] = {}  # path → the page as Pagefind reads it
+        self._whole: dict[str, bytes] = {}  # path → the page, where its read hash was known
+
+    @classmethod
+    def of(cls, files: Mapping[str, bytes], root: Path) -> SearchPages:
+        pages = cls(root)
+        for path in sorted(files):
+            pages.add(path, files[path])
+        pages.close()
+        return pages
+
+    def add(self, path: str, html: bytes) -> None:
+        """Hand over one built file (path → bytes), each path once; a file that is not a searchable page is
+        ignored."""
+        if searchable(path):
+            self._coming.put((path, html))
+
+    def close(self) -> None:
+        """Every page is handed over."""
+        self._coming.put(True)
+
+    def abandon(self) -> None:
+        """The build stopped before its pages were all made: the index is not made."""
+        self._coming.put(False)
+
+    def read_all(self) -> bool:
+        """Read each page handed over, until close() (True) or abandon() (False)."""
+        while isinstance(item := self._coming.get(), tuple):
+            path, html = item
+            whole = _hash(html)
+            found = self._known.get(whole)
+            if isinstance(found, str) and _DIGEST.fullmatch(found):
+                self._whole[path] = html
+            else:
+                self._reduced[path] = search_page(html)
+                found = _hash(self._reduced[path])
+            self.read[path] = self._kept[whole] = found
+        return item
+
+    def take(self, path: str) -> bytes:
+        """The page as Pagefind is to read it, which this then lets go of: it is read once, for its shard."""
+        reduced = self._reduced.pop(path, None)
+        return reduced if reduced is not None else search_page(self._whole.pop(path))
+
+    def keep_read_hashes(self) -> None:
+        """Keep this build's read hashes, for the next build, if they changed."""
+        if self._kept != self._known:
+            self.cache.put(self._memo_name(), canonical_json(self._kept).encode("utf-8"))
+
+    @staticmethod
+    def _memo_name() -> str:
+        return f"search-pages-{content_key(engine_version())}.json"
 
 
 def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],
@@ -148,6 +227,7 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
             made[number] = cached
     missing = [number for number in keys if number not in made]
     todo = pages(missing) if missing else {}
+    indexed = len(todo)
     problems: dict[tuple, Problem] = {}
     for number, result in (index(todo) if todo else {}).items():
         if isinstance(result, PagefindFailed):
@@ -156,34 +236,7 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
         else:
             _keep(cache, keys[number], result)  # on the calling thread: in the build's store access
             made[number] = result
-    return made, len(todo), list(problems.values())
-
-
-def _read_hashes(cache: DiskCache, pages: dict[str, bytes]) -> tuple[dict[str, str], dict[str, bytes]]:
-    """The hash of what Pagefind reads of each page (search_pages.search_page), by path; and the pages this
-    call reduced (by path), for the shards it indexes. search_page costs fourteen times hashing a page, so the
-    hashes are kept (search-pages-<key>.json), each under the hash of its whole page, the key naming the engine's
-    code (the reducer's among it): a build reduces only the pages that changed, and keeps this build's hashes."""
-    name = f"search-pages-{content_key(engine_version())}.json"
-    try:
-        known = json.loads(cache.get(name) or "{}")
-    except ValueError:  # not what was kept: every page is read again
-        known = {}
-    if not isinstance(known, dict):
-        known = {}
-    read: dict[str, str] = {}
-    kept: dict[str, str] = {}
-    reduced: dict[str, bytes] = {}
-    for path, html in pages.items():
-        whole = _hash(html)
-        found = known.get(whole)
-        if not (isinstance(found, str) and _DIGEST.fullmatch(found)):
-            reduced[path] = search_page(html)
-            found = _hash(reduced[path])
-        read[path] = kept[whole] = found
-    if kept != known:
-        cache.put(name, canonical_json(kept).encode("utf-8"))
-    return read, reduced
+    return made, indexed, list(problems.values())
 
 
 def _vocabulary(cache: DiskCache, keys: dict[int, str], made: dict[int, dict[str, bytes]]) -> dict[str, bytes]:
@@ -206,7 +259,8 @@ def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: i
     """Each shard's files (or why Pagefind failed on it), one run per shard. The calling thread runs them, and
     so do pool threads (effects/worker_pool.py), one run per core at most: a lane that has not started
     when the caller's queue is empty is cancelled, so a busy pool never holds the index up. After a failure no
-    further shard is started: a broken Pagefind fails the build once, within its TIMEOUT."""
+    further shard is started: a broken Pagefind fails the build once, within its TIMEOUT. Each shard's pages are
+    taken out of shards as its run starts, so they are let go as Pagefind reads them."""
     waiting = deque(sorted(shards))
     results: dict[int, dict[str, bytes] | PagefindFailed] = {}
 
@@ -217,7 +271,7 @@ def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: i
             except IndexError:
                 return
             try:
-                results[number] = run(binary, shards[number], niceness)
+                results[number] = run(binary, shards.pop(number), niceness)
             except PagefindFailed as failure:
                 results[number] = failure
 

@@ -11,7 +11,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
 import xml.etree.ElementTree as etree
@@ -318,16 +318,17 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
 VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "share_images")
 
 
-def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None, prefix: str = ""
-                 ) -> tuple[dict[str, bytes], list[Problem]]:
+def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None, prefix: str = "",
+                 into: MutableMapping[str, bytes] | None = None) -> tuple[MutableMapping[str, bytes], list[Problem]]:
     """Every file made from a template, path within the view's edition → bytes: the chapters, then the table of
     outputs (explainer/render/layout.py). prefix: the edition's folder ("" or "ko/"), which names each file to
     render_file, and says which outputs it writes (Output.once, Output.translated_only).
 
     render_file: what renders one file (make_file by default; a memo's reuses a file whose template, context
     and recorded reads of the site are unchanged: build_cache.TemplateCache.render_file).
+    into: where each file goes as it is made (the pipeline's, which writes it), rather than a new dict.
     """
-    files: dict[str, bytes] = {}
+    files: MutableMapping[str, bytes] = into if into is not None else {}
     problems: list[Problem] = []
     chapters = view.pages
     for index, page in enumerate(chapters):
@@ -338,7 +339,7 @@ def render_pages(environment: jinja2.Environment, view: SiteView, render_file: R
     return files, problems
 
 
-def _render_outputs(environment: jinja2.Environment, view: SiteView, files: dict[str, bytes],
+def _render_outputs(environment: jinja2.Environment, view: SiteView, files: MutableMapping[str, bytes],
                     problems: list[Problem], after_hashing: bool, render_file: RenderFile = None, prefix: str = "",
                     **extra) -> None:
     """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
