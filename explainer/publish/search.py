@@ -52,9 +52,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
+from ..effects import libraries
 from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, content_key, engine_version
 from ..errors import Problem
 from ..site_folder.inputs import PROJECT
@@ -107,9 +107,9 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
     _run_pagefind) are for tests. A mapping of files is only read; SearchPages lets go of each page as Pagefind
     is given it."""
     try:
-        version = metadata.version(PACKAGE)
+        version = libraries.version(PACKAGE)
         binary = pagefind_binary()
-    except (metadata.PackageNotFoundError, FileNotFoundError, ImportError):
+    except (LookupError, FileNotFoundError, ImportError):
         return SearchIndex(), [_requirement_problem("Pagefind, which makes the search index, is not installed: "
                                                     "run python -m pip install -r requirements.txt.")]
     pages = files if isinstance(files, SearchPages) else SearchPages.of(files, root)
