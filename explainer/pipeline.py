@@ -209,10 +209,10 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     problems += found
     result.files.update(late)
     # Every template has read the pages' HTML: it is their largest field (80 MB at 4,000 pages), and the next build
-    # makes it again (render_markdown). With the build cache, its memo of long texts read still holds them for the
-    # program's life (incremental/reads.py ImmutableMemo.text); without, they go here.
+    # makes it again (render_markdown). The memo lets go of what it holds of them too, unless it is the preview's.
     for page in result.pages:
         page.html = ""
+    memo.pages_rendered()
     # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
     problems += check_output(result.files, {one.edition.prefix + page.url: (page.source_path, page.source_text)
                                             for one in built for page in one.pages}, memo.gate)

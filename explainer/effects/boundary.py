@@ -42,6 +42,9 @@ class NoMemo:
     def environment(self, templates):
         return make_environment(templates)
 
+    def pages_rendered(self) -> None:
+        """Told when the templates are done with the pages (BuildCache.pages_rendered): nothing to let go."""
+
 
 NO_MEMO = NoMemo()
 

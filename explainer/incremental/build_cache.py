@@ -186,6 +186,13 @@ class BuildCache:
             slot = slots[key] = make()
         return _copy_lists(slot.value)
 
+    def pages_rendered(self) -> None:
+        """The templates are done with this build's pages. A cache kept on disk lets go of the long texts it knew by
+        identity (every page's HTML: 80 MB at 4,000 pages): the next build that could use them is another process.
+        The preview's keeps them for its next rebuild."""
+        if isinstance(self.values, PackedValues):
+            self.lasting.forget_texts()
+
     def environment(self, templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
         """The Jinja2 environment, kept while no template changes, so compiled templates are reused.
 

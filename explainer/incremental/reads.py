@@ -121,6 +121,12 @@ class ImmutableMemo:
         self._used[id(value)] = known
         return known[1]
 
+    def forget_texts(self) -> None:
+        """Let go of the texts held (kept alive by their identity): a text asked for again is hashed again."""
+        for memo in (self._known, self._used):
+            for key in [key for key, (value, _) in memo.items() if isinstance(value, (str, bytes))]:
+                del memo[key]
+
     def adopt(self, value: Any) -> None:
         """Take value as unchanging from now on: its fingerprint is worked out once, when first asked."""
         known = self._used.get(id(value)) or self._known.get(id(value))
