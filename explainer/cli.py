@@ -235,11 +235,17 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     from .store.checks import acknowledgement_lines
     from .effects.boundary import NO_MEMO, READ_ONLY, READ_WRITE, WRITE_ONLY, BuildEffects
     from .pipeline import build
+    from .effects.worker_pool import start_processes_early
+    from .prose.markdown_pool import POOL_MIN_PAGES
+    from .charts import charts_named_in
 
     # What the last good build kept in .cache/build/ (explainer/incremental/build_cache.py): only what changed is made again.
     cache = load_build_cache(kept, inputs.settings) if use_cache else None
     if cache is not None:
         cache.start_build()
+    if (cache is None or not cache.loaded) and (len(inputs.content) >= POOL_MIN_PAGES
+                                                or charts_named_in(inputs.content)):
+        start_processes_early()  # a first build: the Markdown workers or the chart renderers will be started
     # --no-cache: nothing kept in .cache/ is used (chart pictures, chart results, share cards, the search index);
     # check: reads what is kept but writes nothing anywhere, not even .cache/.
     effects = BuildEffects(memo=cache or NO_MEMO,

@@ -14,7 +14,6 @@ already imported Altair, cheap and safe although the preview has threads; never 
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import io
 import os
@@ -22,12 +21,10 @@ import signal
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator
-from multiprocessing import resource_tracker
 from pathlib import Path
 
 from ..errors import Problem
-from ..effects.worker_pool import process_context
+from ..effects.worker_pool import deaf_to_ctrl_c, process_context
 from ..store.facts import FactStore
 
 DEFAULT_TIMEOUT = 20.0  # seconds per chart; site.json "chart_timeout" changes it
@@ -103,25 +100,6 @@ class ChartWorker:
                            "(python -c 'import runpy; runpy.run_path(...)') to find the line.")
         return Problem(path, 1, 1, f"{what} ended the process that runs it (exit code {code}, e.g. os._exit()) "
                        "before returning: chart() must return a ChartDefinition; remove the exit.")
-
-
-@contextlib.contextmanager
-def deaf_to_ctrl_c() -> Iterator[None]:
-    """Ctrl+C held back from this thread while a process starts, so that the processes it starts (the fork
-    server, which imports Altair for a second or more, and the worker) inherit the mask and never see it: a
-    terminal's Ctrl+C reaches every process of the group, and each printed a traceback. The build itself is
-    interrupted as soon as the mask is lifted, and close() ends the worker."""
-    # The fork server starts multiprocessing's resource tracker first, which lifts the mask after starting it
-    # (multiprocessing/resource_tracker.py): started before the mask is set, it leaves the mask alone.
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks (and no fork server)
-        yield
-        return
-    resource_tracker.ensure_running()
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _serve(connection) -> None:

@@ -33,8 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
-from ..effects.worker_pool import process_context, threads, worker_count
-from .isolation import deaf_to_ctrl_c
+from ..effects.worker_pool import deaf_to_ctrl_c, process_context, threads, worker_count
 
 MOST_RENDERERS = 4  # each holds a JavaScript engine: about 0.5 s of CPU to start, 150 MB resident (much shared)
 # When the build waits for a job (submit's when): the chart stage waits for its pictures before the pages can be made,
@@ -67,7 +66,7 @@ def start() -> None:
         if _running is not None:
             return
         renderers = _Renderers()
-        # With Ctrl+C held back as for the chart worker (isolation.py), so that they never print a traceback on it.
+        # With Ctrl+C held back (worker_pool.deaf_to_ctrl_c), so that they never print a traceback on it.
         with deaf_to_ctrl_c():
             for _ in range(count):
                 parent, child = process_context().Pipe()
