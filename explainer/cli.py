@@ -235,7 +235,7 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     from .store.checks import acknowledgement_lines
     from .effects.boundary import NO_MEMO, READ_ONLY, READ_WRITE, WRITE_ONLY, BuildEffects
     from .pipeline import build
-    from .effects.worker_pool import start_processes_early
+    from .effects.worker_pool import start_processes_early, workers_pay
     from .prose.markdown_pool import POOL_MIN_PAGES
     from .charts import charts_named_in
 
@@ -243,7 +243,7 @@ def run_build(root: Path, out: Path, strict: bool, write: bool, url: str | None 
     cache = load_build_cache(kept, inputs.settings) if use_cache else None
     if cache is not None:
         cache.start_build()
-    if (cache is None or not cache.loaded) and (len(inputs.content) >= POOL_MIN_PAGES
+    if (cache is None or not cache.loaded) and (workers_pay(len(inputs.content), POOL_MIN_PAGES)
                                                 or charts_named_in(inputs.content)):
         start_processes_early()  # a first build: the Markdown workers or the chart renderers will be started
     # --no-cache: nothing kept in .cache/ is used (chart pictures, chart results, share cards, the search index);

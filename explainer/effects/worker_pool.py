@@ -41,9 +41,9 @@ def worker_count() -> int:
 def map_in_workers(function: Callable, items: Sequence, minimum: int, initializer: Callable | None = None,
                    initargs: tuple = ()) -> list | None:
     """[function(item) for item in items] computed in worker processes; None when not worth it or not possible."""
-    workers = worker_count()
-    if len(items) < minimum or workers < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+    if not workers_pay(len(items), minimum):
         return None
+    workers = worker_count()
     context = process_context()
     chunk = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     try:
@@ -51,6 +51,11 @@ def map_in_workers(function: Callable, items: Sequence, minimum: int, initialize
             return list(pool.map(function, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, EOFError):  # a worker died or could not start: slower, never wrong
         return None
+
+
+def workers_pay(items: int, minimum: int) -> bool:
+    """Whether map_in_workers, given this many items and this minimum, computes them in worker processes."""
+    return items >= minimum and worker_count() >= 2 and "forkserver" in multiprocessing.get_all_start_methods()
 
 
 def start_processes_early() -> None:
