@@ -35,11 +35,13 @@ CORPUS_QUERIES = {"marker": "all", "interview women": "many", "registry recorded
 # 입국 and 인원: ko/corrections.html has neither, but has 이, which starts both as Pagefind compares Korean; its
 # shard alone would answer with it (the vocabulary keeps it out).
 TWO_QUERIES = {"ko/": ("입국", "인원", "줄었습니다", "연도별 인원", "arrivals"), "": ("arrivals", "people", "Korean counterpart")}
-# The search page has said it found nothing (its own words for that, in its language), or shows results.
-NOTHING_OR_RESULTS = """() => {
-    const nothing = document.querySelector('.search').getAttribute('data-nothing-found').split('{query}')[0];
+# The search page has said it found nothing for the query (its own words for that, in its language, whole: in
+# Korean both that and the count of results start with the quoted query, so a status that merely starts as the
+# "nothing" words do was the count, said before the results were shown), or shows results.
+NOTHING_OR_RESULTS = """(query) => {
+    const nothing = document.querySelector('.search').getAttribute('data-nothing-found').replace('{query}', query);
     return document.querySelector('.search-results').children.length > 0
-        || document.querySelector('.search-status').textContent.startsWith(nothing);
+        || document.querySelector('.search-status').textContent === nothing;
 }"""
 
 
@@ -79,7 +81,7 @@ def found(tab, base: str, folder: str, query: str) -> list[str]:
     """The search page of base/folder asked query (?q=), every result shown ("Show more" until none are left):
     the results' addresses, relative to the site's folder, in order."""
     tab.goto(f"{base}/{folder}search.html?q={quote(query)}")
-    tab.wait_for_function(NOTHING_OR_RESULTS, timeout=20_000)
+    tab.wait_for_function(NOTHING_OR_RESULTS, arg=query, timeout=20_000)
     while tab.locator(".search-more").is_visible():
         shown = tab.locator(".search-result").count()
         tab.locator(".search-more").click()
