@@ -27,7 +27,7 @@ from .errors import Problem, hold_back_echoes
 from .store.facts import FactStore
 from .store.loading import load_fact_store
 from .site_folder.inputs import SiteInputs
-from .publish.output_gate import check_output
+from .publish.output_gate import GateScans, check_output
 from .site_folder.pages import Page, read_pages
 from .site_folder.editions import Edition, edition_content, link_counterparts, site_editions
 from .publish.placing import place_edition
@@ -40,7 +40,7 @@ from .render.words import catalogue_problems, speaking
 from .render.share_images import share_images
 from .publish.search import SearchPages
 from .render.page_meta import missing_url, root_relative
-from .effects.worker_pool import threads
+from .effects.worker_pool import background_workers, threads
 from .effects.boundary import BuildEffects
 
 
@@ -188,20 +188,25 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     search = SearchPages(inputs.root) if effects.index_search is not None else None
     indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, search, inputs.root)
                 if search is not None else None)
-    finishing = _Finishing(written if written is not None else {}, renaming, search)
-    try:
-        for path, data in made.items():
-            finishing[path] = data
-        for one, view in zip(built, views):
-            with speaking(one.edition.language):
-                problems += _render_edition(one, view, environment, memo, made, inputs.settings.url, finishing)
-        finishing.flush()
-    except BaseException:  # the search's thread waits for pages no more
+    with background_workers() as workers:  # where the gate's scans go while the templates make the next pages
+        # The output gate scans each file as it is finished (publish/output_gate.py GateScans), rather than reading
+        # every file back at the end.
+        scans = GateScans(memo.gate, workers, held_in_memory=written is None)
+        finishing = _Finishing(written if written is not None else {}, renaming, search, scans)
+        try:
+            for path, data in made.items():
+                finishing[path] = data
+            for one, view in zip(built, views):
+                with speaking(one.edition.language):
+                    problems += _render_edition(one, view, environment, memo, made, inputs.settings.url, finishing)
+            finishing.flush()
+        except BaseException:  # the search's thread waits for pages no more
+            if search is not None:
+                search.abandon()
+            raise
         if search is not None:
-            search.abandon()
-        raise
-    if search is not None:
-        search.close()
+            search.close()
+        scans.finished()  # while the workers are there
     result.files = finishing.files
     hashed = sorted(renaming.renamed.values()) if renaming is not None else []
     with speaking(editions[0].language):
@@ -215,7 +220,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     memo.pages_rendered()
     # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
     problems += check_output(result.files, {one.edition.prefix + page.url: (page.source_path, page.source_text)
-                                            for one in built for page in one.pages}, memo.gate)
+                                            for one in built for page in one.pages}, memo.gate, scans)
     for one in built:
         not_found = f"{one.edition.prefix}404.html"
         if hashed_names and inputs.settings.url and not_found in result.files:  # published, shown at any depth
@@ -229,16 +234,18 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
 
 class _Finishing:
     """Where each file of the site goes as it is made: taken by the search index (search: SearchPages), renamed,
-    its references to hashed files rewritten (renaming: publish/fingerprint.py, when publishing), and put into
-    files (a staged site on disk, or a dict); BATCH files at a time, and the rest by flush()."""
+    its references to hashed files rewritten (renaming: publish/fingerprint.py, when publishing), handed to the
+    output gate's scans, and put into files (a staged site on disk, or a dict); BATCH files at a time, and the
+    rest by flush()."""
 
     # Each page rewritten and written between two renderings made the templates slower (+0.2 s of CPU at 1,000
     # pages, helper's A/B): 64 pages (about 1.6 MB) at a time cost nothing measurable, and wake the search's
     # thread once for them.
     BATCH = 64
 
-    def __init__(self, files: MutableMapping[str, bytes], renaming: Renaming | None, search: SearchPages | None):
-        self.files, self.renaming, self.search = files, renaming, search
+    def __init__(self, files: MutableMapping[str, bytes], renaming: Renaming | None, search: SearchPages | None,
+                 scans: GateScans):
+        self.files, self.renaming, self.search, self.scans = files, renaming, search, scans
         self._waiting: list[tuple[str, bytes]] = []
 
     def __setitem__(self, path: str, data: bytes) -> None:
@@ -254,6 +261,7 @@ class _Finishing:
         for path, data in waiting:
             if self.renaming is not None:
                 path, data = self.renaming.finished(path, data)
+            self.scans.add(path, data)
             self.files[path] = data
 
 

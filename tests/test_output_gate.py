@@ -119,3 +119,54 @@ def test_kept_verdicts_never_hide_a_problem_that_another_files_change_makes():
     assert [p.path.name for p in check_output(no_target, memory=memory)] == ["index.html"]
     # A file with a problem is reported on every build, even unchanged.
     assert [p.path.name for p in check_output(no_target, memory=memory)] == ["index.html"]
+
+
+def _pages_linking_onward(count: int) -> dict[str, bytes]:
+    """count pages, each linking to the next one's #top; every seventh also to an id no page has."""
+    return {f"p{number}.html": PAGE.format(
+        f'<a href="p{(number + 1) % count}.html#top">next</a>'
+        + (f'<a href="p0.html#gone{number}">gone</a>' if number % 7 == 0 else "")).encode()
+        for number in range(count)}
+
+
+class _CountingWorkers:
+    """The pool's background workers, counting what is handed to them; broken: every piece fails as a dead worker's does."""
+
+    def __init__(self, workers, broken: bool = False):
+        self.workers, self.broken, self.submitted = workers, broken, 0
+
+    def submit(self, function, *arguments):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted += 1
+        if not self.broken:
+            return self.workers.submit(function, *arguments)
+        failed = Future()
+        failed.set_exception(BrokenProcessPool("a worker died"))
+        return failed
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read_at_the_end(broken):
+    """GateScans: what the build hands over as it finishes each page, scanned in worker processes a batch at a time
+    (or here, when a worker dies), gives the same problems as the files read at the end; a rebuild whose pages
+    are unchanged hands nothing to the workers."""
+    from explainer.effects.worker_pool import background_workers
+    from explainer.publish.output_gate import GateMemory, GateScans
+
+    files = _pages_linking_onward(150)  # two batches and a rest
+    expected = [problem.format() for problem in check_output(files)]
+    assert len(expected) == len(range(0, 150, 7))
+    memory = GateMemory()
+    with background_workers() as pool:
+        workers = _CountingWorkers(pool, broken)
+        for rebuild in (False, True):
+            scans = GateScans(memory, workers)
+            for name, data in files.items():
+                scans.add(name, data)
+            scans.finished()
+            assert [problem.format() for problem in check_output(files, memory=memory, scans=scans)] == expected
+            if not rebuild:
+                assert workers.submitted == 3
+        assert workers.submitted == 3  # the rebuild found every scan kept

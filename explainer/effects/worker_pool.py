@@ -5,6 +5,8 @@
   start, plus whatever its initializer sends it), on a machine with more than one core; otherwise, and
   whenever a pool cannot be used (no fork server, a worker that died), the caller does the work itself and
   gets None here.
+- background_workers(): worker processes for work handed over piece by piece while the caller goes on (the
+  output gate's scans of the pages the templates have made), started by the first piece handed over.
 - threads(): one thread pool for work that waits on another process (Pagefind's; the chart pictures where
   charts/renderers.py cannot start its renderer processes: vl-convert holds Python's lock for each call).
 - process_context(): the one way a process is started (the pool's workers, the chart renderers, the chart worker of
@@ -20,7 +22,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import forkserver, resource_tracker
 
@@ -56,6 +58,46 @@ def map_in_workers(function: Callable, items: Sequence, minimum: int, initialize
 def workers_pay(items: int, minimum: int) -> bool:
     """Whether map_in_workers, given this many items and this minimum, computes them in worker processes."""
     return items >= minimum and worker_count() >= 2 and "forkserver" in multiprocessing.get_all_start_methods()
+
+
+class BackgroundWorkers:
+    """Worker processes for pieces of work handed over one at a time (submit) while the caller goes on with its
+    own, started by the first piece: a build that hands over nothing starts none. submit() answers None where
+    processes cannot help (one core, no fork server, a pool that broke or could not start): the caller then does
+    that piece itself."""
+
+    def __init__(self, count: int):
+        self._count = count
+        self._pool: ProcessPoolExecutor | None = None
+        self._usable = count >= 1 and "forkserver" in multiprocessing.get_all_start_methods()
+
+    def submit(self, function: Callable, *arguments) -> Future | None:
+        if not self._usable:
+            return None
+        try:
+            with deaf_to_ctrl_c():  # a process may start here: it never sees a terminal's Ctrl+C
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(self._count, mp_context=process_context())
+                return self._pool.submit(function, *arguments)
+        except (BrokenProcessPool, OSError, RuntimeError):
+            self._usable = False
+            return None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+@contextlib.contextmanager
+def background_workers() -> Iterator[BackgroundWorkers]:
+    """Workers for the block (BackgroundWorkers), ended with it: one fewer than the cores, since the caller keeps
+    working on one of them; none on one core."""
+    workers = BackgroundWorkers(worker_count() - 1 if worker_count() >= 2 else 0)
+    try:
+        yield workers
+    finally:
+        workers.close()
 
 
 def start_processes_early() -> None:
