@@ -35,7 +35,8 @@ from .prose.markdown_stage import render_markdown
 from .editions.agreement import check_same_facts
 from .editions.translations_current import check_translations_current
 from .render.layout import reader_pages
-from .render.templates import edition_fields, published, render_after_hashing, render_pages, site_view
+from .render.templates import (edition_fields, page_policy, planned_files, published, render_after_hashing,
+                               render_pages, site_view)
 from .render.words import catalogue_problems, speaking
 from .render.share_images import share_images
 from .publish.search import SearchPages
@@ -186,6 +187,9 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     # its own, indexes them while this thread checks URLs; neither reads the other's files. In this build's
     # context, so that the store's access (effects.boundary.StoreAccess) holds there too.
     search = SearchPages(inputs.root) if effects.index_search is not None else None
+    if search is not None:  # so that each shard is indexed as soon as its pages are made
+        search.expect(one.edition.prefix + path for one, view in zip(built, views) for path in
+                      planned_files(view, one.edition.prefix))
     indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, search, inputs.root)
                 if search is not None else None)
     with background_workers() as workers:  # where the gate's scans go while the templates make the next pages
@@ -198,7 +202,8 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
                 finishing[path] = data
             for one, view in zip(built, views):
                 with speaking(one.edition.language):
-                    problems += _render_edition(one, view, environment, memo, made, inputs.settings.url, finishing)
+                    problems += _render_edition(one, view, environment, memo, made, inputs.settings.url, finishing,
+                                                search)
             finishing.flush()
         except BaseException:  # the search's thread waits for pages no more
             if search is not None:
@@ -210,7 +215,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     result.files = finishing.files
     hashed = sorted(renaming.renamed.values()) if renaming is not None else []
     with speaking(editions[0].language):
-        late, found = render_after_hashing(environment, views[0], published(result.files, hashed))  # _headers
+        late, found = render_after_hashing(environment, views[0], published(finishing.policies, hashed))  # _headers
     problems += found
     result.files.update(late)
     # Every template has read the pages' HTML: it is their largest field (80 MB at 4,000 pages), and the next build
@@ -235,8 +240,8 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
 class _Finishing:
     """Where each file of the site goes as it is made: taken by the search index (search: SearchPages), renamed,
     its references to hashed files rewritten (renaming: publish/fingerprint.py, when publishing), handed to the
-    output gate's scans, and put into files (a staged site on disk, or a dict); BATCH files at a time, and the
-    rest by flush()."""
+    output gate's scans, its Content-Security-Policy noted (render/templates.py page_policy), and put into files (a
+    staged site on disk, or a dict); BATCH files at a time, and the rest by flush()."""
 
     # Each page rewritten and written between two renderings made the templates slower (+0.2 s of CPU at 1,000
     # pages, helper's A/B): 64 pages (about 1.6 MB) at a time cost nothing measurable, and wake the search's
@@ -246,6 +251,7 @@ class _Finishing:
     def __init__(self, files: MutableMapping[str, bytes], renaming: Renaming | None, search: SearchPages | None,
                  scans: GateScans):
         self.files, self.renaming, self.search, self.scans = files, renaming, search, scans
+        self.policies: dict[str, str | None] = {}  # each page's Content-Security-Policy, for _headers (published)
         self._waiting: list[tuple[str, bytes]] = []
 
     def __setitem__(self, path: str, data: bytes) -> None:
@@ -262,6 +268,8 @@ class _Finishing:
             if self.renaming is not None:
                 path, data = self.renaming.finished(path, data)
             self.scans.add(path, data)
+            if path.endswith(".html"):
+                self.policies[path] = page_policy(data)
             self.files[path] = data
 
 
@@ -285,12 +293,15 @@ def _edition_files(one: EditionBuild, built: list[EditionBuild], effects: BuildE
 
 
 def _render_edition(one: EditionBuild, view, environment, memo, made: dict[str, bytes], site_url: str,
-                    finishing: _Finishing) -> list[Problem]:
-    """The edition's files made from templates, each finished as it is made. An edition under a folder has its
-    pages placed with its other files (publish/placing.py), which decide what it shares with the root."""
+                    finishing: _Finishing, search: SearchPages | None) -> list[Problem]:
+    """The edition's files made from templates, each finished as it is made, the chapters search shard by
+    search shard (publish/search.py indexes each as soon as its pages are made). An edition under a folder has
+    its pages placed with its other files (publish/placing.py), which decide what it shares with the root."""
+    prefix = one.edition.prefix
+    order = (lambda path: search.shard_expected(prefix + path)) if search is not None else None
     if one.edition.is_default:  # placed where they are made
-        return render_pages(environment, view, memo.render_file, prefix="", into=finishing)[1]
-    pages, problems = render_pages(environment, view, memo.render_file, prefix=one.edition.prefix)
+        return render_pages(environment, view, memo.render_file, prefix="", into=finishing, order=order)[1]
+    pages, problems = render_pages(environment, view, memo.render_file, prefix=prefix, order=order)
     own = {path: data for path, data in made.items() if path.startswith(one.edition.prefix)}
     within = {path.removeprefix(one.edition.prefix): data for path, data in own.items()}
     for path, data in place_edition(one.edition, {**within, **pages}, made, site_url).items():

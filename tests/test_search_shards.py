@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import time
 
 import pytest
 
@@ -198,3 +199,74 @@ def test_a_foreign_listing_in_the_cache_is_indexed_again(tmp_path, listing):
     cache.put("key.json", json.dumps(listing).encode())
     assert search._restore(cache, "key") is None
 
+
+
+class RunsWithPriority(CountedRuns):
+    """CountedRuns, also keeping each shard run's niceness: the runs started early are the lower priority ones."""
+
+    def __init__(self, broken: bool = False):
+        super().__init__()
+        self.niceness: list[int] = []
+        self.broken = broken
+
+    def __call__(self, binary, pages, niceness):
+        if not all(path.split("/")[0].isdigit() for path in pages):
+            self.niceness.append(niceness)
+        if self.broken:
+            raise search.PagefindFailed(binary, "it stopped after 0 of 3 answers")
+        return super().__call__(binary, pages, niceness)
+
+
+def handed_over(files: dict[str, bytes], root, expected, started=None) -> search.SearchPages:
+    """The pages as a build hands them over (SearchPages), having said which it expects, shard by shard, from a
+    thread of their own; started: how many runs have started, to wait for after each shard's pages, as a build
+    making pages at its own pace would."""
+    pages = search.SearchPages(root)
+    pages.expect(expected)
+
+    def hand_over():
+        ordered = sorted(files, key=lambda path: (pages.shard_expected(path), path))
+        for number, path in enumerate(ordered):
+            pages.add(path, files[path])
+            last_of_shard = number + 1 == len(ordered) or \
+                pages.shard_expected(ordered[number + 1]) != pages.shard_expected(path)
+            shards_so_far = len({pages.shard_expected(done) for done in ordered[:number + 1]})
+            deadline = time.monotonic() + 10
+            while last_of_shard and started is not None and started() < shards_so_far and time.monotonic() < deadline:
+                time.sleep(0.005)
+        pages.close()
+
+    threading.Thread(target=hand_over, daemon=True).start()
+    return pages
+
+
+@pytest.mark.parametrize("expected", ["right", "one missing, one more"])
+def test_shards_indexed_as_their_pages_come_make_the_index_of_the_finished_pages(tmp_path, expected):
+    """A build that says which pages it will make has each shard indexed as soon as its last page comes (at a lower
+    priority); the index is the same bytes as that of the finished pages, and a wrong expectation only costs the
+    early runs of the shards it got wrong."""
+    files = site(250)  # four shards of the default size
+    whole, _ = search.search_index(files, tmp_path / "whole")
+    assert whole.shards == 4
+    # A page expected that never comes holds its shard back; an unexpected one ("chapter-99.html" is not in the
+    # site: "index.html" is) moves nothing else.
+    planned = sorted(files) if expected == "right" else [*sorted(files)[:-1], "chapter-999.html"]
+    counted = RunsWithPriority()
+    # Right, each shard's pages come once its run has started (a wrong expectation has a shard that never starts).
+    started = (lambda: len(counted.niceness)) if expected == "right" else None
+    early, problems = search.search_index(handed_over(files, tmp_path / "early", planned, started),
+                                          tmp_path / "early", run=counted)
+    assert problems == [] and early.files == whole.files and early.indexed == whole.indexed
+    if expected == "right":
+        assert counted.niceness == [search.EARLY_NICENESS] * 4
+    else:  # chapter-999.html's shard waited for the end (and index.html's, if indexed early without it, again)
+        assert counted.niceness.count(0) >= 1
+
+
+def test_a_broken_pagefind_fails_once_even_when_shards_start_early(tmp_path):
+    files = site(250)
+    broken = RunsWithPriority(broken=True)
+    index, problems = search.search_index(handed_over(files, tmp_path, sorted(files)), tmp_path, run=broken)
+    assert index.files == {} and len(problems) == 1 and "it stopped after 0 of 3 answers" in problems[0].message
+    # The runs already started when the first failed (one early, the others' lanes), no more.
+    assert 1 <= len(broken.niceness) <= 1 + worker_count()

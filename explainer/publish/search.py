@@ -50,7 +50,8 @@ import subprocess
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,7 @@ from ..render.layout import CONTENTS, OUTPUTS
 from ..site_folder.editions import edition_of_path
 from ..effects.worker_pool import threads, worker_count
 from .search_pages import EXCLUDED, search_page
-from .search_shards import PAGES_PER_SHARD, site_files, split, vocabulary_pages
+from .search_shards import PAGES_PER_SHARD, shard_count, shard_of, site_files, split, vocabulary_pages
 
 # The pages outputs.OUTPUTS marks as not for readers arriving from outside (404, search), and Contents.
 NOT_SEARCHED = frozenset({output.path for output in OUTPUTS if not output.listed} | {CONTENTS.path})
@@ -113,23 +114,28 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
         return SearchIndex(), [_requirement_problem("Pagefind, which makes the search index, is not installed: "
                                                     "run python -m pip install -r requirements.txt.")]
     pages = files if isinstance(files, SearchPages) else SearchPages.of(files, root)
-    if not pages.read_all():
-        return SearchIndex(), []
-    pages.keep_read_hashes()
     cache = pages.cache
     settings = (version, canonical_json(SETTINGS), ENTRY_FORMAT)
+    runner = run or _run_pagefind
+    early = _EarlyShards(pages, pages_per_shard, settings, lambda shard: runner(binary, shard, niceness + EARLY_NICENESS)
+                         ) if pages.expected else None
+    if not pages.read_all(early.page_read if early is not None else None):
+        if early is not None:
+            early.outcomes({})
+        return SearchIndex(), []
+    pages.keep_read_hashes()
     # No page at all is still one shard: the search page finds nothing, rather than failing to load.
     shards = split(pages.read, pages_per_shard) or {0: {}}
     keys = {number: content_key(*settings, *(part for path, read in shard.items() for part in (path, read)))
             for number, shard in shards.items()}
 
     def index(todo: dict[int, dict[str, bytes]]) -> dict:
-        return _index_shards(todo, binary, niceness, run or _run_pagefind)
+        return _index_shards(todo, binary, niceness, runner)
 
     def pages_read(numbers) -> dict[int, dict[str, bytes]]:
         return {number: {path: pages.take(path) for path in shards[number]} for number in numbers}
 
-    made, indexed, problems = _made(cache, keys, pages_read, index)
+    made, indexed, problems = _made(cache, keys, pages_read, index, early.outcomes(keys) if early is not None else {})
     vocabulary = None
     if not problems and len(made) > 1:  # the words of every shard, indexed once (search_shards.vocabulary_pages)
         key = content_key(*settings, "vocabulary", *(keys[number] for number in sorted(made)))
@@ -164,6 +170,7 @@ class SearchPages:
         self._kept: dict[str, str] = {}  # hash of a whole page → read's; this build's memo
         self._reduced: dict[str, bytes] = {}  # path → the page as Pagefind reads it
         self._whole: dict[str, bytes] = {}  # path → the page, where its read hash was known
+        self.expected: list[str] = []  # the searchable pages the build will hand over, if it said (expect)
 
     @classmethod
     def of(cls, files: Mapping[str, bytes], root: Path) -> SearchPages:
@@ -172,6 +179,18 @@ class SearchPages:
             pages.add(path, files[path])
         pages.close()
         return pages
+
+    def expect(self, paths: Iterable[str]) -> None:
+        """The pages the build will hand over (any file: only searchable pages count), before the first: then
+        search_index indexes each shard as soon as its last page is read, while the build makes the others. A
+        page that does not come, or one that was not expected, costs that overlap, never the index: a shard made
+        early is used only if its pages are the ones the finished site gives it."""
+        self.expected = sorted({path for path in paths if searchable(path)})
+
+    def shard_expected(self, path: str) -> int:
+        """The shard a page will be in, by the pages expected: a build that makes its pages shard by shard lets
+        each be indexed while it makes the next."""
+        return shard_of(path, shard_count(len(self.expected)))
 
     def add(self, path: str, html: bytes) -> None:
         """Hand over one built file (path → bytes), each path once; a file that is not a searchable page is
@@ -187,8 +206,8 @@ class SearchPages:
         """The build stopped before its pages were all made: the index is not made."""
         self._coming.put(False)
 
-    def read_all(self) -> bool:
-        """Read each page handed over, until close() (True) or abandon() (False)."""
+    def read_all(self, each: Callable[[str], None] | None = None) -> bool:
+        """Read each page handed over, until close() (True) or abandon() (False); each(path) after each page."""
         while isinstance(item := self._coming.get(), tuple):
             path, html = item
             whole = _hash(html)
@@ -199,12 +218,19 @@ class SearchPages:
                 self._reduced[path] = search_page(html)
                 found = _hash(self._reduced[path])
             self.read[path] = self._kept[whole] = found
+            if each is not None:
+                each(path)
         return item
 
     def take(self, path: str) -> bytes:
         """The page as Pagefind is to read it, which this then lets go of: it is read once, for its shard."""
         reduced = self._reduced.pop(path, None)
         return reduced if reduced is not None else search_page(self._whole.pop(path))
+
+    def peek(self, path: str) -> bytes:
+        """The page as Pagefind is to read it, kept: a shard indexed early may not be the one the site has."""
+        reduced = self._reduced.get(path)
+        return reduced if reduced is not None else search_page(self._whole[path])
 
     def keep_read_hashes(self) -> None:
         """Keep this build's read hashes, for the next build, if they changed."""
@@ -217,19 +243,25 @@ class SearchPages:
 
 
 def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],
-          index: Callable) -> tuple[dict[int, dict[str, bytes]], int, list[Problem]]:
-    """Each shard's files: from the cache under its key, else indexed by index(its pages, from pages(the
-    numbers of the shards not in the cache) only then) and kept. Also how many were indexed, and the problems
-    (the same failure in every shard is one)."""
+          index: Callable, early: dict[int, _EarlyOutcome] | None = None
+          ) -> tuple[dict[int, dict[str, bytes]], int, list[Problem]]:
+    """Each shard's files: from the cache under its key, else from its run started early (early: by shard
+    number, what waits for it), else indexed by index(its pages, from pages(the numbers of the shards not in the
+    cache) only then) and kept. Also how many were indexed, and the problems (the same failure in every shard is
+    one)."""
     made = {}
     for number, key in keys.items():
         if (cached := _restore(cache, key)) is not None:
             made[number] = cached
     missing = [number for number in keys if number not in made]
-    todo = pages(missing) if missing else {}
-    indexed = len(todo)
+    early = {number: outcome for number, outcome in (early or {}).items() if number in missing}
+    todo = pages([number for number in missing if number not in early]) if len(missing) > len(early) else {}
+    indexed = len(todo) + len(early)
     problems: dict[tuple, Problem] = {}
-    for number, result in (index(todo) if todo else {}).items():
+    # Not after an early run failed: a broken Pagefind fails the build once.
+    results = index(todo) if todo and not any(outcome.failed for outcome in early.values()) else {}
+    results.update({number: outcome() for number, outcome in early.items()})
+    for number, result in sorted(results.items()):
         if isinstance(result, PagefindFailed):
             problems.setdefault((result.path, result.message), Problem(
                 result.path, 1, 1, f"Pagefind could not make the search index: {result.message}"))
@@ -237,6 +269,82 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
             _keep(cache, keys[number], result)  # on the calling thread: in the build's store access
             made[number] = result
     return made, indexed, list(problems.values())
+
+
+EARLY_NICENESS = 10  # a shard indexed while the build makes pages runs when the build's own processes leave a core idle
+
+
+class _EarlyShards:
+    """The shards indexed while the build still makes its pages (SearchPages.expect): each as soon as the last
+    page expected in it is read, unless the cache holds its index, by the build's thread pool
+    (effects/worker_pool.py: with the search's own thread in it, one shard at a time on two cores) and at a lower
+    priority than the build. A run is used only if its pages are the ones the finished site gives its shard
+    (the same key): a wrong expectation costs the overlap, never the index."""
+
+    def __init__(self, pages: SearchPages, pages_per_shard: int, settings: tuple,
+                 run: Callable[[dict[str, bytes]], dict[str, bytes]]):
+        self.pages, self.settings, self.run = pages, settings, run
+        self.count = shard_count(len(pages.expected), pages_per_shard)
+        self.planned: dict[int, list[str]] = {}  # each shard's expected pages, sorted as split() sorts them
+        for path in pages.expected:
+            self.planned.setdefault(shard_of(path, self.count), []).append(path)
+        self.to_come = {number: set(paths) for number, paths in self.planned.items()}
+        self.started: dict[str, Future] = {}  # the key of a shard's pages → its run
+        self.failed: PagefindFailed | None = None  # then no further run starts: a broken Pagefind fails once
+
+    def page_read(self, path: str) -> None:
+        number = shard_of(path, self.count)
+        waiting = self.to_come.get(number)
+        if not waiting or path not in waiting:
+            return
+        waiting.discard(path)
+        if waiting:
+            return
+        paths = self.planned[number]
+        key = content_key(*self.settings, *(part for path in paths for part in (path, self.pages.read[path])))
+        # Its listing kept: the index is read from the cache with the others' (and indexed then if damaged).
+        if key not in self.started and self.pages.cache.get(f"{key}.json") is None:
+            self.started[key] = threads().submit(self._index, paths)
+
+    def _index(self, paths: list[str]) -> dict[str, bytes] | PagefindFailed:
+        if self.failed is not None:
+            return self.failed
+        try:
+            return self.run({path: self.pages.peek(path) for path in paths})
+        except PagefindFailed as failure:
+            self.failed = failure
+            return failure
+
+    def outcomes(self, keys: dict[int, str]) -> dict[int, _EarlyOutcome]:
+        """For each shard (keys: by number, the key of its pages) whose run started early, what waits for its
+        files. A run not started yet is cancelled (its shard is indexed with the others), and one of pages the
+        site does not give a shard is waited for and dropped, so that none outlives the index."""
+        numbers = {key: number for number, key in keys.items()}
+        used = {}
+        for key, run in self.started.items():
+            if run.cancel():
+                continue
+            if key in numbers:
+                used[numbers[key]] = _EarlyOutcome(self, run)
+            else:
+                with contextlib.suppress(Exception):
+                    run.result()
+        return used
+
+
+@dataclass
+class _EarlyOutcome:
+    """What waits for a shard's early run (_EarlyShards.outcomes); failed: whether a run of the same build has."""
+
+    shards: _EarlyShards
+    run: Future
+
+    @property
+    def failed(self) -> bool:
+        return self.shards.failed is not None
+
+    def __call__(self) -> dict[str, bytes] | PagefindFailed:
+        return self.run.result()
 
 
 def _vocabulary(cache: DiskCache, keys: dict[int, str], made: dict[int, dict[str, bytes]]) -> dict[str, bytes]:

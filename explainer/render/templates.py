@@ -11,8 +11,8 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Mapping, MutableMapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import xml.etree.ElementTree as etree
 
@@ -319,24 +319,47 @@ VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "sh
 
 
 def render_pages(environment: jinja2.Environment, view: SiteView, render_file: RenderFile = None, prefix: str = "",
-                 into: MutableMapping[str, bytes] | None = None) -> tuple[MutableMapping[str, bytes], list[Problem]]:
-    """Every file made from a template, path within the view's edition → bytes: the chapters, then the table of
-    outputs (explainer/render/layout.py). prefix: the edition's folder ("" or "ko/"), which names each file to
-    render_file, and says which outputs it writes (Output.once, Output.translated_only).
+                 into: MutableMapping[str, bytes] | None = None, order: Callable[[str], Any] | None = None
+                 ) -> tuple[MutableMapping[str, bytes], list[Problem]]:
+    """Every file made from a template, path within the view's edition → bytes: the table of outputs
+    (explainer/render/layout.py), then the chapters (planned_files lists them). prefix: the edition's folder ("" or
+    "ko/"), which names each file to render_file, and says which outputs it writes (Output.once,
+    Output.translated_only).
 
     render_file: what renders one file (make_file by default; a memo's reuses a file whose template, context
     and recorded reads of the site are unchanged: build_cache.TemplateCache.render_file).
     into: where each file goes as it is made (the pipeline's, which writes it), rather than a new dict.
+    order: the order the chapters are made in, as a sort key of their paths (the pipeline's: search shard by
+    shard, so that each is indexed while the next is made); their reading order otherwise. No file depends on it.
     """
     files: MutableMapping[str, bytes] = into if into is not None else {}
     problems: list[Problem] = []
+    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file, prefix=prefix)
     chapters = view.pages
-    for index, page in enumerate(chapters):
+    indexes = range(len(chapters)) if order is None else sorted(range(len(chapters)),
+                                                                 key=lambda index: order(chapters[index].url))
+    for index in indexes:
+        page = chapters[index]
         context = {"page": page, "root": "", "previous": chapters[index - 1] if index > 0 else None,
                    "next": chapters[index + 1] if index + 1 < len(chapters) else None}
         _render(environment, "page.html", context, view, page.url, files, problems, render_file, prefix)
-    _render_outputs(environment, view, files, problems, after_hashing=False, render_file=render_file, prefix=prefix)
     return files, problems
+
+
+def planned_files(view: SiteView, prefix: str = "") -> list[str]:
+    """The paths, within the view's edition, of the files render_pages makes."""
+    return [page.url for page, _ in _outputs_made(view, after_hashing=False, prefix=prefix)] + \
+        [page.url for page in view.pages]
+
+
+def _outputs_made(view: SiteView, after_hashing: bool, prefix: str) -> Iterator[tuple[Any, Mapping[str, Any]]]:
+    """Each file of the entries of OUTPUTS the edition (prefix) writes before hashing, or after: (the page its
+    template sees, its member's context)."""
+    for output in OUTPUTS:
+        if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url) or \
+                (output.once and prefix) or (output.translated_only and not prefix):
+            continue
+        yield from output.files(view)
 
 
 def _render_outputs(environment: jinja2.Environment, view: SiteView, files: MutableMapping[str, bytes],
@@ -344,13 +367,9 @@ def _render_outputs(environment: jinja2.Environment, view: SiteView, files: Muta
                     **extra) -> None:
     """Render the entries of OUTPUTS rendered before hashing, or those after; extra: what their templates read
     besides (published)."""
-    for output in OUTPUTS:
-        if output.after_hashing != after_hashing or (output.needs_url and not view.settings.url) or \
-                (output.once and prefix) or (output.translated_only and not prefix):
-            continue
-        for page, member_context in output.files(view):
-            context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
-            _render(environment, page.template, context, view, page.url, files, problems, render_file, prefix)
+    for page, member_context in _outputs_made(view, after_hashing, prefix):
+        context = {"page": page, "root": page.root, "previous": None, "next": None, **extra, **member_context}
+        _render(environment, page.template, context, view, page.url, files, problems, render_file, prefix)
 
 
 @dataclass(frozen=True)
@@ -370,18 +389,21 @@ class Published:
 _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.IGNORECASE)
 
 
-def published(files: dict[str, bytes], hashed: list[str]) -> Published:
-    """The policy sent as a header is the union of the pages' own (_csp.html): a browser enforces both the
-    header and the page's <meta>, so each page still gets no more than its own policy allows."""
+def page_policy(data: bytes) -> str | None:
+    """The Content-Security-Policy of a page's <meta>, as written; read as each page is finished (pipeline.py)."""
+    head_end = data.find(b"</head>")  # a browser takes the policy's <meta> only in the <head>
+    match = _CSP_META.search(data[:head_end if head_end >= 0 else len(data)].decode("utf-8", errors="replace"))
+    return match.group(1) if match else None
+
+
+def published(policies: Mapping[str, str | None], hashed: list[str]) -> Published:
+    """The policy sent as a header is the union of the pages' own (_csp.html; policies: each HTML page's, by path,
+    page_policy): a browser enforces both the header and the page's <meta>, so each page still gets no more than
+    its own policy allows."""
     directives: dict[str, list[str]] = {}
-    for path in sorted(files):  # each page read in turn: a built site's files may be on disk (StagedSite)
-        if not path.endswith(".html"):
-            continue
-        data = files[path]
-        # A browser takes the policy's <meta> only in the <head>: the rest of the page is not searched.
-        head_end = data.find(b"</head>")
-        match = _CSP_META.search(data[:head_end if head_end >= 0 else len(data)].decode("utf-8", errors="replace"))
-        for directive in (html.unescape(match.group(1)).split(";") if match else []):
+    for path in sorted(policies):
+        policy = policies[path]
+        for directive in (html.unescape(policy).split(";") if policy is not None else []):
             words = directive.split()
             if not words:
                 continue
