@@ -284,3 +284,31 @@ def test_a_site_longer_than_the_navigation_limit_rebuilds_from_the_cache(tmp_pat
     session.close()
     assert b"Roughly" in session.outcome.files["extra-03.html"]
     assert stats.pages_rendered == 1
+
+
+def test_a_template_edit_compiles_that_template_alone(session, monkeypatch):
+    """The next environment reuses the compiled code of every template whose source is the same (in memory: the
+    templates' _CompiledInThisProcess), and the pages are those of a build without it."""
+    import jinja2
+
+    compiled = []
+    compile_source = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, *arguments, **keywords):
+        compiled.append(name)
+        return compile_source(self, source, name, filename, *arguments, **keywords)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    root = session.root
+    (root / "templates").mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "templates" / "_references.html", root / "templates" / "_references.html")
+    edit(root / "templates" / "_references.html", '<section class="references"',
+         '<section data-edited="1" class="references"')
+    session.rebuild()
+    assert compiled == ["_references.html"]
+    assert b'data-edited="1"' in session.outcome.files["elite.html"]
+    compiled.clear()
+    edit(root / "templates" / "_references.html", 'data-edited="1"', 'data-edited="2"')
+    session.rebuild()
+    assert compiled == ["_references.html"]
+    assert session.outcome.files == full_build(root)

@@ -246,6 +246,27 @@ class InputsLoader(jinja2.BaseLoader):
         return sorted({name for folder in self.folders for name in folder.files})
 
 
+class _CompiledInThisProcess(jinja2.BytecodeCache):
+    """Each template's compiled code, by its name and file, kept while its source is the same: every environment
+    make_environment makes has the same settings, so the preview's next environment, after one template is edited,
+    compiles that one alone (the others: 0.15 s of a template edit at 1,000 pages). In memory only, one code per
+    template: never loaded from disk, where it could come from anywhere."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, tuple[str, Any]] = {}  # key → (checksum of its source, its code)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        kept = self._compiled.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledInThisProcess()
+
+
 def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
     """templates in search order, the site's first; the last is the project's (inputs._fallback), whose
     templates are also "default/<name>"."""
@@ -254,7 +275,8 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
         jinja2.PrefixLoader({DEFAULT_PREFIX: InputsLoader(templates[-1:])}),
     ])
     environment = jinja2.Environment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
-                                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                                     bytecode_cache=_COMPILED)
     environment.filters["date_label"] = date_label
     from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (render/words.py)
 
