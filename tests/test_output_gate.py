@@ -152,9 +152,10 @@ def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read
     """GateScans: what the build hands over as it finishes each page, scanned in worker processes a batch at a time
     (or here, when a worker dies), gives the same problems as the files read at the end; a rebuild whose pages
     are unchanged hands nothing to the workers."""
-    from explainer.effects.worker_pool import background_workers
+    from explainer.effects.worker_pool import background_workers, start_processes_early
     from explainer.publish.output_gate import GateMemory, GateScans
 
+    start_processes_early()  # as a first build of many pages does: without a fork server, scans stay here
     files = _pages_linking_onward(150)  # two batches and a rest
     expected = [problem.format() for problem in check_output(files)]
     assert len(expected) == len(range(0, 150, 7))
@@ -170,3 +171,13 @@ def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read
             if not rebuild:
                 assert workers.submitted == 3
         assert workers.submitted == 3  # the rebuild found every scan kept
+
+
+def test_without_a_fork_server_the_pages_are_scanned_here(monkeypatch):
+    """Starting the fork server would hold the build up longer than scanning a fact edit's pages takes: a program
+    that has started no process hands nothing to background workers."""
+    from explainer.effects import worker_pool
+
+    monkeypatch.setattr(worker_pool, "_processes_started", False)
+    with worker_pool.background_workers() as workers:
+        assert workers.submit(len, [1, 2]) is None

@@ -63,8 +63,10 @@ def workers_pay(items: int, minimum: int) -> bool:
 class BackgroundWorkers:
     """Worker processes for pieces of work handed over one at a time (submit) while the caller goes on with its
     own, started by the first piece: a build that hands over nothing starts none. submit() answers None where
-    processes cannot help (one core, no fork server, a pool that broke or could not start): the caller then does
-    that piece itself."""
+    processes cannot help (one core, no fork server, a pool that broke or could not start) or would cost more than
+    they give: while this program has started no process, the fork server would have to start first, which
+    imports PRELOADED while the caller waits (0.3 s: a fact edit's scans take 0.05). The caller then does that
+    piece itself."""
 
     def __init__(self, count: int):
         self._count = count
@@ -72,7 +74,7 @@ class BackgroundWorkers:
         self._usable = count >= 1 and "forkserver" in multiprocessing.get_all_start_methods()
 
     def submit(self, function: Callable, *arguments) -> Future | None:
-        if not self._usable:
+        if not self._usable or not _processes_started:
             return None
         try:
             with deaf_to_ctrl_c():  # a process may start here: it never sees a terminal's Ctrl+C
@@ -129,8 +131,13 @@ def deaf_to_ctrl_c() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+_processes_started = False  # whether process_context() was asked for, so that the fork server runs or is starting
+
+
 def process_context() -> multiprocessing.context.BaseContext:
     """How every process of the build starts: "forkserver" where the system has it, "spawn" elsewhere."""
+    global _processes_started
+    _processes_started = True
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOADED)
