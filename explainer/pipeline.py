@@ -186,13 +186,15 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     # pagefind/ (explainer/publish/search.py): its thread reads each page as it is made, and Pagefind, a process of
     # its own, indexes them while this thread checks URLs; neither reads the other's files. In this build's
     # context, so that the store's access (effects.boundary.StoreAccess) holds there too.
-    search = SearchPages(inputs.root) if effects.index_search is not None else None
-    if search is not None:  # so that each shard is indexed as soon as its pages are made
-        search.expect(one.edition.prefix + path for one, view in zip(built, views) for path in
-                      planned_files(view, one.edition.prefix))
-    indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, search, inputs.root)
-                if search is not None else None)
-    with background_workers() as workers:  # where the gate's scans go while the templates make the next pages
+    # Background workers (effects/worker_pool.py) take what the templates' thread need not do: the search's
+    # reading of a first build's pages and the output gate's scans, as each page is finished.
+    with background_workers() as workers:
+        search = SearchPages(inputs.root, workers) if effects.index_search is not None else None
+        if search is not None:  # so that each shard is indexed as soon as its pages are made
+            search.expect(one.edition.prefix + path for one, view in zip(built, views) for path in
+                          planned_files(view, one.edition.prefix))
+        indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, search, inputs.root)
+                    if search is not None else None)
         # The output gate scans each file as it is finished (publish/output_gate.py GateScans), rather than reading
         # every file back at the end.
         scans = GateScans(memo.gate, workers, held_in_memory=written is None)
@@ -212,29 +214,29 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
         if search is not None:
             search.close()
         scans.finished()  # while the workers are there
-    result.files = finishing.files
-    hashed = sorted(renaming.renamed.values()) if renaming is not None else []
-    with speaking(editions[0].language):
-        late, found = render_after_hashing(environment, views[0], published(finishing.policies, hashed))  # _headers
-    problems += found
-    result.files.update(late)
-    # Every template has read the pages' HTML: it is their largest field (80 MB at 4,000 pages), and the next build
-    # makes it again (render_markdown). The memo lets go of what it holds of them too, unless it is the preview's.
-    for page in result.pages:
-        page.html = ""
-    memo.pages_rendered()
-    # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
-    problems += check_output(result.files, {one.edition.prefix + page.url: (page.source_path, page.source_text)
-                                            for one in built for page in one.pages}, memo.gate, scans)
-    for one in built:
-        not_found = f"{one.edition.prefix}404.html"
-        if hashed_names and inputs.settings.url and not_found in result.files:  # published, shown at any depth
-            result.files[not_found] = root_relative(result.files[not_found], one.inputs.settings.url)  # page_meta.py
-    if indexing is not None:
-        index, found = indexing.result()
+        result.files = finishing.files
+        hashed = sorted(renaming.renamed.values()) if renaming is not None else []
+        with speaking(editions[0].language):
+            late, found = render_after_hashing(environment, views[0], published(finishing.policies, hashed))  # _headers
         problems += found
-        result.files.update(index.files)
-    return problems
+        result.files.update(late)
+        # Every template has read the pages' HTML: it is their largest field (80 MB at 4,000 pages), and the next build
+        # makes it again (render_markdown). The memo lets go of what it holds of them too, unless it is the preview's.
+        for page in result.pages:
+            page.html = ""
+        memo.pages_rendered()
+        # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
+        problems += check_output(result.files, {one.edition.prefix + page.url: (page.source_path, page.source_text)
+                                                for one in built for page in one.pages}, memo.gate, scans)
+        for one in built:
+            not_found = f"{one.edition.prefix}404.html"
+            if hashed_names and inputs.settings.url and not_found in result.files:  # published, shown at any depth
+                result.files[not_found] = root_relative(result.files[not_found], one.inputs.settings.url)  # page_meta.py
+        if indexing is not None:
+            index, found = indexing.result()
+            problems += found
+            result.files.update(index.files)
+        return problems
 
 
 class _Finishing:

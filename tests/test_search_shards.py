@@ -270,3 +270,45 @@ def test_a_broken_pagefind_fails_once_even_when_shards_start_early(tmp_path):
     assert index.files == {} and len(problems) == 1 and "it stopped after 0 of 3 answers" in problems[0].message
     # The runs already started when the first failed (one early, the others' lanes), no more.
     assert 1 <= len(broken.niceness) <= 1 + worker_count()
+
+
+class _CountedWorkers:
+    """Background workers (the pool's), counting the pieces handed to them; dying: each piece fails as a dead
+    worker's does."""
+
+    def __init__(self, pool, dying: bool):
+        self.pool, self.dying, self.submitted = pool, dying, 0
+
+    def submit(self, function, *arguments):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted += 1
+        if not self.dying:
+            return self.pool.submit(function, *arguments)
+        failed = Future()
+        failed.set_exception(BrokenProcessPool("a worker died"))
+        return failed
+
+
+@pytest.mark.parametrize("workers", ["the pool's", "dying"])
+def test_pages_read_by_background_workers_make_the_same_index(tmp_path, workers):
+    """A first build hands its pages to background workers to be read (search.reduced_pages), a batch at a time;
+    the index is the same bytes, and so are the read hashes the next build starts from."""
+    from explainer.effects.worker_pool import background_workers, start_processes_early
+
+    files = site(150)
+    whole, _ = search.search_index(files, tmp_path / "whole")
+    start_processes_early()  # as a first build of many pages does
+    with background_workers() as pool:
+        helpers = _CountedWorkers(pool, dying=workers == "dying")
+        pages = search.SearchPages(tmp_path / "workers", helpers)
+        for path in sorted(files):
+            pages.add(path, files[path])
+        pages.close()
+        index, problems = search.search_index(pages, tmp_path / "workers")
+    assert problems == [] and index.files == whole.files
+    again = search.SearchPages.of(files, tmp_path / "whole")
+    again.read_all()
+    assert pages.read == again.read
+    assert helpers.submitted == 3  # two whole batches and the rest (when dying, each read here instead)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import hashlib
 import json
 import os
@@ -61,7 +62,7 @@ from ..errors import Problem
 from ..site_folder.inputs import PROJECT
 from ..render.layout import CONTENTS, OUTPUTS
 from ..site_folder.editions import edition_of_path
-from ..effects.worker_pool import threads, worker_count
+from ..effects.worker_pool import BackgroundWorkers, threads, worker_count
 from .search_pages import EXCLUDED, search_page
 from .search_shards import PAGES_PER_SHARD, shard_count, shard_of, site_files, split, vocabulary_pages
 
@@ -158,8 +159,12 @@ class SearchPages:
     hashing a page: a build reduces only the pages that changed, and keeps this build's hashes
     (keep_read_hashes), the key naming the engine's code (the reducer's among it)."""
 
-    def __init__(self, root: Path):
+    BATCH = 64  # pages sent to a background worker at once
+
+    def __init__(self, root: Path, workers: BackgroundWorkers | None = None):
         self.cache = DiskCache(cache_folder(root) / "search")
+        self.workers = workers  # where a first build's pages are reduced (reduced_pages), beside the templates
+        self._batch: list[tuple[str, bytes]] = []
         try:
             known = json.loads(self.cache.get(self._memo_name()) or "{}")
         except ValueError:  # not what was kept: every page is read again
@@ -194,12 +199,30 @@ class SearchPages:
 
     def add(self, path: str, html: bytes) -> None:
         """Hand over one built file (path → bytes), each path once; a file that is not a searchable page is
-        ignored."""
-        if searchable(path):
+        ignored. With no read hash kept (a first build, where every page is reduced) and workers, the pages go to
+        them BATCH at a time: reducing them here would take Python's lock from the templates (0.3 s at 1,000
+        pages)."""
+        if not searchable(path):
+            return
+        if self.workers is None or self._known:
             self._coming.put((path, html))
+            return
+        self._batch.append((path, html))
+        if len(self._batch) >= self.BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        batch, self._batch = self._batch, []
+        future = self.workers.submit(reduced_pages, [html for _, html in batch]) if batch else None
+        if future is None:
+            for item in batch:
+                self._coming.put(item)
+        else:
+            self._coming.put(_Reducing(batch, future))
 
     def close(self) -> None:
         """Every page is handed over."""
+        self._send()
         self._coming.put(True)
 
     def abandon(self) -> None:
@@ -208,19 +231,29 @@ class SearchPages:
 
     def read_all(self, each: Callable[[str], None] | None = None) -> bool:
         """Read each page handed over, until close() (True) or abandon() (False); each(path) after each page."""
-        while isinstance(item := self._coming.get(), tuple):
-            path, html = item
-            whole = _hash(html)
-            found = self._known.get(whole)
-            if isinstance(found, str) and _DIGEST.fullmatch(found):
-                self._whole[path] = html
-            else:
-                self._reduced[path] = search_page(html)
-                found = _hash(self._reduced[path])
-            self.read[path] = self._kept[whole] = found
-            if each is not None:
+        while isinstance(item := self._coming.get(), (tuple, _Reducing)):
+            read = item.taken_by(self) if isinstance(item, _Reducing) else [self._take(*item)]
+            for path in read if each is not None else ():
                 each(path)
         return item
+
+    def _take(self, path: str, html: bytes) -> str:
+        """Read one page in this thread: reduced at once, unless the hash of what Pagefind reads of it is kept."""
+        whole = _hash(html)
+        found = self._known.get(whole)
+        if isinstance(found, str) and _DIGEST.fullmatch(found):
+            self._whole[path] = html
+        else:
+            self._reduced[path] = search_page(html)
+            found = _hash(self._reduced[path])
+        self.read[path] = self._kept[whole] = found
+        return path
+
+    def _take_reduced(self, path: str, whole: str, reduced: bytes) -> str:
+        """A page a worker read (reduced_pages): the hash of the whole page, and the page as Pagefind reads it."""
+        self._reduced[path] = reduced
+        self.read[path] = self._kept[whole] = _hash(reduced)
+        return path
 
     def take(self, path: str) -> bytes:
         """The page as Pagefind is to read it, which this then lets go of: it is read once, for its shard."""
@@ -242,6 +275,27 @@ class SearchPages:
         return f"search-pages-{content_key(engine_version())}.json"
 
 
+def reduced_pages(pages: list[bytes]) -> list[tuple[str, bytes]]:
+    """Each page's hash and the page as Pagefind reads it (search_pages.search_page): a background worker's part."""
+    return [(_hash(page), search_page(page)) for page in pages]
+
+
+@dataclass
+class _Reducing:
+    """A batch of pages handed to a background worker (SearchPages.add), in the order they came."""
+
+    batch: list[tuple[str, bytes]]
+    future: Future
+
+    def taken_by(self, pages: SearchPages) -> list[str]:
+        """The batch's pages read into pages, the worker's answers or, if it died, read there."""
+        try:
+            answers = self.future.result()
+        except Exception:  # a worker died (BrokenProcessPool), or the pool was shut: slower, never wrong
+            return [pages._take(path, html) for path, html in self.batch]
+        return [pages._take_reduced(path, whole, reduced) for (path, _), (whole, reduced) in zip(self.batch, answers)]
+
+
 def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],
           index: Callable, early: dict[int, _EarlyOutcome] | None = None
           ) -> tuple[dict[int, dict[str, bytes]], int, list[Problem]]:
@@ -250,12 +304,12 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
     cache) only then) and kept. Also how many were indexed, and the problems (the same failure in every shard is
     one)."""
     made = {}
+    early = early or {}
     for number, key in keys.items():
-        if (cached := _restore(cache, key)) is not None:
+        if number not in early and (cached := _restore(cache, key)) is not None:
             made[number] = cached
-    missing = [number for number in keys if number not in made]
-    early = {number: outcome for number, outcome in (early or {}).items() if number in missing}
-    todo = pages([number for number in missing if number not in early]) if len(missing) > len(early) else {}
+    missing = [number for number in keys if number not in made and number not in early]
+    todo = pages(missing) if missing else {}
     indexed = len(todo) + len(early)
     problems: dict[tuple, Problem] = {}
     # Not after an early run failed: a broken Pagefind fails the build once.
@@ -266,7 +320,8 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
             problems.setdefault((result.path, result.message), Problem(
                 result.path, 1, 1, f"Pagefind could not make the search index: {result.message}"))
         else:
-            _keep(cache, keys[number], result)  # on the calling thread: in the build's store access
+            if number not in early:  # an early run's files are kept as it ends
+                _keep(cache, keys[number], result)  # on the calling thread: in the build's store access
             made[number] = result
     return made, indexed, list(problems.values())
 
@@ -304,16 +359,19 @@ class _EarlyShards:
         key = content_key(*self.settings, *(part for path in paths for part in (path, self.pages.read[path])))
         # Its listing kept: the index is read from the cache with the others' (and indexed then if damaged).
         if key not in self.started and self.pages.cache.get(f"{key}.json") is None:
-            self.started[key] = threads().submit(self._index, paths)
+            # In the build's context, so that its files are kept in the build's store access as the run ends.
+            self.started[key] = threads().submit(contextvars.copy_context().run, self._index, key, paths)
 
-    def _index(self, paths: list[str]) -> dict[str, bytes] | PagefindFailed:
+    def _index(self, key: str, paths: list[str]) -> dict[str, bytes] | PagefindFailed:
         if self.failed is not None:
             return self.failed
         try:
-            return self.run({path: self.pages.peek(path) for path in paths})
+            files = self.run({path: self.pages.peek(path) for path in paths})
         except PagefindFailed as failure:
             self.failed = failure
             return failure
+        _keep(self.pages.cache, key, files)  # kept under the key of its pages: right whatever the site turns out to be
+        return files
 
     def outcomes(self, keys: dict[int, str]) -> dict[int, _EarlyOutcome]:
         """For each shard (keys: by number, the key of its pages) whose run started early, what waits for its
