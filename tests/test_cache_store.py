@@ -377,15 +377,24 @@ def test_a_crafted_search_listing_cannot_publish_a_file_from_outside_the_index(t
     secret = tmp_path / "secret"
     secret.write_text("not for the site")
     store.put("a" * 64, b"x")
-    for listing in ({"pagefind/pagefind.js": "../../secret"}, {"../escape.js": "a" * 64},
-                    {"pagefind/../../escape.js": "a" * 64}, {"pagefind/pagefind.js": 3}, ["pagefind/pagefind.js"]):
-        store.put("key.json", json.dumps(listing).encode())
-        assert search._restore(store, "key") is None, listing
-    store.put("key.json", json.dumps({"pagefind-entry.json": "a" * 64, "../escape.js": "a" * 64}).encode())
-    assert search._restore(store, "key") is None
+    store.put("b" * 64, b"entrypack")
+
+    def listing(shared=None, packed=None, pack="b" * 64):
+        return {"shared": shared or {}, "packed": packed or {"pagefind-entry.json": [0, 5]}, "pack": pack}
+
+    for crafted in (listing(shared={"pagefind/pagefind.js": "../../secret"}), listing(shared={"../escape.js": "a" * 64}),
+                    listing(shared={"pagefind/../../escape.js": "a" * 64}), listing(shared={"pagefind.js": 3}),
+                    listing(packed={"pagefind-entry.json": [0, 5], "../escape.js": [0, 5]}),
+                    listing(packed={"pagefind-entry.json": [0, 99]}), listing(packed={"pagefind-entry.json": [-1, 2]}),
+                    listing(pack="../../secret"), listing(pack="c" * 64),
+                    {"pagefind-entry.json": "a" * 64}, ["pagefind/pagefind.js"]):
+        store.put("key.json", json.dumps(crafted).encode())
+        assert search._restore(store, "key") is None, crafted
     # A shard's listing names its files as Pagefind does (publish/search_shards.py places them in the site).
-    store.put("key.json", json.dumps({"pagefind-entry.json": "a" * 64, "pagefind.js": "a" * 64}).encode())
-    assert search._restore(store, "key") == {"pagefind-entry.json": b"x", "pagefind.js": b"x"}
+    store.put("key.json", json.dumps(listing(shared={"pagefind.js": "a" * 64},
+                                             packed={"pagefind-entry.json": [0, 5], "index/x.pf_index": [5, 9]})).encode())
+    assert search._restore(store, "key") == {"pagefind-entry.json": b"entry", "index/x.pf_index": b"pack",
+                                             "pagefind.js": b"x"}
 
 
 # --- the build record ----------------------------------------------------------------------------------------

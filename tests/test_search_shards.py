@@ -191,11 +191,13 @@ def test_a_busy_pool_does_not_hold_the_index_up(tmp_path):
 
 @pytest.mark.parametrize("listing", [
     {"pagefind/index/x.pf_index": "0" * 64},  # the format of before the shards: made again
-    {"pagefind-entry.json": "0" * 64, "../../escape": "0" * 64},
+    {"pagefind-entry.json": "0" * 64, "pagefind.js": "0" * 64},  # of before the packs: made again
+    {"shared": {}, "packed": {"pagefind-entry.json": [0, 1], "../../escape": [0, 1]}, "pack": "0" * 64},
 ])
 def test_a_foreign_listing_in_the_cache_is_indexed_again(tmp_path, listing):
     cache = search.DiskCache(search.cache_folder(tmp_path) / "search")
     assert search._restore(cache, "key") is None
+    cache.put("0" * 64, b"x")
     cache.put("key.json", json.dumps(listing).encode())
     assert search._restore(cache, "key") is None
 

@@ -77,7 +77,7 @@ SETTINGS = {"exclude_selectors": list(EXCLUDED),
 TIMEOUT = 120  # seconds; the project's site takes a tenth of one
 PACKAGE = "pagefind-bin"
 # What _published makes of Pagefind's files, and how a shard's listing names them: in the key.
-ENTRY_FORMAT = "shard's own names, languages sorted, unknown wasm kept"
+ENTRY_FORMAT = "shard's own names, languages sorted, unknown wasm kept, its own files packed"
 REQUIREMENT = re.compile(r"^pagefind-bin\b", re.MULTILINE)
 
 
@@ -619,17 +619,30 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# The cache keeps each file once, under its hash, and for each set of pages the list of its files: an edit to
-# one page adds that page's fragment and the index chunks, not another copy of the script and WebAssembly.
-# Every entry is checked when read (incremental/disk_store.py); a listing naming anything but a file Pagefind makes
-# under a hash is foreign, and the shard is indexed again.
+# A shard's files in the cache: those every shard of one Pagefind version writes alike (its scripts and its
+# WebAssembly: SHARED) each once, under its hash, so that an edit to one page adds that page's index, not another
+# copy of the script and WebAssembly; the shard's own files (its index: sixty small files at 1,000 pages) as one
+# pack, also under its hash: one entry to write and one to read rather than one per file (a thousand a cold build).
+# The listing, under the key of the shard's pages, names each. Every entry is checked when read
+# (incremental/disk_store.py); a listing naming anything but a file Pagefind makes, a hash, or a part of its pack
+# is foreign, and the shard is indexed again.
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_SHARED = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[\w-]+\.pagefind")
 
 
 def _keep(cache: DiskCache, key: str, files: dict[str, bytes]) -> None:
-    for data in files.values():
-        cache.put(_hash(data), data)
-    cache.put(f"{key}.json", canonical_json({path: _hash(data) for path, data in files.items()}).encode("utf-8"))
+    shared = {name: _hash(data) for name, data in files.items() if _SHARED.fullmatch(name)}
+    for name, digest in shared.items():
+        cache.put(digest, files[name])
+    packed, offset = {}, 0
+    own = sorted(name for name in files if name not in shared)
+    for name in own:
+        packed[name] = [offset, offset + len(files[name])]
+        offset += len(files[name])
+    pack = b"".join(files[name] for name in own)
+    cache.put(_hash(pack), pack)
+    listing = {"shared": shared, "pack": _hash(pack), "packed": packed}
+    cache.put(f"{key}.json", canonical_json(listing).encode("utf-8"))
 
 
 def _restore(cache: DiskCache, key: str) -> dict[str, bytes] | None:
@@ -637,13 +650,22 @@ def _restore(cache: DiskCache, key: str) -> dict[str, bytes] | None:
     if listing is None:
         return None
     try:
-        hashes = json.loads(listing)
-        if "pagefind-entry.json" not in hashes or not all(
-                isinstance(name, str) and _KEPT.fullmatch(name) and isinstance(digest, str) and _DIGEST.fullmatch(digest)
-                for name, digest in hashes.items()):
+        found = json.loads(listing)
+        shared, packed, pack_digest = found["shared"], found["packed"], found["pack"]
+        names = [*shared, *packed]
+        if not (isinstance(shared, dict) and isinstance(packed, dict) and "pagefind-entry.json" in names
+                and all(isinstance(name, str) and _KEPT.fullmatch(name) for name in names)
+                and all(isinstance(digest, str) and _DIGEST.fullmatch(digest) for digest in [*shared.values(), pack_digest])):
             return None
-        files = {path: cache.get(digest) for path, digest in hashes.items()}
-    except (ValueError, AttributeError, TypeError):  # a damaged entry is made again
+        pack = cache.get(pack_digest)
+        if pack is None:
+            return None
+        files = {name: cache.get(digest) for name, digest in shared.items()}
+        for name, (start, end) in packed.items():
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(pack)):
+                return None
+            files[name] = pack[start:end]
+    except (ValueError, AttributeError, TypeError, KeyError):  # a damaged entry is made again
         return None
     if any(data is None for data in files.values()):
         return None
