@@ -62,16 +62,16 @@ def test_the_index_waits_until_no_rebuild_has_started_for_a_while(monkeypatch, t
 
     indexed, delivered = [], threading.Event()
     monkeypatch.setattr(search_refresh, "search_index",
-                        lambda files, root, niceness: indexed.append(files) or (FakeIndex(), []))
+                        lambda files, root, niceness, pause: indexed.append(files) or (FakeIndex(), []))
     refresh = search_refresh.SearchRefresh(tmp_path, lambda files, index: delivered.set(), quiet=1.0)
     first = {"index.html": b"<p>one</p>"}
     refresh.index(first)
     assert delivered.wait(10) and indexed == [first]  # nothing was rebuilding: at once
     delivered.clear()
     newest = {}
-    for number in range(8):  # a save every 0.05 s: a rebuild starts, then its build is served
-        refresh.hold()
-        newest = {"index.html": f"<p>{number}</p>".encode()}
+    for number in range(8):  # a save every 0.05 s: a rebuild runs, then its build is served
+        with refresh.rebuilding():
+            newest = {"index.html": f"<p>{number}</p>".encode()}
         refresh.index(newest)
         time.sleep(0.05)
         assert len(indexed) == 1, "indexed while the edits went on"
@@ -80,3 +80,35 @@ def test_the_index_waits_until_no_rebuild_has_started_for_a_while(monkeypatch, t
 
 class FakeIndex:
     files = {"pagefind/pagefind-entry.json": b"{}"}
+
+
+def test_an_index_under_way_waits_while_a_rebuild_runs(tmp_path):
+    """What the index does in Python (reading each page, starting each shard's Pagefind) waits for the rebuild to
+    end (SearchRefresh.rebuilding), and then gives the index it would have given."""
+    from explainer.publish import search
+
+    files = {f"chapter-{number}.html": f'<!doctype html><html lang="en"><body><main><h1>Chapter {number}</h1>'
+             f"<p>words {number}</p></main></body></html>".encode() for number in range(40)}
+    alone, _ = search.search_index(files, tmp_path / "alone")
+    rebuild_over, reads = threading.Event(), []
+
+    def pause():
+        reads.append(time.monotonic())
+        rebuild_over.wait()
+
+    runs = []
+
+    def run(binary, pages, niceness):
+        runs.append(len(pages))
+        return search._run_pagefind(binary, pages, niceness)
+
+    made = {}
+    indexing = threading.Thread(target=lambda: made.update(
+        result=search.search_index(files, tmp_path / "paused", pause=pause, run=run)))
+    indexing.start()
+    time.sleep(0.5)
+    assert indexing.is_alive() and len(reads) == 1 and runs == []  # held at its first page
+    rebuild_over.set()
+    indexing.join(60)
+    index, problems = made["result"]
+    assert problems == [] and index.files == alone.files and runs

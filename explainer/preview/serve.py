@@ -111,15 +111,15 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
         try:
             changes = watcher.wait_for_changes()
             described = changes
-            search.hold()  # the index waits for the edits to pause: it would slow this rebuild down
-            outcome = rebuilder.rebuild(changes)
+            with search.rebuilding():  # the index waits for the edits to pause: it would slow this rebuild down
+                outcome = rebuilder.rebuild(changes)
             for _ in range(MOST_RETRIES):  # files changed during the build: build again, show only the last
                 later = watcher.check(everything=False)
                 if not later:
                     break
                 described = described.merge(later)
-                search.hold()
-                outcome = rebuilder.rebuild(later)
+                with search.rebuilding():
+                    outcome = rebuilder.rebuild(later)
             _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild", log,
                      rebuilder.strict, search)
         except BaseException:  # the watcher or the publishing failed (even by SystemExit): log, serve, watch on

@@ -102,12 +102,14 @@ def searchable(path: str) -> bool:
 
 
 def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness: int = 0, *,
-                 pages_per_shard: int = PAGES_PER_SHARD, run: Runner | None = None) -> tuple[SearchIndex, list[Problem]]:
+                 pages_per_shard: int = PAGES_PER_SHARD, run: Runner | None = None,
+                 pause: Callable[[], object] | None = None) -> tuple[SearchIndex, list[Problem]]:
     """The index of the searchable pages among files (site-relative path → bytes; or the pages as SearchPages
     took them while the build made them). niceness: how much lower than this process's the priority Pagefind runs
-    at (the preview indexes while the next edit rebuilds). pages_per_shard and run (what indexes one shard:
-    _run_pagefind) are for tests. A mapping of files is only read; SearchPages lets go of each page as Pagefind
-    is given it."""
+    at (the preview indexes while the next edit rebuilds). pause: called before each page is read and each shard
+    indexed, and returns when the index may go on (the preview's: once its rebuild ends). pages_per_shard and run
+    (what indexes one shard: _run_pagefind) are for tests. A mapping of files is only read; SearchPages lets go of
+    each page as Pagefind is given it."""
     try:
         version = libraries.version(PACKAGE)
         binary = pagefind_binary()
@@ -117,10 +119,21 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
     pages = files if isinstance(files, SearchPages) else SearchPages.of(files, root)
     cache = pages.cache
     settings = (version, canonical_json(SETTINGS), ENTRY_FORMAT)
-    runner = run or _run_pagefind
+    waited = pause or (lambda: None)
+
+    def runner(binary: Path, shard: dict[str, bytes], niceness: int) -> dict[str, bytes]:
+        waited()
+        return (run or _run_pagefind)(binary, shard, niceness)
+
     early = _EarlyShards(pages, pages_per_shard, settings, lambda shard: runner(binary, shard, niceness + EARLY_NICENESS)
                          ) if pages.expected else None
-    if not pages.read_all(early.page_read if early is not None else None):
+
+    def page_read(path: str) -> None:
+        if early is not None:
+            early.page_read(path)
+        waited()
+
+    if not pages.read_all(page_read):
         if early is not None:
             early.outcomes({})
         return SearchIndex(), []
