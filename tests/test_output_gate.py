@@ -9,6 +9,7 @@ from conftest import PROJECT, SITES
 from explainer.site_folder.inputs import read_inputs
 from explainer.publish.output_gate import browser_url, check_output
 from explainer.pipeline import build
+from explainer.effects.worker_pool import BackgroundWorkers
 
 PAGE = "<!doctype html><html><body><p id=top>{}</p></body></html>"
 SITE = {"index.html": b"", "other.html": PAGE.format("<span id=here></span>").encode(), "assets/style.css": b""}
@@ -129,7 +130,7 @@ def _pages_linking_onward(count: int) -> dict[str, bytes]:
         for number in range(count)}
 
 
-class _CountingWorkers:
+class _CountingWorkers(BackgroundWorkers):
     """The pool's background workers, counting what is handed to them; broken: every piece fails as a dead worker's does."""
 
     def __init__(self, workers, broken: bool = False):

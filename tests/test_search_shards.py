@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from explainer.effects.worker_pool import threads, worker_count
+from explainer.effects.worker_pool import BackgroundWorkers, threads, worker_count
 from explainer.publish import search
 from explainer.publish.search_shards import shard_count, shard_of, split
 
@@ -274,7 +274,7 @@ def test_a_broken_pagefind_fails_once_even_when_shards_start_early(tmp_path):
     assert 1 <= len(broken.niceness) <= 1 + worker_count()
 
 
-class _CountedWorkers:
+class _CountedWorkers(BackgroundWorkers):
     """Background workers (the pool's), counting the pieces handed to them; dying: each piece fails as a dead
     worker's does."""
 
@@ -314,3 +314,24 @@ def test_pages_read_by_background_workers_make_the_same_index(tmp_path, workers)
     again.read_all()
     assert pages.read == again.read
     assert helpers.submitted == 3  # two whole batches and the rest (when dying, each read here instead)
+
+
+def test_an_early_run_that_fails_late_starts_no_further_shard(tmp_path):
+    """A Pagefind that hangs fails each run after its time limit. Once an early run has failed, no further shard
+    starts, even on the pool thread it leaves free: the build fails about one limit after its first run started,
+    not two."""
+    limit = 1.0  # each run "times out" after this
+    lock = threading.Lock()
+    started: list[float] = []
+
+    def hanging(binary, pages, niceness):
+        with lock:
+            started.append(time.monotonic())
+        time.sleep(limit)
+        raise search.PagefindFailed(binary, "it took more than 120 s")
+
+    files = site(250)
+    index, problems = search.search_index(handed_over(files, tmp_path, sorted(files)), tmp_path, run=hanging)
+    ended = time.monotonic()
+    assert index.files == {} and len(problems) == 1 and "it took more than 120 s" in problems[0].message
+    assert ended - min(started) < 1.75 * limit, f"{ended - min(started):.2f} s: a run started after a failure"

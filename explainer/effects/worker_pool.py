@@ -20,6 +20,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -49,10 +50,34 @@ def map_in_workers(function: Callable, items: Sequence, minimum: int, initialize
     context = process_context()
     chunk = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_leave_with_the_build,
+                                 initargs=(os.getpid(), initializer, initargs)) as pool:
             return list(pool.map(function, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, EOFError):  # a worker died or could not start: slower, never wrong
         return None
+
+
+WATCH_SECONDS = 0.5  # how often a worker looks whether the build that started it is still there
+
+
+def _leave_with_the_build(build: int, initializer: Callable | None = None, initargs: tuple = ()) -> None:
+    """A pool worker's start: it leaves as soon as the build that started it has gone, then runs the caller's
+    initializer. A build killed outright (SIGTERM to its process alone, as an IDE's stop button sends: its default
+    action runs no clean-up) never tells its workers, which would wait for work for ever, children of the fork
+    server rather than of the build."""
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(build, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process under that id: the build is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="leave-with-the-build", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def workers_pay(items: int, minimum: int) -> bool:
@@ -79,16 +104,46 @@ class BackgroundWorkers:
         try:
             with deaf_to_ctrl_c():  # a process may start here: it never sees a terminal's Ctrl+C
                 if self._pool is None:
-                    self._pool = ProcessPoolExecutor(self._count, mp_context=process_context())
+                    self._pool = ProcessPoolExecutor(self._count, mp_context=process_context(),
+                                                     initializer=_leave_with_the_build, initargs=(os.getpid(),))
                 return self._pool.submit(function, *arguments)
         except (BrokenProcessPool, OSError, RuntimeError):
             self._usable = False
             return None
 
+    def hand_over(self, function: Callable, *arguments) -> Handed:
+        """function(*arguments), handed to a worker where one takes it (submit), and worked out by whoever asks
+        Handed.result() where none does, or where the worker died."""
+        return Handed(function, arguments, self.submit(function, *arguments))
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+class Handed:
+    """A piece of work handed to background workers (BackgroundWorkers.hand_over): result() is function(*arguments),
+    the worker's answer, or worked out on the calling thread where no worker took the piece (taken is False) or
+    the worker died: slower, never wrong."""
+
+    def __init__(self, function: Callable, arguments: tuple, future: Future | None):
+        self._function, self._arguments, self._future = function, arguments, future
+
+    @property
+    def taken(self) -> bool:
+        return self._future is not None
+
+    def done(self) -> bool:
+        return self._future is None or self._future.done()
+
+    def result(self):
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except Exception:  # noqa: BLE001 -- a dead worker (BrokenProcessPool), a pool shut: worked out here
+                pass
+        return self._function(*self._arguments)
 
 
 @contextlib.contextmanager

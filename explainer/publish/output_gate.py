@@ -20,12 +20,11 @@ import hashlib
 import posixpath
 import re
 from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..effects.worker_pool import BackgroundWorkers
+from ..effects.worker_pool import BackgroundWorkers, Handed
 from ..incremental.kept_values import InMemory, PackedValues, Place
 from ..errors import Problem, problem_at
 from .url_scan import TagFindings, UrlAt, browser_url, scan, scan_css, scan_files, written_url
@@ -85,7 +84,7 @@ class GateScans:
         self._known_hashes = memory.hashes if memory is not None and held_in_memory else None
         self._hashes: dict[int, tuple[bytes, bytes]] = {}
         self._waiting: list[tuple[ScanKey, bytes]] = []
-        self._sent: deque[tuple[Future, list[tuple[ScanKey, bytes]]]] = deque()
+        self._sent: deque[tuple[Handed, list[ScanKey]]] = deque()
         self._workers_started = False
         self._read_tags: dict[str, TagFindings | None] = {}
 
@@ -110,7 +109,7 @@ class GateScans:
             if self._workers_started:  # the rest goes there too
                 self._send()
             else:
-                self._take(self._waiting, [scan(data, self._read_tags) for _, data in self._waiting])
+                self._take([key for key, _ in self._waiting], [scan(data, self._read_tags) for _, data in self._waiting])
                 self._waiting = []
         self._collect(wait=True)
         if self.memory is not None and self._known_hashes is not None:
@@ -126,26 +125,22 @@ class GateScans:
 
     def _send(self) -> None:
         batch, self._waiting = self._waiting, []
-        future = self.workers.submit(scan_files, [data for _, data in batch]) if self.workers is not None else None
-        if future is None:  # no workers here (one core, no fork server): scanned now
-            self._take(batch, [scan(data, self._read_tags) for _, data in batch])
+        handed = self.workers.hand_over(scan_files, [data for _, data in batch]) if self.workers is not None else None
+        if handed is None or not handed.taken:  # no workers here (one core, no fork server): scanned now
+            self._take([key for key, _ in batch], [scan(data, self._read_tags) for _, data in batch])
             return
         self._workers_started = True
-        self._sent.append((future, batch))
+        self._sent.append((handed, [key for key, _ in batch]))
         self._collect(wait=False)
 
     def _collect(self, wait: bool) -> None:
         """Take the scans the workers have sent back (all of them, waiting: wait), in the order sent."""
         while self._sent and (wait or self._sent[0][0].done()):
-            future, batch = self._sent.popleft()
-            try:
-                scans = future.result()
-            except Exception:  # a worker died (BrokenProcessPool): slower, never wrong
-                scans = [scan(data, self._read_tags) for _, data in batch]
-            self._take(batch, scans)
+            handed, keys = self._sent.popleft()
+            self._take(keys, handed.result())
 
-    def _take(self, batch: list[tuple[ScanKey, bytes]], scans: list) -> None:
-        for (key, _), (urls, ids) in zip(batch, scans):
+    def _take(self, keys: list[ScanKey], scans: list) -> None:
+        for key, (urls, ids) in zip(keys, scans):
             # Kept away as soon as found: the URLs of every page at once would grow with the site.
             self.found[key[0]] = (key, (self.memory.values.put(urls) if self.memory is not None else urls, ids))
 

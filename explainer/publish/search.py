@@ -62,7 +62,7 @@ from ..errors import Problem
 from ..site_folder.inputs import PROJECT
 from ..render.layout import CONTENTS, OUTPUTS
 from ..site_folder.editions import edition_of_path
-from ..effects.worker_pool import BackgroundWorkers, threads, worker_count
+from ..effects.worker_pool import BackgroundWorkers, Handed, threads, worker_count
 from .search_pages import EXCLUDED, search_page
 from .search_shards import PAGES_PER_SHARD, shard_count, shard_of, site_files, split, vocabulary_pages
 
@@ -119,12 +119,10 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
     pages = files if isinstance(files, SearchPages) else SearchPages.of(files, root)
     cache = pages.cache
     settings = (version, canonical_json(SETTINGS), ENTRY_FORMAT)
+    # Only this thread waits (the pool's threads never do: a rebuild may need them), and Pagefind's runs, at a lower
+    # priority, do not.
     waited = pause or (lambda: None)
-
-    def runner(binary: Path, shard: dict[str, bytes], niceness: int) -> dict[str, bytes]:
-        waited()
-        return (run or _run_pagefind)(binary, shard, niceness)
-
+    runner = run or _run_pagefind
     early = _EarlyShards(pages, pages_per_shard, settings, lambda shard: runner(binary, shard, niceness + EARLY_NICENESS)
                          ) if pages.expected else None
 
@@ -144,14 +142,18 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
             for number, shard in shards.items()}
 
     def index(todo: dict[int, dict[str, bytes]]) -> dict:
-        return _index_shards(todo, binary, niceness, runner)
+        # An early run that fails (a Pagefind that hangs: after TIMEOUT) starts no further shard either.
+        return _index_shards(todo, binary, niceness, runner,
+                             stopped=lambda: early is not None and early.failed is not None)
 
     def pages_read(numbers) -> dict[int, dict[str, bytes]]:
         return {number: {path: pages.take(path) for path in shards[number]} for number in numbers}
 
+    waited()
     made, indexed, problems = _made(cache, keys, pages_read, index, early.outcomes(keys) if early is not None else {})
     vocabulary = None
     if not problems and len(made) > 1:  # the words of every shard, indexed once (search_shards.vocabulary_pages)
+        waited()
         key = content_key(*settings, "vocabulary", *(keys[number] for number in sorted(made)))
         found, more, problems = _made(cache, {VOCABULARY_SHARD: key},
                                       lambda _: {VOCABULARY_SHARD: _vocabulary(cache, keys, made)}, index)
@@ -226,12 +228,12 @@ class SearchPages:
 
     def _send(self) -> None:
         batch, self._batch = self._batch, []
-        future = self.workers.submit(reduced_pages, [html for _, html in batch]) if batch else None
-        if future is None:
+        handed = self.workers.hand_over(reduced_pages, [html for _, html in batch]) if batch else None
+        if handed is None or not handed.taken:
             for item in batch:
                 self._coming.put(item)
         else:
-            self._coming.put(_Reducing(batch, future))
+            self._coming.put(([path for path, _ in batch], handed))
 
     def close(self) -> None:
         """Every page is handed over."""
@@ -244,8 +246,12 @@ class SearchPages:
 
     def read_all(self, each: Callable[[str], None] | None = None) -> bool:
         """Read each page handed over, until close() (True) or abandon() (False); each(path) after each page."""
-        while isinstance(item := self._coming.get(), (tuple, _Reducing)):
-            read = item.taken_by(self) if isinstance(item, _Reducing) else [self._take(*item)]
+        while isinstance(item := self._coming.get(), tuple):
+            if isinstance(item[1], Handed):  # a batch a worker reads (reduced_pages)
+                paths, handed = item
+                read = [self._take_reduced(path, whole, reduced) for path, (whole, reduced) in zip(paths, handed.result())]
+            else:
+                read = [self._take(*item)]
             for path in read if each is not None else ():
                 each(path)
         return item
@@ -291,22 +297,6 @@ class SearchPages:
 def reduced_pages(pages: list[bytes]) -> list[tuple[str, bytes]]:
     """Each page's hash and the page as Pagefind reads it (search_pages.search_page): a background worker's part."""
     return [(_hash(page), search_page(page)) for page in pages]
-
-
-@dataclass
-class _Reducing:
-    """A batch of pages handed to a background worker (SearchPages.add), in the order they came."""
-
-    batch: list[tuple[str, bytes]]
-    future: Future
-
-    def taken_by(self, pages: SearchPages) -> list[str]:
-        """The batch's pages read into pages, the worker's answers or, if it died, read there."""
-        try:
-            answers = self.future.result()
-        except Exception:  # a worker died (BrokenProcessPool), or the pool was shut: slower, never wrong
-            return [pages._take(path, html) for path, html in self.batch]
-        return [pages._take_reduced(path, whole, reduced) for (path, _), (whole, reduced) in zip(self.batch, answers)]
 
 
 def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],
@@ -433,18 +423,19 @@ def _vocabulary(cache: DiskCache, keys: dict[int, str], made: dict[int, dict[str
     return pages
 
 
-def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: int,
-                  run: Runner) -> dict[int, dict[str, bytes] | PagefindFailed]:
+def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: int, run: Runner,
+                  stopped: Callable[[], bool] = lambda: False) -> dict[int, dict[str, bytes] | PagefindFailed]:
     """Each shard's files (or why Pagefind failed on it), one run per shard. The calling thread runs them, and
     so do pool threads (effects/worker_pool.py), one run per core at most: a lane that has not started
-    when the caller's queue is empty is cancelled, so a busy pool never holds the index up. After a failure no
-    further shard is started: a broken Pagefind fails the build once, within its TIMEOUT. Each shard's pages are
-    taken out of shards as its run starts, so they are let go as Pagefind reads them."""
+    when the caller's queue is empty is cancelled, so a busy pool never holds the index up. After a failure (or
+    once stopped() says another run failed) no further shard is started: a broken Pagefind fails the build once,
+    within its TIMEOUT. Each shard's pages are taken out of shards as its run starts, so they are let go as
+    Pagefind reads them."""
     waiting = deque(sorted(shards))
     results: dict[int, dict[str, bytes] | PagefindFailed] = {}
 
     def lane() -> None:
-        while not any(isinstance(result, PagefindFailed) for result in list(results.values())):
+        while not stopped() and not any(isinstance(result, PagefindFailed) for result in list(results.values())):
             try:
                 number = waiting.popleft()
             except IndexError:

@@ -181,12 +181,16 @@ def scan_css(data: bytes) -> list[UrlAt]:
     return parser.urls
 
 
-# The tags a worker process has read, for every batch it scans: a worker lives for one build.
+# The tags a worker process has read, for every batch it scans: a worker lives for one build. The build's own
+# process scans a batch with it only when the worker died; it is emptied past MOST_READ_TAGS.
 _READ_BY_THIS_WORKER: dict[str, TagFindings | None] = {}
+MOST_READ_TAGS = 100_000
 
 
 def scan_files(files: list[bytes]) -> list[Scan]:
     """Each file's scan: what a worker process does with each batch of pages it is sent (output_gate.GateScans)."""
+    if len(_READ_BY_THIS_WORKER) > MOST_READ_TAGS:
+        _READ_BY_THIS_WORKER.clear()
     return [scan(data, _READ_BY_THIS_WORKER) for data in files]
 
 

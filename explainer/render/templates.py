@@ -250,7 +250,9 @@ class _CompiledInThisProcess(jinja2.BytecodeCache):
     """Each template's compiled code, by its name and file, kept while its source is the same: every environment
     make_environment makes has the same settings, so the preview's next environment, after one template is edited,
     compiles that one alone (the others: 0.15 s of a template edit at 1,000 pages). In memory only, one code per
-    template: never loaded from disk, where it could come from anywhere."""
+    template: never loaded from disk, where it could come from anywhere. The key does not hold the environment's
+    options (autoescape, extensions, the words' install): make_environment must keep making them alike, or give
+    each kind of environment a cache of its own."""
 
     def __init__(self) -> None:
         self._compiled: dict[str, tuple[str, Any]] = {}  # key → (checksum of its source, its code)
