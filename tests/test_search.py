@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from explainer import cli
-from explainer.publish import search
+from explainer.publish import pagefind_service, search, search_pages
 from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
 
@@ -90,8 +90,8 @@ def test_two_runs_on_the_same_pages_give_the_same_bytes(tiny_pages, tmp_path):
 def test_unchanged_pages_come_from_the_cache_without_running_pagefind(tiny_pages, tmp_path, monkeypatch):
     made, _ = search.search_index(tiny_pages, tmp_path)
     runs = []
-    real_run = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda *arguments: runs.append(1) or real_run(*arguments))
+    real_run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *arguments: runs.append(1) or real_run(*arguments))
     again, problems = search.search_index(tiny_pages, tmp_path)
     assert problems == [] and again.cached and again.files == made.files and runs == []
     # A page that changes is indexed again; a page that is not searched (404) changes nothing.
@@ -152,7 +152,7 @@ def test_a_failing_pagefind_is_one_clear_problem(tiny_pages, tmp_path, monkeypat
 def test_a_pagefind_that_never_answers_is_stopped(tiny_pages, tmp_path, monkeypatch):
     binary = fake_pagefind(tmp_path, "time.sleep(60)")
     monkeypatch.setattr(search, "pagefind_binary", lambda: binary)
-    monkeypatch.setattr(search, "TIMEOUT", 1)
+    monkeypatch.setattr(pagefind_service, "TIMEOUT", 1)
     _, [problem] = search.search_index(tiny_pages, tmp_path)
     assert "it took more than 1 s" in problem.message
 
@@ -174,7 +174,7 @@ def test_the_build_command_reports_missing_pagefind_without_a_traceback(tmp_path
 def test_every_left_out_selector_is_in_the_project_site(built_project_site):
     """EXCLUDED names classes of other templates: a renamed class would quietly put its text back."""
     html = "".join(path.read_text(encoding="utf-8") for path in built_project_site.glob("*.html"))
-    for selector in search.EXCLUDED:
+    for selector in search_pages.EXCLUDED:
         assert f'class="{selector[1:]}"' in html or f'class="{selector[1:]} ' in html \
             or f' {selector[1:]}"' in html, selector
 

@@ -16,16 +16,16 @@ import pytest
 
 from conftest import PROJECT, SITES
 
-LIMIT = 3  # seconds: search.TIMEOUT in these builds
+LIMIT = 3  # seconds: pagefind_service.TIMEOUT in these builds
 HANG = LIMIT + 240  # seconds: only a build that hangs takes this long, however busy the machine
 
 BUILD = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {project!r})
-from explainer.publish import search
+from explainer.publish import pagefind_service, search
 search.pagefind_binary = lambda: Path({indexer!r})
-search.TIMEOUT = {limit}
+pagefind_service.TIMEOUT = {limit}
 from explainer import cli
 sys.exit(cli.main(["--root", {root!r}, "--out", {out!r}]))
 """

@@ -125,10 +125,10 @@ def test_pagefind_makes_the_same_index_of_the_reduced_pages_as_of_the_whole_ones
     files = build_files(corpus if site == "corpus" else tmp_path / site)
     pages = {path: files[path] for path in sorted(files) if search.searchable(path)}
     binary = search.pagefind_binary()
-    whole = search._run_pagefind(binary, pages)
+    whole = search.run_pagefind(binary, pages)
     reduced_pages = {path: search_page(html) for path, html in pages.items()}
     assert sum(len(html) for html in reduced_pages.values()) < sum(len(html) for html in pages.values())
-    reduced = search._run_pagefind(binary, reduced_pages)
+    reduced = search.run_pagefind(binary, reduced_pages)
     whole_records, reduced_records = records(whole), records(reduced)
     assert whole_records.keys() == reduced_records.keys() == {f"/{path}" for path in pages}
     for url, (_, record) in whole_records.items():
@@ -154,7 +154,7 @@ class CountedRuns:
     def __call__(self, binary, pages, niceness):
         if not all(path.split("/")[0].isdigit() for path in pages):
             self.runs.append(set(pages))
-        return search._run_pagefind(binary, pages, niceness)
+        return search.run_pagefind(binary, pages, niceness)
 
 
 def test_a_fact_label_indexes_no_chapter_again_and_a_word_of_prose_indexes_its_page(corpus, tmp_path):
@@ -205,7 +205,7 @@ def test_a_heading_with_a_fact_is_titled_by_its_own_words():
     heading = wrapped(f'<h1>Title</h1><h2 id="arrivals">Arrivals {CARD}</h2><p>Words here.</p>')
     titles = []
     for page in (heading, search_page(heading)):
-        [record] = [record for _, record in records(search._run_pagefind(search.pagefind_binary(), {"a.html": page})).values()]
+        [record] = [record for _, record in records(search.run_pagefind(search.pagefind_binary(), {"a.html": page})).values()]
         titles.append([anchor["text"] for anchor in record["anchors"] if anchor["element"] == "h2"])
     whole, reduced = titles
     assert reduced == ["Arrivals"] and whole[0].startswith("Arrivals") and "Label" in whole[0]

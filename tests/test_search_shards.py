@@ -47,7 +47,7 @@ class CountedRuns:
         with self._lock:
             vocabulary = all(path.split("/")[0].isdigit() for path in pages)
             (self.vocabulary if vocabulary else self.runs).append(set(pages))
-        return search._run_pagefind(binary, pages, niceness)
+        return search.run_pagefind(binary, pages, niceness)
 
     def clear(self):
         self.runs.clear()

@@ -100,7 +100,7 @@ def test_an_index_under_way_waits_while_a_rebuild_runs(tmp_path):
 
     def run(binary, pages, niceness):
         runs.append(len(pages))
-        return search._run_pagefind(binary, pages, niceness)
+        return search.run_pagefind(binary, pages, niceness)
 
     made = {}
     indexing = threading.Thread(target=lambda: made.update(
