@@ -528,3 +528,19 @@ def test_site_json_gives_the_author_licence_and_address_of_the_citation(dated_si
     assert document["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
     assert document["creator"] == {"@type": "Organization", "name": "The Example Desk"}
     assert all(item["contentUrl"].startswith("https://example.org/news/") for item in document["distribution"])
+
+
+def test_a_tag_written_alike_in_two_folders_names_each_folders_hashed_file():
+    """The same tag text in pages of two folders names two files: each page's reference is rewritten to its own
+    folder's hashed name, though the rewriting of a tag is remembered (fingerprint.Renaming.rewritten_tags)."""
+    from explainer.publish.fingerprint import renaming
+
+    files = {"charts/pic.png": b"a chart's picture", "ko/charts/pic.png": b"the Korean edition's picture"}
+    names = renaming(files)
+    tag = '<img src="charts/pic.png" alt="">'
+    _, root_page = names.finished("index.html", tag.encode())
+    _, korean_page = names.finished("ko/index.html", tag.encode())
+    _, root_again = names.finished("other.html", tag.encode())
+    assert names.renamed["charts/pic.png"] != names.renamed["ko/charts/pic.png"]
+    assert root_page == root_again == f'<img src="{names.renamed["charts/pic.png"]}" alt="">'.encode()
+    assert korean_page == f'<img src="{names.renamed["ko/charts/pic.png"].removeprefix("ko/")}" alt="">'.encode()

@@ -68,6 +68,9 @@ class Renaming:
     site_url: str = ""
     stylesheets: dict[str, bytes] = field(default_factory=dict)  # path → bytes with their references rewritten
     names: Callable = field(default=lambda text: iter(()), repr=False)  # _name_finder of the renamed files
+    # Each tag rewritten, by its folder and text: every page writes the same few (the stylesheet, the scripts, the
+    # icon), and reading one's attributes again cost half of each page's rewriting.
+    rewritten_tags: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def finished(self, path: str, content: bytes) -> tuple[str, bytes]:
         """The file's path in the published site (its hashed name, if it gets one) and its bytes with every
@@ -75,7 +78,7 @@ class Renaming:
         if path in self.stylesheets:
             content = self.stylesheets[path]
         elif path.endswith(".html"):
-            content = _rewrite_html(path, content, self.renamed, self.site_url, self.names)
+            content = _rewrite_html(path, content, self.renamed, self.site_url, self.names, self.rewritten_tags)
         elif path.endswith(".css"):
             content = _rewrite_css(path, content, self.renamed, self.site_url)
         return self.renamed.get(path, path), content
@@ -146,8 +149,10 @@ def _name_finder(names: set[str]):
 _NAME_DELIMITERS = ("/", '"', "'", " ", "=", "\n", ">")
 
 
-def _rewrite_html(path: str, content: bytes, renamed: dict[str, str], site_url: str, names) -> bytes:
+def _rewrite_html(path: str, content: bytes, renamed: dict[str, str], site_url: str, names,
+                  rewritten_tags: dict[tuple[str, str], str]) -> bytes:
     text = content.decode("utf-8")
+    folder = posixpath.dirname(path)  # all a reference's rewriting depends on besides the tag (_new_reference)
 
     def attribute(match: re.Match) -> str:
         name = match.group(2).lower()
@@ -172,7 +177,10 @@ def _rewrite_html(path: str, content: bytes, renamed: dict[str, str], site_url: 
         tag = _TAG.match(text, opening) if opening != -1 else None
         if tag is None or tag.end() <= position:  # the name is in text, not in a tag
             continue
-        pieces += [text[written:tag.start()], _ATTRIBUTE.sub(attribute, tag.group(0))]
+        new_tag = rewritten_tags.get((folder, tag.group(0)))
+        if new_tag is None:
+            new_tag = rewritten_tags[folder, tag.group(0)] = _ATTRIBUTE.sub(attribute, tag.group(0))
+        pieces += [text[written:tag.start()], new_tag]
         written = tag.end()
     if not pieces:
         return content
