@@ -9,7 +9,7 @@ from conftest import PROJECT, SITES
 from explainer.site_folder.inputs import read_inputs
 from explainer.publish.output_gate import browser_url, check_output
 from explainer.pipeline import build
-from explainer.effects.worker_pool import BackgroundWorkers
+from pool_support import CountedWorkers
 
 PAGE = "<!doctype html><html><body><p id=top>{}</p></body></html>"
 SITE = {"index.html": b"", "other.html": PAGE.format("<span id=here></span>").encode(), "assets/style.css": b""}
@@ -130,24 +130,6 @@ def _pages_linking_onward(count: int) -> dict[str, bytes]:
         for number in range(count)}
 
 
-class _CountingWorkers(BackgroundWorkers):
-    """The pool's background workers, counting what is handed to them; broken: every piece fails as a dead worker's does."""
-
-    def __init__(self, workers, broken: bool = False):
-        self.workers, self.broken, self.submitted = workers, broken, 0
-
-    def submit(self, function, *arguments):
-        from concurrent.futures import Future
-        from concurrent.futures.process import BrokenProcessPool
-
-        self.submitted += 1
-        if not self.broken:
-            return self.workers.submit(function, *arguments)
-        failed = Future()
-        failed.set_exception(BrokenProcessPool("a worker died"))
-        return failed
-
-
 @pytest.mark.parametrize("broken", [False, True])
 def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read_at_the_end(broken):
     """GateScans: what the build hands over as it finishes each page, scanned in worker processes a batch at a time
@@ -162,7 +144,7 @@ def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read
     assert len(expected) == len(range(0, 150, 7))
     memory = GateMemory()
     with background_workers() as pool:
-        workers = _CountingWorkers(pool, broken)
+        workers = CountedWorkers(pool, dying=broken)
         for rebuild in (False, True):
             scans = GateScans(memory, workers)
             for name, data in files.items():

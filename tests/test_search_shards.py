@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from explainer.effects.worker_pool import BackgroundWorkers, threads, worker_count
+from explainer.effects.worker_pool import threads, worker_count
+from pool_support import CountedWorkers
 from explainer.publish import search
 from explainer.publish.search_shards import shard_count, shard_of, split
 
@@ -274,25 +275,6 @@ def test_a_broken_pagefind_fails_once_even_when_shards_start_early(tmp_path):
     assert 1 <= len(broken.niceness) <= 1 + worker_count()
 
 
-class _CountedWorkers(BackgroundWorkers):
-    """Background workers (the pool's), counting the pieces handed to them; dying: each piece fails as a dead
-    worker's does."""
-
-    def __init__(self, pool, dying: bool):
-        self.pool, self.dying, self.submitted = pool, dying, 0
-
-    def submit(self, function, *arguments):
-        from concurrent.futures import Future
-        from concurrent.futures.process import BrokenProcessPool
-
-        self.submitted += 1
-        if not self.dying:
-            return self.pool.submit(function, *arguments)
-        failed = Future()
-        failed.set_exception(BrokenProcessPool("a worker died"))
-        return failed
-
-
 @pytest.mark.parametrize("workers", ["the pool's", "dying"])
 def test_pages_read_by_background_workers_make_the_same_index(tmp_path, workers):
     """A first build hands its pages to background workers to be read (search.reduced_pages), a batch at a time;
@@ -303,7 +285,7 @@ def test_pages_read_by_background_workers_make_the_same_index(tmp_path, workers)
     whole, _ = search.search_index(files, tmp_path / "whole")
     start_processes_early()  # as a first build of many pages does
     with background_workers() as pool:
-        helpers = _CountedWorkers(pool, dying=workers == "dying")
+        helpers = CountedWorkers(pool, dying=workers == "dying")
         pages = search.SearchPages(tmp_path / "workers", helpers)
         for path in sorted(files):
             pages.add(path, files[path])
