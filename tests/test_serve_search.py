@@ -106,8 +106,11 @@ def test_an_index_under_way_waits_while_a_rebuild_runs(tmp_path):
     indexing = threading.Thread(target=lambda: made.update(
         result=search.search_index(files, tmp_path / "paused", pause=pause, run=run)))
     indexing.start()
-    time.sleep(0.5)
-    assert indexing.is_alive() and len(reads) == 1 and runs == []  # held at its first page
+    deadline = time.monotonic() + 30
+    while not reads and time.monotonic() < deadline:  # it comes to its first page
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert indexing.is_alive() and len(reads) == 1 and runs == []  # and is held there
     rebuild_over.set()
     indexing.join(60)
     index, problems = made["result"]
