@@ -164,3 +164,22 @@ def test_without_a_fork_server_the_pages_are_scanned_here(monkeypatch):
     monkeypatch.setattr(worker_pool, "_processes_started", False)
     with worker_pool.background_workers() as workers:
         assert workers.submit(len, [1, 2]) is None
+
+
+def test_a_file_handed_over_again_is_checked_as_its_last_bytes():
+    """A file finished twice (its second bytes replace the first) is scanned as the second, whichever scan comes
+    back last."""
+    from explainer.publish.output_gate import GateMemory, GateScans
+
+    good = PAGE.format('<a href="#top">top</a>').encode()
+    broken = PAGE.format('<a href="missing.html">x</a>').encode()
+    memory = GateMemory()
+    assert check_output({"index.html": good}, memory=memory) == []  # the good bytes' scan is kept
+    scans = GateScans(memory)
+    scans.add("index.html", broken)  # waits to be scanned
+    scans.add("index.html", good)  # kept: found at once
+    assert check_output({"index.html": good}, memory=memory, scans=scans) == []
+    again = GateScans(GateMemory())
+    again.add("index.html", good)
+    again.add("index.html", broken)
+    assert [p.path.name for p in check_output({"index.html": broken}, scans=again)] == ["index.html"]

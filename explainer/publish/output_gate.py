@@ -87,13 +87,14 @@ class GateScans:
         self._sent: deque[tuple[Handed, list[ScanKey]]] = deque()
         self._workers_started = False
         self._read_tags: dict[str, TagFindings | None] = {}
+        self._latest: dict[str, ScanKey] = {}  # each file's last bytes handed over: a scan of earlier ones is dropped
 
     def add(self, name: str, data: bytes) -> None:
         """Hand over one finished file (its site-relative path, its bytes); a file that is not HTML or SVG is
         ignored, and a file handed over again replaces the first."""
         if not name.endswith(_SCANNED):
             return
-        key = (name, self._digest(data))
+        key = self._latest[name] = (name, self._digest(data))
         kept = self.memory.scans.get(key) if self.memory is not None else None
         if kept is not None:
             self.found[name] = (key, kept)
@@ -141,6 +142,8 @@ class GateScans:
 
     def _take(self, keys: list[ScanKey], scans: list) -> None:
         for key, (urls, ids) in zip(keys, scans):
+            if self._latest.get(key[0]) != key:  # handed over again since, with other bytes
+                continue
             # Kept away as soon as found: the URLs of every page at once would grow with the site.
             self.found[key[0]] = (key, (self.memory.values.put(urls) if self.memory is not None else urls, ids))
 
