@@ -183,16 +183,16 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
     # name.<hash>.ext for what hosts may cache for a year (explainer/publish/fingerprint.py); each file goes to
     # `written` as it is finished: from here on what the stages read of a page is read back.
     renaming = hashed_names_of(made, inputs.settings.url) if hashed_names else None
-    # pagefind/ (explainer/publish/search.py): its thread reads each page as it is made, and Pagefind, a process of
-    # its own, indexes them while this thread checks URLs; neither reads the other's files. In this build's
-    # context, so that the store's access (effects.boundary.StoreAccess) holds there too.
-    # Background workers (effects/worker_pool.py) take what the templates' thread need not do: the search's
-    # reading of a first build's pages and the output gate's scans, as each page is finished.
+    # Background workers (effects/worker_pool.py) take what the templates' thread need not do: the search's reading
+    # of a first build's pages and the output gate's scans, as each page is finished.
     with background_workers() as workers:
         search = SearchPages(inputs.root, workers) if effects.index_search is not None else None
         if search is not None:  # so that each shard is indexed as soon as its pages are made
             search.expect(one.edition.prefix + path for one, view in zip(built, views) for path in
                           planned_files(view, one.edition.prefix))
+        # pagefind/ (explainer/publish/search.py): its thread reads each page as it is made, and Pagefind, a process
+        # of its own, indexes each shard once its pages are made. In this build's context, so that the store's
+        # access (effects.boundary.StoreAccess) holds there too.
         indexing = (threads().submit(contextvars.copy_context().run, effects.index_search, search, inputs.root)
                     if search is not None else None)
         # The output gate scans each file as it is finished (publish/output_gate.py GateScans), rather than reading
@@ -213,7 +213,6 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
             raise
         if search is not None:
             search.close()
-        scans.finished()  # while the workers are there
         result.files = finishing.files
         hashed = sorted(renaming.renamed.values()) if renaming is not None else []
         with speaking(editions[0].language):

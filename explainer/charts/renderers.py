@@ -26,14 +26,13 @@ on its spec (svg.normalise_ids) and a card only on its SVG.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
-from ..effects.worker_pool import deaf_to_ctrl_c, process_context, threads, worker_count
+from ..effects.worker_pool import deaf_to_ctrl_c, has_fork_server, process_context, threads, worker_count
 
 MOST_RENDERERS = 4  # each holds a JavaScript engine: about 0.5 s of CPU to start, 150 MB resident (much shared)
 # When the build waits for a job (submit's when): the chart stage waits for its pictures before the pages can be made,
@@ -60,7 +59,7 @@ def start() -> None:
     """Start the renderers unless they run (or cannot): one per core, each starting its engine at once."""
     global _running
     count = min(worker_count(), MOST_RENDERERS)
-    if count < 2 or "forkserver" not in multiprocessing.get_all_start_methods():
+    if count < 2 or not has_fork_server():
         return  # on one core a renderer would only take turns with this process
     with _lock:
         if _running is not None:

@@ -70,9 +70,7 @@ def _leave_with_the_build(build: int, initializer: Callable | None = None, inita
             time.sleep(WATCH_SECONDS)
             try:
                 os.kill(build, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # another user's process under that id: the build is gone
+            except (ProcessLookupError, PermissionError):  # PermissionError: another user's process has its id
                 os._exit(0)
 
     threading.Thread(target=watch, name="leave-with-the-build", daemon=True).start()
@@ -80,9 +78,14 @@ def _leave_with_the_build(build: int, initializer: Callable | None = None, inita
         initializer(*initargs)
 
 
+def has_fork_server() -> bool:
+    """Whether processes start from a fork server here (Linux, macOS); the pools need one (process_context)."""
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
 def workers_pay(items: int, minimum: int) -> bool:
     """Whether map_in_workers, given this many items and this minimum, computes them in worker processes."""
-    return items >= minimum and worker_count() >= 2 and "forkserver" in multiprocessing.get_all_start_methods()
+    return items >= minimum and worker_count() >= 2 and has_fork_server()
 
 
 class BackgroundWorkers:
@@ -96,7 +99,7 @@ class BackgroundWorkers:
     def __init__(self, count: int):
         self._count = count
         self._pool: ProcessPoolExecutor | None = None
-        self._usable = count >= 1 and "forkserver" in multiprocessing.get_all_start_methods()
+        self._usable = count >= 1 and has_fork_server()
 
     def submit(self, function: Callable, *arguments) -> Future | None:
         if not self._usable or not _processes_started:
@@ -161,7 +164,7 @@ def start_processes_early() -> None:
     """Start the fork server now, for a build that will start processes (a first build of many pages, or of
     charts), so that what it imports for every process (Altair: 0.3 s) is imported while the build reads its
     inputs, rather than while the first stage that needs a process waits for it."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if has_fork_server():
         process_context()  # sets what the server imports
         with deaf_to_ctrl_c():  # the server, and every process it forks, never sees a terminal's Ctrl+C
             forkserver.ensure_running()  # starts it and returns: the server imports on its own
@@ -193,7 +196,7 @@ def process_context() -> multiprocessing.context.BaseContext:
     """How every process of the build starts: "forkserver" where the system has it, "spawn" elsewhere."""
     global _processes_started
     _processes_started = True
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if has_fork_server():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOADED)
         return context

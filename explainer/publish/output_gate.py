@@ -104,6 +104,10 @@ class GateScans:
         if len(self._waiting) >= self.BATCH:
             self._send()
 
+    def handed_over(self, name: str) -> bool:
+        """Whether the file was handed over (its scan found, kept, or on its way)."""
+        return name in self._latest
+
     def finished(self) -> dict[str, tuple[ScanKey, tuple[list[UrlAt] | Place, set[str]]]]:
         """Every file's scan key and scan, once every file is handed over."""
         if self._waiting:
@@ -158,7 +162,7 @@ def urls_and_ids(files: dict[str, bytes], memory: GateMemory | None = None, scan
     urls: dict[str, list[UrlAt] | Place] = {}
     stylesheets = []
     for name in sorted(files):
-        if name.endswith(_SCANNED) and name not in scans.found:
+        if name.endswith(_SCANNED) and not scans.handed_over(name):
             scans.add(name, files[name])
         elif name.endswith(".css"):
             stylesheets.append(name)

@@ -127,8 +127,7 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
     pages.keep_read_hashes()
     # No page at all is still one shard: the search page finds nothing, rather than failing to load.
     shards = split(pages.read, pages_per_shard) or {0: {}}
-    keys = {number: content_key(*settings, *(part for path, read in shard.items() for part in (path, read)))
-            for number, shard in shards.items()}
+    keys = {number: _shard_key(settings, shard.items()) for number, shard in shards.items()}
 
     def index(todo: dict[int, dict[str, bytes]]) -> dict:
         # An early run that fails (a Pagefind that hangs: after TIMEOUT) starts no further shard either.
@@ -283,6 +282,11 @@ class SearchPages:
         return f"search-pages-{content_key(engine_version())}.json"
 
 
+def _shard_key(settings: tuple, reads: Iterable[tuple[str, str]]) -> str:
+    """A shard's key in the cache: Pagefind's settings, and each of its pages' path and read hash, in order."""
+    return content_key(*settings, *(part for path, read in reads for part in (path, read)))
+
+
 def reduced_pages(pages: list[bytes]) -> list[tuple[str, bytes]]:
     """Each page's hash and the page as Pagefind reads it (search_pages.search_page): a background worker's part."""
     return [(_hash(page), search_page(page)) for page in pages]
@@ -332,9 +336,9 @@ class _EarlyShards:
                  run: Callable[[dict[str, bytes]], dict[str, bytes]]):
         self.pages, self.settings, self.run = pages, settings, run
         self.count = shard_count(len(pages.expected), pages_per_shard)
-        self.planned: dict[int, list[str]] = {}  # each shard's expected pages, sorted as split() sorts them
-        for path in pages.expected:
-            self.planned.setdefault(shard_of(path, self.count), []).append(path)
+        # Each shard's expected pages, as split() will give the finished site's.
+        self.planned = {number: list(shard) for number, shard in
+                        split(dict.fromkeys(pages.expected), pages_per_shard).items()}
         self.to_come = {number: set(paths) for number, paths in self.planned.items()}
         self.started: dict[str, Future] = {}  # the key of a shard's pages → its run
         self.failed: PagefindFailed | None = None  # then no further run starts: a broken Pagefind fails once
@@ -348,7 +352,7 @@ class _EarlyShards:
         if waiting:
             return
         paths = self.planned[number]
-        key = content_key(*self.settings, *(part for path in paths for part in (path, self.pages.read[path])))
+        key = _shard_key(self.settings, ((path, self.pages.read[path]) for path in paths))
         # Its listing kept: the index is read from the cache with the others' (and indexed then if damaged).
         if key not in self.started and self.pages.cache.get(f"{key}.json") is None:
             # In the build's context, so that its files are kept in the build's store access as the run ends.
