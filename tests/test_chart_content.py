@@ -8,10 +8,9 @@ from pathlib import Path
 
 import altair as alt
 import pytest
-import vl_convert
 
 from conftest import PROJECT
-from explainer.charts import ROWS, ChartColumn, ChartDefinition
+from explainer.charts import ROWS, ChartColumn, ChartDefinition, chart_font
 from explainer.charts.definition import Annotation, cell_fact, provisional_note
 from explainer.charts.modules import ChartModule, run_chart_module
 from explainer.charts.spec import PICTURE_WIDTHS, chart_spec, static_spec
@@ -80,7 +79,7 @@ def made_provisional(provisional_store):
 
 def svg_text(spec: dict, width: int, scheme: str = "light") -> str:
     """The words of a static picture, as the build renders it: every <text>, its lines joined by newlines."""
-    svg = vl_convert.vegalite_to_svg(static_spec(spec, scheme, width))
+    svg = chart_font.engine().vegalite_to_svg(static_spec(spec, scheme, width))
     return "\n".join(re.sub(r"<[^>]+>", "\n", match) for match in re.findall(r"<text[^>]*>.*?</text>", svg, re.S))
 
 

@@ -4,17 +4,16 @@ from its own spec."""
 from __future__ import annotations
 
 import pytest
-import vl_convert
 
 from test_chart_content import CHARTS, make_charts, project_store
-from explainer.charts import one_layout, svg as pictures
+from explainer.charts import chart_font, one_layout, svg as pictures
 from explainer.charts.spec import PICTURE_WIDTHS, static_spec
 from explainer.charts.theme import configs
 from explainer.incremental.disk_store import DiskCache
 
 
 def rendered(spec: dict) -> str:
-    return pictures.normalise_ids(vl_convert.vegalite_to_svg(spec))
+    return pictures.normalise_ids(chart_font.engine().vegalite_to_svg(spec))
 
 
 def both_schemes(spec: dict, width: int) -> dict[str, dict]:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from conftest import PROJECT, SITES
+from explainer.charts import chart_font
 from explainer.charts.spec import static_spec
 from explainer.site_folder.inputs import read_inputs
 from explainer.pipeline import build
@@ -125,7 +126,7 @@ def test_without_chart_settings_the_charts_keep_the_default_look(tmp_path):
     _, result = built(SITES / "charts")
     spec = json.loads(SPEC.search(page(result, "index.html")).group(1))
     assert spec["config"]["range"]["category"][:2] == ["#0072b2", "#e69f00"]
-    assert spec["config"]["font"].startswith("system-ui")
+    assert spec["config"]["font"].startswith(f'"{chart_font.FAMILY}", system-ui')  # the bundled font, then the page's
 
 
 def test_bad_chart_colours_are_an_error_at_their_line(tmp_path):

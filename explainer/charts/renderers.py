@@ -144,10 +144,10 @@ def _lost(renderers: _Renderers) -> None:
 def _serve(connection) -> None:
     """A renderer: start vl-convert's JavaScript engine, which the first picture would wait for, then do each job
     sent, until the program's end of the pipe closes."""
-    import vl_convert
+    from .chart_font import engine
 
     try:
-        vl_convert.vegalite_to_svg({"mark": "point"})
+        engine().vegalite_to_svg({"mark": "point"})
     except Exception:  # noqa: BLE001 -- a picture's own call reports whatever is wrong with the renderer
         pass
     while True:

@@ -3,16 +3,16 @@
 site's name (charts/card.py), and the title cards of pages without a chart (render/share_images.py).
 
 Rendering is the slow part of a build with charts: the first call in a process starts a JavaScript engine
-(about half a second), then each picture takes about 0.1 s (vl-convert measures each label with the system's fonts,
-a CJK font for ours). So each picture is cached under a hash of its exact spec, its format and the renderer's
-version; only pictures missing from the cache are rendered, in the renderer processes (renderers.py: vl-convert holds
-Python's lock while it renders), each chart's as soon as its module has run; and a chart's light and dark picture of
-one size are rendered once (one_layout.py).
+(about half a second), then each picture takes about 0.1 s (vl-convert measures each label with the charts' own
+font, chart_font.py). So each picture is cached under a hash of its exact spec, its format, the renderer's version
+and the charts' fonts (drawing_key); only pictures missing from the cache are rendered, in the renderer processes
+(renderers.py: vl-convert holds Python's lock while it renders), each chart's as soon as its module has run; and a
+chart's light and dark picture of one size are rendered once (one_layout.py).
 Each picture is an entry of the build's store (incremental/disk_store.py), checked when read: a picture cut short or
 emptied on disk reads as missing, and is rendered again and kept whole.
 
-A card is cached under a hash of its SVG and the renderer's version: the SVG holds everything the PNG shows
-(the chart's picture, its words, the site's name), so whatever a card reads keys it. A chart's cards are rendered
+A card is cached under a hash of its SVG, the renderer's version and the fonts: the SVG holds everything else the PNG
+shows (the chart's picture, its words, the site's name), so whatever a card reads keys it. A chart's cards are rendered
 while the build goes on (CardRendering), after every picture that is waited for (renderers.LATER).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Hashable
 
-from . import one_layout, renderers
+from . import chart_font, one_layout, renderers
 from ..effects import libraries
 from ..incremental.disk_store import DiskCache, canonical_json, content_key
 
@@ -55,8 +55,14 @@ def renderer_version() -> str:
     return libraries.version("vl-convert-python")
 
 
+@functools.cache
+def drawing_key() -> str:
+    """What a picture or a card looks like besides its spec or SVG: vl-convert's version and the charts' fonts."""
+    return f"{renderer_version()}+{chart_font.key()}"
+
+
 def picture_key(job: PictureJob) -> str:
-    return content_key(RENDER_FORMAT, renderer_version(), canonical_json(job.spec))
+    return content_key(RENDER_FORMAT, drawing_key(), canonical_json(job.spec))
 
 
 class PictureRendering:
@@ -121,10 +127,8 @@ class PictureRendering:
 
 def _render_picture(spec: dict) -> tuple[bytes | None, str | None]:
     """(SVG, None), or (None, the renderer's message)."""
-    import vl_convert  # imported only when there is something to render: a cached build never starts the engine
-
     try:
-        return normalise_ids(vl_convert.vegalite_to_svg(spec)).encode("utf-8"), None
+        return normalise_ids(chart_font.engine().vegalite_to_svg(spec)).encode("utf-8"), None
     except Exception as error:  # vl-convert raises ValueError with the JavaScript error's message
         return None, str(error).strip() or type(error).__name__
 
@@ -163,7 +167,7 @@ class CardRendering:
         self._result = Rendered()
         self._pending: dict[str, tuple[str, str, Future]] = {}  # card path → its cache key, its SVG, its rendering
         for path, svg in sorted(cards.items()):
-            key = f"{content_key(CARD_FORMAT, renderer_version(), svg)}.png"
+            key = f"{content_key(CARD_FORMAT, drawing_key(), svg)}.png"
             png = cache.get(key)
             if png is None:
                 self._pending[path] = key, svg, renderers.submit(render_card, svg, when)
@@ -190,9 +194,7 @@ class CardRendering:
 
 def render_card(svg: str) -> tuple[bytes | None, str | None]:
     """(PNG, None), or (None, resvg's message)."""
-    import vl_convert  # only when a card must be rendered: a cached build never starts it
-
     try:
-        return vl_convert.svg_to_png(svg), None
+        return chart_font.engine().svg_to_png(svg), None
     except Exception as error:  # vl-convert raises ValueError with resvg's message
         return None, str(error).strip() or type(error).__name__

@@ -15,11 +15,14 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .chart_font import FAMILY
+
 if TYPE_CHECKING:
     from ..site_folder.inputs import SiteSettings
 
-# The page's own font stack (assets/style.css), so chart labels look like the text around them.
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", sans-serif'
+# The charts' bundled font, which vl-convert measures and draws with on every machine (chart_font.py), then the
+# page's own font stack (assets/style.css), which a reader's browser sets the pictures' text in.
+FONT = f'"{FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", sans-serif'
 
 
 @dataclass(frozen=True)
