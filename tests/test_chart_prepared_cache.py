@@ -174,3 +174,36 @@ def test_no_cache_runs_every_chart_module_again(starter, runs):
     built(starter)
     assert main(["build", "--root", str(starter), "--out", str(starter.parent / "out"), "--no-cache"]) == 0
     assert runs == ["loans", "loans"]
+
+
+def test_looking_up_a_cells_fact_reads_that_cell_and_that_fact_alone():
+    """charts/definition.cell_fact goes through the store's index of the facts stating series cells: a chart that
+    asks for one cell's fact depends on that cell's entry and that fact, not on every fact (a fact edit elsewhere
+    keeps its result); and a new fact stating that cell, or an edit of the one that does, changes what it read."""
+    import dataclasses
+
+    from test_chart_content import project_store
+    from explainer.charts.definition import cell_fact
+    from explainer.charts.prepared_cache import reads_fingerprint, watched_store
+    from explainer.store.facts import FactStore, SeriesCell, cell_name
+
+    store = project_store()
+    view, read = watched_store(store)
+    stated = cell_fact(view, "arrivals-by-year", "2025", "total")
+    assert stated is not None and stated.series_cell == SeriesCell("arrivals-by-year", "2025", "total")
+    assert cell_fact(view, "arrivals-by-year", "1066", "total") is None
+    reads = read()
+    assert reads == {"cells": sorted([cell_name("arrivals-by-year", "2025", "total"),
+                                      cell_name("arrivals-by-year", "1066", "total")]),
+                     "facts": [stated.id]}
+    before = reads_fingerprint(store, reads)
+
+    def changed(facts: dict) -> str:
+        return reads_fingerprint(FactStore(**{**{name: getattr(store, name) for name in ("sources", "series")},
+                                              "facts": facts}), reads)
+
+    other = next(fact for fact in store.facts.values() if fact.id != stated.id and fact.series_cell is None)
+    assert changed({**store.facts, other.id: dataclasses.replace(other, label="edited")}) == before
+    assert changed({**store.facts, stated.id: dataclasses.replace(stated, label="edited")}) != before
+    newcomer = dataclasses.replace(other, id="a-new-fact", series_cell=SeriesCell("arrivals-by-year", "1066", "total"))
+    assert changed({**store.facts, newcomer.id: newcomer}) != before  # a cell that had no fact now has one

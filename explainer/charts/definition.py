@@ -21,7 +21,7 @@ from typing import Any
 from ..store.dates import date_label
 from ..render.words import gettext
 from ..errors import did_you_mean
-from ..store.facts import Citation, Fact, FactStore, Series
+from ..store.facts import Citation, Fact, FactStore, Series, cell_name
 
 # The data of every chart: a named Vega-Lite dataset that the engine fills with the definition's rows.
 ROWS = {"name": "rows"}
@@ -115,6 +115,5 @@ def provisional_note(fact: Fact, marked: str) -> Annotation:
 def cell_fact(store: FactStore, series_id: str, key: str, column: str) -> Fact | None:
     """The fact that states one cell of a series (its value taken from the cell), if the store has one: for
     what a cell alone does not say, such as whether the count is provisional and how it was corrected."""
-    return next((fact for fact in store.facts.values() if fact.series_cell is not None
-                 and (fact.series_cell.series_id, fact.series_cell.row, fact.series_cell.column)
-                 == (series_id, key, column)), None)
+    fact_id = store.cell_index().get(cell_name(series_id, key, column))
+    return None if fact_id is None else store.facts[fact_id]

@@ -15,7 +15,8 @@ An entry is kept under a key of everything that result depends on but the data:
   the versions of Altair and Python, which make the spec;
 and it holds what the run read of the fact store, with the fingerprints those records had: the module is
 given a store whose tables note each record asked for, and a whole table when it is looked through
-(watched_store; a copy of a table, or dataclasses.asdict of the store, reads all of it). The entry is used
+(watched_store; a copy of a table, or dataclasses.asdict of the store, reads all of it), and whose index of the
+facts stating series cells notes each cell looked up (definition.cell_fact reads one cell's fact, not every fact). The entry is used
 while each of those records is unchanged (a record that was missing, still missing), so a fact edit runs
 again only the charts that read that fact. `python build.py --no-cache` uses no entry.
 A chart module that reads anything else (a file, the clock) must not rely on this cache: charts/README.md says so.
@@ -31,9 +32,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import hashlib
 import json
 import math
+from operator import attrgetter, methodcaller
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 
@@ -61,7 +64,11 @@ def prepared_key(path: Path, language: str, themes: dict, default_language: str 
 
 
 EVERY_RECORD = "*"  # in a table's reads: the module looked through the whole table
-_TABLES = ("sources", "facts", "series", "claims")
+# The tables a module may read, each as the store gives it: its records, and the index of which fact states each series
+# cell (FactStore.cell_index), so that looking up one cell's fact reads that entry and that fact, not every fact.
+_RECORD_TABLES = ("sources", "facts", "series", "claims")
+_TABLES: dict[str, Callable[[FactStore], Mapping]] = {**{name: attrgetter(name) for name in _RECORD_TABLES},
+                                                      "cells": methodcaller("cell_index")}
 Reads = dict[str, list[str]]  # table name → the ids read (sorted), or [EVERY_RECORD]
 
 
@@ -112,8 +119,10 @@ def watched_store(store: FactStore) -> tuple[FactStore, Callable[[], Reads]]:
     """The store as a chart module is given it, and a function that says what was read of it so far."""
     reads: dict[str, set[str]] = {table: set() for table in _TABLES}
     view = dataclasses.replace(store)
-    for table in _TABLES:  # set past FactStore.__setattr__, which would copy (so read) each table into its own kind
+    for table in _RECORD_TABLES:  # set past FactStore.__setattr__, which would copy (so read) each table
         object.__setattr__(view, table, _WatchedTable(getattr(store, table), reads[table]))
+    # In place of the method, on this view alone; made when first asked for, as the store's own is.
+    object.__setattr__(view, "cell_index", functools.cache(lambda: _WatchedTable(store.cell_index(), reads["cells"])))
 
     def what_was_read() -> Reads:
         return {table: [EVERY_RECORD] if EVERY_RECORD in ids else sorted(map(str, ids))
@@ -128,7 +137,7 @@ def reads_fingerprint(store: FactStore, reads: Reads, memo: dict | None = None) 
     memo = {} if memo is None else memo
     parts = []
     for table_name, ids in sorted(reads.items()):
-        table = getattr(store, table_name)
+        table = _TABLES[table_name](store)
         for record_id in list(table) if ids == [EVERY_RECORD] else ids:
             if (table_name, record_id) not in memo:
                 memo[table_name, record_id] = (record_fingerprint(table.get(record_id)) or b"").hex()

@@ -9,6 +9,7 @@ import bisect
 import dataclasses
 import datetime
 import hashlib
+import json
 import re
 from collections.abc import KeysView, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -263,6 +264,11 @@ class SeriesCell:
     column: str
 
 
+def cell_name(series_id: str, row: str, column: str) -> str:
+    """One series cell's name in FactStore.cell_index: a series id, a row's key and a column may hold any letter."""
+    return json.dumps([series_id, row, column], ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class Correction:
     """An earlier value of a fact: what it was, when it was corrected, why, and who announced the correction."""
@@ -492,6 +498,18 @@ class FactStore(Recorded):
         if citation is None or citation.source_id not in self.sources:
             return None
         return self.sources[citation.source_id].excerpts.get(citation.excerpt_id or "")
+
+    def cell_index(self) -> dict[str, str]:
+        """Which fact states each series cell: cell_name(series, row, column) → the fact's id, the first in the facts'
+        order. A chart looks a cell's fact up here (charts/definition.cell_fact), so that what it reads is that
+        cell's entry and that fact, not every fact (charts/prepared_cache.py); made from the records themselves
+        (dict.values: no page's read of the table)."""
+        index: dict[str, str] = {}
+        for fact in dict.values(self.facts):
+            if fact.series_cell is not None:
+                cell = fact.series_cell
+                index.setdefault(cell_name(cell.series_id, cell.row, cell.column), fact.id)
+        return index
 
     def facts_citing(self, source_id: str) -> list[Fact]:
         return [fact for fact in self.facts.values() if fact.source_id == source_id]
