@@ -140,6 +140,17 @@ def test_schema_error_points_at_the_offending_value():
     assert "other" not in store.facts and "jobs-2024" in store.facts  # only the broken fact is dropped
 
 
+def test_a_file_loaded_again_is_checked_again_as_it_now_reads():
+    """What the schema found in a file's text is kept by that text (loading._schema_findings): the same text gives
+    the same problem at the same place, a fixed one none, and the same fact broken at another place its own."""
+    broken = [fact(), fact(id="other", value="2,914")]
+    first, again = only(load(facts=broken)[1]), only(load(facts=broken)[1])
+    assert first == again
+    assert errors(load(facts=[fact(), fact(id="other", value=2914)])[1]) == []
+    moved = only(load(facts=[fact(id="other", value="2,914"), fact()])[1])
+    assert moved.line < first.line and '"value": "2,914"' in moved.source_line
+
+
 def test_quote_fields_are_gone():
     problem = only(load(facts=[fact(quote="211 defectors held jobs")])[1])
     assert 'unknown field "quote"' in problem.message and '"quote"' in problem.source_line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import math
 import re
@@ -25,7 +26,7 @@ from ..site_folder.inputs import CONTROL_CHARACTER, control_character_message
 from .snapshots import check_snapshots, is_snapshot
 from .json_positions import JsonPath, duplicate_key_message, first_duplicate_key, json_limits_problem, offset_of, value_offsets
 
-if TYPE_CHECKING:  # imported where a file is validated (_parse): a build whose store is kept never validates
+if TYPE_CHECKING:  # imported where a file is validated (_schema_findings): a build whose store is kept never validates
     import jsonschema
 
 _SCHEMAS = {"sources": fact_schema.SOURCE, "facts": fact_schema.FACTS, "series": fact_schema.SERIES,
@@ -144,14 +145,10 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
         problem = problem_at(path, text, duplicate[0], duplicate_key_message(duplicate[1]))
         problems.append(root_cause(problem, _ids_written_in(path, text, kind)))
         return None, kind in ("sources", "claims", "corrections")
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    offsets = value_offsets(text) if errors else None
+    findings = _schema_findings(kind, text)
+    offsets = value_offsets(text) if findings else None
     broken: dict[int | None, list[tuple[JsonPath, str]]] = {}  # record index (None: the whole file) → problems
-    for error in errors:
-        json_path, message = _explain(error, tuple(error.absolute_path))
+    for json_path, message in findings:
         broken.setdefault(_record_index(kind, json_path), []).append((json_path, message))
     failed_schema = set(broken)
     if None not in broken:  # in the records that passed their schema, does each date name a real month and day?
@@ -186,6 +183,18 @@ def _parse(path: Path, text: str, kind: str, problems: list[Problem]) -> tuple[d
             document.get("id"), str), "facts": isinstance(document, dict) and isinstance(document.get("facts"), list)}
         return None, known[kind]
     return {**document, kind: [None if index in broken else raw for index, raw in enumerate(records)]}, True
+
+
+@functools.lru_cache(maxsize=1024)
+def _schema_findings(kind: str, text: str) -> tuple[tuple[JsonPath, str], ...]:
+    """What the schema of its kind finds wrong in a file's JSON text (valid JSON), each (where, in the editor's
+    words), in document order. Validating is most of the time loading data/ takes, and a preview loads every data
+    file again after one is edited: the same text of the same kind always has the same findings."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_SCHEMAS[kind])
+    errors = sorted(validator.iter_errors(json.loads(text)), key=lambda e: list(map(str, e.absolute_path)))
+    return tuple(_explain(error, tuple(error.absolute_path)) for error in errors)
 
 
 def _record_index(kind: str, json_path: JsonPath) -> int | None:
