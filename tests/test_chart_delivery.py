@@ -198,3 +198,20 @@ def test_the_embed_pages_are_deterministic(site, tmp_path):
     assert {path: again.files[path] for path in again.files if path.startswith(("embed/", "charts/"))} == {
         path: site.files[path] for path in site.files if path.startswith(("embed/", "charts/"))}
 
+
+
+def test_the_runtime_is_made_once_per_program_even_when_the_store_is_not_read(tmp_path, monkeypatch):
+    """--no-cache reads nothing from the store: the second edition took the runtime from this program, not from a
+    second making in the build's own process (1.1 s of the project's build); the store still receives it."""
+    from explainer.charts import runtime
+    from explainer.effects.boundary import WRITE_ONLY
+
+    made: list[str] = []
+    monkeypatch.setattr(runtime, "_made", {})
+    monkeypatch.setattr(runtime, "make_bundle", lambda snippet: made.append(snippet) or b"/* the bundle */")
+    cache = DiskCache(tmp_path / "runtime")
+    with WRITE_ONLY.in_force():
+        first, second = runtime.runtime_files(cache), runtime.runtime_files(cache)
+    assert first == second == ({RUNTIME_PATH: b"/* the bundle */"}, [])
+    assert made == [runtime.SNIPPET]
+    assert cache.get(runtime._bundle_name()) == b"/* the bundle */"

@@ -34,18 +34,22 @@ WRAPPER = "(() => {\n%s\n})();\n"
 
 
 _making: dict[str, Future] = {}  # bundle name → its making in a renderer (start_runtime)
+# Bundle name → the bundle this program has: the next edition of the build takes it from here, as does a build that
+# reads nothing from the store (--no-cache), which made it again in its own process (a second, in the build's way).
+_made: dict[str, bytes] = {}
 
 
 def start_runtime(cache: DiskCache) -> None:
-    """Start making the bundle in a renderer if the store lacks it, for runtime_files to collect."""
+    """Start making the bundle in a renderer if this program and the store lack it, for runtime_files to collect."""
     name = _bundle_name()
-    if name not in _making and cache.get(name) is None:
+    if name not in _making and name not in _made and cache.get(name) is None:
         _making[name] = renderers.submit(make_bundle, SNIPPET, renderers.LATER)  # wanted when the files are made
 
 
 def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
     name = _bundle_name()
-    bundle = cache.get(name)
+    stored = cache.get(name)
+    bundle = stored or _made.get(name)
     making = _making.pop(name, None)
     if bundle is None:
         try:
@@ -53,7 +57,9 @@ def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
         except Exception as error:  # the site still works without it: every chart keeps its static SVG
             return {}, [Problem(Path(RUNTIME_PATH), 1, 1, f"could not make the chart runtime with vl-convert: "
                                 f"{error}. Reinstall it: python -m pip install -r requirements.txt")]
+    if stored is None:
         cache.put(name, bundle)
+    _made[name] = bundle
     return {RUNTIME_PATH: bundle}, []
 
 
