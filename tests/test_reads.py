@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explainer.incremental.reads import Fingerprints, Recorded, recording
+from explainer.incremental.reads import Fingerprints, ImmutableMemo, Recorded, recording
 
 
 @dataclass
@@ -12,6 +12,14 @@ class Figure(Recorded):  # read whole, as a fact is
     TOKEN_FIELD = "id"
     id: str
     value: int
+
+
+@dataclass(frozen=True)
+class Quote(Recorded):  # frozen, as the store's facts and sources are
+    TOKEN_KIND = "quote"
+    TOKEN_FIELD = "id"
+    id: str
+    words: str
 
 
 @dataclass
@@ -44,3 +52,28 @@ def test_a_record_read_again_is_noted_once_and_a_changed_one_gives_another_finge
         figure.value, chapter.title
     assert second.reads["figure:a"] != first.reads["figure:a"]
     assert second.reads["chapter:c", "title"] == first.reads["chapter:c", "title"]
+
+
+def test_a_frozen_records_fingerprint_lasts_from_build_to_build_and_a_mutable_ones_is_taken_again():
+    """The lasting memo (the preview's, kept between rebuilds) keeps a frozen record's fingerprint by its identity:
+    the same object cannot have changed. A new object, the record as data/ now says, is fingerprinted anew; a
+    record that can change in place is fingerprinted again in every build."""
+    lasting = ImmutableMemo()
+    quote, figure = Quote("q", "211 defectors held jobs"), Figure("a", 1)
+    first = Fingerprints(lasting)
+    before = first.record(quote), first.record(figure)
+    digests: list = []
+    lasting.next_build()
+    second = Fingerprints(lasting)
+    import explainer.incremental.reads as reads
+    original = reads._record_digest
+    reads._record_digest = lambda record: digests.append(record) or original(record)
+    try:
+        assert second.record(quote) == before[0]
+        figure.value = 2  # mutable: changed in place, and seen to
+        assert second.record(figure) != before[1]
+        edited = Quote("q", "212 defectors held jobs")
+        assert second.record(edited) != before[0]
+    finally:
+        reads._record_digest = original
+    assert quote not in digests and figure in digests and edited in digests

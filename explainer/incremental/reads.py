@@ -78,11 +78,15 @@ class Fingerprints:
         return _digest(_plain(value))
 
     def record(self, record: Recorded) -> Fingerprint:
-        """A whole record's fingerprint: every field (records inside it as their tokens)."""
+        """A whole record's fingerprint: every field (records inside it as their tokens). A frozen record (a fact, a
+        source: the store's records never change once loaded) keeps it from build to build in the lasting memo."""
         known = self._by_identity.get(id(record))
         if known is None or known[0] is not record:
-            plain = [(name, _plain(object.__getattribute__(record, name))) for name in type(record).__dataclass_fields__]
-            known = self._by_identity[id(record)] = (record, _digest((type(record).__qualname__, plain)))
+            if self._lasting is not None and type(record).__dataclass_params__.frozen:
+                known = (record, self._lasting.record(record, _record_digest))
+            else:
+                known = (record, _record_digest(record))
+            self._by_identity[id(record)] = known
         return known[1]
 
     def keys_of(self, mapping: Mapping) -> Fingerprint:
@@ -94,6 +98,11 @@ class Fingerprints:
         return known[1]
 
 
+def _record_digest(record: Recorded) -> bytes:
+    plain = [(name, _plain(object.__getattribute__(record, name))) for name in type(record).__dataclass_fields__]
+    return _digest((type(record).__qualname__, plain))
+
+
 def _text_digest(text: str | bytes) -> bytes:
     """A long text's fingerprint, from its bytes (a repr would copy and escape it first)."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else b"\x00bytes" + text
@@ -101,9 +110,11 @@ def _text_digest(text: str | bytes) -> bytes:
 
 
 class ImmutableMemo:
-    """Fingerprints by identity, kept across builds, of values that never change: long texts, and the lists a
-    memo hands back unchanged build after build and has adopted (a page's references and table of contents
-    from its kept Markdown, which nothing changes in place: the memo gives the same objects to every build).
+    """Fingerprints by identity, kept across builds, of values that never change: long texts, the lists a memo
+    hands back unchanged build after build and has adopted (a page's references and table of contents from its
+    kept Markdown, which nothing changes in place: the memo gives the same objects to every build), and frozen
+    records (the store's facts and sources, the same objects while data/ is unchanged: the preview checked every
+    kept entry's reads of them by hashing each again).
     Entries not used in a build are dropped at the next, so the memo holds about one build's values."""
 
     def __init__(self) -> None:
@@ -119,6 +130,14 @@ class ImmutableMemo:
         if known is None or known[0] is not value or known[1] is None:
             known = (value, _text_digest(value))
         self._used[id(value)] = known
+        return known[1]
+
+    def record(self, record: Any, digest: Callable[[Any], bytes]) -> bytes:
+        """A frozen record's fingerprint, digest(record) the first time it is asked for."""
+        known = self._used.get(id(record)) or self._known.get(id(record))
+        if known is None or known[0] is not record or known[1] is None:
+            known = (record, digest(record))
+        self._used[id(record)] = known
         return known[1]
 
     def forget_texts(self) -> None:
