@@ -62,7 +62,7 @@ def test_the_index_waits_until_no_rebuild_has_started_for_a_while(monkeypatch, t
 
     indexed, delivered = [], threading.Event()
     monkeypatch.setattr(search_refresh, "search_index",
-                        lambda files, root, niceness, pause: indexed.append(files) or (FakeIndex(), []))
+                        lambda files, root, niceness, may_go_on: indexed.append(files) or (FakeIndex(), []))
     refresh = search_refresh.SearchRefresh(tmp_path, lambda files, index: delivered.set(), quiet=1.0)
     first = {"index.html": b"<p>one</p>"}
     refresh.index(first)
@@ -90,11 +90,8 @@ def test_an_index_under_way_waits_while_a_rebuild_runs(tmp_path):
     files = {f"chapter-{number}.html": f'<!doctype html><html lang="en"><body><main><h1>Chapter {number}</h1>'
              f"<p>words {number}</p></main></body></html>".encode() for number in range(40)}
     alone, _ = search.search_index(files, tmp_path / "alone")
-    rebuild_over, reads = threading.Event(), []
-
-    def pause():
-        reads.append(time.monotonic())
-        rebuild_over.wait()
+    may_go_on, reads = WatchedEvent(), []  # cleared: a rebuild runs
+    may_go_on.waited = lambda: reads.append(time.monotonic())
 
     runs = []
 
@@ -104,14 +101,58 @@ def test_an_index_under_way_waits_while_a_rebuild_runs(tmp_path):
 
     made = {}
     indexing = threading.Thread(target=lambda: made.update(
-        result=search.search_index(files, tmp_path / "paused", pause=pause, run=run)))
+        result=search.search_index(files, tmp_path / "paused", may_go_on=may_go_on, run=run)))
     indexing.start()
     deadline = time.monotonic() + 30
     while not reads and time.monotonic() < deadline:  # it comes to its first page
         time.sleep(0.01)
     time.sleep(0.3)
     assert indexing.is_alive() and len(reads) == 1 and runs == []  # and is held there
-    rebuild_over.set()
+    may_go_on.set()
     indexing.join(60)
     index, problems = made["result"]
     assert problems == [] and index.files == alone.files and runs
+
+
+class WatchedEvent(threading.Event):
+    """An event that tells when someone waits for it while it is clear."""
+
+    waited = staticmethod(lambda: None)
+
+    def wait(self, timeout=None):
+        if not self.is_set():
+            self.waited()
+        return super().wait(timeout)
+
+
+def test_a_rebuild_that_starts_while_shards_are_indexed_holds_back_the_next_shard(tmp_path):
+    """Between shards too: once a rebuild starts, no further Pagefind run starts, in this thread or the pool's, until
+    it ends; the index is then the one it would have been."""
+    from explainer.publish import search
+
+    files = {f"chapter-{number}.html": f'<!doctype html><html lang="en"><body><main><h1>Chapter {number}</h1>'
+             f"<p>words {number}</p></main></body></html>".encode() for number in range(40)}
+    alone, _ = search.search_index(files, tmp_path / "alone", pages_per_shard=10)
+    may_go_on, started = threading.Event(), []
+    may_go_on.set()
+
+    def run(binary, pages, niceness):
+        started.append(time.monotonic())
+        if len(started) == 1:
+            may_go_on.clear()  # the editor saves while the first shard is indexed
+        return search.run_pagefind(binary, pages, niceness)
+
+    made = {}
+    indexing = threading.Thread(target=lambda: made.update(result=search.search_index(
+        files, tmp_path / "paused", pages_per_shard=10, may_go_on=may_go_on, run=run)))
+    indexing.start()
+    deadline = time.monotonic() + 30
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(1.0)  # long enough for every shard's run, had nothing held them
+    held = len(started)
+    may_go_on.set()
+    indexing.join(60)
+    index, problems = made["result"]
+    assert held <= search.worker_count()  # at most the runs already under way when the rebuild started
+    assert len(started) > held and problems == [] and index.files == alone.files

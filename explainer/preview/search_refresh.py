@@ -80,7 +80,7 @@ class SearchRefresh:
         while True:
             files = self._next()
             try:
-                made, problems = search_index(files, self.root, niceness=INDEX_NICENESS, pause=self._no_rebuild.wait)
+                made, problems = search_index(files, self.root, niceness=INDEX_NICENESS, may_go_on=self._no_rebuild)
             except Exception:  # noqa: BLE001 -- the pages stay served; only search is out of date
                 logger.exception("the search index could not be made; search shows the previous one")
                 continue
