@@ -14,7 +14,8 @@ patches the page in place rather than reloading it) records `performance.timeOri
 first animation frame after the new text is in the document. The server's own log line gives the rebuild time, and
 the rest of each edit's time is "outside the rebuild" (the watcher noticing the save, the reload message, the
 page fetched and patched); each row also says how many of its edits were patched in place (the rest reloaded
-the page).
+the page). The edits start once the preview is at rest: its first search index served (the index of a thousand
+pages, made in the background after the first build, would otherwise still be running under the first edits).
 Also times a cold `python build.py` of the corpus. Not a test: it asserts nothing, it prints figures.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -98,6 +100,17 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_search_index(self, timeout: float = 120) -> None:
+        """Until the first build's search index is served: the preview at rest."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/pagefind/pagefind-entry.json", timeout=5):
+                    return
+            except OSError:  # 404 until the index is served (urllib's HTTPError is an OSError)
+                time.sleep(0.1)
+        raise SystemExit(f"the preview served no search index within {timeout:.0f} s:\n{self.log()}")
 
     def rebuild_milliseconds(self) -> list[int]:
         return [int(match.group(1)) for line in self.log().splitlines() if (match := REBUILD_LINE.search(line))]
@@ -215,6 +228,7 @@ def measure_site(kind: str, folder: Path, runs: int, pages: int, browser, edits:
         page.add_init_script(SHOWN)
         page.goto(f"http://127.0.0.1:{server.port}/{slug}.html")
         time.sleep(1.0)  # livereload.js connects
+        server.wait_for_search_index()
         for name in edits:
             generator = EDITS[name](root, slug)
             latencies, rebuilds, patched = [], [], 0
