@@ -208,6 +208,7 @@ def test_the_runtime_is_made_once_per_program_even_when_the_store_is_not_read(tm
 
     made: list[str] = []
     monkeypatch.setattr(runtime, "_made", {})
+    monkeypatch.setattr(runtime, "_making", {})  # nothing an earlier test started
     monkeypatch.setattr(runtime, "make_bundle", lambda snippet: made.append(snippet) or b"/* the bundle */")
     cache = DiskCache(tmp_path / "runtime")
     with WRITE_ONLY.in_force():

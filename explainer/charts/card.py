@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from .theme import FONT, LIGHT
+from .theme import LIGHT, font_stack
 
 CARD_TEMPLATE = "_share_card.svg"
 SHARE_SIZE = (1200, 628)  # 1.91:1: what Open Graph and X's large card show without cropping
@@ -86,7 +86,7 @@ def chart_card(environment: jinja2.Environment, chart_svg: str, words: CardWords
         title_lines=[(TOP + TITLE.line * index, line) for index, line in enumerate(title)],
         source_lines=[(first_footer_line + TEXT.line * index, line) for index, line in enumerate(source)],
         site_line=(first_footer_line + TEXT.line * len(source), drawable(words.site)),
-        title_size=TITLE.size, text_size=TEXT.size, text_x=LEFT, font=font or FONT)
+        title_size=TITLE.size, text_size=TEXT.size, text_x=LEFT, font=font_stack(font))
 
 
 def wrap(text: str, width: int, font: Font, most: int | None = None) -> list[str]:

@@ -121,7 +121,7 @@ def watched_store(store: FactStore) -> tuple[FactStore, Callable[[], Reads]]:
     view = dataclasses.replace(store)
     for table in _RECORD_TABLES:  # set past FactStore.__setattr__, which would copy (so read) each table
         object.__setattr__(view, table, _WatchedTable(getattr(store, table), reads[table]))
-    # In place of the method, on this view alone; made when first asked for, as the store's own is.
+    # In place of the method, on this view alone; made when the module first looks a cell up, once.
     object.__setattr__(view, "cell_index", functools.cache(lambda: _WatchedTable(store.cell_index(), reads["cells"])))
 
     def what_was_read() -> Reads:

@@ -65,6 +65,10 @@ def picture_key(job: PictureJob) -> str:
     return content_key(RENDER_FORMAT, drawing_key(), canonical_json(job.spec))
 
 
+def card_key(svg: str) -> str:
+    return f"{content_key(CARD_FORMAT, drawing_key(), svg)}.png"
+
+
 class PictureRendering:
     """Pictures rendered in the renderers as their jobs come in (add), collected by finish(): the chart stage adds a
     chart's pictures as soon as its module has run, so they render while the next module runs in the chart worker.
@@ -167,7 +171,7 @@ class CardRendering:
         self._result = Rendered()
         self._pending: dict[str, tuple[str, str, Future]] = {}  # card path → its cache key, its SVG, its rendering
         for path, svg in sorted(cards.items()):
-            key = f"{content_key(CARD_FORMAT, drawing_key(), svg)}.png"
+            key = card_key(svg)
             png = cache.get(key)
             if png is None:
                 self._pending[path] = key, svg, renderers.submit(render_card, svg, when)

@@ -88,7 +88,13 @@ def configs(colours: tuple[str, ...] = (), dark_colours: tuple[str, ...] = (), f
     """Each scheme's config: the default palettes, with a site's colours (the first for single-series marks,
     all of them for categories, in order) and font in place of ours where given."""
     palettes = {"light": _with_colours(LIGHT, colours), "dark": _with_colours(DARK, dark_colours or colours)}
-    return {scheme: config(palette, font or FONT) for scheme, palette in palettes.items()}
+    return {scheme: config(palette, font_stack(font)) for scheme, palette in palettes.items()}
+
+
+def font_stack(font: str = "") -> str:
+    """The charts' font stack: ours, or a site's own (site.json's chart_font) with the bundled font after it, for
+    the letters its fonts lack or where the build machine has none of them (chart_font.py)."""
+    return f'{font}, "{FAMILY}"' if font else FONT
 
 
 def site_configs(settings: SiteSettings) -> dict[str, dict]:

@@ -22,7 +22,7 @@ import jinja2
 
 from ..incremental.disk_store import DiskCache
 from ..charts.card import CARD_TEMPLATE, COLUMN, SHARE_SIZE, Font, accent, drawable, wrap
-from ..charts.theme import FONT
+from ..charts.theme import font_stack
 from ..charts.figure import share_png_path
 from ..charts import svg
 from ..errors import Problem
@@ -94,7 +94,7 @@ def card_svg(environment: jinja2.Environment, settings: SiteSettings) -> str:
         width=CARD_SIZE[0], height=CARD_SIZE[1],
         title_lines=wrap(drawable(settings.title), COLUMN, CARD_TITLE, CARD_TITLE_LINES),
         summary_lines=wrap(drawable(settings.description), COLUMN, CARD_SUMMARY, CARD_SUMMARY_LINES),
-        accent=accent(settings), author=settings.author, font=settings.chart_font or FONT)
+        accent=accent(settings), author=settings.author, font=font_stack(settings.chart_font))
 
 
 def render_cards(cards: dict[str, str], cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
