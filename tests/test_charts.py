@@ -397,3 +397,21 @@ def test_the_command_line_summary_counts_rendered_and_cached_charts(tmp_path):
     assert result.returncode == 0, result.stderr
     # (the fixture gives no url: its one warning says so, and is counted after the charts)
     assert re.search(r", 4 charts \(0 rendered, 4 cached\)(, 1 warning\(s\))? in \d+\.\d\d s", result.stdout), result.stdout
+
+
+def test_a_static_pictures_spec_leaves_the_pages_spec_as_it_was():
+    """static_spec shares the spec's data and configs rather than copying them: it must change nothing in place."""
+    import copy
+
+    from explainer.charts.spec import static_spec
+
+    spec = {"vconcat": [{"mark": "bar", "width": "container"}, {"mark": "line", "width": "container"}],
+            "datasets": {"rows": [{"year": 2021, "people": 63}]}, "config": {"background": "#fdfcfa"},
+            "usermeta": {"darkConfig": {"background": "#1d1f24"}}}
+    before = copy.deepcopy(spec)
+    assert static_spec(spec, "dark", 328) == {
+        "vconcat": [{"mark": "bar", "width": 328}, {"mark": "line", "width": 328}],
+        "datasets": {"rows": [{"year": 2021, "people": 63}]}, "config": {"background": "#1d1f24"}}
+    single = {"mark": "bar", "width": "container", "config": {"background": "#fdfcfa"}, "usermeta": {}}
+    assert static_spec(single, "light", 640) == {"mark": "bar", "width": 640, "config": {"background": "#fdfcfa"}}
+    assert spec == before and single["width"] == "container"
