@@ -266,6 +266,30 @@ def test_charts_are_reused_until_a_page_embeds_another(tmp_path):
         session.close()
 
 
+def test_a_fact_edit_no_chart_reads_keeps_the_charts_stage_and_one_a_chart_reads_runs_it(tmp_path):
+    """The charts stage is kept by what it read of the store (BuildCache.charts), not by the store object: a fact no
+    chart module and no figure reads leaves it as it was; a fact the public-sector chart plots makes it again. Each
+    time the site is the one a build without a cache makes."""
+    root = tmp_path / "charts-site"
+    shutil.copytree(SITES / "charts", root)
+    facts = root / "data" / "facts" / "charted.json"
+    session = Session(root)
+    try:
+        edit(facts, '"Arrivals in 2009"', '"Arrivals in the year 2009"')  # shown on a page, read by no chart
+        stats = session.rebuild()
+        assert "charts" not in stats.stages_rerun and "load_fact_store" in stats.stages_rerun
+        assert session.outcome.files == full_build(root)
+        record = json.loads(facts.read_text(encoding="utf-8"))
+        plotted = next(fact for fact in record["facts"] if fact["id"] == "public-sector-end-2024")
+        plotted["label"] += " (edited)"
+        facts.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+        stats = session.rebuild()
+        assert "charts" in stats.stages_rerun
+        assert session.outcome.files == full_build(root)
+    finally:
+        session.close()
+
+
 def test_a_site_longer_than_the_navigation_limit_rebuilds_from_the_cache(tmp_path):
     """Past NAV_LIMIT chapters the header lists only some pages; the cache must still know every page."""
     from explainer.render.templates import NAV_LIMIT

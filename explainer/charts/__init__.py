@@ -93,6 +93,16 @@ class ChartSet:
     cards: CardRendering | None = None
     card_problems: list[Problem] = field(default_factory=list)
     modules: dict[str, ChartModule] = field(default_factory=dict)  # chart name → its module, for card_problems
+    # What each chart module read of the store, as its kept result is keyed (prepared_cache.KeptBy): the set may
+    # serve another store only while each read gives the same there (BuildCache.charts). None: a module's result
+    # was not kept (it failed, or its result cannot be), so the set is made again for any other store.
+    kept_by: dict[str, prepared_cache.KeptBy] | None = field(default_factory=dict)
+
+    def modules_read_the_same(self, store: FactStore) -> bool:
+        """Whether every chart module would read of store what it read to make this set."""
+        memo: dict = {}
+        return self.kept_by is not None and all(prepared_cache.read_the_same(store, kept_by, memo)
+                                                for kept_by in self.kept_by.values())
 
 
 def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Problem]]:
@@ -119,17 +129,20 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
             reused = prepared_cache.load(kept, key, store, fingerprints, path)
             if reused is None and not worker.started:  # its pictures will render, in renderers started meanwhile
                 renderers.start()
-            prepared, found, reads = (*reused, None) if reused else worker.prepare(name, path, store, themes,
-                                                                                   default_language)
+            prepared, found, reads = reused[:2] + (None,) if reused else worker.prepare(name, path, store, themes,
+                                                                                         default_language)
             problems += found
             if prepared is None:
                 charts.html[name] = FAILED
+                charts.kept_by = None
                 continue
             specs[name] = prepared
             rendering.add({(name, scheme, size, "svg"): PictureJob(static_spec(prepared[1], scheme, width))
                            for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()})
-            if reused is None:
-                prepared_cache.keep(kept, key, prepared, found, reads, store, fingerprints)
+            kept_by = reused[2] if reused else prepared_cache.keep(kept, key, prepared, found, reads, store,
+                                                                   fingerprints)
+            if charts.kept_by is not None:
+                charts.kept_by = None if kept_by is None else {**charts.kept_by, name: kept_by}
     finally:
         worker.close()
     rendered = rendering.finish()

@@ -145,11 +145,14 @@ def reads_fingerprint(store: FactStore, reads: Reads, memo: dict | None = None) 
     return content_key(*parts)
 
 
+KeptBy = tuple[Reads, str]  # what an entry is kept by: what the module read of the store, and its fingerprint
+
+
 def load(cache: DiskCache, key: str | None, store: FactStore, memo: dict,
-         path: Path | None = None) -> tuple[tuple, list[Problem]] | None:
-    """The kept (prepared, problems) for key, or None when there is none, it is damaged, or a record it read is
-    not what it was. path: the module's file now, which the result names instead of the one it was made from
-    (the key covers the module's text and its folder's, not where the site folder is)."""
+         path: Path | None = None) -> tuple[tuple, list[Problem], KeptBy] | None:
+    """The kept (prepared, problems) for key, and what it is kept by; or None when there is none, it is damaged, or
+    a record it read is not what it was. path: the module's file now, which the result names instead of the one it
+    was made from (the key covers the module's text and its folder's, not where the site folder is)."""
     if key is None:
         return None
     stored = cache.get(f"{key}.prepared")
@@ -176,24 +179,32 @@ def load(cache: DiskCache, key: str | None, store: FactStore, memo: dict,
         module = dataclasses.replace(module, path=path)
         problems = [dataclasses.replace(problem, path=path) if problem.path == made_from else problem
                     for problem in problems]
-    return (module, spec), problems
+    return (module, spec), problems, (reads, fingerprint)
 
 
 def keep(cache: DiskCache, key: str | None, prepared: tuple, problems: list[Problem], reads: Reads | None,
-         store: FactStore, memo: dict) -> None:
-    """Keep what a run made, with what it read of store (watched_store); nothing when that is not known, or
-    when it holds what an entry cannot say exactly (see RECORDS)."""
+         store: FactStore, memo: dict) -> KeptBy | None:
+    """Keep what a run made, with what it read of store (watched_store), and say what it is kept by; nothing (None)
+    when that is not known, or when it holds what an entry cannot say exactly (see RECORDS)."""
     if key is None or reads is None:
-        return
+        return None
     try:
+        fingerprint = reads_fingerprint(store, reads, memo)
         entry = {"prepared": _encode(prepared), "problems": _encode(list(problems)), "reads": reads,
-                 "fingerprint": reads_fingerprint(store, reads, memo)}
+                 "fingerprint": fingerprint}
         body = json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
         if _decode(json.loads(body)["prepared"]) != tuple(prepared):  # what a later build reads is what ran
-            return
+            return None
     except (_NotKept, ValueError, TypeError, RecursionError):
-        return
+        return None
     cache.put(f"{key}.prepared", body)
+    return reads, fingerprint
+
+
+def read_the_same(store: FactStore, kept_by: KeptBy, memo: dict) -> bool:
+    """Whether store gives the records an entry read what they gave when it was kept."""
+    reads, fingerprint = kept_by
+    return reads_fingerprint(store, reads, memo) == fingerprint
 
 
 # The records an entry may hold, by name: reading an entry builds these and plain values, nothing else.

@@ -21,7 +21,7 @@ from .dates import AsOf, is_valid_date, last_day
 from .derived_operations import OPERATIONS, Operation
 from ..errors import Problem, problem_at
 from .numbers import format_value
-from ..incremental.reads import Recorded, RecordedTable
+from ..incremental.reads import Recorded, RecordedTable, not_recording
 from ..render.words import lazy_gettext
 
 
@@ -103,19 +103,21 @@ class Location:
         return problem_at(self.path, self.text, self.offset, message, severity)
 
     def read_fingerprint(self) -> tuple:
-        """What a page could show of it (incremental/reads.py): its file and line, not the whole file's text, so an edit
-        elsewhere in the file is not a change of every record written there."""
-        return str(self.path), self.offset, _line_fingerprint(self.text, self.offset)
+        """What a page or a problem could show of it (incremental/reads.py): its file, line and column, and that line's
+        text (problem_at's path:line:col and source line), not the whole file's text nor where in it the line
+        starts: an edit elsewhere in the file that moves no line (a label edited on its own line) is no change of
+        every record written after it, and the charts and pages that read those are not made again."""
+        return (str(self.path), *_line_of(self.text, self.offset))
 
 
-def _line_fingerprint(text: str, offset: int) -> str:
-    """The line of text that holds offset: itself when short, else its digest. Found through the text's line starts
-    and digested once per line, so a data file written on one line (every record on it) costs its length once, not
-    once per record."""
+def _line_of(text: str, offset: int) -> tuple[int, int, str]:
+    """The line (from 0) and column of offset, and its line of text: itself when short, else its digest. Found through
+    the text's line starts and digested once per line, so a data file written on one line (every record on it)
+    costs its length once, not once per record."""
     starts = _line_starts(text)
     line = bisect.bisect_right(starts, offset) - 1
     end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-    return _line_digest(text, starts[line], end)
+    return line, offset - starts[line], _line_digest(text, starts[line], end)
 
 
 @lru_cache(maxsize=64)  # the data files of a build; a text's hash is computed once and kept by the text itself
@@ -502,13 +504,14 @@ class FactStore(Recorded):
     def cell_index(self) -> dict[str, str]:
         """Which fact states each series cell: cell_name(series, row, column) → the fact's id, the first in the facts'
         order. A chart looks a cell's fact up here (charts/definition.cell_fact), so that what it reads is that
-        cell's entry and that fact, not every fact (charts/prepared_cache.py); made from the records themselves
-        (dict.values: no page's read of the table)."""
+        cell's entry and that fact, not every fact (charts/prepared_cache.py); made from the records themselves,
+        which is no read of them (dict.values, not_recording): what a chart finds in it is recorded there."""
         index: dict[str, str] = {}
-        for fact in dict.values(self.facts):
-            if fact.series_cell is not None:
-                cell = fact.series_cell
-                index.setdefault(cell_name(cell.series_id, cell.row, cell.column), fact.id)
+        with not_recording():
+            for fact in dict.values(self.facts):
+                if fact.series_cell is not None:
+                    cell = fact.series_cell
+                    index.setdefault(cell_name(cell.series_id, cell.row, cell.column), fact.id)
         return index
 
     def facts_citing(self, source_id: str) -> list[Fact]:
