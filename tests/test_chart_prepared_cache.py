@@ -166,6 +166,9 @@ def test_copying_the_store_reads_all_of_it_and_works_as_a_dict_would():
     assert view.facts.copy() == {"a": 1, "b": 2} and (view.facts | {"c": 3}) == {"a": 1, "b": 2, "c": 3}
     view, read = watched_store(store)
     assert view.facts["a"] == 1 and "zzz" not in view.facts and read() == {"facts": ["a", "zzz"]}
+    # Our own corrections (data/corrections.json) are a table a module may read too.
+    view, read = watched_store(FactStore(site_corrections={"c": 4}))
+    assert view.site_corrections["c"] == 4 and read() == {"site_corrections": ["c"]}
 
 
 def test_no_cache_runs_every_chart_module_again(starter, runs):

@@ -526,20 +526,3 @@ def test_a_record_fingerprint_does_not_change_with_the_hash_seed():
                            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
     assert len(seen) == 1
 
-
-def test_a_records_place_reads_as_its_line_and_column_so_an_edit_that_moves_no_line_is_no_change():
-    """A record's Location, as a page or a kept problem reads it (read_fingerprint), is its file, line, column and
-    line of text: a longer label on the line above leaves it as it was; a line added above it, or an edit of its own
-    line, changes it."""
-    from explainer.store.facts import Location
-
-    path = Path("data/facts/main.json")
-    text = '{\n  "label": "Arrivals",\n  "value": 2914\n}\n'
-
-    def place(written: str):
-        return Location(path, written, written.index('"value"')).read_fingerprint()
-
-    assert place(text.replace('"Arrivals"', '"Arrivals of North Koreans in the South"')) == place(text)
-    assert place(text.replace('"Arrivals",', '"Arrivals",\n')) != place(text)
-    assert place(text.replace("2914", "2915")) != place(text)
-    assert place(text.replace('  "value"', '   "value"')) != place(text)  # the same line, another column

@@ -275,7 +275,9 @@ def test_a_fact_edit_no_chart_reads_keeps_the_charts_stage_and_one_a_chart_reads
     facts = root / "data" / "facts" / "charted.json"
     session = Session(root)
     try:
-        edit(facts, '"Arrivals in 2009"', '"Arrivals in the year 2009"')  # shown on a page, read by no chart
+        # Shown on a page, read by no chart; as long as before, so that no record after it moves in the file (a
+        # record's place is part of what reading it reads: the next test).
+        edit(facts, '"Arrivals in 2009"', '"Arrivals of 2009"')
         stats = session.rebuild()
         assert "charts" not in stats.stages_rerun and "load_fact_store" in stats.stages_rerun
         assert session.outcome.files == full_build(root)
@@ -285,6 +287,28 @@ def test_a_fact_edit_no_chart_reads_keeps_the_charts_stage_and_one_a_chart_reads
         facts.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
         stats = session.rebuild()
         assert "charts" in stats.stages_rerun
+        assert session.outcome.files == full_build(root)
+    finally:
+        session.close()
+
+
+def test_a_template_that_prints_where_a_fact_is_written_is_made_again_when_an_edit_above_moves_it(tmp_path):
+    """A record's place in its file (Location: its offset, not only its line) is part of what reading the record
+    reads: a longer label above a fact, which moves no line, still moves the fact, and a site template that prints
+    its offset shows the new one (a review found the preview showing the old)."""
+    root = tmp_path / "charts-site"
+    shutil.copytree(SITES / "charts", root)
+    (root / "templates").mkdir()
+    base = (PROJECT / "templates" / "base.html").read_text(encoding="utf-8")
+    assert "</footer>" in base
+    (root / "templates" / "base.html").write_text(base.replace("</footer>", '</footer><p class="at">{% set f = '
+                                                  'site.store.facts["public-sector-admin-2024"] %}'
+                                                  "{{ f.location.path.name }}@{{ f.location.offset }}</p>", 1),
+                                                  encoding="utf-8")
+    session = Session(root)
+    try:
+        edit(root / "data" / "facts" / "charted.json", '"Arrivals in 2009"', '"Arrivals in the year 2009"')
+        session.rebuild()
         assert session.outcome.files == full_build(root)
     finally:
         session.close()

@@ -66,7 +66,7 @@ def prepared_key(path: Path, language: str, themes: dict, default_language: str 
 EVERY_RECORD = "*"  # in a table's reads: the module looked through the whole table
 # The tables a module may read, each as the store gives it: its records, and the index of which fact states each series
 # cell (FactStore.cell_index), so that looking up one cell's fact reads that entry and that fact, not every fact.
-_RECORD_TABLES = ("sources", "facts", "series", "claims")
+_RECORD_TABLES = ("sources", "facts", "series", "claims", "site_corrections")
 _TABLES: dict[str, Callable[[FactStore], Mapping]] = {**{name: attrgetter(name) for name in _RECORD_TABLES},
                                                       "cells": methodcaller("cell_index")}
 Reads = dict[str, list[str]]  # table name → the ids read (sorted), or [EVERY_RECORD]

@@ -103,21 +103,20 @@ class Location:
         return problem_at(self.path, self.text, self.offset, message, severity)
 
     def read_fingerprint(self) -> tuple:
-        """What a page or a problem could show of it (incremental/reads.py): its file, line and column, and that line's
-        text (problem_at's path:line:col and source line), not the whole file's text nor where in it the line
-        starts: an edit elsewhere in the file that moves no line (a label edited on its own line) is no change of
-        every record written after it, and the charts and pages that read those are not made again."""
-        return (str(self.path), *_line_of(self.text, self.offset))
+        """What a page could show of it (incremental/reads.py): its file, its offset (a site's template may print it)
+        and its line, not the whole file's text, so an edit elsewhere in the file that moves nothing before it is
+        not a change of every record written there."""
+        return str(self.path), self.offset, _line_fingerprint(self.text, self.offset)
 
 
-def _line_of(text: str, offset: int) -> tuple[int, int, str]:
-    """The line (from 0) and column of offset, and its line of text: itself when short, else its digest. Found through
-    the text's line starts and digested once per line, so a data file written on one line (every record on it)
-    costs its length once, not once per record."""
+def _line_fingerprint(text: str, offset: int) -> str:
+    """The line of text that holds offset: itself when short, else its digest. Found through the text's line starts
+    and digested once per line, so a data file written on one line (every record on it) costs its length once, not
+    once per record."""
     starts = _line_starts(text)
     line = bisect.bisect_right(starts, offset) - 1
     end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-    return line, offset - starts[line], _line_digest(text, starts[line], end)
+    return _line_digest(text, starts[line], end)
 
 
 @lru_cache(maxsize=64)  # the data files of a build; a text's hash is computed once and kept by the text itself
