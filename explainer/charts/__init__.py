@@ -141,8 +141,10 @@ def load_charts(inputs: SiteInputs, store: FactStore) -> tuple[ChartSet, list[Pr
                            for scheme in SCHEMES for size, width in PICTURE_WIDTHS.items()})
             kept_by = reused[2] if reused else prepared_cache.keep(kept, key, prepared, found, reads, store,
                                                                    fingerprints)
-            if charts.kept_by is not None:
-                charts.kept_by = None if kept_by is None else {**charts.kept_by, name: kept_by}
+            if kept_by is None:
+                charts.kept_by = None
+            elif charts.kept_by is not None:
+                charts.kept_by[name] = kept_by
     finally:
         worker.close()
     rendered = rendering.finish()

@@ -165,7 +165,7 @@ def load(cache: DiskCache, key: str | None, store: FactStore, memo: dict,
                 and all(isinstance(table, str) and table in _TABLES and isinstance(ids, list)
                         and all(isinstance(record_id, str) for record_id in ids) for table, ids in reads.items())):
             return None
-        if reads_fingerprint(store, reads, memo) != fingerprint:
+        if not read_the_same(store, (reads, fingerprint), memo):
             return None
         prepared, problems = _decode(entry["prepared"]), _decode(entry["problems"])
         module, spec = prepared

@@ -177,12 +177,14 @@ class BuildCache:
         return self._kept(_stage_name(function), key, function.__name__,
                           lambda: _Slot(key, function(*arguments), tuple(arguments)))
 
-    def _kept(self, name: str, key: Digest, stage: str, make: Callable[[], _Slot]):
-        """The result kept for name under key, or make()'s, kept there; noted as asked for by this build."""
+    def _kept(self, name: str, key: Digest, stage: str, make: Callable[[], _Slot],
+              usable: Callable[[_Slot], bool] = lambda slot: True):
+        """The result kept for name under key while usable(its slot), or make()'s, kept there; noted as asked for by
+        this build."""
         slots = self._slots.setdefault(name, {})
         self._asked.setdefault(name, set()).add(key)
         slot = slots.get(key)
-        if slot is None:
+        if slot is None or not usable(slot):
             self.stats.stages_rerun.append(stage)
             slot = slots[key] = make()
         return _copy_lists(slot.value)
@@ -254,22 +256,22 @@ class BuildCache:
         """
         key = digest(str(inputs.root), sorted((str(path), text) for path, text in inputs.chart_modules.items()),
                      self._templates_key(inputs.templates), repr(inputs.settings), self._charts_named(inputs.content))
-        slots = self._slots.setdefault("charts", {})
-        self._asked.setdefault("charts", set()).add(key)
-        slot = slots.get(key)
-        if slot is not None and slot.keep_alive[0] is not store and self._charts_read_the_same(slot, store, inputs):
-            slot.keep_alive = (store,)
-        if slot is None or slot.keep_alive[0] is not store:
-            self.stats.stages_rerun.append("charts")
-            with recording(self.fingerprints) as recorder:
-                made = load_charts(inputs, store)
-            slot = slots[key] = _Slot(key, made, (store,), None if recorder.unrecordable else recorder.reads)
-        return _copy_lists(slot.value)
 
-    def _charts_read_the_same(self, slot: _Slot, store: FactStore, inputs) -> bool:
-        charts, _ = slot.value
-        return slot.reads is not None and charts.modules_read_the_same(store) and \
-            still_valid(slot.reads, store_registry(store, [inputs.settings]), self.fingerprints, {})
+        def made() -> _Slot:
+            with recording(self.fingerprints) as recorder:
+                charts = load_charts(inputs, store)
+            return _Slot(key, charts, (store,), None if recorder.unrecordable else recorder.reads)
+
+        def usable(slot: _Slot) -> bool:
+            if slot.keep_alive[0] is not store:
+                charts, _ = slot.value
+                if slot.reads is None or not charts.modules_read_the_same(store) or not still_valid(
+                        slot.reads, store_registry(store, [inputs.settings]), self.fingerprints, {}):
+                    return False
+                slot.keep_alive = (store,)
+            return True
+
+        return self._kept("charts", key, "charts", made, usable)
 
     def _templates_key(self, templates: tuple[TemplateFolder, ...]) -> Digest:
         """templates_fingerprint, worked out once for each reading of the templates (the charts and the

@@ -83,7 +83,7 @@ class Fingerprints:
         known = self._by_identity.get(id(record))
         if known is None or known[0] is not record:
             if self._lasting is not None and type(record).__dataclass_params__.frozen:
-                known = (record, self._lasting.record(record, _record_digest))
+                known = (record, self._lasting.of(record, _record_digest))
             else:
                 known = (record, _record_digest(record))
             self._by_identity[id(record)] = known
@@ -126,18 +126,15 @@ class ImmutableMemo:
             self._known, self._used = self._used, {}
 
     def text(self, value: str | bytes) -> bytes:
+        return self.of(value, _text_digest)
+
+    def of(self, value: Any, digest: Callable[[Any], bytes]) -> bytes:
+        """The fingerprint of a value that never changes (a long text, a frozen record), digest(value) the first time
+        it is asked for."""
         known = self._used.get(id(value)) or self._known.get(id(value))
         if known is None or known[0] is not value or known[1] is None:
-            known = (value, _text_digest(value))
+            known = (value, digest(value))
         self._used[id(value)] = known
-        return known[1]
-
-    def record(self, record: Any, digest: Callable[[Any], bytes]) -> bytes:
-        """A frozen record's fingerprint, digest(record) the first time it is asked for."""
-        known = self._used.get(id(record)) or self._known.get(id(record))
-        if known is None or known[0] is not record or known[1] is None:
-            known = (record, digest(record))
-        self._used[id(record)] = known
         return known[1]
 
     def forget_texts(self) -> None:
