@@ -219,10 +219,11 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
             late, found = render_after_hashing(environment, views[0], published(finishing.policies, hashed))  # _headers
         problems += found
         result.files.update(late)
-        # Every template has read the pages' HTML: it is their largest field (80 MB at 4,000 pages), and the next build
-        # makes it again (render_markdown). The memo lets go of what it holds of them too, unless it is the preview's.
+        # Every template has read the pages' HTML: it is their largest field (13 MB packed at 4,000 pages), and the next
+        # build makes it again (render_markdown). The memo lets go of what it holds of them too, unless it is the
+        # preview's.
         for page in result.pages:
-            page.html = ""
+            page.packed_html = b""
         memo.pages_rendered()
         # The one guarantee for every URL written, whichever stage wrote it (explainer/publish/output_gate.py).
         problems += check_output(result.files, {one.edition.prefix + page.url: (page.source_path, page.source_text)

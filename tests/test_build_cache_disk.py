@@ -2,6 +2,7 @@
 changed; whatever changed, the site it writes is byte for byte the one a build without the cache writes."""
 from __future__ import annotations
 
+import io
 import json
 import pickle
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, SITES
+from explainer.incremental import kept_pickle
 from explainer.incremental.disk_store import DiskCache
 from explainer.prose import markdown_pool
 from explainer.cli import main
@@ -145,6 +147,38 @@ def test_an_entry_written_as_it_is_made_reads_back_whole_and_a_damaged_one_not_a
     damaged[len(damaged) // 2] ^= 1
     path.write_bytes(bytes(damaged))
     assert store.get("kept.pickle") is None and store.open("kept.pickle") is None
+
+
+def test_a_tuple_kept_in_parts_reads_back_equal_and_a_crafted_part_is_refused(tmp_path):
+    """kept_pickle.dump_tuple writes each dict in parts, each pickled with a fresh memo (so the pickler never
+    remembers every object of a large build at once); load_tuple gives back equal values, an object shared across
+    parts included, and refuses a part that names anything but plain data, as load does."""
+    shared = ("fact:arrivals", "label")  # the same object in every entry: each part writes it once
+    entries = {f"page-{number}": {shared: number, "text": "x" * number} for number in range(3 * kept_pickle.PART_ITEMS + 5)}
+    kept = (entries, {}, [1, 2], {"one": Path("a")})
+    file = io.BytesIO()
+    kept_pickle.dump_tuple(kept, file)
+    file.seek(0)
+    read = kept_pickle.load_tuple(file)
+    assert read == kept and list(read[0]) == list(entries)  # equal, in the same order
+    assert file.read() == b""  # nothing after it left unread
+    parts = file.getvalue()
+    assert parts.count(b"fact:arrivals") == 4  # once per part of the first dict, not once per entry
+
+    planted = io.BytesIO()
+    pickle.dump(1, planted)
+    pickle.dump(("parts", 1), planted)
+    pickle.dump([("page", Planted())], planted)
+    planted.seek(0)
+    with pytest.raises(kept_pickle.Refused):
+        kept_pickle.load_tuple(planted)
+
+
+class Planted:
+    """What a crafted cache file could name to run code as it is read."""
+
+    def __reduce__(self):
+        return (print, ("this must never run",))
 
 
 def test_an_entry_whose_writer_fails_leaves_no_file_behind(tmp_path):

@@ -191,7 +191,7 @@ class BuildCache:
 
     def pages_rendered(self) -> None:
         """The templates are done with this build's pages. A cache kept on disk lets go of the long texts it knew by
-        identity (every page's HTML: 80 MB at 4,000 pages): the next build that could use them is another process.
+        identity (every page's HTML: 13 MB packed at 4,000 pages): the next build that could use them is another process.
         The preview's keeps them for its next rebuild."""
         if isinstance(self.values, PackedValues):
             self.lasting.forget_texts()
@@ -323,14 +323,14 @@ def _copy_lists(value: Any) -> Any:
 
 # The fields of a page's converted Markdown that never change once made, so that their fingerprints last from build
 # to build: its HTML, and the lists the memo hands to every build unchanged.
-LASTING = ("html", "toc", "references", "facts_used", "charts_used", "calculations")
+LASTING = ("packed_html", "toc", "references", "facts_used", "charts_used", "calculations")
 
 
 @dataclass
 class _MarkdownEntry:
-    body: object  # the fingerprint of the page's body (reads.Fingerprints.of): the text converted
+    body: object  # what the page's body is known by (MarkdownCache._body_key): the text converted
     reads: Reads  # what converting it read of the store and the charts
-    converted: Place  # where what converting it gave is kept; on disk (its HTML in UTF-8, the rest but its reads)
+    converted: Place  # where what converting it gave is kept; on disk without its reads, which are here
     # On disk, the fingerprints of its LASTING fields as made: a build in a new process reads them back with the
     # values rather than hashing every page's HTML and lists again (reads.ImmutableMemo.known).
     lasting: tuple = ()
@@ -401,17 +401,16 @@ class MarkdownCache(_KeptEntries):
         """What converting the page gave last time, if its body and everything the conversion read are the same."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
-        if entry is None or entry.body != self.owner.fingerprints.of(page.body) or self._registry is None:
+        if entry is None or entry.body != self._body_key(page) or self._registry is None:
             return None
         if not still_valid(entry.reads, self._registry, self.owner.fingerprints, self._checked):
             return None
         kept = self.values.get(entry.converted)
-        if isinstance(kept, Converted):  # kept in memory, as it was made
-            return kept
-        if not (isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], bytes)):
+        if not isinstance(kept, Converted):  # its pack is damaged or gone
             return None
-        html, converted = kept
-        converted = dataclasses.replace(converted, html=html.decode("utf-8"), reads=entry.reads)
+        if isinstance(self.values, InMemory):  # kept as it was made
+            return kept
+        converted = dataclasses.replace(kept, reads=entry.reads)
         if len(entry.lasting) == len(LASTING):
             for name, fingerprint in zip(LASTING, entry.lasting):
                 self.owner.lasting.known(getattr(converted, name), fingerprint)
@@ -420,16 +419,18 @@ class MarkdownCache(_KeptEntries):
     def _remember(self, page: Page, converted: Converted) -> None:
         self.owner.stats.markdown_rendered += 1
         if converted.reads is not None:  # None: it read something that cannot be recorded
-            # Pickled, the HTML goes as bytes: pickling a str that is not ASCII would attach a UTF-8 copy to the
-            # page's own HTML for as long as it lives (CPython caches it), 10 MB at 1,000 pages.
             in_memory = isinstance(self.values, InMemory)  # then the same objects go to every build
-            kept = converted if in_memory else (
-                converted.html.encode("utf-8"), dataclasses.replace(converted, html="", reads=None))
+            kept = converted if in_memory else dataclasses.replace(converted, reads=None)  # reads: in the entry
             self._entries[page.source_path] = _MarkdownEntry(
-                self.owner.fingerprints.of(page.body), converted.reads, self.values.put(kept),
+                self._body_key(page), converted.reads, self.values.put(kept),
                 () if in_memory else self._lasting_fingerprints(converted))
         else:
             self._entries.pop(page.source_path, None)
+
+    def _body_key(self, page: Page) -> tuple:
+        """What the page's body is known by: its whole file (the same text object from build to build, hashed once)
+        and where the body starts. The front matter is in it, so an edit to a title converts the page again."""
+        return (self.owner.fingerprints.of(page.source_text), page.body_offset)
 
     def _lasting_fingerprints(self, converted: Converted) -> tuple:
         """The fingerprints of the converted page's LASTING fields, worked out as a read works them out: the
@@ -536,7 +537,7 @@ def store_registry(store: FactStore, roots: list, pages: list[Page] = ()) -> Reg
                      "page": {str(page.source_path): page for page in pages}})
 
 
-_PAGE_TEXT_FIELDS = {"source_path", "source_text", "body", "body_offset", "html"}  # covered by the Markdown key
+_PAGE_TEXT_FIELDS = {"source_path", "source_text", "body_offset", "packed_html"}  # covered by the Markdown key
 # Filled after read_pages from the edition, not from the file (editions.link_counterparts): a page read again
 # has it empty, so comparing it would read the whole folder again on every edit.
 _FILLED_LATER = {"edition"}
@@ -572,7 +573,7 @@ def load_build_cache(disk, settings) -> BuildCache:
         if stored.read(len(header)) != header:
             return cache
         try:
-            markdown, templates, gate, stages = kept_pickle.load(stored)
+            markdown, templates, gate, stages = kept_pickle.load_tuple(stored)
             if not (isinstance(markdown, dict) and isinstance(templates, dict) and isinstance(gate, GateMemory)
                     and all(isinstance(entry, _MarkdownEntry) for entry in markdown.values())
                     and isinstance(stages, dict)):
@@ -610,7 +611,7 @@ def save_build_cache(disk, settings, cache: BuildCache) -> None:
 
     def write(file) -> None:  # pickled into the file as it is made, never whole in memory
         file.write(cache_header(settings).encode("utf-8") + b"\n\n")
-        kept_pickle.dump(kept, file)
+        kept_pickle.dump_tuple(kept, file)
     disk.put_written(_CACHE_FILE, write)
     values.prune(_places(cache))
 

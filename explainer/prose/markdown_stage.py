@@ -40,7 +40,7 @@ def render_markdown(pages: list[Page], store: FactStore, chart_html: dict[str, s
     # The conversions' lookups of charts are recorded reads (incremental/reads.py), as the store's are.
     results = convert(pages, store, RecordedMapping("map:charts", chart_html))
     for page, converted in zip(pages, results):
-        page.html, page.toc, page.references = converted.html, converted.toc, converted.references
+        page.packed_html, page.toc, page.references = converted.packed_html, converted.toc, converted.references
         page.facts_used, page.calculations = converted.facts_used, converted.calculations
         page.charts_used = converted.charts_used
         mentions[id(page)] = None if converted.too_deep else (converted.unknown, converted.bare_numbers)

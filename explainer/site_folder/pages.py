@@ -5,6 +5,7 @@ Like MkDocs' Page, one record travels through the build; each field says which s
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,17 @@ class Reference:
     citation_ids: tuple[str, ...]  # element ids of the in-text citation marks, for backlinks
 
 
+def packed(html: str) -> bytes:
+    """HTML as a page holds it from its conversion to its template (Page.html): at 4,000 pages the text was 80 MB
+    (two bytes a character, once one is not Latin-1), packed 13 MB. Packing a page takes about 0.09 ms, unpacking
+    0.05 ms (bench/README.md, issue 19's seventh round)."""
+    return zlib.compress(html.encode("utf-8"), 1) if html else b""
+
+
+def unpacked(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8") if data else ""
+
+
 @dataclass
 class Page(Recorded):
     TOKEN_KIND, TOKEN_FIELD = "page", "source_path"  # its reads are recorded (incremental/reads.py)
@@ -38,10 +50,9 @@ class Page(Recorded):
     summary: str
     order: int
     source_text: str  # the whole file, to point problems at their line
-    body: str
-    body_offset: int  # where the body starts within source_text
+    body_offset: int  # where the body (the Markdown after the front matter) starts within source_text
     # Filled by render_markdown:
-    html: str = ""
+    packed_html: bytes = b""  # the page's HTML (html), packed: read as html
     toc: list[dict] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     calculations: list[str] = field(default_factory=list)  # ids of the derived facts that cite no source
@@ -54,6 +65,22 @@ class Page(Recorded):
     @property
     def url(self) -> str:
         return f"{self.slug}.html"
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter, cut from source_text when read: held as well, it was a second copy
+        of every page's text (12 MB at 4,000 pages)."""
+        return self.source_text[self.body_offset:]
+
+    @property
+    def html(self) -> str:
+        """The page's body as HTML (what its template shows). Read through packed_html, so a template reading it
+        records a read of that field (incremental/reads.py)."""
+        return unpacked(self.packed_html)
+
+    @html.setter
+    def html(self, html: str) -> None:
+        self.packed_html = packed(html)
 
 
 # Bounds on one content file, so that no input stalls the build or the preview: Python-Markdown's link
@@ -106,8 +133,7 @@ def read_pages(files: dict[Path, str]) -> tuple[list[Page], list[Problem]]:
         if front is None:
             continue
         body_offset = len(text) - len(front.body)
-        pages.append(Page(path, path.stem, front.title, front.nav_title, front.summary, front.order, text, front.body,
-                          body_offset))
+        pages.append(Page(path, path.stem, front.title, front.nav_title, front.summary, front.order, text, body_offset))
     pages.sort(key=lambda page: (page.order, page.slug))
     for page in pages:  # a generated file would silently replace the page: render/layout.py's table says which they are
         if (taken := taken_by(page.url)) is not None:
