@@ -390,6 +390,9 @@ class MarkdownCache(_KeptEntries):
         waiting = [page for page in pages if results[id(page)] is None]
         for page, converted in zip(waiting, convert_pages(waiting, store, charts)):
             results[id(page)] = converted
+            if converted.reads is not None:  # unpickled from a worker: each page's copy of the same reads, shared
+                shared = self.owner.fingerprints.shared
+                converted.reads = {shared(read): shared(fingerprint) for read, fingerprint in converted.reads.items()}
             if not converted.too_deep:
                 self._remember(page, converted)
         for converted in results.values():  # handed to every build unchanged: their fingerprints can last
