@@ -134,12 +134,15 @@ _SHOWN = {"title": "the page's heading, its browser tab and its links",
 def _front_matter_numbers(page: Page, language: str) -> list[Problem]:
     """Numbers typed into the title, nav_title or summary (the body's rule: neither years nor facts), each at its
     line and column in the file. The front matter is plain text, with no room for a fact's citation."""
-    offsets = value_offsets(page.source_text)
     problems = []
+    offsets = None  # read from the file only for a page with such a number: every page is checked on every build
     for key, shown in _SHOWN.items():
-        if key not in offsets:  # nav_title falls back to the title, which is checked as itself
+        matches = list(bare_numbers(getattr(page, key), language))
+        if matches and offsets is None:
+            offsets = value_offsets(page.source_text)
+        if not matches or key not in offsets:  # nav_title falls back to the title, which is checked as itself
             continue
-        for match in bare_numbers(getattr(page, key), language):
+        for match in matches:
             problems.append(problem_at(
                 page.source_path, page.source_text, offsets[key] + match.start(),
                 f'the number "{match.group(0)}" is typed into the {key}, which readers see {shown}, with no source: '

@@ -4,6 +4,7 @@ Like MkDocs' Page, one record travels through the build; each field says which s
 """
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ def packed(html: str) -> bytes:
     return zlib.compress(html.encode("utf-8"), 1) if html else b""
 
 
+@functools.lru_cache(maxsize=4)  # a page's template reads its HTML twice (render/templates.py: its claims, its body)
 def unpacked(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8") if data else ""
 
