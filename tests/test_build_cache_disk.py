@@ -155,7 +155,7 @@ def test_a_tuple_kept_in_parts_reads_back_equal_and_a_crafted_part_is_refused(tm
     parts included, and refuses a part that names anything but plain data, as load does."""
     shared = ("fact:arrivals", "label")  # the same object in every entry: each part writes it once
     entries = {f"page-{number}": {shared: number, "text": "x" * number} for number in range(3 * kept_pickle.PART_ITEMS + 5)}
-    kept = (entries, {}, [1, 2], {"one": Path("a")})
+    kept = (entries, {}, [1, 2], ("parts", 1), {"one": Path("a")})  # a value that looks like a header, too
     file = io.BytesIO()
     kept_pickle.dump_tuple(kept, file)
     file.seek(0)
@@ -167,7 +167,7 @@ def test_a_tuple_kept_in_parts_reads_back_equal_and_a_crafted_part_is_refused(tm
 
     planted = io.BytesIO()
     pickle.dump(1, planted)
-    pickle.dump(("parts", 1), planted)
+    pickle.dump(1, planted)  # one part
     pickle.dump([("page", Planted())], planted)
     planted.seek(0)
     with pytest.raises(kept_pickle.Refused):

@@ -45,9 +45,8 @@ def dump(value: Any, file: IO[bytes]) -> None:
 # A pickler remembers every object it has written, to write a second reference to it as a reference: its memo of a
 # build cache's thousands of entries is a table of a million objects (25 MB more at the end of a 4,000-page build).
 # dump_tuple writes a tuple's dicts in parts of PART_ITEMS items, each part with a fresh memo; an object shared
-# between parts is written once per part.
+# between parts is written once per part. Before each value, how many parts it is in: None for a value written whole.
 PART_ITEMS = 256
-_PARTS = "parts"
 
 
 def dump_tuple(values: tuple, file: IO[bytes]) -> None:
@@ -55,25 +54,33 @@ def dump_tuple(values: tuple, file: IO[bytes]) -> None:
     pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dump(len(values))
     for value in values:
-        items = list(value.items()) if type(value) is dict else None
-        pickler.dump((_PARTS, -(-len(items) // PART_ITEMS)) if items is not None else value)
-        pickler.clear_memo()
-        for start in range(0, len(items) if items is not None else 0, PART_ITEMS):
+        if type(value) is not dict:
+            pickler.dump(None)
+            pickler.dump(value)
+            pickler.clear_memo()
+            continue
+        items = list(value.items())
+        pickler.dump(-(-len(items) // PART_ITEMS))
+        for start in range(0, len(items), PART_ITEMS):
             pickler.dump(items[start:start + PART_ITEMS])
             pickler.clear_memo()
 
 
 def load_tuple(file: IO[bytes]) -> tuple:
     """What dump_tuple wrote, or Refused (as load) if it names anything but plain data and records."""
-    count = load(file)  # one unpickler each: each part numbers its objects from the start, as its pickler did
+    # One unpickler each: each part numbers the objects it holds from the start, as its pickler did.
+    count = load(file)
     if type(count) is not int:
         raise Refused("not a tuple written by dump_tuple")
     values = []
     for _ in range(count):
-        value = load(file)
-        if type(value) is tuple and len(value) == 2 and value[0] == _PARTS and type(value[1]) is int:
-            value = {key: item for _ in range(value[1]) for key, item in load(file)}
-        values.append(value)
+        parts = load(file)
+        if parts is None:
+            values.append(load(file))
+        elif type(parts) is int:
+            values.append({key: item for _ in range(parts) for key, item in load(file)})
+        else:
+            raise Refused("not a tuple written by dump_tuple")
     return tuple(values)
 
 

@@ -20,7 +20,7 @@ from markdown.extensions.toc import TocExtension
 
 from .citations import FactsExtension, Mention
 from ..store.facts import FactStore
-from ..site_folder.pages import Reference, packed, unpacked
+from ..site_folder.pages import Reference, html_of, pack_html
 from ..incremental.reads import Fingerprints, Reads, recording
 from ..render.words import gettext, speaking
 from ..effects.worker_pool import map_in_workers
@@ -32,7 +32,7 @@ POOL_MIN_PAGES = 200  # measured on 2 cores: below this, starting the workers co
 class Converted:
     """What converting one page's body gave: Page's Markdown fields, and what to report."""
 
-    packed_html: bytes = b""  # site_folder/pages.packed: packed here, in the worker, it is a quarter to send back
+    packed_html: bytes = b""  # site_folder/pages.pack_html: packed in the worker, it is a quarter to send back
     toc: list = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     facts_used: list[str] = field(default_factory=list)
@@ -49,7 +49,7 @@ class Converted:
 
     @property
     def html(self) -> str:
-        return unpacked(self.packed_html)
+        return html_of(self.packed_html)
 
 
 def make_markdown(store: FactStore, chart_html: Mapping[str, str]) -> tuple[Markdown, FactsExtension]:
@@ -93,7 +93,7 @@ class Converter:
             except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
                 self._made = None  # its state is unknown after the error: the next page gets a new instance
                 return Converted(too_deep=True)
-        return Converted(packed(html), md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
+        return Converted(pack_html(html), md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
                          list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
                          list(dict.fromkeys(facts.claims_cited)), list(dict.fromkeys(facts.claims_shown)),
                          list(facts.unknown), list(facts.bare_numbers),

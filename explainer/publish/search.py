@@ -46,7 +46,6 @@ import json
 import queue
 import re
 import threading
-import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
@@ -54,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..effects import libraries
+from .. import packing
 from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, content_key, engine_version
 from ..errors import Problem
 from ..site_folder.inputs import PROJECT
@@ -179,8 +179,8 @@ class SearchPages:
         self._coming: queue.SimpleQueue = queue.SimpleQueue()  # (path, page)…, then True (closed) or False
         self.read: dict[str, str] = {}  # path → the hash of what Pagefind reads of the page
         self._kept: dict[str, str] = {}  # hash of a whole page → read's; this build's memo
-        # path → the page as Pagefind reads it, packed (_packed): the early shards' are kept until the site is whole,
-        # 33 MB as they are at 4,000 pages, 8 MB packed.
+        # path → the page as Pagefind reads it, packed (explainer/packing.py): the early shards' are kept until the
+        # site is whole, 33 MB as they are at 4,000 pages, 8 MB packed.
         self._reduced: dict[str, bytes] = {}
         self._whole: dict[str, bytes] = {}  # path → the page, where its read hash was known
         self.expected: list[str] = []  # the searchable pages the build will hand over, if it said (expect)
@@ -257,26 +257,26 @@ class SearchPages:
             self._whole[path] = html
         else:
             reduced = search_page(html)
-            self._reduced[path], found = _packed(reduced), _hash(reduced)
+            self._reduced[path], found = packing.packed(reduced), _hash(reduced)
         self.read[path] = self._kept[whole] = found
         return path
 
-    def _take_reduced(self, path: str, whole: str, read: str, packed: bytes) -> str:
+    def _take_reduced(self, path: str, whole: str, read: str, reduced: bytes) -> str:
         """A page a worker read (reduced_pages): the hash of the whole page and of the page as Pagefind reads it,
         which comes packed."""
-        self._reduced[path] = packed
+        self._reduced[path] = reduced
         self.read[path] = self._kept[whole] = read
         return path
 
     def take(self, path: str) -> bytes:
         """The page as Pagefind is to read it, which this then lets go of: it is read once, for its shard."""
         reduced = self._reduced.pop(path, None)
-        return zlib.decompress(reduced) if reduced is not None else search_page(self._whole.pop(path))
+        return packing.unpacked(reduced) if reduced is not None else search_page(self._whole.pop(path))
 
     def peek(self, path: str) -> bytes:
         """The page as Pagefind is to read it, kept: a shard indexed early may not be the one the site has."""
         reduced = self._reduced.get(path)
-        return zlib.decompress(reduced) if reduced is not None else search_page(self._whole[path])
+        return packing.unpacked(reduced) if reduced is not None else search_page(self._whole[path])
 
     def keep_read_hashes(self) -> None:
         """Keep this build's read hashes, for the next build, if they changed."""
@@ -296,12 +296,8 @@ def _shard_key(settings: tuple, reads: Iterable[tuple[str, str]]) -> str:
 def reduced_pages(pages: list[bytes]) -> list[tuple[str, str, bytes]]:
     """Each page's hash, the hash of the page as Pagefind reads it (search_pages.search_page), and that page packed:
     a background worker's part."""
-    return [(_hash(page), _hash(reduced), _packed(reduced)) for page in pages for reduced in (search_page(page),)]
-
-
-def _packed(page: bytes) -> bytes:
-    """A page as SearchPages holds it until Pagefind reads it: a quarter of its size (zlib releases Python's lock)."""
-    return zlib.compress(page, 1)
+    return [(_hash(page), _hash(reduced), packing.packed(reduced)) for page in pages
+            for reduced in (search_page(page),)]
 
 
 def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],

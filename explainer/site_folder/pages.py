@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import functools
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, problem_at
+from ..packing import packed, unpacked
 from .frontmatter import parse_front_matter
 from .inputs import CONTROL_CHARACTER, control_character_message
 from ..render.layout import taken_by
@@ -27,16 +27,16 @@ class Reference:
     citation_ids: tuple[str, ...]  # element ids of the in-text citation marks, for backlinks
 
 
-def packed(html: str) -> bytes:
-    """HTML as a page holds it from its conversion to its template (Page.html): at 4,000 pages the text was 80 MB
-    (two bytes a character, once one is not Latin-1), packed 13 MB. Packing a page takes about 0.09 ms, unpacking
-    0.05 ms (bench/README.md, issue 19's seventh round)."""
-    return zlib.compress(html.encode("utf-8"), 1) if html else b""
+def pack_html(html: str) -> bytes:
+    """HTML as a page holds it from its conversion to its template (Page.html; explainer/packing.py): at 4,000 pages
+    the text was 80 MB (two bytes a character, once one is not Latin-1), packed 13 MB."""
+    return packed(html.encode("utf-8"))
 
 
 @functools.lru_cache(maxsize=4)  # a page's template reads its HTML twice (render/templates.py: its claims, its body)
-def unpacked(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8") if data else ""
+def html_of(data: bytes) -> str:
+    """The HTML pack_html packed."""
+    return unpacked(data).decode("utf-8")
 
 
 @dataclass
@@ -78,11 +78,11 @@ class Page(Recorded):
     def html(self) -> str:
         """The page's body as HTML (what its template shows). Read through packed_html, so a template reading it
         records a read of that field (incremental/reads.py)."""
-        return unpacked(self.packed_html)
+        return html_of(self.packed_html)
 
     @html.setter
     def html(self, html: str) -> None:
-        self.packed_html = packed(html)
+        self.packed_html = pack_html(html)
 
 
 # Bounds on one content file, so that no input stalls the build or the preview: Python-Markdown's link
