@@ -266,6 +266,35 @@ def test_shards_indexed_as_their_pages_come_make_the_index_of_the_finished_pages
         assert counted.niceness.count(0) >= 1
 
 
+def test_an_early_shard_s_files_wait_in_the_store_and_one_the_store_lost_is_indexed_again(tmp_path, monkeypatch):
+    """An early run keeps its shard's files in the store and holds none in memory (17 MB at 4,000 pages); they are
+    read back when the index is put together. A shard whose files the store no longer gives is indexed again, and
+    the index is still the finished pages' own."""
+    files = site(250)
+    whole, _ = search.search_index(files, tmp_path / "whole")
+    given_back: list = []
+    real_index = search._EarlyShards._index
+
+    def index(shards, key, paths):
+        given_back.append(real_index(shards, key, paths))
+        return given_back[-1]
+    monkeypatch.setattr(search._EarlyShards, "_index", index)
+    real_restore, lost = search._restore, set()
+
+    def restore(cache, key):  # the first shard read back finds its files gone
+        if given_back and not lost and cache.get(f"{key}.json") is not None:
+            lost.add(key)
+            return None
+        return real_restore(cache, key)
+    monkeypatch.setattr(search, "_restore", restore)
+    counted = RunsWithPriority()
+    early, problems = search.search_index(handed_over(files, tmp_path / "early", sorted(files),
+                                                      lambda: len(counted.niceness)), tmp_path / "early", run=counted)
+    assert problems == [] and early.files == whole.files
+    assert len(given_back) == 4 and all(files is search.KEPT_IN_STORE for files in given_back)  # none held
+    assert len(lost) == 1 and counted.niceness == [search.EARLY_NICENESS] * 4 + [0]  # the lost one indexed again
+
+
 def test_a_broken_pagefind_fails_once_even_when_shards_start_early(tmp_path):
     files = site(250)
     broken = RunsWithPriority(broken=True)
