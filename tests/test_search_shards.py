@@ -8,6 +8,8 @@ import gzip
 import json
 import threading
 import time
+from concurrent.futures import Future
+from types import SimpleNamespace
 
 import pytest
 
@@ -293,6 +295,25 @@ def test_an_early_shard_s_files_wait_in_the_store_and_one_the_store_lost_is_inde
     assert problems == [] and early.files == whole.files
     assert len(given_back) == 4 and all(files is search.KEPT_IN_STORE for files in given_back)  # none held
     assert len(lost) == 1 and counted.niceness == [search.EARLY_NICENESS] * 4 + [0]  # the lost one indexed again
+
+
+def test_shards_left_out_after_a_failed_run_fail_the_index_rather_than_vanish(tmp_path):
+    """After a Pagefind run fails, no further shard is started, and each shard left out fails with that run's
+    failure: one whose early files the store has lost since, one never started early, and one waiting in a lane.
+    None is missing from the index without a problem that says why."""
+    failure = search.PagefindFailed(tmp_path / "pagefind", "it stopped after 0 of 3 answers")
+    kept_then_lost = Future()
+    kept_then_lost.set_result(search.KEPT_IN_STORE)  # its files went to the store, which no longer has them
+    early = {0: search._EarlyOutcome(SimpleNamespace(failed=failure), kept_then_lost)}
+
+    def no_run(*shards):
+        raise AssertionError("no run starts after a failure")
+    made, _, problems = search._made(search.DiskCache(tmp_path / "store"), {0: "0" * 64, 1: "1" * 64},
+                                     lambda numbers: {number: {} for number in numbers}, no_run, early)
+    assert made == {} and [problem.message for problem in problems] == [
+        "Pagefind could not make the search index: it stopped after 0 of 3 answers"]
+    left = search._index_shards({2: {}, 3: {}}, tmp_path / "pagefind", 0, run=no_run, stopped=lambda: failure)
+    assert left == {2: failure, 3: failure}
 
 
 def test_a_broken_pagefind_fails_once_even_when_shards_start_early(tmp_path):

@@ -93,10 +93,6 @@ def writes_allowed() -> bool:
     return _WRITES_ALLOWED.get()
 
 
-def reads_allowed() -> bool:
-    return _READS_ALLOWED.get()
-
-
 @contextmanager
 def _switched_off(allowed: ContextVar[bool]):
     token = allowed.set(False)

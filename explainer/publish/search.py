@@ -54,8 +54,7 @@ from pathlib import Path
 
 from ..effects import libraries
 from .. import packing
-from ..incremental.disk_store import (DiskCache, cache_folder, canonical_json, content_key, engine_version,
-                                      reads_allowed, writes_allowed)
+from ..incremental.disk_store import DiskCache, cache_folder, canonical_json, content_key, engine_version
 from ..errors import Problem
 from ..site_folder.inputs import PROJECT
 from ..render.layout import CONTENTS, OUTPUTS
@@ -136,7 +135,7 @@ def search_index(files: Mapping[str, bytes] | SearchPages, root: Path, niceness:
     def index(todo: dict[int, dict[str, bytes]]) -> dict:
         # An early run that fails (a Pagefind that hangs: after TIMEOUT) starts no further shard either.
         return _index_shards(todo, binary, niceness, runner,
-                             stopped=lambda: early is not None and early.failed is not None, may_go_on=may_go_on)
+                             stopped=lambda: early.failed if early is not None else None, may_go_on=may_go_on)
 
     def pages_read(numbers) -> dict[int, dict[str, bytes]]:
         return {number: {path: pages.take(path) for path in shards[number]} for number in numbers}
@@ -317,20 +316,21 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
     todo = pages(missing) if missing else {}
     indexed = len(todo) + len(early)
     problems: dict[tuple, Problem] = {}
-    # Not after an early run failed: a broken Pagefind fails the build once.
-    results = index(todo) if todo and not any(outcome.failed for outcome in early.values()) else {}
+    # Not after an early run failed: a broken Pagefind fails the build once, each shard it leaves out with its failure.
+    failed = next((outcome.shards.failed for outcome in early.values() if outcome.failed), None)
+    results = ({number: failed for number in todo} if failed is not None else index(todo)) if todo else {}
     results.update({number: outcome() for number, outcome in early.items()})
     # An early run's files left in the store only (_EarlyShards._index: KEPT_IN_STORE) are read back; a shard whose
-    # files the store has lost since is indexed again, as one not started early is (unless a run failed).
+    # files the store has lost since is indexed again, as one not started early is.
     lost = []
     for number in early:
         if results[number] is KEPT_IN_STORE:
             results[number] = _restore(cache, keys[number])
             if results[number] is None:
                 lost.append(number)
-                del results[number]
-    if lost and not any(isinstance(result, PagefindFailed) for result in results.values()):
-        results.update(index(pages(lost)))
+    if lost:
+        failed = failed or next((result for result in results.values() if isinstance(result, PagefindFailed)), None)
+        results.update({number: failed for number in lost} if failed is not None else index(pages(lost)))
     for number, result in sorted(results.items()):
         if isinstance(result, PagefindFailed):
             problems.setdefault((result.path, result.message), Problem(
@@ -389,8 +389,9 @@ class _EarlyShards:
             return failure
         _keep(self.pages.cache, key, files)  # kept under the key of its pages: right whatever the site turns out to be
         # Read back from the store when the index is put together (_made) rather than held beside the pages still
-        # to make: 17 MB at 4,000 pages. Held where the store cannot be written and read (check, --no-cache).
-        return KEPT_IN_STORE if reads_allowed() and writes_allowed() else files
+        # to make: 17 MB at 4,000 pages. Held where the store did not take them (`check` and `--no-cache`, which
+        # write or read nothing; a full disk).
+        return KEPT_IN_STORE if self.pages.cache.get(f"{key}.json") is not None else files
 
     def outcomes(self, keys: dict[int, str]) -> dict[int, _EarlyOutcome]:
         """For each shard (keys: by number, the key of its pages) whose run started early, what waits for its
@@ -440,7 +441,7 @@ def _vocabulary(cache: DiskCache, keys: dict[int, str], made: dict[int, dict[str
 
 
 def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: int, run: Runner,
-                  stopped: Callable[[], bool] = lambda: False,
+                  stopped: Callable[[], PagefindFailed | None] = lambda: None,
                   may_go_on: threading.Event | None = None) -> dict[int, dict[str, bytes] | PagefindFailed]:
     """Each shard's files (or why Pagefind failed on it), one run per shard. The calling thread runs them, and
     so do pool threads (effects/worker_pool.py), one run per core at most: a lane that has not started
@@ -473,6 +474,10 @@ def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: i
     for helper in helpers:
         if not helper.cancel():
             helper.result()
+    # The shards no run was started for, after a failure: each fails with it, so none is left out unreported.
+    failure = next((result for result in results.values() if isinstance(result, PagefindFailed)), None) or stopped()
+    if failure is not None:
+        results.update({number: failure for number in waiting})
     return results
 
 
