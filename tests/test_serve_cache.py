@@ -54,12 +54,17 @@ class Session:
     def close(self):
         self.watcher.stop()
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
 
 @pytest.fixture
 def session(tmp_path):
-    started = Session(copy_site(tmp_path))
-    yield started
-    started.close()
+    with Session(copy_site(tmp_path)) as started:
+        yield started
 
 
 def test_incremental_builds_match_full_builds(session):
@@ -254,8 +259,7 @@ def test_charts_are_reused_until_a_page_embeds_another(tmp_path):
     shutil.copytree(SITES / "charts", root)
     index = root / "content" / "index.md"
     edit(index, "{{chart:women_share}}", "No chart here yet.")
-    session = Session(root)
-    try:
+    with Session(root) as session:
         edit(index, "No chart here yet.", "No chart here yet, still.")
         stats = session.rebuild()
         assert "charts" not in stats.stages_rerun
@@ -263,8 +267,6 @@ def test_charts_are_reused_until_a_page_embeds_another(tmp_path):
         stats = session.rebuild()
         assert "charts" in stats.stages_rerun
         assert session.outcome.files == full_build(root)
-    finally:
-        session.close()
 
 
 def test_a_fact_edit_no_chart_reads_keeps_the_charts_stage_and_one_a_chart_reads_runs_it(tmp_path):
@@ -274,8 +276,7 @@ def test_a_fact_edit_no_chart_reads_keeps_the_charts_stage_and_one_a_chart_reads
     root = tmp_path / "charts-site"
     shutil.copytree(SITES / "charts", root)
     facts = root / "data" / "facts" / "charted.json"
-    session = Session(root)
-    try:
+    with Session(root) as session:
         # Shown on a page, read by no chart; as long as before, so that no record after it moves in the file (a
         # record's place is part of what reading it reads: the next test).
         edit(facts, '"Arrivals in 2009"', '"Arrivals of 2009"')
@@ -289,8 +290,6 @@ def test_a_fact_edit_no_chart_reads_keeps_the_charts_stage_and_one_a_chart_reads
         stats = session.rebuild()
         assert "charts" in stats.stages_rerun
         assert session.outcome.files == full_build(root)
-    finally:
-        session.close()
 
 
 def test_a_template_that_prints_where_a_fact_is_written_is_made_again_when_an_edit_above_moves_it(tmp_path):
@@ -306,13 +305,10 @@ def test_a_template_that_prints_where_a_fact_is_written_is_made_again_when_an_ed
                                                   'site.store.facts["public-sector-admin-2024"] %}'
                                                   "{{ f.location.path.name }}@{{ f.location.offset }}</p>", 1),
                                                   encoding="utf-8")
-    session = Session(root)
-    try:
+    with Session(root) as session:
         edit(root / "data" / "facts" / "charted.json", '"Arrivals in 2009"', '"Arrivals in the year 2009"')
         session.rebuild()
         assert session.outcome.files == full_build(root)
-    finally:
-        session.close()
 
 
 def test_a_site_longer_than_the_navigation_limit_rebuilds_from_the_cache(tmp_path):
@@ -323,14 +319,13 @@ def test_a_site_longer_than_the_navigation_limit_rebuilds_from_the_cache(tmp_pat
     for number in range(NAV_LIMIT + 1):
         (root / "content" / f"extra-{number:02d}.md").write_text(
             f"---\ntitle: Extra {number}\norder: {10 + number}\n---\nAbout {{{{residents}}}} people.\n", encoding="utf-8")
-    session = Session(root)
-    assert b'href="contents.html"' in session.outcome.files["index.html"]
-    assert b"Extra 3" not in session.outcome.files["index.html"]  # the header no longer lists every chapter
-    assert b"Extra 3" in session.outcome.files["contents.html"]
-    page = root / "content" / "extra-03.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("About", "Roughly"), encoding="utf-8")
-    stats = session.rebuild()
-    session.close()
+    with Session(root) as session:
+        assert b'href="contents.html"' in session.outcome.files["index.html"]
+        assert b"Extra 3" not in session.outcome.files["index.html"]  # the header no longer lists every chapter
+        assert b"Extra 3" in session.outcome.files["contents.html"]
+        page = root / "content" / "extra-03.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("About", "Roughly"), encoding="utf-8")
+        stats = session.rebuild()
     assert b"Roughly" in session.outcome.files["extra-03.html"]
     assert stats.pages_rendered == 1
 

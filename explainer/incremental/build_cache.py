@@ -22,7 +22,7 @@ Without a cache (`--no-cache`, check's first build) every stage simply runs; bot
 
 On disk the Markdown and template entries and the output gate's scans are kept as one index, written through
 the content-addressed store (incremental/disk_store.py: checked when read), under a header naming this engine (its code and
-libraries) and the site's settings, and read back by kept_pickle.loads, which rebuilds only plain data and the
+libraries) and the site's settings, and read back by kept_pickle.load_tuple, which rebuilds only plain data and the
 engine's records: a damaged, foreign or crafted file means a full build, never a wrong page or code run.
 The index holds each entry's key and reads; the values themselves (a page's Markdown output, a file's bytes,
 a scan's URLs) are written to a pack file as they are made and read back only when reused

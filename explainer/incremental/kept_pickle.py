@@ -37,11 +37,6 @@ def dumps(value: Any) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def dump(value: Any, file: IO[bytes]) -> None:
-    """dumps(value), written to file as it is made."""
-    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 # A pickler remembers every object it has written, to write a second reference to it as a reference: its memo of a
 # build cache's thousands of entries is a table of a million objects (25 MB more at the end of a 4,000-page build).
 # dump_tuple writes a tuple's dicts in parts of PART_ITEMS items, each part with a fresh memo; an object shared

@@ -256,8 +256,7 @@ class SearchPages:
         if isinstance(found, str) and _DIGEST.fullmatch(found):
             self._whole[path] = html
         else:
-            reduced = search_page(html)
-            self._reduced[path], found = packing.packed(reduced), _hash(reduced)
+            found, self._reduced[path] = _read_and_packed(html)
         self.read[path] = self._kept[whole] = found
         return path
 
@@ -296,8 +295,14 @@ def _shard_key(settings: tuple, reads: Iterable[tuple[str, str]]) -> str:
 def reduced_pages(pages: list[bytes]) -> list[tuple[str, str, bytes]]:
     """Each page's hash, the hash of the page as Pagefind reads it (search_pages.search_page), and that page packed:
     a background worker's part."""
-    return [(_hash(page), _hash(reduced), packing.packed(reduced)) for page in pages
-            for reduced in (search_page(page),)]
+    return [(_hash(page), *_read_and_packed(page)) for page in pages]
+
+
+def _read_and_packed(page: bytes) -> tuple[str, bytes]:
+    """The hash of the page as Pagefind reads it (search_pages.search_page), and that page packed, as SearchPages
+    holds it until its shard is indexed."""
+    reduced = search_page(page)
+    return _hash(reduced), packing.packed(reduced)
 
 
 def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], dict[int, dict[str, bytes]]],
@@ -329,7 +334,7 @@ def _made(cache: DiskCache, keys: dict[int, str], pages: Callable[[list[int]], d
             if results[number] is None:
                 lost.append(number)
     if lost:
-        failed = failed or next((result for result in results.values() if isinstance(result, PagefindFailed)), None)
+        failed = failed or _failure_in(results)
         results.update({number: failed for number in lost} if failed is not None else index(pages(lost)))
     for number, result in sorted(results.items()):
         if isinstance(result, PagefindFailed):
@@ -455,7 +460,7 @@ def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: i
     results: dict[int, dict[str, bytes] | PagefindFailed] = {}
 
     def lane(waits: bool) -> None:
-        while not stopped() and not any(isinstance(result, PagefindFailed) for result in list(results.values())):
+        while not stopped() and _failure_in(results) is None:
             if may_go_on is not None and not may_go_on.is_set():
                 if not waits:
                     return
@@ -475,10 +480,15 @@ def _index_shards(shards: dict[int, dict[str, bytes]], binary: Path, niceness: i
         if not helper.cancel():
             helper.result()
     # The shards no run was started for, after a failure: each fails with it, so none is left out unreported.
-    failure = next((result for result in results.values() if isinstance(result, PagefindFailed)), None) or stopped()
+    failure = _failure_in(results) or stopped()
     if failure is not None:
         results.update({number: failure for number in waiting})
     return results
+
+
+def _failure_in(results: dict[int, dict[str, bytes] | PagefindFailed]) -> PagefindFailed | None:
+    """The first failed run among results (a lane's thread may add to them meanwhile: read from a copy)."""
+    return next((result for result in list(results.values()) if isinstance(result, PagefindFailed)), None)
 
 
 def _hash(data: bytes) -> str:
