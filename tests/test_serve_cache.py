@@ -122,6 +122,26 @@ def test_a_card_follows_the_facts_it_shows_without_citing_them(session):
     assert session.outcome.files == full_build(root)
 
 
+def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
+    """The Markdown converter, with the cards it made once per fact, lasts from rebuild to rebuild while the fact
+    store is the same object (build_cache.MarkdownCache._converter): a page edit converts with it, and a fact edit
+    gets a new one, so a card made before the edit is never shown after it."""
+    root = session.root
+    cache = session.rebuilder.cache.markdown
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nShown with {{elite-share}} again.")
+    session.rebuild()
+    converter = cache._converters["en"][2]
+    assert session.outcome.files == full_build(root)
+    edit(root / "content" / "elite.md", "again.", "once more.")
+    session.rebuild()
+    assert cache._converters["en"][2] is converter  # the same store: its cards serve this page
+    assert b"once more." in session.outcome.files["elite.html"]
+    edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
+    session.rebuild()
+    assert cache._converters["en"][2] is not converter
+    assert session.outcome.files == full_build(root)
+
+
 def test_the_claims_table_and_the_corrections_page_follow_the_store(session):
     root = session.root
     claims = root / "data" / "claims.json"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -184,11 +185,22 @@ def _digest(plain: Any) -> bytes:
 def _plain(value: Any) -> Any:
     """The value as plain Python data whose repr says everything a reader of it could see. A record inside it is
     its token: what is read of that record is recorded when it is read."""
+    kind = type(value)
+    # The commonest kinds first, as the tests below would answer for them: every edit checks a thousand pages'
+    # reads, among them lists of the pages that show a fact.
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if kind is dict:  # a template's context, for one
+        return ("mapping", [(_plain(key), _plain(item)) for key, item in value.items()])
     if value is None or isinstance(value, (bool, int, float, bytes)):
         return value
     if isinstance(value, str):
         return str(value)  # Markup and other str subclasses print as text
-    token = record_token(value)
+    if isinstance(value, Recorded):  # its token, kept in it: a list of a thousand pages is read in every build
+        return ("record", _token_of(value))
+    token = record_token(value)  # a table's or a mapping's
     if token is not None:
         return ("record", token)
     read_fingerprint = getattr(type(value), "read_fingerprint", None)
@@ -204,13 +216,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):  # in an order that does not change with Python's hash seed
         return ("set", sorted(repr(_plain(item)) for item in value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__qualname__, [(f.name, _plain(getattr(value, f.name)))
-                                           for f in dataclasses.fields(value)])
+        return (kind.__qualname__, [(name, _plain(getattr(value, name))) for name in _field_names(kind)])
     if isinstance(value, enum.Enum):
         return repr(value)
     if callable(value) and hasattr(value, "__qualname__") and not hasattr(value, "__self__"):
         return ("function", getattr(value, "__module__", ""), value.__qualname__)  # the engine's code is keyed
     raise Unrecordable(type(value).__qualname__)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (dataclasses.fields builds them anew at each call)."""
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 class Recorder:

@@ -100,19 +100,23 @@ class Converter:
                          reads=None if recorder.unrecordable else recorder.reads)
 
 
-def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str]) -> list[Converted]:
-    """Each body converted, in order: in worker processes when there are enough pages and cores."""
+def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str],
+                converter: Converter | None = None) -> list[Converted]:
+    """Each body converted, in order: in worker processes when there are enough pages and cores. converter: one
+    of this store and these charts' figures to convert with here (a memo's, kept from build to build), rather than a
+    new one."""
     converted = map_in_workers(_convert_in_worker, bodies, POOL_MIN_PAGES, _start_worker, (store, chart_html))
     if converted is not None:
         return converted
-    converter = Converter(store, chart_html)
+    converter = converter if converter is not None else Converter(store, chart_html)
     return [converter.convert(body) for body in bodies]
 
 
-def convert_pages(pages: list, store: FactStore, chart_html: Mapping[str, str]) -> list[Converted]:
+def convert_pages(pages: list, store: FactStore, chart_html: Mapping[str, str],
+                  converter: Converter | None = None) -> list[Converted]:
     """Each page's body converted, in order (the Markdown stage's conversion when nothing is kept from earlier
     builds; build_cache.MarkdownCache.convert_pages reuses what it can and calls this for the rest)."""
-    return convert_all([page.body for page in pages], store, chart_html)
+    return convert_all([page.body for page in pages], store, chart_html, converter)
 
 
 _worker: Converter | None = None  # in a worker process: the converter of the build that started it
