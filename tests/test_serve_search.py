@@ -55,7 +55,7 @@ def test_the_index_is_added_to_the_build_it_was_made_from_without_a_reload(monke
     assert state.snapshot.files == newer
 
 
-def test_the_index_waits_until_no_rebuild_has_started_for_a_while(monkeypatch, tmp_path):
+def test_the_index_waits_until_no_rebuild_has_run_for_a_while(monkeypatch, tmp_path):
     """Made beside a rebuild, the index would slow it down: it waits for the edits to pause, then indexes only
     the newest build."""
     from explainer.preview import search_refresh
@@ -76,6 +76,25 @@ def test_the_index_waits_until_no_rebuild_has_started_for_a_while(monkeypatch, t
         time.sleep(0.05)
         assert len(indexed) == 1, "indexed while the edits went on"
     assert delivered.wait(10) and indexed == [first, newest]
+
+
+def test_the_pause_before_the_index_counts_from_the_end_of_a_long_rebuild(monkeypatch, tmp_path):
+    """A rebuild longer than the pause (a template edit of a thousand pages) does not leave an index due the moment
+    it ends: the index would run beside the next edit's rebuild."""
+    from explainer.preview import search_refresh
+
+    indexed = []
+    monkeypatch.setattr(search_refresh, "search_index",
+                        lambda files, root, niceness, may_go_on: indexed.append(files) or (FakeIndex(), []))
+    refresh = search_refresh.SearchRefresh(tmp_path, lambda files, index: None, quiet=0.5)
+    with refresh.rebuilding():
+        time.sleep(0.8)  # longer than the pause
+    built = {"index.html": b"<p>one</p>"}
+    ended = time.monotonic()
+    refresh.index(built)
+    while not indexed and time.monotonic() < ended + 10:
+        time.sleep(0.01)
+    assert indexed == [built] and time.monotonic() - ended >= 0.45
 
 
 class FakeIndex:

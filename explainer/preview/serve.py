@@ -1,7 +1,8 @@
 """`python build.py serve`: build the site, serve it from memory, rebuild on every change and reload the pages.
 
     watcher thread   SourceWatcher: native file events wake it; a scan says what changed (source_watch.py)
-    rebuild thread   Rebuilder: the same pipeline.build() as `python build.py`, with a cache (rebuild.py)
+    rebuild thread   Rebuilder: the same pipeline.build() as `python build.py`, with a cache (rebuild.py);
+                     what it keeps is kept out of Python's full collections while edits come (garbage.py)
     event loop       tornado: the site from memory and livereload's socket; publish() swaps in a build and
                      patches in place (or reloads) the pages it changed (server.py, preview-morph.js)
 
@@ -28,6 +29,7 @@ from tornado.netutil import bind_sockets
 
 from ..site_folder.inputs import PROJECT
 from .access import AccessPolicy
+from .garbage import Collector
 from .server import PreviewState, make_application
 from .rebuild import Outcome, ProblemLog, Rebuilder
 from .search_refresh import SearchRefresh
@@ -105,11 +107,16 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
                      log: ProblemLog, search: SearchRefresh) -> None:
     """The rebuild thread: the first build, then one rebuild per burst of changes, for ever; the search index of
     the last good build follows in its own thread once the edits pause."""
+    collector = Collector()  # garbage.py: no full collection walks what the rebuilds keep while edits come
     outcome = rebuilder.rebuild(None)
     _publish(outcome, state, loop, root, "first build", log, rebuilder.strict, search)
+    collector.after_rebuild()
     while True:
         try:
-            changes = watcher.wait_for_changes()
+            changes = watcher.wait_for_changes(collector.idle_timeout())
+            if not changes:  # the edits paused
+                collector.idle()
+                continue
             described = changes
             with search.rebuilding():  # the index waits for the edits to pause: it would slow this rebuild down
                 outcome = rebuilder.rebuild(changes)
@@ -122,6 +129,7 @@ def _rebuild_forever(watcher: SourceWatcher, rebuilder: Rebuilder, state: Previe
                     outcome = rebuilder.rebuild(later)
             _publish(outcome, state, loop, root, described.describe(root, PROJECT) if described else "rebuild", log,
                      rebuilder.strict, search)
+            collector.after_rebuild()
         except BaseException:  # the watcher or the publishing failed (even by SystemExit): log, serve, watch on
             logger.exception("the preview could not rebuild; it keeps serving the last build")
 

@@ -1,0 +1,36 @@
+"""When the preview's Python collects cyclic garbage: never over what the rebuilds keep while someone edits.
+
+The preview keeps what each rebuild made for the next one (incremental/build_cache.py: at 1,000 pages, every page's
+entries and their reads), and Python's cyclic collector walked all of it at every full collection: one every second
+or third template edit of the 1,000-page corpus, about 70 ms each (bench/README.md, issue 19's eighth round). Once a
+rebuild is served, what is alive is frozen (gc.freeze): later collections walk only what later rebuilds make. A
+frozen object is still freed as soon as nothing refers to it; the few that become garbage inside a cycle are
+collected when the edits pause (IDLE seconds without a change), where nobody waits for a rebuild.
+"""
+from __future__ import annotations
+
+import gc
+
+IDLE = 2.0  # seconds without a change before what was frozen is collected
+
+
+class Collector:
+    """after_rebuild() once each rebuild is served; idle() when no change came for idle_timeout() seconds."""
+
+    def __init__(self) -> None:
+        self.collect_when_idle = False
+
+    def after_rebuild(self) -> None:
+        gc.freeze()
+        self.collect_when_idle = True
+
+    def idle_timeout(self) -> float | None:
+        """How long the watcher may wait for a change before idle() is due; None: nothing to do when idle."""
+        return IDLE if self.collect_when_idle else None
+
+    def idle(self) -> None:
+        if self.collect_when_idle:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()  # what survived is what the next rebuild starts from
+            self.collect_when_idle = False
