@@ -74,6 +74,8 @@ class Fingerprints:
             return _text_digest(value)
         if value is None or kind is int or kind is float or kind is bool:
             return (repr(value),)  # a tuple never equals a text: None is not "None"
+        if isinstance(value, Recorded):  # _RECORDED_FIRST
+            return _digest(("record", _token_of(value)))
         if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
             if self._lasting is not None and (lasting := self._lasting.adopted(value)) is not None:
                 return lasting
@@ -104,6 +106,11 @@ class Fingerprints:
             keys = list(dict.keys(mapping) if isinstance(mapping, dict) else iter(mapping))
             known = self._by_identity[id(mapping)] = (mapping, _digest(("keys", _plain(keys))))
         return known[1]
+
+
+# _RECORDED_FIRST: a record is asked whether it is a record before anything else. An isinstance() that fails on a
+# record asks the record for its __class__, through Recorded.__getattribute__, a call in Python: the fingerprints
+# of a template edit of 1,000 pages asked 196,000 times (bench/README.md, issue 19's eighth round).
 
 
 def _record_digest(record: Recorded) -> bytes:
@@ -194,12 +201,12 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if kind is dict:  # a template's context, for one
         return ("mapping", [(_plain(key), _plain(item)) for key, item in value.items()])
-    if value is None or isinstance(value, (bool, int, float, bytes)):
+    if isinstance(value, Recorded):  # its token, kept in it (_RECORDED_FIRST)
+        return ("record", _token_of(value))
+    if isinstance(value, (bool, int, float, bytes)):
         return value
     if isinstance(value, str):
         return str(value)  # Markup and other str subclasses print as text
-    if isinstance(value, Recorded):  # its token, kept in it: a list of a thousand pages is read in every build
-        return ("record", _token_of(value))
     token = record_token(value)  # a table's or a mapping's
     if token is not None:
         return ("record", token)
