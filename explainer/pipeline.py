@@ -28,7 +28,7 @@ from .store.facts import FactStore
 from .store.loading import load_fact_store
 from .site_folder.inputs import SiteInputs
 from .publish.output_gate import GateScans, check_output
-from .site_folder.pages import Page, read_pages
+from .site_folder.pages import Page, read_pages, unpacking_with
 from .site_folder.editions import Edition, edition_content, link_counterparts, site_editions
 from .publish.placing import place_edition
 from .prose.markdown_stage import render_markdown
@@ -203,7 +203,7 @@ def _write_site_files(inputs: SiteInputs, effects: BuildEffects, result: BuildRe
             for path, data in made.items():
                 finishing[path] = data
             for one, view in zip(built, views):
-                with speaking(one.edition.language):
+                with speaking(one.edition.language), unpacking_with(memo.unpacked_html):
                     problems += _render_edition(one, view, environment, memo, made, inputs.settings.url, finishing,
                                                 search)
             finishing.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,24 @@ def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
     session.rebuild()
     assert cache._converters["en"][2] is not converter
     assert session.outcome.files == full_build(root)
+
+
+def test_a_template_edit_renders_every_page_from_html_unpacked_once(session, monkeypatch):
+    """The preview keeps each page's HTML unpacked from rebuild to rebuild (site_folder/pages.UnpackedHtml); what it
+    renders is what a build without a cache renders."""
+    from explainer.site_folder import pages
+
+    root = session.root
+    unpacked = []
+    monkeypatch.setattr(pages, "unpacked", lambda data: unpacked.append(data) or zlib.decompress(data))
+    pages._unpacked_html.cache_clear()
+    (root / "templates").mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "templates" / "page.html", root / "templates" / "page.html")
+    edit(root / "templates" / "page.html", "<h1>", '<h1 class="edited">')
+    stats = session.rebuild()
+    assert stats.pages_rendered > 1 and unpacked == []
+    assert session.outcome.files == full_build(root)
+    assert unpacked  # a build without the preview's memory unpacks each page's HTML as its template reads it
 
 
 def test_the_claims_table_and_the_corrections_page_follow_the_store(session):

@@ -29,6 +29,7 @@ class NoMemo:
     """Nothing kept between builds (`--no-cache`, `check` of a site never built, most tests): every stage runs."""
 
     gate = None
+    unpacked_html = None  # each page's HTML unpacked as its template reads it
     convert_pages = staticmethod(convert_pages)  # every page's Markdown converted
     render_file = staticmethod(make_file)  # every file rendered from its template
     share_picture = staticmethod(share_picture)  # every page's share image decided

@@ -49,7 +49,7 @@ from ..store.loading import load_fact_store
 from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, Converter, convert_pages
 from ..publish.output_gate import GateMemory
-from ..site_folder.pages import Page
+from ..site_folder.pages import Page, UnpackedHtml
 from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, record_token,
                     recording, still_valid)
 from ..render.share_images import render_cards, share_picture
@@ -108,6 +108,8 @@ class BuildCache:
         self.fingerprints = Fingerprints(self.lasting)  # of the values read in the build under way (incremental/reads.py)
         self.gate = GateMemory(values=self.values)  # the output gate's scans and verdicts, by each built file's bytes
         self.pictures = PictureCache(self, InMemory())  # each page's share image, and the cards' PNGs; in memory only
+        # The preview's: every page's HTML unpacked once, not at each rebuild's templates (site_folder/pages.py).
+        self.unpacked_html = UnpackedHtml() if isinstance(self.values, InMemory) else None
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
 
@@ -119,6 +121,8 @@ class BuildCache:
         self.markdown.start_build()
         self.templates.start_build()
         self.pictures.start_build()
+        if self.unpacked_html is not None:
+            self.unpacked_html.next_build()
 
     def finish_build(self, succeeded: bool) -> None:
         """After a good build, forget pages it no longer has (a deleted page must not stay in memory).
