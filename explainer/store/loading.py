@@ -50,7 +50,9 @@ def load_fact_store(files: dict[Path, str], site_language: str = "en",
         for table, record, id_location, noun in read.records:
             _add(getattr(store, table), record, id_location, noun, problems)
     # Every figure is written in the site's language ("2.914" on an Icelandic site): the one place it is set.
-    store.facts = {key: dataclasses.replace(fact, display_language=site_language) for key, fact in store.facts.items()}
+    # Made so by _fact: the same objects, build after build, while their file is unchanged (_records_of_file).
+    store.facts = {key: fact if fact.display_language == site_language else
+                   dataclasses.replace(fact, display_language=site_language) for key, fact in store.facts.items()}
     problems += check_snapshots(store, snapshots)  # each source's excerpts against its kept words
     problems += _fill_series_facts(store)
     problems += _check_references(store, site_language)
@@ -435,7 +437,8 @@ def _fact(raw: dict, where, language: str) -> Fact:
                 _citation(raw), SeriesCell(cell["id"], cell["row"], cell["column"]) if cell else None, derived,
                 raw.get("approximate", False), raw.get("provisional", False), raw.get("decimals"),
                 Text.from_json(raw.get("note"), language), corrections, where(()), where(cited_at),
-                Acknowledgement(raw["acknowledged"], where(("acknowledged",))) if "acknowledged" in raw else None)
+                Acknowledgement(raw["acknowledged"], where(("acknowledged",))) if "acknowledged" in raw else None,
+                display_language=language)
 
 
 def _series(raw: dict, where, language: str) -> Series:
