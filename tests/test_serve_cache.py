@@ -124,22 +124,28 @@ def test_a_card_follows_the_facts_it_shows_without_citing_them(session):
 
 
 def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
-    """The Markdown converter, with the cards it made once per fact, lasts from rebuild to rebuild while the fact
-    store is the same object (build_cache.MarkdownCache._converter): a page edit converts with it, and a fact edit
-    gets a new one, so a card made before the edit is never shown after it."""
+    """The Markdown converter, with the cards it made once per fact, lasts from rebuild to rebuild
+    (build_cache.MarkdownCache._converter): a page edit converts with its cards, and after a fact edit a card is
+    kept only while what it read is unchanged in the new store, so a card made before the edit never shows the old
+    figure."""
     root = session.root
     cache = session.rebuilder.cache.markdown
-    edit(root / "content" / "elite.md", "## Share", "## Share\n\nShown with {{elite-share}} again.")
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nShown with {{elite-share}} and {{residents}} again.")
     session.rebuild()
     converter = cache._converters["en"][2]
+    cards = dict(converter._made[1].cards)
+    assert {"elite-share", "residents"} <= cards.keys()
     assert session.outcome.files == full_build(root)
     edit(root / "content" / "elite.md", "again.", "once more.")
     session.rebuild()
     assert cache._converters["en"][2] is converter  # the same store: its cards serve this page
     assert b"once more." in session.outcome.files["elite.html"]
     edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
-    session.rebuild()
-    assert cache._converters["en"][2] is not converter
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 1 and cache._converters["en"][2] is converter
+    now = converter._made[1].cards
+    assert now["residents"] is cards["residents"]  # read nothing that changed: kept
+    assert now["elite-share"] is not cards["elite-share"] and "1.25" in now["elite-share"][0]
     assert session.outcome.files == full_build(root)
 
 

@@ -9,7 +9,7 @@ pages; below that, and whenever a pool cannot be used, the pages are converted h
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from markdown import Markdown
@@ -75,6 +75,18 @@ class Converter:
         self.store, self.chart_html = store, chart_html
         self._made: tuple[Markdown, FactsExtension] | None = None
         self._fingerprints = Fingerprints()
+
+    def serve(self, store: FactStore, chart_html: Mapping[str, str], card_holds: Callable[[Reads], bool]) -> None:
+        """Convert with this store and these charts' figures from now on (a later build's, in the same language),
+        keeping each card already made while card_holds(what making it read) says those reads give the same
+        answers there: a fact edit makes again the cards that read that fact, not every card of every page it
+        converts again."""
+        self.store, self.chart_html = store, chart_html
+        if self._made is not None:
+            _, facts = self._made
+            facts.store, facts.chart_html = store, chart_html
+            facts.cards = {fact_id: entry for fact_id, entry in facts.cards.items()
+                           if isinstance(entry, tuple) and not entry[2] and card_holds(entry[1])}
 
     def convert(self, body: str) -> Converted:
         # The theme's words of the cards, marks and footnotes in the language the store shows (an edition's), here
