@@ -52,7 +52,7 @@ def _placed_page(path: str, page: bytes, edition: Edition, shared: frozenset[str
     """_pointed_at_root, once per page, edition and shared files: the preview places every page of an edition again
     on each rebuild (about 3 ms a page), though an edit changes one. Keyed by the page's digest (a twentieth of the
     scan), so the memo holds no page twice; the placed bytes are the ones the site holds anyway."""
-    key = (path, hashlib.blake2b(page, digest_size=20).digest(), edition.prefix, shared, site_url, edition_url)
+    key = (path, hashlib.sha256(page).digest(), edition.prefix, shared, site_url, edition_url)  # output_gate's hash
     placed = _PLACED.get(key)
     if placed is None:
         if len(_PLACED) >= _PLACED_MOST:
