@@ -3,7 +3,7 @@ collected once the edits pause."""
 import gc
 import weakref
 
-from explainer.preview.garbage import IDLE, Collector
+from explainer.preview.garbage import IDLE, YOUNG_OBJECTS, Collector
 
 
 class Node:
@@ -16,6 +16,7 @@ def test_frozen_garbage_in_a_cycle_is_collected_when_the_edits_pause():
     node = Node()
     node.itself = node  # a cycle: only the cyclic collector can free it
     alive = weakref.ref(node)
+    thresholds = gc.get_threshold()
     try:
         collector.after_rebuild()
         del node
@@ -26,5 +27,7 @@ def test_frozen_garbage_in_a_cycle_is_collected_when_the_edits_pause():
         assert alive() is None
         assert collector.idle_timeout() is None  # until the next rebuild
         assert gc.get_freeze_count() > 0  # what survived stays out of the next rebuild's collections
+        assert gc.get_threshold()[0] == YOUNG_OBJECTS
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)

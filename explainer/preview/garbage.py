@@ -5,13 +5,19 @@ entries and their reads), and Python's cyclic collector walked all of it at ever
 or third template edit of the 1,000-page corpus, about 70 ms each (bench/README.md, issue 19's eighth round). Once a
 rebuild is served, what is alive is frozen (gc.freeze): later collections walk only what later rebuilds make. A
 frozen object is still freed as soon as nothing refers to it; the few that become garbage inside a cycle are
-collected when the edits pause (IDLE seconds without a change), where nobody waits for a rebuild.
+collected when the edits pause (IDLE seconds without a change), where nobody waits for a rebuild. Young
+collections come less often (YOUNG_OBJECTS).
 """
 from __future__ import annotations
 
 import gc
 
 IDLE = 2.0  # seconds without a change before what was frozen is collected
+# Containers allocated (less those freed) before a young collection (Python's default: 700). A rebuild allocates
+# millions and keeps few: at 700, eight page edits of the corpus ran 98 young collections, at this none (106 → 97 ms
+# a rebuild in process), and a template edit took 1,054 → 971 ms of CPU. `python build.py` showed no difference
+# (bench/README.md), so it keeps Python's default.
+YOUNG_OBJECTS = 50_000
 
 
 class Collector:
@@ -22,6 +28,7 @@ class Collector:
 
     def after_rebuild(self) -> None:
         gc.freeze()
+        gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
         self.collect_when_idle = True
 
     def idle_timeout(self) -> float | None:
