@@ -4,9 +4,11 @@ Also the parts of the preview server that need no server: the watcher, the acces
 """
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import time
+import weakref
 import zlib
 from pathlib import Path
 
@@ -147,6 +149,20 @@ def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
     assert now["residents"] is cards["residents"]  # read nothing that changed: kept
     assert now["elite-share"] is not cards["elite-share"] and "1.25" in now["elite-share"][0]
     assert session.outcome.files == full_build(root)
+
+
+def test_the_kept_converter_lets_go_of_earlier_fact_stores(session):
+    """The converter lasts from rebuild to rebuild; the fact stores of earlier builds must not (each data edit
+    would keep one more alive for as long as the preview runs)."""
+    root = session.root
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nShown with {{elite-share}} again.")
+    session.rebuild()
+    earlier = weakref.ref(session.rebuilder.cache.markdown._converters["en"][0])
+    for old, new in (("1.22", "1.25"), ("1.25", "1.26")):
+        edit(root / "data" / "facts" / "main.json", f'"value": {old}', f'"value": {new}')
+        session.rebuild()
+    gc.collect()
+    assert earlier() is None
 
 
 def test_a_template_edit_renders_every_page_from_html_unpacked_once(session, monkeypatch):

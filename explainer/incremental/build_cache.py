@@ -387,8 +387,19 @@ class MarkdownCache(_KeptEntries):
 
     def __init__(self, owner: BuildCache, values: InMemory | PackedValues) -> None:
         super().__init__(owner, values)
-        # Each edition's converter (by its language) with the store and the charts' figures it converts with.
+        # Each edition's converter (by its language) with the store and the charts' figures it converts with; an
+        # edition the last good build did not convert is forgotten (finish_build).
         self._converters: dict[str, tuple[FactStore, Any, Converter]] = {}
+        self._languages: set[str] = set()
+
+    def start_build(self) -> None:
+        super().start_build()
+        self._languages = set()
+
+    def finish_build(self) -> bool:
+        for language in self._converters.keys() - self._languages:
+            del self._converters[language]
+        return super().finish_build()
 
     def convert_pages(self, pages: list[Page], store: FactStore, charts: RecordedMapping) -> list[Converted]:
         """markdown_pool.convert_pages, reusing what converting a page gave last time while its body and what
@@ -416,6 +427,7 @@ class MarkdownCache(_KeptEntries):
         (a data file edited), a card is kept while what making it read gives the same answers in the new store,
         checked as a kept page is (still_valid)."""
         figures = charts._data if isinstance(charts, RecordedMapping) else charts
+        self._languages.add(store.language)
         kept = self._converters.get(store.language)
         if kept is None or kept[1] is not figures:
             kept = self._converters[store.language] = (store, figures, Converter(store, charts))

@@ -82,6 +82,9 @@ class Converter:
         answers there: a fact edit makes again the cards that read that fact, not every card of every page it
         converts again."""
         self.store, self.chart_html = store, chart_html
+        # Its fingerprints keep alive what they fingerprinted (reads.Fingerprints): kept, they would hold every
+        # earlier store. The cards' reads are plain fingerprints, which need none of it.
+        self._fingerprints = Fingerprints()
         if self._made is not None:
             _, facts = self._made
             facts.store, facts.chart_html = store, chart_html
@@ -105,6 +108,9 @@ class Converter:
             except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
                 self._made = None  # its state is unknown after the error: the next page gets a new instance
                 return Converted(too_deep=True)
+            except BaseException:  # the same, for a build that ends here (a converter may last from build to build)
+                self._made = None
+                raise
         return Converted(pack_html(html), md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
                          list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
                          list(dict.fromkeys(facts.claims_cited)), list(dict.fromkeys(facts.claims_shown)),
