@@ -39,9 +39,11 @@ def point_claim_links(pages: list[Page], converted: list[Converted], store: Fact
             continue
         unshown = [claim_id for claim_id in result.claims_cited if claim_id not in homes]
         reports = list(dict.fromkeys(store.claims[claim_id].citation.source_id for claim_id in unshown))
-        page.html = _CLAIM_LINK.sub(lambda link: _link(link, page.url, homes), page.html)
+        pointed = _CLAIM_LINK.sub(lambda link: _link(link, page.url, homes), page.html)
         if reports:
-            page.html += _appended_tables(store, reports)
+            pointed += _appended_tables(store, reports)
+        if pointed != page.html:  # else the page keeps its packed HTML, known from the last build (UnpackedHtml)
+            page.html = pointed
 
 
 def _link(link: re.Match, url: str, homes: dict[str, str]) -> str:
