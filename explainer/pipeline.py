@@ -287,7 +287,8 @@ def _edition_files(one: EditionBuild, built: list[EditionBuild], effects: BuildE
                                         environment, DiskCache(cache_folder(inputs.root) / "share"),
                                         memo.share_picture, memo.render_cards)
     problems += found
-    view = site_view(inputs.settings, one.pages, one.store, one.charts.html, chart_embeds=one.charts.embeds,
+    view = site_view(inputs.settings, one.pages, one.store, one.charts.html, memo.evidence_memo(one.store),
+                     chart_embeds=one.charts.embeds,
                      share_images=images, downloads=tuple(sorted(downloads)),
                      **edition_fields(one.edition, tuple(each.edition for each in built),
                                        [each.pages for each in built], one.store))

@@ -165,6 +165,22 @@ def test_the_kept_converter_lets_go_of_earlier_fact_stores(session):
     assert earlier() is None
 
 
+def test_the_evidence_of_facts_lasts_while_the_fact_store_does(session):
+    """Each fact's evidence, as the references show it, is made once per fact store (BuildCache.evidence_memo):
+    kept through a page edit, made anew after a data edit, and the site is what a build without a cache makes."""
+    root = session.root
+    cache = session.rebuilder.cache
+    store, memo = cache._evidence["en"]
+    assert memo  # the first build's references made some
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
+    session.rebuild()
+    assert cache._evidence["en"][1] is memo
+    edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
+    session.rebuild()
+    assert cache._evidence["en"][0] is not store and cache._evidence["en"][1] is not memo
+    assert session.outcome.files == full_build(root)
+
+
 def test_a_template_edit_renders_every_page_from_html_unpacked_once(session, monkeypatch):
     """The preview keeps each page's HTML unpacked from rebuild to rebuild (site_folder/pages.UnpackedHtml); what it
     renders is what a build without a cache renders."""

@@ -46,6 +46,10 @@ class NoMemo:
     def pages_rendered(self) -> None:
         """Told when the templates are done with the pages (BuildCache.pages_rendered): nothing to let go."""
 
+    def evidence_memo(self, store) -> dict:
+        """Where the site view keeps each fact's evidence (BuildCache.evidence_memo): a new one each build."""
+        return {}
+
 
 NO_MEMO = NoMemo()
 

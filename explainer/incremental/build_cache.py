@@ -110,6 +110,7 @@ class BuildCache:
         self.pictures = PictureCache(self, InMemory())  # each page's share image, and the cards' PNGs; in memory only
         # The preview's: every page's HTML unpacked once, not at each rebuild's templates (site_folder/pages.py).
         self.unpacked_html = UnpackedHtml() if isinstance(self.values, InMemory) else None
+        self._evidence: dict[str, tuple[FactStore, dict]] = {}  # by language: a store and its facts' evidence
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
 
@@ -192,6 +193,16 @@ class BuildCache:
             self.stats.stages_rerun.append(stage)
             slot = slots[key] = make()
         return _copy_lists(slot.value)
+
+    def evidence_memo(self, store: FactStore) -> dict:
+        """The site view's memo of each fact's evidence (render/templates.py SiteView.evidence), the same dict for
+        every build of this fact store (the same object: a store never changes once loaded), so a Markdown edit
+        renders no fact's evidence again; each entry keeps the reads that made it, handed to every page that shows
+        it (reads.remembered). One per edition (its store's language); a new store starts a new memo."""
+        kept = self._evidence.get(store.language)
+        if kept is None or kept[0] is not store:
+            kept = self._evidence[store.language] = (store, {})
+        return kept[1]
 
     def pages_rendered(self) -> None:
         """The templates are done with this build's pages. A cache kept on disk lets go of the long texts it knew by

@@ -98,6 +98,9 @@ class SiteView(Recorded):
     edition_charts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Memos of this build (reads.remembered hands their reads to every later caller): key → value
     _memo: dict = field(default_factory=dict, repr=False)
+    # Each fact's evidence (evidence()), which reads only the fact store: the preview's memo hands the same dict to
+    # every build of the same store (BuildCache.evidence_memo), so an edit renders no fact's evidence again.
+    _evidence: dict = field(default_factory=dict, repr=False)
 
     def has_page(self, slug: str) -> bool:
         return slug in self.slugs
@@ -146,13 +149,13 @@ class SiteView(Recorded):
 
     def evidence(self, fact: Fact) -> Markup:
         """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources).
-        Made once per fact and build: a fact shown on forty pages is in forty pages' references."""
+        Made once per fact and fact store: a fact shown on forty pages is in forty pages' references."""
         def make() -> Markup:
             box = etree.Element("div", {"class": "evidence"})
             cards.fill_evidence(box, fact, self.store, focusable=True)
             return cards.html(box)
 
-        return remembered(self._memo, ("evidence", fact.id), make)
+        return remembered(self._evidence, fact.id, make)
 
     def excerpt(self, source: Source, excerpt_id: str) -> Markup:
         return cards.html(cards.excerpt_element(source.excerpts[excerpt_id], None, None, source))
@@ -324,8 +327,9 @@ def edition_fields(edition: Edition, editions: tuple[Edition, ...], pages_by_edi
 
 
 def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
-              **extra) -> SiteView:
-    """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name."""
+              evidence: dict | None = None, **extra) -> SiteView:
+    """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name. evidence: the facts'
+    evidence made for this store by an earlier view (a memo's), else a new memo."""
     fact_pages: dict[str, list[Page]] = {}
     source_pages: dict[str, list[Page]] = {}
     for page in pages:
@@ -336,7 +340,8 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
     mappings = {"chart_html": chart_html, "fact_pages": fact_pages, "source_pages": source_pages,
                 "chart_embeds": extra.pop("chart_embeds", {}), "share_images": extra.pop("share_images", {})}
     return SiteView(settings, pages, store, slugs=frozenset(page.slug for page in pages), **extra,
-                    **{name: RecordedMapping(f"map:{name}", value) for name, value in mappings.items()})
+                    **{name: RecordedMapping(f"map:{name}", value) for name, value in mappings.items()},
+                    _evidence=evidence if evidence is not None else {})
 
 
 VIEW_MAPPINGS = ("chart_html", "fact_pages", "source_pages", "chart_embeds", "share_images")
