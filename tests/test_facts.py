@@ -526,3 +526,26 @@ def test_a_record_fingerprint_does_not_change_with_the_hash_seed():
                            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
     assert len(seen) == 1
 
+
+
+def test_facts_citing_is_sorted_out_once_and_hands_every_caller_the_reads_of_every_fact():
+    """FactStore.facts_citing answers from an index made once per store (the Sources page asks for every source),
+    and each caller records the reads of every fact, as a look through them all would: a template that lists a
+    source's facts is made again when any fact changes. The index is never pickled with the store."""
+    import pickle
+
+    from explainer.incremental.reads import Fingerprints, recording
+
+    inputs, problems = read_inputs(SITES / "tiny")
+    assert not problems
+    store, _ = load_fact_store(inputs.data, inputs.settings.language)
+    source_id = next(iter(dict.keys(store.sources)))
+    expected = [fact for fact in dict.values(store.facts) if fact.source_id == source_id]
+    fingerprints = Fingerprints()
+    with recording(fingerprints) as first:
+        found = store.facts_citing(source_id)
+    with recording(fingerprints) as again:
+        assert store.facts_citing(source_id) == found == expected and expected
+    assert again.reads == first.reads
+    assert {f"fact:{fact_id}" for fact_id in dict.keys(store.facts)} <= again.reads.keys()
+    assert "_facts_citing_memo" not in pickle.loads(pickle.dumps(store)).__dict__

@@ -21,7 +21,7 @@ from .dates import AsOf, is_valid_date, last_day
 from .derived_operations import OPERATIONS, Operation
 from ..errors import Problem, problem_at
 from .numbers import format_value
-from ..incremental.reads import Recorded, RecordedTable, not_recording
+from ..incremental.reads import Recorded, RecordedTable, not_recording, remembered
 from ..render.words import lazy_gettext
 
 
@@ -461,6 +461,7 @@ class SourceGroup:
 
 
 STORE_TABLES = ("sources", "facts", "series", "claims", "site_corrections")
+_CITING = "_facts_citing_memo"  # FactStore.facts_citing's memo, kept in the store itself: it never changes once loaded
 
 
 @dataclass
@@ -514,7 +515,21 @@ class FactStore(Recorded):
         return index
 
     def facts_citing(self, source_id: str) -> list[Fact]:
-        return [fact for fact in self.facts.values() if fact.source_id == source_id]
+        """The facts quoting this source, in the store's order. Sorted out once per store for every source (the
+        Sources page asks for each of them: it read every fact again for each source); reads.remembered hands each
+        later caller the reads of every fact, as reading them itself would."""
+        by_source = remembered(self.__dict__.setdefault(_CITING, {}), "by source", self._facts_by_source)
+        return list(by_source.get(source_id, ()))
+
+    def _facts_by_source(self) -> dict[str | None, list[Fact]]:
+        by_source: dict[str | None, list[Fact]] = {}
+        for fact in self.facts.values():
+            by_source.setdefault(fact.source_id, []).append(fact)
+        return by_source
+
+    def __getstate__(self) -> dict:
+        """Pickled (the kept build's loaded store, the Markdown workers) without the memo of facts_citing."""
+        return {name: value for name, value in self.__dict__.items() if name != _CITING}
 
     def series_citing(self, source_id: str) -> list[Series]:
         return [series for series in self.series.values() if source_id in series.source_ids()]
