@@ -166,8 +166,8 @@ def test_the_kept_converter_lets_go_of_earlier_fact_stores(session):
 
 
 def test_the_evidence_of_facts_lasts_while_the_fact_store_does(session):
-    """Each fact's evidence, as the references show it, is made once per fact store (BuildCache.evidence_memo):
-    kept through a page edit, made anew after a data edit, and the site is what a build without a cache makes."""
+    """Each fact's evidence, as the references show it, is made once (BuildCache.evidence_memo): kept through a page
+    edit, and through a data edit unless it read what changed; the site is what a build without a cache makes."""
     root = session.root
     cache = session.rebuilder.cache
     store, memo = cache._evidence["en"]
@@ -175,9 +175,14 @@ def test_the_evidence_of_facts_lasts_while_the_fact_store_does(session):
     edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
     session.rebuild()
     assert cache._evidence["en"][1] is memo
+    kept = dict(memo)
     edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
     session.rebuild()
-    assert cache._evidence["en"][0] is not store and cache._evidence["en"][1] is not memo
+    now = cache._evidence["en"][1]
+    assert cache._evidence["en"][0] is not store and now is not memo
+    # What read the edited fact is made again; what did not is kept.
+    assert "elite-share" not in now or now["elite-share"] is not kept.get("elite-share")
+    assert any(now.get(fact_id) is entry for fact_id, entry in kept.items())
     assert session.outcome.files == full_build(root)
 
 

@@ -198,10 +198,18 @@ class BuildCache:
         """The site view's memo of each fact's evidence (render/templates.py SiteView.evidence), the same dict for
         every build of this fact store (the same object: a store never changes once loaded), so a Markdown edit
         renders no fact's evidence again; each entry keeps the reads that made it, handed to every page that shows
-        it (reads.remembered). One per edition (its store's language); a new store starts a new memo."""
+        it (reads.remembered). One per edition (its store's language). With a new store (a data file edited), an
+        entry is kept while what making it read gives the same answers in the new store, checked as a kept page
+        is (still_valid)."""
         kept = self._evidence.get(store.language)
-        if kept is None or kept[0] is not store:
+        if kept is None:
             kept = self._evidence[store.language] = (store, {})
+        elif kept[0] is not store:
+            registry, checked = store_registry(store, []), {}
+            kept = self._evidence[store.language] = (store, {
+                fact_id: entry for fact_id, entry in kept[1].items()
+                if isinstance(entry, tuple) and not entry[2] and still_valid(entry[1], registry, self.fingerprints,
+                                                                             checked)})
         return kept[1]
 
     def pages_rendered(self) -> None:

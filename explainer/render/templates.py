@@ -152,7 +152,10 @@ class SiteView(Recorded):
         Made once per fact and fact store: a fact shown on forty pages is in forty pages' references."""
         def make() -> Markup:
             box = etree.Element("div", {"class": "evidence"})
-            cards.fill_evidence(box, fact, self.store, focusable=True)
+            # The view's store, taken without noting a read of the view: the memo is that store's (a memo's
+            # evidence_memo), and whatever the evidence reads of the store is noted as it reads it, so an entry can
+            # be checked against a later store alone (BuildCache.evidence_memo).
+            cards.fill_evidence(box, fact, object.__getattribute__(self, "store"), focusable=True)
             return cards.html(box)
 
         return remembered(self._evidence, fact.id, make)
