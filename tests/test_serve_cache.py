@@ -186,6 +186,25 @@ def test_the_evidence_of_facts_lasts_while_the_fact_store_does(session):
     assert session.outcome.files == full_build(root)
 
 
+def test_an_edition_no_longer_built_lets_go_of_its_fact_store(tmp_path):
+    """What the preview keeps per edition (the Markdown converter, the facts' evidence) goes with the edition: a
+    language dropped from site.json must not keep its fact store alive for the rest of the session."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "two-editions", root)
+    with Session(root) as session:
+        korean = weakref.ref(session.rebuilder.cache._evidence["ko"][0])
+        shutil.rmtree(root / "content" / "ko")
+        settings = json.loads((root / "site.json").read_text(encoding="utf-8"))
+        settings["editions"] = ["en"]
+        settings["edition_names"] = {"en": "English"}
+        (root / "site.json").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+        session.rebuild()
+        assert session.outcome.files is not None, [p.format() for p in session.outcome.problems]
+        gc.collect()
+        assert korean() is None
+        assert set(session.rebuilder.cache._evidence) == {"en"}
+
+
 def test_a_template_edit_renders_every_page_from_html_unpacked_once(session, monkeypatch):
     """The preview keeps each page's HTML unpacked from rebuild to rebuild (site_folder/pages.UnpackedHtml); what it
     renders is what a build without a cache renders."""

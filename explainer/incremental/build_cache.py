@@ -111,12 +111,14 @@ class BuildCache:
         # The preview's: every page's HTML unpacked once, not at each rebuild's templates (site_folder/pages.py).
         self.unpacked_html = UnpackedHtml() if isinstance(self.values, InMemory) else None
         self._evidence: dict[str, tuple[FactStore, dict]] = {}  # by language: a store and its facts' evidence
+        self._evidence_asked: set[str] = set()
         self.loaded = False  # read from disk (load_build_cache)
         self.pruned = False  # the last good build forgot pages the site no longer has
 
     def start_build(self) -> None:
         self.stats = BuildStats()
         self._asked, self._pages_asked, self._chart_names_asked = {}, set(), set()
+        self._evidence_asked: set[str] = set()
         self.lasting.next_build()
         self.fingerprints = Fingerprints(self.lasting)
         self.markdown.start_build()
@@ -142,6 +144,8 @@ class BuildCache:
         for path in self._chart_names.keys() - self._chart_names_asked:
             del self._chart_names[path]
         if succeeded:
+            for language in self._evidence.keys() - self._evidence_asked:  # an edition no longer built
+                del self._evidence[language]
             self.pruned = self.markdown.finish_build() | self.templates.finish_build()
             self.pictures.finish_build()
 
@@ -201,6 +205,7 @@ class BuildCache:
         it (reads.remembered). One per edition (its store's language). With a new store (a data file edited), an
         entry is kept while what making it read gives the same answers in the new store, checked as a kept page
         is (still_valid)."""
+        self._evidence_asked.add(store.language)
         kept = self._evidence.get(store.language)
         if kept is None:
             kept = self._evidence[store.language] = (store, {})
