@@ -206,7 +206,7 @@ def test_an_edition_no_longer_built_lets_go_of_its_fact_store(tmp_path):
 
 
 def test_a_template_edit_renders_every_page_from_html_unpacked_once(session, monkeypatch):
-    """The preview keeps each page's HTML unpacked from rebuild to rebuild (site_folder/pages.UnpackedHtml); what it
+    """The preview keeps each page's HTML unpacked from rebuild to rebuild (site_folder/pages.html_of); what it
     renders is what a build without a cache renders."""
     from explainer.site_folder import pages
 

@@ -49,9 +49,9 @@ from ..store.loading import load_fact_store
 from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, Converter, convert_pages
 from ..publish.output_gate import GateMemory
-from ..site_folder.pages import Page, UnpackedHtml
+from ..site_folder.pages import Page
 from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, record_token,
-                    recording, still_valid)
+                    recording, still_remembered, still_valid)
 from ..render.share_images import render_cards, share_picture
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
@@ -109,7 +109,7 @@ class BuildCache:
         self.gate = GateMemory(values=self.values)  # the output gate's scans and verdicts, by each built file's bytes
         self.pictures = PictureCache(self, InMemory())  # each page's share image, and the cards' PNGs; in memory only
         # The preview's: every page's HTML unpacked once, not at each rebuild's templates (site_folder/pages.py).
-        self.unpacked_html = UnpackedHtml() if isinstance(self.values, InMemory) else None
+        self.unpacked_html = ImmutableMemo() if isinstance(self.values, InMemory) else None
         self._evidence: dict[str, tuple[FactStore, dict]] = {}  # by language: a store and its facts' evidence
         self._evidence_asked: set[str] = set()
         self.loaded = False  # read from disk (load_build_cache)
@@ -118,7 +118,7 @@ class BuildCache:
     def start_build(self) -> None:
         self.stats = BuildStats()
         self._asked, self._pages_asked, self._chart_names_asked = {}, set(), set()
-        self._evidence_asked: set[str] = set()
+        self._evidence_asked = set()
         self.lasting.next_build()
         self.fingerprints = Fingerprints(self.lasting)
         self.markdown.start_build()
@@ -211,10 +211,8 @@ class BuildCache:
             kept = self._evidence[store.language] = (store, {})
         elif kept[0] is not store:
             registry, checked = store_registry(store, []), {}
-            kept = self._evidence[store.language] = (store, {
-                fact_id: entry for fact_id, entry in kept[1].items()
-                if isinstance(entry, tuple) and not entry[2] and still_valid(entry[1], registry, self.fingerprints,
-                                                                             checked)})
+            kept = self._evidence[store.language] = (store, still_remembered(
+                kept[1], lambda reads: still_valid(reads, registry, self.fingerprints, checked)))
         return kept[1]
 
     def pages_rendered(self) -> None:

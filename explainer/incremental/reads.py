@@ -75,7 +75,7 @@ class Fingerprints:
         if value is None or kind is int or kind is float or kind is bool:
             return (repr(value),)  # a tuple never equals a text: None is not "None"
         if isinstance(value, Recorded):  # _RECORDED_FIRST
-            return _digest(("record", _token_of(value)))
+            return _digest(_plain(value))
         if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
             if self._lasting is not None and (lasting := self._lasting.adopted(value)) is not None:
                 return lasting
@@ -129,7 +129,8 @@ class ImmutableMemo:
     hands back unchanged build after build and has adopted (a page's references and table of contents from its
     kept Markdown, which nothing changes in place: the memo gives the same objects to every build), and frozen
     records (the store's facts and sources, the same objects while data/ is unchanged: the preview checked every
-    kept entry's reads of them by hashing each again).
+    kept entry's reads of them by hashing each again). Or anything else worked out once from such a value: the
+    preview's pages' HTML unpacked (site_folder/pages.py html_of).
     Entries not used in a build are dropped at the next, so the memo holds about one build's values."""
 
     def __init__(self) -> None:
@@ -143,7 +144,7 @@ class ImmutableMemo:
     def text(self, value: str | bytes) -> bytes:
         return self.of(value, _text_digest)
 
-    def of(self, value: Any, digest: Callable[[Any], bytes]) -> bytes:
+    def of(self, value: Any, digest: Callable[[Any], Any]) -> Any:
         """The fingerprint of a value that never changes (a long text, a frozen record), digest(value) the first time
         it is asked for."""
         known = self._used.get(id(value)) or self._known.get(id(value))
@@ -318,6 +319,12 @@ def remembered(memo: dict, key: Any, compute: Callable[[], Any]) -> Any:
             outer.reads.update(entry[1])
             outer.unrecordable |= entry[2]
     return entry[0]
+
+
+def still_remembered(memo: dict, holds: Callable[[Reads], bool]) -> dict:
+    """The entries of a remembered() memo whose reads, holds(reads) says, give the same answers now (made again on a
+    later build's records): a memo kept for another build keeps these, and the others are computed again."""
+    return {key: entry for key, entry in memo.items() if isinstance(entry, tuple) and not entry[2] and holds(entry[1])}
 
 
 class Recorded:

@@ -42,7 +42,7 @@ def point_claim_links(pages: list[Page], converted: list[Converted], store: Fact
         pointed = _CLAIM_LINK.sub(lambda link: _link(link, page.url, homes), page.html)
         if reports:
             pointed += _appended_tables(store, reports)
-        if pointed != page.html:  # else the page keeps its packed HTML, known from the last build (UnpackedHtml)
+        if pointed != page.html:  # else the page keeps its packed HTML, known from the last build (pages.html_of)
             page.html = pointed
 
 

@@ -21,7 +21,7 @@ from markdown.extensions.toc import TocExtension
 from .citations import FactsExtension, Mention
 from ..store.facts import FactStore
 from ..site_folder.pages import Reference, html_of, pack_html
-from ..incremental.reads import Fingerprints, Reads, recording
+from ..incremental.reads import Fingerprints, Reads, recording, still_remembered
 from ..render.words import gettext, speaking
 from ..effects.worker_pool import map_in_workers
 
@@ -88,8 +88,7 @@ class Converter:
         if self._made is not None:
             _, facts = self._made
             facts.store, facts.chart_html = store, chart_html
-            facts.cards = {fact_id: entry for fact_id, entry in facts.cards.items()
-                           if isinstance(entry, tuple) and not entry[2] and card_holds(entry[1])}
+            facts.cards = still_remembered(facts.cards, card_holds)
 
     def convert(self, body: str) -> Converted:
         # The theme's words of the cards, marks and footnotes in the language the store shows (an edition's), here

@@ -17,7 +17,7 @@ from ..packing import packed, unpacked
 from .frontmatter import parse_front_matter
 from .inputs import CONTROL_CHARACTER, control_character_message
 from ..render.layout import taken_by
-from ..incremental.reads import Recorded
+from ..incremental.reads import ImmutableMemo, Recorded
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def html_of(data: bytes) -> str:
     """The HTML pack_html packed: from the preview's kept texts while the templates run (unpacking_with), else
     unpacked now."""
     kept = _KEPT_UNPACKED.get()
-    return kept.text(data) if kept is not None else _unpacked_html(data)
+    return kept.of(data, _unpacked_html) if kept is not None else _unpacked_html(data)
 
 
 @functools.lru_cache(maxsize=4)  # a page's template reads its HTML twice (render/templates.py: its claims, its body)
@@ -48,33 +48,14 @@ def _unpacked_html(data: bytes) -> str:
     return unpacked(data).decode("utf-8")
 
 
-class UnpackedHtml:
-    """Pages' HTML unpacked, by the packed bytes (kept alive here, so that an id is never another's), kept from
-    build to build in the preview's memory (BuildCache.unpacked_html): a template edit renders every page again, and
-    unpacking a thousand pages' HTML took 75 ms of it. `python build.py` keeps none: the text is what the packing
-    saves. What a build did not ask for is dropped at the next (next_build), so it holds about one build's pages."""
-
-    def __init__(self) -> None:
-        self._known: dict[int, tuple[bytes, str]] = {}
-        self._used: dict[int, tuple[bytes, str]] = {}
-
-    def next_build(self) -> None:
-        if self._used:  # a build that rendered nothing (it failed early) forgets nothing
-            self._known, self._used = self._used, {}
-
-    def text(self, data: bytes) -> str:
-        known = self._used.get(id(data)) or self._known.get(id(data))
-        if known is None or known[0] is not data:
-            known = (data, _unpacked_html(data))
-        self._used[id(data)] = known
-        return known[1]
-
-
-_KEPT_UNPACKED: ContextVar[UnpackedHtml | None] = ContextVar("kept_unpacked_html", default=None)
+# The preview's pages' HTML unpacked, by the packed bytes, from build to build (BuildCache.unpacked_html): a template
+# edit renders every page again, and unpacking a thousand pages' HTML took 75 ms of it. `python build.py` keeps none:
+# the text is what the packing saves.
+_KEPT_UNPACKED: ContextVar[ImmutableMemo | None] = ContextVar("kept_unpacked_html", default=None)
 
 
 @contextmanager
-def unpacking_with(kept: UnpackedHtml | None) -> Iterator[None]:
+def unpacking_with(kept: ImmutableMemo | None) -> Iterator[None]:
     """Page.html, in this block, from kept (None: unpacked at each read, as outside it)."""
     token = _KEPT_UNPACKED.set(kept)
     try:
