@@ -209,6 +209,7 @@ def test_the_runtime_is_made_once_per_program_even_when_the_store_is_not_read(tm
     made: list[str] = []
     monkeypatch.setattr(runtime, "_made", {})
     monkeypatch.setattr(runtime, "_making", {})  # nothing an earlier test started
+    monkeypatch.setattr(runtime, "SHIPPED", tmp_path / "none shipped")  # as with another version of vl-convert
     monkeypatch.setattr(runtime, "make_bundle", lambda snippet: made.append(snippet) or b"/* the bundle */")
     cache = DiskCache(tmp_path / "runtime")
     with WRITE_ONLY.in_force():
@@ -216,3 +217,25 @@ def test_the_runtime_is_made_once_per_program_even_when_the_store_is_not_read(tm
     assert first == second == ({RUNTIME_PATH: b"/* the bundle */"}, [])
     assert made == [runtime.SNIPPET]
     assert cache.get(runtime._bundle_name()) == b"/* the bundle */"
+
+
+def test_the_shipped_runtime_is_the_bundle_the_pinned_vl_convert_makes(tmp_path, monkeypatch):
+    """The runtime shipped in explainer/charts/vendor/ is what a build publishes in place of making it: its bytes must
+    be the bundle the installed vl-convert makes (vendor/README.md says how to write it again), and a build uses it
+    without making one or touching the store."""
+    import gzip
+
+    from explainer.charts import runtime
+
+    shipped = runtime._shipped(runtime._bundle_name())
+    assert shipped.is_file(), f"no runtime shipped for this vl-convert: write {shipped.name} (vendor/README.md)"
+    assert gzip.decompress(shipped.read_bytes()) == runtime.make_bundle.__wrapped__(runtime.SNIPPET)
+
+    monkeypatch.setattr(runtime, "_made", {})
+    monkeypatch.setattr(runtime, "_making", {})
+    monkeypatch.setattr(runtime, "make_bundle", lambda snippet: pytest.fail("made a bundle that is shipped"))
+    cache = DiskCache(tmp_path / "runtime")
+    runtime.start_runtime(cache)
+    assert runtime._making == {}
+    assert runtime.runtime_files(cache) == ({RUNTIME_PATH: gzip.decompress(shipped.read_bytes())}, [])
+    assert cache.get(runtime._bundle_name()) is None

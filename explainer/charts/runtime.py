@@ -1,8 +1,11 @@
 """The chart runtime: vega-embed with vega-lite and vega, in one file served from the site's own assets.
 
 vl-convert ships these libraries and bundles them with no external dependency (vl_convert.javascript_bundle,
-about 900 KB, 300 KB gzipped), so no CDN and no npm are needed. Making the bundle takes one to two seconds,
-so it is cached on disk under vl-convert's version (an entry of the build's store, incremental/disk_store.py: a bundle cut
+about 900 KB, 300 KB gzipped), so no CDN and no npm are needed. Making the bundle takes 1.3–1.5 s of CPU, a
+quarter of the project's cold build on two cores, and gives the same bytes for one version of vl-convert: the bundle
+of the version requirements.txt pins is shipped with the engine (vendor/, gzipped; a test makes it again and compares
+the bytes; vendor/README.md says how to write it for another version). Any other version's is
+cached on disk under that version (an entry of the build's store, incremental/disk_store.py: a bundle cut
 short on disk reads as missing and is made again); when it is missing, the chart stage starts making it in a
 renderer (start_runtime, renderers.py) once the pictures of the first charts that ran are in, and the renderers take
 it after any picture still to come (renderers.LATER): the pictures hold up the pages, the runtime only the writing. It is
@@ -16,6 +19,7 @@ under a Content-Security-Policy without 'unsafe-eval'.
 from __future__ import annotations
 
 import functools
+import gzip
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -37,17 +41,20 @@ _making: dict[str, Future] = {}  # bundle name → its making in a renderer (sta
 # Bundle name → the bundle this program has: the next edition of the build takes it from here, as does a build that
 # reads nothing from the store (--no-cache), which made it again in its own process (a second, in the build's way).
 _made: dict[str, bytes] = {}
+SHIPPED = Path(__file__).parent / "vendor"  # the bundles shipped with the engine, by name: NAME.gz
 
 
 def start_runtime(cache: DiskCache) -> None:
     """Start making the bundle in a renderer if this program and the store lack it, for runtime_files to collect."""
     name = _bundle_name()
-    if name not in _making and name not in _made and cache.get(name) is None:
+    if name not in _making and name not in _made and not _shipped(name).is_file() and cache.get(name) is None:
         _making[name] = renderers.submit(make_bundle, SNIPPET, renderers.LATER)  # wanted when the files are made
 
 
 def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
     name = _bundle_name()
+    if _shipped(name).is_file():
+        return {RUNTIME_PATH: gzip.decompress(_shipped(name).read_bytes())}, []
     stored = cache.get(name)
     bundle = stored or _made.get(name)
     making = _making.pop(name, None)
@@ -76,3 +83,17 @@ def make_bundle(snippet: str) -> bytes:
 
 def _bundle_name() -> str:
     return f"vega-embed-{content_key(renderer_version(), SNIPPET, WRAPPER)[:20]}.js"
+
+
+def _shipped(name: str) -> Path:
+    return SHIPPED / f"{name}.gz"
+
+
+def ship_bundle() -> Path:
+    """Write the installed vl-convert's bundle where runtime_files finds it, for a maintainer who changes the pinned
+    version (the old one's file can go). mtime 0: the same bundle always gives the same file."""
+    path = _shipped(_bundle_name())
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(gzip.compress(make_bundle(SNIPPET), compresslevel=9, mtime=0))
+    return path
+
