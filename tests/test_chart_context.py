@@ -116,6 +116,27 @@ def test_the_share_card_is_exactly_its_size_and_the_download_grows_with_the_char
     assert int(short.get("height")) < int(tall.get("height"))
 
 
+def test_the_chart_is_drawn_as_a_group_of_its_own_elements_not_a_nested_svg(charts_site):
+    """resvg draws an <svg> inside the card's into a clipped layer of the whole card (77 ms of a card's 200): the
+    picture vl-convert wrote goes in as a group, its elements unchanged, where its root says nothing a group
+    cannot (vl-convert's always: its size, namespaces and class)."""
+    picture = hashed(charts_site.files, "charts/arrivals.svg").decode("utf-8")
+    share = card(chart=picture)
+    assert share.count("<svg") == 1  # the card's own
+    group = etree.fromstring(share).find(f"{SVG}g")
+    inner = etree.fromstring(picture[picture.index("<svg"):])
+    assert [element.tag for element in group[0].iter()][1:] == [element.tag for element in inner.iter()][1:]
+    assert group[0].attrib == {} and len(group[0]) == len(inner)
+
+
+@pytest.mark.parametrize("root", ['<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300" viewBox="0 0 320 150">',
+                                  '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300" style="font: 9px serif">',
+                                  """<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300" fill='red'>"""])
+def test_a_chart_whose_root_scales_or_styles_its_elements_stays_an_svg(root):
+    share = card(chart=root + "<text>in the chart</text></svg>")
+    assert share.count("<svg") == 2 and root in share and "in the chart" in texts(share)
+
+
 def test_a_long_title_and_source_line_are_cut_on_the_share_image_and_whole_in_the_download():
     title = "A headline that goes on " * 8
     source = "Sources: " + "; ".join(f"Publisher number {n}" for n in range(40)) + "."

@@ -7,7 +7,8 @@ Two of them for each chart, both in templates/_share_card.svg (the title cards' 
 - the share image (charts/<name>-share.png): SHARE_SIZE, 1.91:1, which Open Graph and X show uncropped; the
   chart is scaled to fit between the title and the source line, and long words end in "…".
 The words are inserted as text (the template is autoescaped); the chart's own SVG, which vl-convert wrote, is
-the one piece of markup. charts/svg.render_cards turns each into a PNG, cached under its SVG's hash.
+the one piece of markup, drawn as a group rather than an <svg> inside the card's (_drawing). charts/svg.render_cards
+turns each into a PNG, cached under its SVG's hash.
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def chart_card(environment: jinja2.Environment, chart_svg: str, words: CardWords
     chart_x = LEFT + (column - chart_width * scale) / 2
     first_footer_line = height - footer + TEXT.size
     return environment.get_template(CARD_TEMPLATE).render(
-        width=WIDTH, height=height, accent=colour, chart=Markup(_without_prolog(chart_svg)),
+        width=WIDTH, height=height, accent=colour, chart=Markup(_drawing(chart_svg)),
         chart_transform=f"translate({chart_x:.2f} {chart_top:.2f}) scale({scale:.4f})",
         title_lines=[(TOP + TITLE.line * index, line) for index, line in enumerate(title)],
         source_lines=[(first_footer_line + TEXT.line * index, line) for index, line in enumerate(source)],
@@ -152,3 +153,31 @@ def _without_prolog(svg: str) -> str:
     """The <svg> element alone: an XML declaration or doctype may not stand inside another SVG."""
     start = svg.find("<svg")
     return svg[start:] if start > 0 else svg
+
+
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_ROOT_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+# What vl-convert's root <svg> says that a group in the card can do without: the namespaces (the group declares
+# xlink's again), its class, its size (the card's transform places and scales it) and a viewBox of that size.
+_ROOT_ONLY = {"xmlns", "xmlns:xlink", "version", "class", "width", "height", "viewBox"}
+
+
+def _drawing(svg: str) -> str:
+    """The chart's picture as a group of its elements. resvg draws an <svg> inside another into a layer clipped to
+    its viewport, a whole card's worth of pixels: 77 ms of a card's 200 (the project's charts, bench/README.md,
+    issue 19's ninth round), and a picture that stays inside its viewport, as Vega's do, looks the same without
+    the clip (a few edge pixels differ by at most 16 of 255). A root with anything else to say (a viewBox that
+    scales, a style) stays an <svg>."""
+    svg = _without_prolog(svg)
+    root, end = _ROOT.match(svg), svg.rfind("</svg>")
+    if root is None or end < root.end():
+        return svg
+    attributes = dict(_ROOT_ATTRIBUTE.findall(root.group(0)))
+    if len(attributes) != root.group(0).count("="):  # an attribute this reading missed (single quotes): keep it
+        return svg
+    width, height = attributes.get("width", ""), attributes.get("height", "")
+    view_box = attributes.get("viewBox", f"0 0 {width} {height}").replace(",", " ").split()
+    if attributes.keys() - _ROOT_ONLY or view_box != ["0", "0", width, height]:
+        return svg
+    return f'<g xmlns:xlink="http://www.w3.org/1999/xlink">{svg[root.end():end]}</g>'
+
