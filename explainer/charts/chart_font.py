@@ -4,8 +4,11 @@ reach vl-convert with it.
 vl-convert measures every label of a chart, and resvg draws every card's letters, with the fonts it finds. Left to
 the build machine's, the pictures depended on the machine: a fresh Debian has no Korean font, so the Korean
 edition's cards lost every Hangul letter; and where Noto Sans CJK is installed, each label reopened its 19 MB
-collection (these files are 2 MB each: a picture of 30 mixed labels took 199 ms to lay out and 105 ms to draw as a
-PNG, and now takes 97 and 53 ms; bench/chart_font.py). So every process that renders registers fonts/ first (engine()),
+collection (these files are 2.4 MB each: a picture of 30 mixed labels took 199 ms to lay out and 105 ms to draw as a
+PNG, and took 97 and 53 ms with them; bench/chart_font.py). vl-convert opens and parses the file again for every letter
+it measures or draws, so fonts/subset.py leaves out the tables of vertical text and the outlines' subroutines, which
+that parsing read each time: the same glyphs and metrics, the same pictures byte for byte, and the project's survey
+chart laid out in 87 ms rather than 131 (issue 19's ninth round). So every process that renders registers fonts/ first (engine()),
 and the theme names the family first (theme.FONT), or last after a site's own chart_font (theme.font_stack).
 
 The pictures are then the same on every machine for the letters this font has: Latin, Greek, Cyrillic and Hangul.
