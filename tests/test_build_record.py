@@ -227,3 +227,23 @@ def test_a_template_in_a_linked_folder_is_part_of_the_key(site, tmp_path, capsys
     (partials / "note.html").write_text("<p>another note</p>")
     status, said, _ = build(site, out, capsys)
     assert status == 0 and UNCHANGED not in said
+
+
+def test_the_engine_s_key_covers_every_file_it_ships_not_only_its_code(tmp_path, monkeypatch):
+    """The charts' fonts and the shipped chart runtime are published through (or drawn with): a change to one with no
+    change to the code must still give new keys, or an unchanged site would keep the old runtime (a review's
+    finding). Python's bytecode caches are not part of it."""
+    from explainer.incremental import disk_store
+
+    engine = tmp_path / "explainer"
+    (engine / "charts" / "vendor").mkdir(parents=True)
+    (engine / "stage.py").write_text("x = 1\n", encoding="utf-8")
+    shipped = engine / "charts" / "vendor" / "runtime.js.gz"
+    shipped.write_bytes(b"first")
+    monkeypatch.setattr(disk_store, "_ENGINE", engine)
+    first = disk_store.engine_version.__wrapped__()
+    (engine / "__pycache__").mkdir()
+    (engine / "__pycache__" / "stage.cpython-311.pyc").write_bytes(b"made by running it")
+    assert disk_store.engine_version.__wrapped__() == first
+    shipped.write_bytes(b"second")
+    assert disk_store.engine_version.__wrapped__() != first

@@ -137,6 +137,20 @@ def test_a_chart_whose_root_scales_or_styles_its_elements_stays_an_svg(root):
     assert share.count("<svg") == 2 and root in share and "in the chart" in texts(share)
 
 
+ROOT = '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300" viewBox="0 0 640 300">'
+
+
+@pytest.mark.parametrize("chart", [ROOT.replace("2000/svg", "2000/other") + "<text>in the chart</text></svg>",
+                                   ROOT + '<rect width="100%" height="50%"/><text>in the chart</text></svg>',
+                                   ROOT + "<text>in the chart</text></svg><!-- </svg> -->"])
+def test_a_chart_whose_elements_need_their_own_svg_keep_it(chart):
+    """Another namespace, lengths in percent of the root's viewport, or anything after the root (where the last
+    </svg> may not be the root's) would draw otherwise as a group: the picture stays an <svg>, whole."""
+    share = card(chart=chart)
+    assert share.count("<svg") == 1 + chart.count("<svg") and chart.rstrip() in share
+    etree.fromstring(share)  # still one well-formed document
+
+
 def test_a_long_title_and_source_line_are_cut_on_the_share_image_and_whole_in_the_download():
     title = "A headline that goes on " * 8
     source = "Sources: " + "; ".join(f"Publisher number {n}" for n in range(40)) + "."

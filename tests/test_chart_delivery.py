@@ -210,6 +210,7 @@ def test_the_runtime_is_made_once_per_program_even_when_the_store_is_not_read(tm
     monkeypatch.setattr(runtime, "_made", {})
     monkeypatch.setattr(runtime, "_making", {})  # nothing an earlier test started
     monkeypatch.setattr(runtime, "SHIPPED", tmp_path / "none shipped")  # as with another version of vl-convert
+    monkeypatch.setattr(runtime, "_shipped_bundle", runtime._shipped_bundle.__wrapped__)  # no answer kept
     monkeypatch.setattr(runtime, "make_bundle", lambda snippet: made.append(snippet) or b"/* the bundle */")
     cache = DiskCache(tmp_path / "runtime")
     with WRITE_ONLY.in_force():
@@ -229,6 +230,7 @@ def test_the_shipped_runtime_is_the_bundle_the_pinned_vl_convert_makes(tmp_path,
 
     shipped = runtime._shipped(runtime._bundle_name())
     assert shipped.is_file(), f"no runtime shipped for this vl-convert: write {shipped.name} (vendor/README.md)"
+    assert sorted(path.name for path in runtime.SHIPPED.glob("*.gz")) == [shipped.name]  # no other version's left
     assert gzip.decompress(shipped.read_bytes()) == runtime.make_bundle.__wrapped__(runtime.SNIPPET)
 
     monkeypatch.setattr(runtime, "_made", {})
@@ -239,3 +241,27 @@ def test_the_shipped_runtime_is_the_bundle_the_pinned_vl_convert_makes(tmp_path,
     assert runtime._making == {}
     assert runtime.runtime_files(cache) == ({RUNTIME_PATH: gzip.decompress(shipped.read_bytes())}, [])
     assert cache.get(runtime._bundle_name()) is None
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: data[:-9] + b"\0" * 9,
+                                    lambda data: b""])
+def test_a_damaged_shipped_runtime_is_made_instead(tmp_path, monkeypatch, damage):
+    """A shipped runtime cut short or changed (gzip checks its length and CRC) is never published: the bundle is made,
+    as for a version with none shipped."""
+    import gzip
+
+    from explainer.charts import runtime
+
+    name = runtime._bundle_name()
+    shipped = tmp_path / "vendor"
+    shipped.mkdir()
+    (shipped / f"{name}.gz").write_bytes(damage(gzip.compress(b"/* the shipped bundle */" * 100, mtime=0)))
+    monkeypatch.setattr(runtime, "SHIPPED", shipped)
+    monkeypatch.setattr(runtime, "_made", {})
+    monkeypatch.setattr(runtime, "_making", {})
+    runtime._shipped_bundle.cache_clear()
+    monkeypatch.setattr(runtime, "make_bundle", lambda snippet: b"/* made */")
+    try:
+        assert runtime.runtime_files(DiskCache(tmp_path / "runtime")) == ({RUNTIME_PATH: b"/* made */"}, [])
+    finally:
+        runtime._shipped_bundle.cache_clear()

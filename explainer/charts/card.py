@@ -160,24 +160,30 @@ _ROOT_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 # What vl-convert's root <svg> says that a group in the card can do without: the namespaces (the group declares
 # xlink's again), its class, its size (the card's transform places and scales it) and a viewBox of that size.
 _ROOT_ONLY = {"xmlns", "xmlns:xlink", "version", "class", "width", "height", "viewBox"}
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+_PERCENTAGE = re.compile(r'="\s*[-+\d.]+%\s*"')  # a length in percent, of the viewport the root would have set
 
 
 def _drawing(svg: str) -> str:
     """The chart's picture as a group of its elements. resvg draws an <svg> inside another into a layer clipped to
     its viewport, a whole card's worth of pixels: 77 ms of a card's 200 (the project's charts, bench/README.md,
-    issue 19's ninth round), and a picture that stays inside its viewport, as Vega's do, looks the same without
-    the clip (a few edge pixels differ by at most 16 of 255). A root with anything else to say (a viewBox that
-    scales, a style) stays an <svg>."""
-    svg = _without_prolog(svg)
-    root, end = _ROOT.match(svg), svg.rfind("</svg>")
-    if root is None or end < root.end():
+    issue 19's ninth round); a clip-path costs the same. Vega sizes its picture to hold its marks (autosize), so
+    a picture looks the same without the clip (a few edge pixels differ by at most 16 of 255); a mark a chart
+    module places outside on purpose (a label's dx past the edge) is cut on the page and drawn on the card. A
+    root with anything else to say (a viewBox that scales, a style, another namespace), a child sized in
+    percentages of it, or anything after it stays an <svg>."""
+    svg = _without_prolog(svg).rstrip()
+    root = _ROOT.match(svg)
+    if root is None or not svg.endswith("</svg>"):
         return svg
+    body = svg[root.end():-len("</svg>")]
     attributes = dict(_ROOT_ATTRIBUTE.findall(root.group(0)))
     if len(attributes) != root.group(0).count("="):  # an attribute this reading missed (single quotes): keep it
         return svg
     width, height = attributes.get("width", ""), attributes.get("height", "")
     view_box = attributes.get("viewBox", f"0 0 {width} {height}").replace(",", " ").split()
-    if attributes.keys() - _ROOT_ONLY or view_box != ["0", "0", width, height]:
+    if attributes.keys() - _ROOT_ONLY or view_box != ["0", "0", width, height] or \
+            attributes.get("xmlns", SVG_NAMESPACE) != SVG_NAMESPACE or _PERCENTAGE.search(body) or \
+            body.count("<svg") != body.count("</svg>"):  # the last </svg> is the root's only if the others pair up
         return svg
-    return f'<g xmlns:xlink="http://www.w3.org/1999/xlink">{svg[root.end():end]}</g>'
-
+    return f'<g xmlns:xlink="http://www.w3.org/1999/xlink">{body}</g>'

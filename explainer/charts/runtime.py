@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import zlib
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -35,6 +36,9 @@ SNIPPET = "window.vegaEmbed = vegaEmbed;"
 # The bundle declares top-level consts with one-letter names; wrapped in a function, they cannot collide with
 # another script's globals.
 WRAPPER = "(() => {\n%s\n})();\n"
+HEADER = ("/* vega {vega}, vega-lite {vega_lite} and vega-embed {vega_embed} with their dependencies, bundled by "
+          "vl-convert-python {vl_convert}. Vega, Vega-Lite and vega-embed: BSD-3-Clause, University of Washington "
+          "Interactive Data Lab; d3 modules: ISC, Mike Bostock. */\n")
 
 
 _making: dict[str, Future] = {}  # bundle name → its making in a renderer (start_runtime)
@@ -47,14 +51,15 @@ SHIPPED = Path(__file__).parent / "vendor"  # the bundles shipped with the engin
 def start_runtime(cache: DiskCache) -> None:
     """Start making the bundle in a renderer if this program and the store lack it, for runtime_files to collect."""
     name = _bundle_name()
-    if name not in _making and name not in _made and not _shipped(name).is_file() and cache.get(name) is None:
+    if name not in _making and name not in _made and _shipped_bundle(name) is None and cache.get(name) is None:
         _making[name] = renderers.submit(make_bundle, SNIPPET, renderers.LATER)  # wanted when the files are made
 
 
 def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
     name = _bundle_name()
-    if _shipped(name).is_file():
-        return {RUNTIME_PATH: gzip.decompress(_shipped(name).read_bytes())}, []
+    shipped = _shipped_bundle(name)
+    if shipped is not None:
+        return {RUNTIME_PATH: shipped}, []
     stored = cache.get(name)
     bundle = stored or _made.get(name)
     making = _making.pop(name, None)
@@ -74,19 +79,29 @@ def runtime_files(cache: DiskCache) -> tuple[dict[str, bytes], list[Problem]]:
 def make_bundle(snippet: str) -> bytes:
     import vl_convert
 
-    header = (f"/* vega {vl_convert.get_vega_version()}, vega-lite {vl_convert.get_vegalite_versions()[-1]} "
-              f"and vega-embed {vl_convert.get_vega_embed_version()} with their dependencies, bundled by "
-              f"vl-convert-python {renderer_version()}. Vega, Vega-Lite and vega-embed: BSD-3-Clause, "
-              "University of Washington Interactive Data Lab; d3 modules: ISC, Mike Bostock. */\n")
+    header = HEADER.format(vega=vl_convert.get_vega_version(), vega_lite=vl_convert.get_vegalite_versions()[-1],
+                           vega_embed=vl_convert.get_vega_embed_version(), vl_convert=renderer_version())
     return (header + WRAPPER % vl_convert.javascript_bundle(snippet)).encode("utf-8")
 
 
 def _bundle_name() -> str:
-    return f"vega-embed-{content_key(renderer_version(), SNIPPET, WRAPPER)[:20]}.js"
+    """The bundle's name: the version of vl-convert that makes it and all that make_bundle adds to it."""
+    return f"vega-embed-{content_key(renderer_version(), SNIPPET, WRAPPER, HEADER)[:20]}.js"
 
 
 def _shipped(name: str) -> Path:
     return SHIPPED / f"{name}.gz"
+
+
+@functools.cache  # read once per program: the preview asks on every rebuild
+def _shipped_bundle(name: str) -> bytes | None:
+    """The bundle of this name shipped with the engine; None where none is, or where its file does not read whole
+    (gzip checks its length and CRC; an empty file is read by gzip as no bundle at all): the bundle is then made, as
+    for any other version."""
+    try:
+        return gzip.decompress(_shipped(name).read_bytes()) or None
+    except (OSError, EOFError, zlib.error):  # OSError: none, unreadable, or gzip.BadGzipFile
+        return None
 
 
 def ship_bundle() -> Path:
@@ -96,4 +111,3 @@ def ship_bundle() -> Path:
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(gzip.compress(make_bundle(SNIPPET), compresslevel=9, mtime=0))
     return path
-

@@ -67,16 +67,25 @@ def cache_folder(root: Path) -> Path:
 
 @cache
 def engine_version() -> str:
-    """A hash of the engine's code, its catalogues of readers' words and the libraries that make a spec: any
-    change gives new keys."""
+    """A hash of the engine's code and of every file it ships beside it (the charts' fonts, the shipped chart runtime),
+    its catalogues of readers' words and the libraries that make a spec: any change gives new keys."""
     digest = hashlib.sha256()
-    for path in sorted(_ENGINE.rglob("*.py")):
+    for path in _shipped_files():
         digest.update(path.relative_to(_ENGINE).as_posix().encode("utf-8") + b"\x00" + path.read_bytes() + b"\x00")
     # The theme's words (render/words.py reads the catalogues beside the engine): a changed translation is new output.
     for path in sorted((_ENGINE.parent / "locale").rglob("*.po")):
         digest.update(path.relative_to(_ENGINE.parent).as_posix().encode("utf-8") + b"\x00" + path.read_bytes())
     digest.update(f"{libraries.version('altair')} {sys.version}".encode("utf-8"))
     return digest.hexdigest()
+
+
+def _shipped_files() -> list[Path]:
+    """Every file of the engine's folder, in order, but Python's bytecode caches (what the running code made)."""
+    found = []
+    for folder, subfolders, names in os.walk(_ENGINE):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        found += [Path(folder) / name for name in names]
+    return sorted(found)
 
 
 def no_cache_reads():

@@ -27,7 +27,9 @@ HERE = Path(__file__).parent
 
 
 def make(collection: Path, weight: str) -> None:
-    font = TTCollection(collection).fonts[KOREAN_IN_COLLECTION]
+    # The source's timestamp kept: made again from the same source, the files are the same bytes (their digest keys
+    # every picture drawn with them, chart_font.key).
+    font = TTCollection(collection, recalcTimestamp=False).fonts[KOREAN_IN_COLLECTION]
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
