@@ -285,7 +285,7 @@ def _edition_files(one: EditionBuild, built: list[EditionBuild], effects: BuildE
     images, cards, found = share_images(reader_pages(one.pages), inputs.settings, chart_output,
                                         {name: embed.title for name, embed in one.charts.embeds.items()},
                                         environment, DiskCache(cache_folder(inputs.root) / "share"),
-                                        memo.share_picture, memo.render_cards)
+                                        memo.render_cards)
     problems += found
     view = site_view(inputs.settings, one.pages, one.store, one.charts.html, memo.evidence_memo(one.store),
                      chart_embeds=one.charts.embeds,

@@ -22,7 +22,7 @@ from ..incremental.disk_store import no_cache_reads, no_cache_writes
 from ..prose.markdown_pool import convert_pages
 from ..render.templates import make_environment, make_file
 from ..publish.search import search_index
-from ..render.share_images import render_cards, share_picture
+from ..render.share_images import render_cards
 
 
 class NoMemo:
@@ -32,7 +32,6 @@ class NoMemo:
     unpacked_html = None  # each page's HTML unpacked as its template reads it
     convert_pages = staticmethod(convert_pages)  # every page's Markdown converted
     render_file = staticmethod(make_file)  # every file rendered from its template
-    share_picture = staticmethod(share_picture)  # every page's share image decided
     render_cards = staticmethod(render_cards)  # every title card's PNG, from the store or vl-convert
 
     def reuse(self, stage, *arguments):

@@ -50,9 +50,9 @@ from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, Converter, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
-from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, record_token,
-                    recording, still_remembered, still_valid)
-from ..render.share_images import render_cards, share_picture
+from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, recording,
+                    still_remembered, still_valid)
+from ..render.share_images import render_cards
 from ..render.templates import VIEW_MAPPINGS, make_environment
 
 Digest = bytes
@@ -107,7 +107,7 @@ class BuildCache:
         self.lasting = ImmutableMemo()  # fingerprints of what never changes, kept from build to build
         self.fingerprints = Fingerprints(self.lasting)  # of the values read in the build under way (incremental/reads.py)
         self.gate = GateMemory(values=self.values)  # the output gate's scans and verdicts, by each built file's bytes
-        self.pictures = PictureCache(self, InMemory())  # each page's share image, and the cards' PNGs; in memory only
+        self.pictures = PictureCache()  # the cards' PNGs; in memory only
         # The preview's: every page's HTML unpacked once, not at each rebuild's templates (site_folder/pages.py).
         self.unpacked_html = ImmutableMemo() if isinstance(self.values, InMemory) else None
         self._evidence: dict[str, tuple[FactStore, dict]] = {}  # by language: a store and its facts' evidence
@@ -156,10 +156,6 @@ class BuildCache:
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
         """One file from its template, reused while it still holds (TemplateCache)."""
         return self.templates.render_file(url, template_name, context, view, make)
-
-    def share_picture(self, page, settings, files, chart_titles):
-        """One page's share image (render/share_images.share_picture), reused while what it read holds."""
-        return self.pictures.share_picture(page, settings, files, chart_titles)
 
     def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
         """The cards' PNGs, kept in memory by their SVG: a rebuild reads no card from disk again."""
@@ -541,45 +537,21 @@ class TemplateCache(_KeptEntries):
         return self._registry[1]
 
 
-class PictureCache(_KeptEntries):
-    """Each page's share image, by its edition and page url, kept with what deciding it read (the page, the
-    edition's settings, its chart's PNG and title); and each card's PNG by its SVG. In memory only: the store
-    keeps the PNGs on disk."""
+class PictureCache:
+    """Each card's PNG by its SVG, in memory only: the store keeps the PNGs on disk. (Each page's share image is decided
+    afresh: the site's card or its chart's PNG, a few microseconds, where a memo checking what deciding it read cost
+    ten times that; bench/README.md, issue 19's ninth round.)"""
 
-    def __init__(self, owner: BuildCache, values: InMemory) -> None:
-        super().__init__(owner, values)
+    def __init__(self) -> None:
         self._pngs: dict[str, bytes] = {}  # content_key of a card's SVG → its PNG
         self._pngs_used: set[str] = set()
-        self._edition: tuple = ()  # the settings, files and chart titles the registry holds: one edition's
 
     def start_build(self) -> None:
-        super().start_build()
         self._pngs_used = set()
-        self._edition = ()
 
-    def finish_build(self) -> bool:
+    def finish_build(self) -> None:
         for key in set(self._pngs) - self._pngs_used:
             del self._pngs[key]
-        return super().finish_build()
-
-    def share_picture(self, page, settings, files, chart_titles):
-        edition = (settings, files, chart_titles)
-        files = RecordedMapping("map:chart_files", files)
-        chart_titles = RecordedMapping("map:chart_titles", chart_titles)
-        try:
-            key = digest(self.owner.templates.templates_key, self.owner.fingerprints.of(page))
-        except Unrecordable:
-            key = None
-        if len(self._edition) != 3 or any(mine is not theirs for mine, theirs in zip(self._edition, edition)):
-            # One registry per edition, the pages joining its table as they come: the tokens "settings" and
-            # "map:chart_files" name the edition's own, and what was read again of another edition's is not
-            # an answer for this one.
-            self._edition = edition
-            self._registry, self._checked = Registry([settings, files, chart_titles], {"page": {}}), {}
-        if (token := record_token(page)) is not None:
-            self._registry.add("page", token, page)
-        return self._kept_or_made((settings.language, page.url), key, lambda: self._registry,
-                                  lambda: share_picture(page, settings, files, chart_titles))[0]
 
     def render_cards(self, cards: dict[str, str], store) -> tuple[dict[str, bytes], list]:
         keys = {path: content_key(svg) for path, svg in cards.items()}

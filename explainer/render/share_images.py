@@ -56,14 +56,13 @@ SITE_CARD = "share/site.png"  # the title card every page without a chart shares
 
 
 def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
-                 environment: jinja2.Environment, store: DiskCache, picture_for: Callable = None,
+                 environment: jinja2.Environment, store: DiskCache,
                  cards_for: Callable = None) -> tuple[dict[str, ShareImage], dict[str, bytes], list[Problem]]:
     """Each page's share image (page url → image) and the title cards' files. files holds the charts' files.
 
-    picture_for: what decides one page's picture (share_picture; a memo's reuses it while what it read holds);
     cards_for: what turns the cards' SVGs into PNGs (render_cards; a memo's keeps them in memory by their SVG).
     """
-    images = {page.url: (picture_for or share_picture)(page, settings, files, chart_titles) for page in pages}
+    images = {page.url: share_picture(page, settings, files, chart_titles) for page in pages}
     cards: dict[str, str] = {}  # card path → its SVG: the site's card, made once for all the pages that share it
     if any(image.path == SITE_CARD for image in images.values()):
         try:
