@@ -96,8 +96,10 @@ def test_incremental_builds_match_full_builds(session):
     shutil.copy(PROJECT / "templates" / "page.html", root / "templates" / "page.html")
     edit(root / "templates" / "page.html", "<h1>", '<h1 class="edited">')  # a site template now overrides
     stats = session.rebuild()
-    assert stats.markdown_rendered == 0 and stats.pages_rendered == pages
-    assert b'<h1 class="edited">' in session.outcome.files["index.html"]
+    # The chapters, made from page.html; not the sources or data pages, made from templates of their own
+    chapters = [path for path, data in session.outcome.files.items() if b'<h1 class="edited">' in data]
+    assert stats.markdown_rendered == 0 and stats.pages_rendered == len(chapters) < pages
+    assert "index.html" in chapters
     assert session.outcome.files == full_build(root)
 
     (root / "content" / "new.md").write_text("---\ntitle: New\norder: 5\n---\nAbout {{residents}}.\n")
@@ -456,4 +458,42 @@ def test_a_template_edit_compiles_that_template_alone(session, monkeypatch):
     edit(root / "templates" / "_references.html", 'data-edited="1"', 'data-edited="2"')
     session.rebuild()
     assert compiled == ["_references.html"]
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_template_edit_renders_again_only_the_files_made_from_that_template(session):
+    """The templates a rendering loads (its own, what it extends, includes and imports) are a recorded read of their
+    texts (render/templates.TemplateSets): an edit to the sources page's template renders that page alone, an edit to a partial only the files that include it, an edit to base.html every page; and a site template
+    that starts to override the project's renders again the files that load it. Each time the pages are those of a
+    build without a cache."""
+    root = session.root
+    html_files = len([path for path in session.outcome.files if path.endswith(".html")])
+    (root / "templates").mkdir(exist_ok=True)
+    for name in ("sources.html", "_references.html", "base.html"):
+        shutil.copy(PROJECT / "templates" / name, root / "templates" / name)
+    session.rebuild()  # copies of the project's: the same texts, nothing to render again
+    assert session.rebuilder.cache.stats.pages_rendered == 0
+
+    edit(root / "templates" / "sources.html", '<article class="chapter">', '<article class="chapter" data-edited="1">')
+    stats = session.rebuild()
+    assert stats.pages_rendered == 1 and b'data-edited="1"' in session.outcome.files["sources.html"]
+    assert session.outcome.files == full_build(root)
+
+    edit(root / "templates" / "_references.html", '<section class="references"',
+         '<section data-edited="2" class="references"')
+    stats = session.rebuild()
+    chapters = [path for path, data in session.outcome.files.items() if b'data-edited="2"' in data]
+    assert "elite.html" in chapters and stats.pages_rendered == len(chapters) < html_files
+    assert session.outcome.files == full_build(root)
+
+    edit(root / "templates" / "base.html", "<body", '<body data-edited="3"')
+    stats = session.rebuild()
+    assert stats.pages_rendered == html_files
+    assert session.outcome.files == full_build(root)
+
+    (root / "templates" / "_csp.html").write_text((PROJECT / "templates" / "_csp.html").read_text(encoding="utf-8")
+                                                  + "<!-- the site's own -->\n", encoding="utf-8")
+    stats = session.rebuild()  # a new file: base.html includes it, so every page loads the site's now
+    assert stats.pages_rendered == html_files
+    assert all(b"the site's own" in session.outcome.files[path] for path in ("index.html", "sources.html"))
     assert session.outcome.files == full_build(root)

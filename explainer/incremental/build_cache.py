@@ -37,6 +37,7 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable
 
 import jinja2
@@ -53,7 +54,7 @@ from ..site_folder.pages import Page
 from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, recording,
                     still_remembered, still_valid)
 from ..render.share_images import render_cards
-from ..render.templates import VIEW_MAPPINGS, make_environment
+from ..render.templates import VIEW_MAPPINGS, RecordingEnvironment, TemplateSets, make_environment
 
 Digest = bytes
 CACHE_FORMAT = "build-cache-9"  # part of the file's header: change it when what is kept changes shape
@@ -97,7 +98,7 @@ class BuildCache:
         self.templates = TemplateCache(self, self.values)
         self._slots: dict[str, dict[Digest, _Slot]] = {}  # function → its results by their arguments' key
         self._asked: dict[str, set[Digest]] = {}  # function → the keys this build asked for
-        self._environment: tuple[Digest, jinja2.Environment] | None = None
+        self._environment: tuple[Digest, jinja2.Environment, RecordedMapping] | None = None
         self._templates: tuple[tuple[TemplateFolder, ...], Digest] | None = None  # the last templates and their key
         # One reading of content/ per edition, by its files' paths (each edition's are its own folder's).
         self._pages: dict[frozenset[Path], tuple[dict[Path, str], list[Page], list]] = {}
@@ -227,8 +228,9 @@ class BuildCache:
         fingerprint = self._templates_key(templates)
         if self._environment is None or self._environment[0] != fingerprint:
             self.stats.stages_rerun.append("templates")
-            self._environment = (fingerprint, make_environment(templates))
-        self.templates.templates_key = fingerprint
+            environment = make_environment(templates)
+            self._environment = (fingerprint, environment, RecordedMapping("map:templates", TemplateSets(environment)))
+        self.templates.environment, self.templates.sources = self._environment[1:]
         return self._environment[1]
 
     def pages(self, read_pages: Callable, content: dict[Path, str]) -> tuple[list[Page], list]:
@@ -507,13 +509,16 @@ class TemplateCache(_KeptEntries):
 
     def __init__(self, owner: BuildCache, values: InMemory | PackedValues) -> None:
         super().__init__(owner, values)
-        self.templates_key: Digest = b""  # set by BuildCache.environment for the build under way
+        # This build's environment, and the texts of the templates each rendering loaded as it finds them
+        # (render/templates.TemplateSets), where kept files' reads of them are made again; set by BuildCache.environment.
+        self.environment: jinja2.Environment | None = None
+        self.sources: Mapping = {}
 
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
         """make()'s bytes, or the kept ones while the templates, this context and what the last rendering read
         of the site (recorded as it read: incremental/reads.py) are unchanged."""
         html, kept = self._kept_or_made(url, self.key(template_name, context), lambda: self._view_registry(view),
-                                        lambda: make().encode("utf-8"))
+                                        lambda: self._made(make))
         if url.endswith(".html"):  # not robots.txt, sitemap.xml
             if kept:
                 self.owner.stats.pages_reused += 1
@@ -521,11 +526,27 @@ class TemplateCache(_KeptEntries):
                 self.owner.stats.pages_rendered += 1
         return html
 
+    def _made(self, make: Callable[[], str]) -> bytes:
+        """make()'s bytes, and a recorded read of the templates it loaded: one read for them all, rather than one
+        per template, which every kept file's check would go through on every build."""
+        if not isinstance(self.environment, RecordingEnvironment):  # not the memo's environment: never kept (key)
+            return make().encode("utf-8")
+        with self.environment.collect_loads() as names:
+            html = make()
+        # None seen (a rendering through another environment): every template, as if it had loaded them all.
+        loaded = list(dict.fromkeys(names)) or self.environment.loader.list_templates()
+        "\n".join(loaded) in self.sources  # noqa: B015 -- the read is the point: it is recorded
+        return html.encode("utf-8")
+
     def key(self, template_name: str, context: dict) -> Digest | None:
-        """The templates, the template's name and the context given besides the site; None if the context
-        holds what cannot be fingerprinted (then the file is always rendered)."""
+        """The template's name and the context given besides the site; None if the context holds what cannot be
+        fingerprinted (then the file is always rendered). The templates are not in it: each one a rendering loads
+        is a recorded read (render/templates.RecordingEnvironment), so an edit to sources.html keeps every
+        chapter."""
+        if not isinstance(self.environment, RecordingEnvironment):
+            return None
         try:
-            return digest(self.templates_key, template_name, self.owner.fingerprints.of(context))
+            return digest(template_name, self.owner.fingerprints.of(context))
         except Unrecordable:
             return None
 
@@ -533,7 +554,8 @@ class TemplateCache(_KeptEntries):
         """The registry of this build's view, made once per view."""
         if self._registry is None or self._registry[0] is not view:
             self._registry, self._checked = (view, store_registry(
-                view.store, [view, view.settings, *(getattr(view, name) for name in VIEW_MAPPINGS)], view.pages)), {}
+                view.store, [view, view.settings, self.sources, *(getattr(view, name) for name in VIEW_MAPPINGS)],
+                view.pages)), {}
         return self._registry[1]
 
 

@@ -5,6 +5,7 @@ site's base.html can extend the one it replaces: {% extends "default/base.html" 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import re
@@ -275,6 +276,66 @@ class _CompiledInThisProcess(jinja2.BytecodeCache):
 _COMPILED = _CompiledInThisProcess()
 
 
+class TemplateSets(Mapping):
+    """The texts of the templates a rendering loaded, by their names in the order loaded, one per line (a key of
+    collect_loads' names), each as the environment's loader finds it (a site's own before the project's,
+    "default/<name>" for the project's); a set with a name the loader does not find is missing. What a file made
+    from templates read of them, as one read: the chapters all load the same set, worked out once per environment
+    (a new one whenever a template changes: BuildCache.environment)."""
+
+    def __init__(self, environment: jinja2.Environment):
+        self._environment = environment
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        found = self._known.get(key)
+        if found is None:
+            try:
+                found = tuple(self._environment.loader.get_source(self._environment, name)[0]
+                              for name in key.split("\n"))
+            except jinja2.TemplateNotFound:
+                raise KeyError(key) from None
+            self._known[key] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+class RecordingEnvironment(jinja2.Environment):
+    """An environment that can say which templates a rendering loaded (collect_loads): the page's own and each
+    one it extends, includes or imports, which compiled templates load through get_template and select_template
+    as they render. The build cache keeps a file until one of those changes (TemplateSets), not until any
+    template does."""
+
+    loaded: list[str] | None = None  # inside collect_loads: the names loaded so far
+
+    @contextlib.contextmanager
+    def collect_loads(self) -> Iterator[list[str]]:
+        outer, self.loaded = self.loaded, []
+        try:
+            yield self.loaded
+        finally:
+            if outer is not None:  # a rendering inside another: what it loaded, the outer one loaded too
+                outer += self.loaded
+            self.loaded = outer
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.loaded is not None and isinstance(name, str):
+            self.loaded.append(name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        if self.loaded is not None and not isinstance(names, (jinja2.Template, jinja2.Undefined)):
+            names = list(names)  # read twice: here, then by Jinja2
+            # Every name tried, found or not: a later edit may add one that comes before the one found.
+            self.loaded += [name for name in names if isinstance(name, str)]
+        return super().select_template(names, parent, globals)
+
+
 def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
     """templates in search order, the site's first; the last is the project's (inputs._fallback), whose
     templates are also "default/<name>"."""
@@ -282,9 +343,9 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
         InputsLoader(templates),
         jinja2.PrefixLoader({DEFAULT_PREFIX: InputsLoader(templates[-1:])}),
     ])
-    environment = jinja2.Environment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
-                                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                                     bytecode_cache=_COMPILED)
+    environment = RecordingEnvironment(loader=loader, autoescape=_escapes_markup, undefined=jinja2.StrictUndefined,
+                                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                                       bytecode_cache=_COMPILED)
     environment.filters["date_label"] = date_label
     from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (render/words.py)
 
