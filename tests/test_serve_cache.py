@@ -497,3 +497,42 @@ def test_a_template_edit_renders_again_only_the_files_made_from_that_template(se
     assert stats.pages_rendered == html_files
     assert all(b"the site's own" in session.outcome.files[path] for path in ("index.html", "sources.html"))
     assert session.outcome.files == full_build(root)
+
+
+@pytest.mark.parametrize("case", ["include ignore missing", "include list", "import without context"])
+def test_a_template_loaded_only_sometimes_is_still_part_of_what_a_file_read(tmp_path, case):
+    """Templates a rendering tried and did not find, and those an imported template loaded when its module was made
+    (kept by Jinja2 for every later import without context), are part of what each file read: editing one, or
+    adding one, gives the pages of a build without a cache (a review found each left pages stale)."""
+    root = copy_site(tmp_path)
+    templates = root / "templates"
+    templates.mkdir(exist_ok=True)
+    page = (PROJECT / "templates" / "page.html").read_text(encoding="utf-8")
+    if case == "include ignore missing":
+        page = page.replace("{% block main %}", '{% block main %}{% include "_optional.html" ignore missing %}', 1)
+        shutil.copy(PROJECT / "templates" / "base.html", templates / "base.html")
+        edits = [lambda: edit(templates / "base.html", "<body", '<body data-edited="1"'),
+                 lambda: (templates / "_optional.html").write_text("<p>optional</p>\n", encoding="utf-8")]
+    elif case == "include list":
+        page = page.replace('{% include "_references.html" %}',
+                            '{% include ["_own_references.html", "_references.html"] %}', 1)
+        shutil.copy(PROJECT / "templates" / "_references.html", templates / "_references.html")
+        edits = [lambda: edit(templates / "_references.html", '<section class="references"',
+                              '<section data-edited="2" class="references"'),
+                 lambda: (templates / "_own_references.html").write_text(  # the first choice, now there
+                     (templates / "_references.html").read_text(encoding="utf-8").replace(
+                         'data-edited="2"', 'data-own="3"'), encoding="utf-8")]
+    else:
+        (templates / "_inner.html").write_text('{% macro hi() %}<span class="inner">v1</span>{% endmacro %}\n',
+                                               encoding="utf-8")
+        (templates / "_macros.html").write_text('{% import "_inner.html" as inner %}\n'
+                                                "{% macro hello() %}{{ inner.hi() }}{% endmacro %}\n", encoding="utf-8")
+        page = page.replace("{% block main %}", '{% block main %}{% import "_macros.html" as m %}{{ m.hello() }}', 1)
+        edits = [lambda: edit(templates / "_inner.html", "v1", "v2"), lambda: edit(templates / "_inner.html", "v2", "v3")]
+    (templates / "page.html").write_text(page, encoding="utf-8")
+    with Session(root) as session:
+        assert session.outcome.files == full_build(root)
+        for change in edits:
+            change()
+            session.rebuild()
+            assert session.outcome.files == full_build(root)

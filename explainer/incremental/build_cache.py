@@ -52,9 +52,9 @@ from ..prose.markdown_pool import Converted, Converter, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
 from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, recording,
-                    still_remembered, still_valid)
+                    still_remembered, still_valid, unkeepable)
 from ..render.share_images import render_cards
-from ..render.templates import VIEW_MAPPINGS, RecordingEnvironment, TemplateSets, make_environment
+from ..render.templates import LOADS_SEPARATOR, VIEW_MAPPINGS, RecordingEnvironment, TemplateSets, make_environment
 
 Digest = bytes
 CACHE_FORMAT = "build-cache-9"  # part of the file's header: change it when what is kept changes shape
@@ -533,9 +533,9 @@ class TemplateCache(_KeptEntries):
             return make().encode("utf-8")
         with self.environment.collect_loads() as names:
             html = make()
-        # None seen (a rendering through another environment): every template, as if it had loaded them all.
-        loaded = list(dict.fromkeys(names)) or self.environment.loader.list_templates()
-        "\n".join(loaded) in self.sources  # noqa: B015 -- the read is the point: it is recorded
+        if not names:  # rendered through another environment: what it loaded is unknown, so the file is not kept
+            unkeepable()
+        LOADS_SEPARATOR.join(dict.fromkeys(names)) in self.sources  # noqa: B015 -- the read is the point: recorded
         return html.encode("utf-8")
 
     def key(self, template_name: str, context: dict) -> Digest | None:

@@ -388,6 +388,13 @@ def record_token(value: Any) -> Token | None:
     return None
 
 
+def unkeepable() -> None:
+    """What the recording under way makes must not be kept: some of what it read could not be recorded."""
+    recorder = _ACTIVE.get()
+    if recorder is not None:
+        recorder.unrecordable = True
+
+
 def _note_key(token: Token, data: Mapping, key) -> None:
     """A lookup of key in data (a missing key too: what was made depends on its being missing)."""
     recorder = _ACTIVE.get()

@@ -10,6 +10,7 @@ import dataclasses
 import html
 import re
 import traceback
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
@@ -32,6 +33,7 @@ from ..site_folder.editions import Edition, site_editions
 from ..site_folder.pages import Page
 from ..prose.claim_links import claims_shown
 from ..incremental.reads import Recorded, RecordedMapping, remembered
+from .words import SpokenTemplate
 
 if TYPE_CHECKING:  # not imported: share_images imports the charts package, which imports this module
     from .share_images import ShareImage
@@ -276,27 +278,32 @@ class _CompiledInThisProcess(jinja2.BytecodeCache):
 _COMPILED = _CompiledInThisProcess()
 
 
+LOADS_SEPARATOR = "\x00"  # between the names of a TemplateSets key: no template's name holds it
+
+
 class TemplateSets(Mapping):
-    """The texts of the templates a rendering loaded, by their names in the order loaded, one per line (a key of
-    collect_loads' names), each as the environment's loader finds it (a site's own before the project's,
-    "default/<name>" for the project's); a set with a name the loader does not find is missing. What a file made
-    from templates read of them, as one read: the chapters all load the same set, worked out once per environment
-    (a new one whenever a template changes: BuildCache.environment)."""
+    """The texts of the templates a rendering loaded, by their names in the order loaded (a key: the names of
+    collect_loads, joined by LOADS_SEPARATOR), each as the environment's loader finds it (a site's own before the
+    project's, "default/<name>" for the project's), or None where it finds none (an include "ignore missing", a
+    list's first choice: adding it changes what the file shows). What a file made from templates read of them, as
+    one read: the chapters all load the same set, worked out once per environment (a new one whenever a template
+    changes: BuildCache.environment)."""
 
     def __init__(self, environment: jinja2.Environment):
         self._environment = environment
-        self._known: dict[str, tuple[str, ...]] = {}
+        self._known: dict[str, tuple[str | None, ...]] = {}
 
-    def __getitem__(self, key: str) -> tuple[str, ...]:
+    def __getitem__(self, key: str) -> tuple[str | None, ...]:
         found = self._known.get(key)
         if found is None:
-            try:
-                found = tuple(self._environment.loader.get_source(self._environment, name)[0]
-                              for name in key.split("\n"))
-            except jinja2.TemplateNotFound:
-                raise KeyError(key) from None
-            self._known[key] = found
+            found = self._known[key] = tuple(self._text(name) for name in key.split(LOADS_SEPARATOR))
         return found
+
+    def _text(self, name: str) -> str | None:
+        try:
+            return self._environment.loader.get_source(self._environment, name)[0]
+        except jinja2.TemplateNotFound:
+            return None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._known)
@@ -305,35 +312,61 @@ class TemplateSets(Mapping):
         return len(self._known)
 
 
+# The names loaded by the rendering under way (collect_loads), with the environment they are loaded from: in a
+# context variable, so that a rendering in another thread never adds to them or ends them.
+_COLLECTING: ContextVar[tuple[jinja2.Environment, list[str]] | None] = ContextVar("template_loads", default=None)
+
+
 class RecordingEnvironment(jinja2.Environment):
     """An environment that can say which templates a rendering loaded (collect_loads): the page's own and each
     one it extends, includes or imports, which compiled templates load through get_template and select_template
-    as they render. The build cache keeps a file until one of those changes (TemplateSets), not until any
-    template does."""
-
-    loaded: list[str] | None = None  # inside collect_loads: the names loaded so far
+    as they render, and what an imported template loaded when its module was made (RecordingTemplate). The build
+    cache keeps a file until one of those changes (TemplateSets), not until any template does."""
 
     @contextlib.contextmanager
     def collect_loads(self) -> Iterator[list[str]]:
-        outer, self.loaded = self.loaded, []
+        outer, names = _COLLECTING.get(), []
+        token = _COLLECTING.set((self, names))
         try:
-            yield self.loaded
+            yield names
         finally:
-            if outer is not None:  # a rendering inside another: what it loaded, the outer one loaded too
-                outer += self.loaded
-            self.loaded = outer
+            _COLLECTING.reset(token)
+            if outer is not None and outer[0] is self:  # a rendering inside another: the outer one loaded them too
+                outer[1].extend(names)
+
+    def note_loads(self, names: list) -> None:
+        collecting = _COLLECTING.get()
+        if collecting is not None and collecting[0] is self:
+            collecting[1].extend(name for name in names if isinstance(name, str))
 
     def get_template(self, name, parent=None, globals=None):
-        if self.loaded is not None and isinstance(name, str):
-            self.loaded.append(name)
+        self.note_loads([name])
         return super().get_template(name, parent, globals)
 
     def select_template(self, names, parent=None, globals=None):
-        if self.loaded is not None and not isinstance(names, (jinja2.Template, jinja2.Undefined)):
+        if not isinstance(names, (jinja2.Template, jinja2.Undefined)):
             names = list(names)  # read twice: here, then by Jinja2
             # Every name tried, found or not: a later edit may add one that comes before the one found.
-            self.loaded += [name for name in names if isinstance(name, str)]
+            self.note_loads(names)
         return super().select_template(names, parent, globals)
+
+
+class RecordingTemplate(SpokenTemplate):
+    """A template whose module, made once and kept for every import without context, says each time it is
+    imported what making it loaded (its own imports and includes at its top level): only the first rendering to
+    import it would have loaded them, and a later edit to one would have left the others' files as they were."""
+
+    def _get_default_module(self, ctx=None):
+        environment = self.environment
+        loads = self.__dict__.get("_loads_of_module")
+        if self._module is not None and loads is not None:
+            environment.note_loads(loads)
+            return super()._get_default_module(ctx)
+        with environment.collect_loads() as names:
+            self._module = None  # made again where it was made unseen, to see what making it loads
+            module = super()._get_default_module(ctx)
+        self._loads_of_module = list(names)
+        return module
 
 
 def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environment:
@@ -350,6 +383,7 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
     from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (render/words.py)
 
     words.install(environment)
+    environment.template_class = RecordingTemplate  # words' SpokenTemplate, which says what its imports loaded
     return environment
 
 
