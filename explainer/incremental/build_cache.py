@@ -535,14 +535,14 @@ class TemplateCache(_KeptEntries):
             html = make()
         if not names:  # rendered through another environment: what it loaded is unknown, so the file is not kept
             unkeepable()
-        LOADS_SEPARATOR.join(dict.fromkeys(names)) in self.sources  # noqa: B015 -- the read is the point: recorded
+        else:
+            LOADS_SEPARATOR.join(dict.fromkeys(names)) in self.sources  # noqa: B015 -- the read is the point
         return html.encode("utf-8")
 
     def key(self, template_name: str, context: dict) -> Digest | None:
         """The template's name and the context given besides the site; None if the context holds what cannot be
-        fingerprinted (then the file is always rendered). The templates are not in it: each one a rendering loads
-        is a recorded read (render/templates.RecordingEnvironment), so an edit to sources.html keeps every
-        chapter."""
+        fingerprinted (then the file is always rendered). The templates are not in it: those a rendering loads are
+        one recorded read (_made), so an edit to sources.html keeps every chapter."""
         if not isinstance(self.environment, RecordingEnvironment):
             return None
         try:
