@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explainer.incremental.reads import Fingerprints, ImmutableMemo, Recorded, recording
+from explainer.incremental.reads import Fingerprints, ImmutableMemo, Recorded, RecordedTable, recording
 
 
 @dataclass
@@ -77,3 +77,30 @@ def test_a_frozen_records_fingerprint_lasts_from_build_to_build_and_a_mutable_on
     finally:
         reads._record_digest = original
     assert quote not in digests and figure in digests and edited in digests
+
+
+def test_recording_by_field_notes_only_the_fields_read_of_a_record_read_whole():
+    """A page's Markdown reads a fact field by field (prose/markdown_pool.py): a change to a field it never read (the
+    label, which only the card shows) leaves its reads the same; a change to one it read does not."""
+    figure = Figure("a", 1)
+    with recording(Fingerprints(), by_field=True) as first:
+        figure.value, figure.value
+    assert set(first.reads) == {("figure:a", "value")}
+    with recording(Fingerprints(), by_field=True) as same:
+        Figure("a", 1).value
+    assert same.reads == first.reads
+    with recording(Fingerprints(), by_field=True) as changed:
+        Figure("a", 2).value
+    assert changed.reads != first.reads
+
+
+def test_a_table_s_keys_are_fingerprinted_apart_from_its_value():
+    """A table read as a value (its token) and looked through (its keys) in one build: each read gets its own
+    fingerprint, whichever comes first, so a key added to the table changes what looking through it gave."""
+    table = RecordedTable("table:figures", {"a": Figure("a", 1)})
+    fingerprints = Fingerprints()
+    as_value = fingerprints.of(table)
+    assert fingerprints.keys_of(table) == Fingerprints().keys_of(table) != as_value
+    grown = RecordedTable("table:figures", {"a": Figure("a", 1), "b": Figure("b", 2)})
+    later = Fingerprints()
+    assert later.of(grown) == as_value and later.keys_of(grown) != fingerprints.keys_of(table)

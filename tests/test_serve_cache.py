@@ -137,7 +137,7 @@ def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
     edit(root / "content" / "elite.md", "## Share", "## Share\n\nShown with {{elite-share}} and {{residents}} again.")
     session.rebuild()
     converter = cache._converters["en"][2]
-    cards = dict(converter._made[1].cards)
+    cards = dict(converter.cards._memo)
     assert {"elite-share", "residents"} <= cards.keys()
     assert session.outcome.files == full_build(root)
     edit(root / "content" / "elite.md", "again.", "once more.")
@@ -147,9 +147,29 @@ def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
     edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
     stats = session.rebuild()
     assert stats.markdown_rendered == 1 and cache._converters["en"][2] is converter
-    now = converter._made[1].cards
+    now = converter.cards._memo
     assert now["residents"] is cards["residents"]  # read nothing that changed: kept
     assert now["elite-share"] is not cards["elite-share"] and "1.25" in now["elite-share"][0]
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_card_s_own_words_edited_write_the_cards_again_without_converting_the_pages(session):
+    """A fact's label shows only in its card: the pages showing the fact keep their conversion and have their cards
+    written again (prose/card_slots.py); the site is what a build without a cache makes."""
+    root = session.root
+    showing = [path for path, data in session.outcome.files.items() if b'data-fact="residents"' in data]
+    assert showing
+    edit(root / "data" / "facts" / "main.json", '"label": "Defectors living in South Korea"',
+         '"label": "Defectors resident in South Korea"')
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 0 and stats.cards_refilled == len(showing)
+    for path in showing:
+        data = session.outcome.files[path]
+        assert b"Defectors resident in South Korea" in data and b"Defectors living in South Korea" not in data
+    assert session.outcome.files == full_build(root)
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
+    stats = session.rebuild()  # the cards written again are kept as they now are
+    assert stats.markdown_rendered == 1 and stats.cards_refilled == 0
     assert session.outcome.files == full_build(root)
 
 

@@ -73,6 +73,7 @@ class BuildStats:
     """What the last build did, for the preview server's log line."""
 
     markdown_rendered: int = 0  # pages whose Markdown was converted again
+    cards_refilled: int = 0  # pages kept from their last conversion with their facts' cards written again
     pages_rendered: int = 0  # HTML files rendered again from the templates
     pages_reused: int = 0
     stages_rerun: list[str] = field(default_factory=list)  # whole stages that ran again (fact store, downloads…)
@@ -355,6 +356,7 @@ class _MarkdownEntry:
     body: object  # what the page's body is known by (MarkdownCache._body_key): the text converted
     reads: Reads  # what converting it read of the store and the charts
     converted: Place  # where what converting it gave is kept; on disk without its reads, which are here
+    card_reads: Reads  # what its facts' cards read (prose/card_slots.py): when it changes, they are written again
     # On disk, the fingerprints of its LASTING fields as made: a build in a new process reads them back with the
     # values rather than hashing every page's HTML and lists again (reads.ImmutableMemo.known).
     lasting: tuple = ()
@@ -426,14 +428,15 @@ class MarkdownCache(_KeptEntries):
         the conversion read are the same."""
         # What this build's conversions read: the kept reads are made again on these.
         self._registry, self._checked = store_registry(store, [charts]), {}
-        results = {id(page): self._restore(page) for page in pages}
+        converter = self._converter(store, charts)
+        results = {id(page): self._restore(page, converter) for page in pages}
         waiting = [page for page in pages if results[id(page)] is None]
-        for page, converted in zip(waiting, convert_pages(waiting, store, charts, self._converter(store, charts))):
+        for page, converted in zip(waiting, convert_pages(waiting, store, charts, converter)):
             results[id(page)] = converted
-            if converted.reads is not None:  # unpickled from a worker: each page's copy of the same reads, shared
-                shared = self.owner.fingerprints.shared
-                converted.reads = {shared(read): shared(fingerprint) for read, fingerprint in converted.reads.items()}
+            # Unpickled from a worker: each page's copy of the same reads, shared.
+            converted.reads, converted.card_reads = self._shared(converted.reads), self._shared(converted.card_reads)
             if not converted.too_deep:
+                self.owner.stats.markdown_rendered += 1
                 self._remember(page, converted)
         for converted in results.values():  # handed to every build unchanged: their fingerprints can last
             for name in LASTING[1:]:
@@ -457,8 +460,15 @@ class MarkdownCache(_KeptEntries):
             kept = self._converters[store.language] = (store, figures, kept[2])
         return kept[2]
 
-    def _restore(self, page: Page) -> Converted | None:
-        """What converting the page gave last time, if its body and everything the conversion read are the same."""
+    def _shared(self, reads: Reads | None) -> Reads | None:
+        if reads is None:
+            return None
+        shared = self.owner.fingerprints.shared
+        return {shared(read): shared(fingerprint) for read, fingerprint in reads.items()}
+
+    def _restore(self, page: Page, converter: Converter) -> Converted | None:
+        """What converting the page gave last time, if its body and everything the conversion read are the same;
+        its cards written again if what they read is not (prose/card_slots.py)."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
         if entry is None or entry.body != self._body_key(page) or self._registry is None:
@@ -468,21 +478,28 @@ class MarkdownCache(_KeptEntries):
         kept = self.values.get(entry.converted)
         if not isinstance(kept, Converted):  # its pack is damaged or gone
             return None
+        if not still_valid(entry.card_reads, self._registry, self.owner.fingerprints, self._checked):
+            refilled = converter.refill(dataclasses.replace(kept, reads=entry.reads))
+            refilled.card_reads = self._shared(refilled.card_reads)
+            self.owner.stats.cards_refilled += 1
+            self._remember(page, refilled)
+            return refilled
         if isinstance(self.values, InMemory):  # kept as it was made
             return kept
-        converted = dataclasses.replace(kept, reads=entry.reads)
+        converted = dataclasses.replace(kept, reads=entry.reads, card_reads=entry.card_reads)
         if len(entry.lasting) == len(LASTING):
             for name, fingerprint in zip(LASTING, entry.lasting):
                 self.owner.lasting.known(getattr(converted, name), fingerprint)
         return converted
 
     def _remember(self, page: Page, converted: Converted) -> None:
-        self.owner.stats.markdown_rendered += 1
-        if converted.reads is not None:  # None: it read something that cannot be recorded
+        """Keep what converting the page gave (or its cards written again), with its reads."""
+        if converted.reads is not None and converted.card_reads is not None:  # None: a read that cannot be recorded
             in_memory = isinstance(self.values, InMemory)  # then the same objects go to every build
-            kept = converted if in_memory else dataclasses.replace(converted, reads=None)  # reads: in the entry
+            # On disk, the reads are in the entry.
+            kept = converted if in_memory else dataclasses.replace(converted, reads=None, card_reads=None)
             self._entries[page.source_path] = _MarkdownEntry(
-                self._body_key(page), converted.reads, self.values.put(kept),
+                self._body_key(page), converted.reads, self.values.put(kept), converted.card_reads,
                 () if in_memory else self._lasting_fingerprints(converted))
         else:
             self._entries.pop(page.source_path, None)
@@ -657,7 +674,8 @@ def save_build_cache(disk, settings, cache: BuildCache) -> None:
     values = cache.values
     if not isinstance(values, PackedValues):
         return
-    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.pages_rendered or cache.pruned):
+    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.cards_refilled or cache.stats.pages_rendered
+                             or cache.pruned):
         values.abandon()
         return
     moved = values.seal(_places(cache))

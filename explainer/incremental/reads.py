@@ -55,6 +55,9 @@ class Fingerprints:
 
     def __init__(self, lasting: "ImmutableMemo | None" = None) -> None:
         self._by_identity: dict[int, tuple[Any, bytes]] = {}
+        # A mapping's keys apart from its whole value (of): the same table is read both ways, and one memo for both
+        # would answer for its keys what it found for its value.
+        self._keys_by_identity: dict[int, tuple[Any, bytes]] = {}
         self._lasting = lasting
         # One object for each read and each short fingerprint, however many files record it: the templates of
         # 4,000 pages record 150,000 reads, most of them the same few hundred (each page's navigation).
@@ -101,10 +104,10 @@ class Fingerprints:
 
     def keys_of(self, mapping: Mapping) -> Fingerprint:
         """The fingerprint of a mapping's keys, in order: what iterating or counting it reads."""
-        known = self._by_identity.get(id(mapping))
+        known = self._keys_by_identity.get(id(mapping))
         if known is None or known[0] is not mapping:
             keys = list(dict.keys(mapping) if isinstance(mapping, dict) else iter(mapping))
-            known = self._by_identity[id(mapping)] = (mapping, _digest(("keys", _plain(keys))))
+            known = self._keys_by_identity[id(mapping)] = (mapping, _digest(("keys", _plain(keys))))
         return known[1]
 
 
@@ -259,7 +262,8 @@ class Recorder:
         except Unrecordable:
             self.unrecordable = True
 
-    def note_record(self, record: Recorded) -> None:
+    def note_record(self, record: Recorded, name: str, value: Any) -> None:
+        """A field read of a record read whole (Recorded.READ_WHOLE): a read of the whole record."""
         token = _token_of(record)
         if token not in self.reads:
             try:
@@ -273,10 +277,19 @@ class Recorder:
             self.reads[token, ALL_KEYS] = self.fingerprints.keys_of(mapping)
 
 
+class FieldRecorder(Recorder):
+    """A Recorder that notes each field read of every record, even of those read whole elsewhere: for work that reads a
+    few fields of many records (a page's Markdown reads a fact's value, not its label, which only its card shows)."""
+
+    def note_record(self, record: Recorded, name: str, value: Any) -> None:
+        self.note(_token_of(record), name, value)  # never in records_noted: each read comes here
+
+
 @contextmanager
-def recording(fingerprints: Fingerprints) -> Iterator[Recorder]:
-    """Record the reads made in this block; they count as reads of any recording around it too."""
-    recorder = Recorder(fingerprints)
+def recording(fingerprints: Fingerprints, by_field: bool = False) -> Iterator[Recorder]:
+    """Record the reads made in this block; they count as reads of any recording around it too. by_field: note
+    each field read (FieldRecorder)."""
+    recorder = FieldRecorder(fingerprints) if by_field else Recorder(fingerprints)
     outer = _ACTIVE.get()
     token = _ACTIVE.set(recorder)
     try:
@@ -348,7 +361,7 @@ class Recorded:
                     # The quickest test first: a template reads the same records hundreds of times a page.
                     if cls.READ_WHOLE:
                         if recorder.records_noted.get(id(self)) is not self:
-                            recorder.note_record(self)
+                            recorder.note_record(self, name, value)
                     else:
                         token = object.__getattribute__(self, "__dict__").get("_read_token") or _token_of(self)
                         if (token, name) not in recorder.reads:

@@ -42,12 +42,11 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from ..render.cards import (VERDICTS, card_element, claims_element, contents_html, excerpt_element, fact_card,
-                            source_card, source_line)
+from ..render.cards import VERDICTS, card_element, claims_element, excerpt_element, source_card, source_line
 from ..render.words import gettext
 from ..store.facts import Citation, FactStore
 from ..site_folder.pages import Reference
-from ..incremental.reads import remembered
+from .card_slots import slot
 from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
     opener_offsets, unmarked
 
@@ -93,9 +92,6 @@ class FactsExtension(Extension):
     def __init__(self, store: FactStore, chart_html: dict[str, str] | None = None, **kwargs):
         self.store = store
         self.chart_html = chart_html if chart_html is not None else {}  # not `or`: counting it is a read
-        # Each fact's card, made once for every page this extension converts (its store's, in its language):
-        # a fact shown on 40 pages was 40 cards built from its excerpt, each reading its figure again.
-        self.cards: dict = {}
         super().__init__(**kwargs)
         self.reset()
 
@@ -309,11 +305,10 @@ class CitationInlineProcessor(InlineProcessor):
             link.set("id", mark_id)
             sup = etree.SubElement(link, "sup", {"class": "cite"})
             sup.text = AtomicString(f"[{number}]")
-        # The card's contents are the same on every page: written once (remembered() records its reads again on
-        # every page that shows it: incremental/reads.py) and stashed, for the page's serializer to put back.
-        contents = remembered(extension.cards, fact_id, lambda: contents_html(fact_card(fact, extension.store, "")))
+        # The card's contents are the same on every page: its slot is stashed, for the page's serializer to put
+        # back, and filled once the page is converted (card_slots.py), with what the card reads recorded apart.
         card = card_element(card_id)
-        card.text = AtomicString(self.md.htmlStash.store(contents))
+        card.text = AtomicString(self.md.htmlStash.store(slot(fact_id)))
         wrapper.append(card)
         extension.placed[wrapper] = mention
         return wrapper

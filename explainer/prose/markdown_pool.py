@@ -10,6 +10,7 @@ pages; below that, and whenever a pool cannot be used, the pages are converted h
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import dataclasses
 from dataclasses import dataclass, field
 
 from markdown import Markdown
@@ -18,10 +19,11 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 
+from .card_slots import CardPlaces, Cards
 from .citations import FactsExtension, Mention
 from ..store.facts import FactStore
 from ..site_folder.pages import Reference, html_of, pack_html
-from ..incremental.reads import Fingerprints, Reads, recording, still_remembered
+from ..incremental.reads import Fingerprints, Reads, recording
 from ..render.words import gettext, speaking
 from ..effects.worker_pool import map_in_workers
 
@@ -43,9 +45,11 @@ class Converted:
     unknown: list[Mention] = field(default_factory=list)  # ids the store does not know, markup, misplaced facts
     bare_numbers: list[Mention] = field(default_factory=list)
     too_deep: bool = False  # nested past Python's recursion limit: nothing was converted
+    card_places: CardPlaces = ()  # where the facts' cards are in the HTML (card_slots.py), to write them again
     # What the conversion read of the store and the charts (incremental/reads.py), by which the build cache knows when it
     # may be reused; None when something it read could not be recorded.
     reads: Reads | None = None
+    card_reads: Reads | None = None  # what its cards read, the same way: cards are written again when it changes
 
     @property
     def html(self) -> str:
@@ -69,12 +73,14 @@ def make_markdown(store: FactStore, chart_html: Mapping[str, str]) -> tuple[Mark
 
 
 class Converter:
-    """Converts bodies one after the other with one Markdown instance, made when first needed."""
+    """Converts bodies one after the other with one Markdown instance, made when first needed, and fills their
+    cards (card_slots.py)."""
 
     def __init__(self, store: FactStore, chart_html: Mapping[str, str]):
         self.store, self.chart_html = store, chart_html
         self._made: tuple[Markdown, FactsExtension] | None = None
         self._fingerprints = Fingerprints()
+        self.cards = Cards(store)
 
     def serve(self, store: FactStore, chart_html: Mapping[str, str], card_holds: Callable[[Reads], bool]) -> None:
         """Convert with this store and these charts' figures from now on (a later build's, in the same language),
@@ -85,10 +91,10 @@ class Converter:
         # Its fingerprints keep alive what they fingerprinted (reads.Fingerprints): kept, they would hold every
         # earlier store. The cards' reads are plain fingerprints, which need none of it.
         self._fingerprints = Fingerprints()
+        self.cards.serve(store, card_holds)
         if self._made is not None:
             _, facts = self._made
             facts.store, facts.chart_html = store, chart_html
-            facts.cards = still_remembered(facts.cards, card_holds)
 
     def convert(self, body: str) -> Converted:
         # The theme's words of the cards, marks and footnotes in the language the store shows (an edition's), here
@@ -101,7 +107,8 @@ class Converter:
             self._made = make_markdown(self.store, self.chart_html)
         md, facts = self._made
         md.reset()
-        with recording(self._fingerprints) as recorder:
+        # Field by field: the page depends on what it shows of each fact, its cards on the rest (card_slots.py).
+        with recording(self._fingerprints, by_field=True) as recorder:
             try:
                 html = md.convert(body)
             except RecursionError:  # Python-Markdown recurses once per level of lists, quotes or emphasis
@@ -110,11 +117,22 @@ class Converter:
             except BaseException:  # the same, for a build that ends here (a converter may last from build to build)
                 self._made = None
                 raise
+        with recording(self._fingerprints) as card_recorder:
+            html, places = self.cards.fill(html)
         return Converted(pack_html(html), md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
                          list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
                          list(dict.fromkeys(facts.claims_cited)), list(dict.fromkeys(facts.claims_shown)),
-                         list(facts.unknown), list(facts.bare_numbers),
-                         reads=None if recorder.unrecordable else recorder.reads)
+                         list(facts.unknown), list(facts.bare_numbers), card_places=places,
+                         reads=None if recorder.unrecordable else recorder.reads,
+                         card_reads=None if card_recorder.unrecordable else card_recorder.reads)
+
+    def refill(self, converted: Converted) -> Converted:
+        """converted, made with an earlier store, with its cards written again from this one; the rest of what it
+        gave (its reads too) is the same."""
+        with speaking(self.store.language), recording(self._fingerprints) as card_recorder:
+            html, places = self.cards.refill(converted.html, converted.card_places)
+        return dataclasses.replace(converted, packed_html=pack_html(html), card_places=places,
+                                   card_reads=None if card_recorder.unrecordable else card_recorder.reads)
 
 
 def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str],
