@@ -84,14 +84,16 @@ def test_recording_by_field_notes_only_the_fields_read_of_a_record_read_whole():
     label, which only the card shows) leaves its reads the same; a change to one it read does not."""
     figure = Figure("a", 1)
     with recording(Fingerprints(), by_field=True) as first:
-        figure.value, figure.value
-    assert set(first.reads) == {("figure:a", "value")}
+        figure.value, figure.value, figure.id
+    assert set(first.reads) == {("figure:a", "fields:id,value")}  # the fields read of one record: one read
     with recording(Fingerprints(), by_field=True) as same:
-        Figure("a", 1).value
+        label_changed = Figure("a", 1)
+        label_changed.value, label_changed.id
     assert same.reads == first.reads
     with recording(Fingerprints(), by_field=True) as changed:
-        Figure("a", 2).value
-    assert changed.reads != first.reads
+        value_changed = Figure("a", 2)
+        value_changed.id, value_changed.value
+    assert set(changed.reads) == set(first.reads) and changed.reads != first.reads
 
 
 def test_a_table_s_keys_are_fingerprinted_apart_from_its_value():

@@ -23,7 +23,7 @@ from .card_slots import CardPlaces, Cards
 from .citations import FactsExtension, Mention
 from ..store.facts import FactStore
 from ..site_folder.pages import Reference, html_of, pack_html
-from ..incremental.reads import Fingerprints, Reads, recording
+from ..incremental.reads import Fingerprints, Reads, Recorder, recording
 from ..render.words import gettext, speaking
 from ..effects.worker_pool import map_in_workers
 
@@ -124,7 +124,7 @@ class Converter:
                          list(dict.fromkeys(facts.claims_cited)), list(dict.fromkeys(facts.claims_shown)),
                          list(facts.unknown), list(facts.bare_numbers), card_places=places,
                          reads=None if recorder.unrecordable else recorder.reads,
-                         card_reads=None if card_recorder.unrecordable else card_recorder.reads)
+                         card_reads=_beside(card_recorder, recorder.reads))
 
     def refill(self, converted: Converted) -> Converted:
         """converted, made with an earlier store, with its cards written again from this one; the rest of what it
@@ -132,7 +132,14 @@ class Converter:
         with speaking(self.store.language), recording(self._fingerprints) as card_recorder:
             html, places = self.cards.refill(converted.html, converted.card_places)
         return dataclasses.replace(converted, packed_html=pack_html(html), card_places=places,
-                                   card_reads=None if card_recorder.unrecordable else card_recorder.reads)
+                                   card_reads=_beside(card_recorder, converted.reads or {}))
+
+
+def _beside(card_recorder: Recorder, reads: Reads) -> Reads | None:
+    """What the cards read besides what the conversion read (checked first, so never checked twice), or None."""
+    if card_recorder.unrecordable:
+        return None
+    return {read: fingerprint for read, fingerprint in card_recorder.reads.items() if read not in reads}
 
 
 def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str],
