@@ -89,7 +89,8 @@ def test_incremental_builds_match_full_builds(session):
     facts = root / "data" / "facts" / "main.json"
     edit(facts, '"value": 1.22', '"value": 1.25')
     stats = session.rebuild()
-    assert stats.markdown_rendered == 1  # elite.md alone shows elite-share
+    # elite.md alone shows elite-share: kept, with the fact's value and card written again (prose/fact_slots.py)
+    assert stats.markdown_rendered == 0 and stats.slots_refilled == 1
     assert session.outcome.files == full_build(root)
 
     (root / "templates").mkdir(exist_ok=True)
@@ -128,48 +129,72 @@ def test_a_card_follows_the_facts_it_shows_without_citing_them(session):
 
 
 def test_a_card_kept_from_the_last_rebuild_shows_the_fact_s_new_value(session):
-    """The Markdown converter, with the cards it made once per fact, lasts from rebuild to rebuild
-    (build_cache.MarkdownCache._converter): a page edit converts with its cards, and after a fact edit a card is
-    kept only while what it read is unchanged in the new store, so a card made before the edit never shows the old
-    figure."""
+    """The Markdown converter, with the values and cards it made once per fact (prose/fact_slots.py), lasts from
+    rebuild to rebuild (build_cache.MarkdownCache._converter): a page edit converts with them, and after a fact edit
+    each is kept only while what it read is unchanged in the new store, so one made before the edit never shows the
+    old figure; the page showing the fact is not converted again, its slots are written again."""
     root = session.root
     cache = session.rebuilder.cache.markdown
     edit(root / "content" / "elite.md", "## Share", "## Share\n\nShown with {{elite-share}} and {{residents}} again.")
     session.rebuild()
     converter = cache._converters["en"][2]
-    cards = dict(converter.cards._memo)
-    assert {"elite-share", "residents"} <= cards.keys()
+    made = dict(converter.slots._memo)
+    assert {"card:elite-share", "value:elite-share", "card:residents", "value:residents"} <= made.keys()
     assert session.outcome.files == full_build(root)
     edit(root / "content" / "elite.md", "again.", "once more.")
     session.rebuild()
-    assert cache._converters["en"][2] is converter  # the same store: its cards serve this page
+    assert cache._converters["en"][2] is converter  # the same store: its slots serve this page
     assert b"once more." in session.outcome.files["elite.html"]
     edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
     stats = session.rebuild()
-    assert stats.markdown_rendered == 1 and cache._converters["en"][2] is converter
-    now = converter.cards._memo
-    assert now["residents"] is cards["residents"]  # read nothing that changed: kept
-    assert now["elite-share"] is not cards["elite-share"] and "1.25" in now["elite-share"][0]
+    assert (stats.markdown_rendered, stats.slots_refilled) == (0, 1) and cache._converters["en"][2] is converter
+    now = converter.slots._memo
+    assert now["card:residents"] is made["card:residents"]  # read nothing that changed: kept
+    assert now["value:elite-share"] is not made["value:elite-share"] and "1.25" in now["value:elite-share"][0]
+    assert now["card:elite-share"] is not made["card:elite-share"] and "1.25" in now["card:elite-share"][0]
+    assert b'<data value="1.25">' in session.outcome.files["elite.html"]
     assert session.outcome.files == full_build(root)
 
 
 def test_a_card_s_own_words_edited_write_the_cards_again_without_converting_the_pages(session):
     """A fact's label shows only in its card: the pages showing the fact keep their conversion and have their cards
-    written again (prose/card_slots.py); the site is what a build without a cache makes."""
+    written again (prose/fact_slots.py); the site is what a build without a cache makes."""
     root = session.root
     showing = [path for path, data in session.outcome.files.items() if b'data-fact="residents"' in data]
     assert showing
     edit(root / "data" / "facts" / "main.json", '"label": "Defectors living in South Korea"',
          '"label": "Defectors resident in South Korea"')
     stats = session.rebuild()
-    assert stats.markdown_rendered == 0 and stats.cards_refilled == len(showing)
+    assert stats.markdown_rendered == 0 and stats.slots_refilled == len(showing)
     for path in showing:
         data = session.outcome.files[path]
         assert b"Defectors resident in South Korea" in data and b"Defectors living in South Korea" not in data
     assert session.outcome.files == full_build(root)
     edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
     stats = session.rebuild()  # the cards written again are kept as they now are
-    assert stats.markdown_rendered == 1 and stats.cards_refilled == 0
+    assert stats.markdown_rendered == 1 and stats.slots_refilled == 0
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_fact_in_a_heading_is_converted_again_when_its_figure_changes(session):
+    """A heading's id and its line in the contents are made from its text: a fact's value there is written by the
+    conversion, not into a slot, so a new figure converts that page again; a provisional figure keeps its mark in
+    the text and in its slot alike."""
+    root = session.root
+    (root / "content" / "heading.md").write_text(
+        "---\ntitle: Heading\norder: 4\n---\n## About {{residents}} of them\n\nSome {{public-sector-2024}} work.\n",
+        encoding="utf-8")
+    session.rebuild()
+    assert b'id="about-about-30000-of-them"' in session.outcome.files["heading.html"]
+    facts = root / "data" / "facts" / "main.json"
+    edit(facts, '"value": 30000', '"value": 31000')
+    stats = session.rebuild()
+    assert stats.markdown_rendered >= 1
+    assert b'id="about-about-31000-of-them"' in session.outcome.files["heading.html"]
+    assert session.outcome.files == full_build(root)
+    edit(facts, '"id": "public-sector-2024",', '"id": "public-sector-2024",\n      "provisional": true,')
+    stats = session.rebuild()
+    assert b"provisional-mark" in session.outcome.files["heading.html"]
     assert session.outcome.files == full_build(root)
 
 

@@ -73,7 +73,7 @@ class BuildStats:
     """What the last build did, for the preview server's log line."""
 
     markdown_rendered: int = 0  # pages whose Markdown was converted again
-    cards_refilled: int = 0  # pages kept from their last conversion with their facts' cards written again
+    slots_refilled: int = 0  # pages kept from their last conversion with their facts' values and cards written again
     pages_rendered: int = 0  # HTML files rendered again from the templates
     pages_reused: int = 0
     stages_rerun: list[str] = field(default_factory=list)  # whole stages that ran again (fact store, downloads…)
@@ -355,8 +355,8 @@ LASTING = ("packed_html", "toc", "references", "facts_used", "charts_used", "cal
 class _MarkdownEntry:
     body: object  # what the page's body is known by (MarkdownCache._body_key): the text converted
     reads: Reads  # what converting it read of the store and the charts
-    converted: Place  # where what converting it gave is kept; on disk without its reads, which are here
-    card_reads: Reads  # what its facts' cards read (prose/card_slots.py): when it changes, they are written again
+    converted: Place  # where what converting it gave is kept; on disk without its reads and slot reads: here
+    slot_reads: Reads  # what its facts' values and cards read (prose/fact_slots.py): when it changes, written again
     # On disk, the fingerprints of its LASTING fields as made: a build in a new process reads them back with the
     # values rather than hashing every page's HTML and lists again (reads.ImmutableMemo.known).
     lasting: tuple = ()
@@ -434,7 +434,7 @@ class MarkdownCache(_KeptEntries):
         for page, converted in zip(waiting, convert_pages(waiting, store, charts, converter)):
             results[id(page)] = converted
             # Unpickled from a worker: each page's copy of the same reads, shared.
-            converted.reads, converted.card_reads = self._shared(converted.reads), self._shared(converted.card_reads)
+            converted.reads, converted.slot_reads = self._shared(converted.reads), self._shared(converted.slot_reads)
             if not converted.too_deep:
                 self.owner.stats.markdown_rendered += 1
                 self._remember(page, converted)
@@ -445,7 +445,7 @@ class MarkdownCache(_KeptEntries):
 
     def _converter(self, store: FactStore, charts: RecordedMapping) -> Converter:
         """The converter of the last build of this edition while its charts' figures are the same object (they never
-        change once made): its Markdown instance and the cards it made once per fact (FactsExtension.cards) serve
+        change once made): its Markdown instance and the cards it made once per fact (prose/fact_slots.py) serve
         the next edit's pages. A chapter with 40 cards converts in 11 ms rather than 19. With another fact store
         (a data file edited), a card is kept while what making it read gives the same answers in the new store,
         checked as a kept page is (still_valid)."""
@@ -468,7 +468,7 @@ class MarkdownCache(_KeptEntries):
 
     def _restore(self, page: Page, converter: Converter) -> Converted | None:
         """What converting the page gave last time, if its body and everything the conversion read are the same;
-        its cards written again if what they read is not (prose/card_slots.py)."""
+        its facts' values and cards written again if what they read is not (prose/fact_slots.py)."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
         if entry is None or entry.body != self._body_key(page) or self._registry is None:
@@ -478,28 +478,29 @@ class MarkdownCache(_KeptEntries):
         kept = self.values.get(entry.converted)
         if not isinstance(kept, Converted):  # its pack is damaged or gone
             return None
-        if not still_valid(entry.card_reads, self._registry, self.owner.fingerprints, self._checked):
+        if not still_valid(entry.slot_reads, self._registry, self.owner.fingerprints, self._checked):
+            # With its reads (kept on disk without them), which refill leaves out of the slots' own.
             refilled = converter.refill(dataclasses.replace(kept, reads=entry.reads))
-            refilled.card_reads = self._shared(refilled.card_reads)
-            self.owner.stats.cards_refilled += 1
+            refilled.slot_reads = self._shared(refilled.slot_reads)
+            self.owner.stats.slots_refilled += 1
             self._remember(page, refilled)
             return refilled
         if isinstance(self.values, InMemory):  # kept as it was made
             return kept
-        converted = dataclasses.replace(kept, reads=entry.reads, card_reads=entry.card_reads)
+        converted = dataclasses.replace(kept, reads=entry.reads, slot_reads=entry.slot_reads)
         if len(entry.lasting) == len(LASTING):
             for name, fingerprint in zip(LASTING, entry.lasting):
                 self.owner.lasting.known(getattr(converted, name), fingerprint)
         return converted
 
     def _remember(self, page: Page, converted: Converted) -> None:
-        """Keep what converting the page gave (or its cards written again), with its reads."""
-        if converted.reads is not None and converted.card_reads is not None:  # None: a read that cannot be recorded
+        """Keep what converting the page gave (or its slots written again), with its reads."""
+        if converted.reads is not None and converted.slot_reads is not None:  # None: a read that cannot be recorded
             in_memory = isinstance(self.values, InMemory)  # then the same objects go to every build
             # On disk, the reads are in the entry.
-            kept = converted if in_memory else dataclasses.replace(converted, reads=None, card_reads=None)
+            kept = converted if in_memory else dataclasses.replace(converted, reads=None, slot_reads=None)
             self._entries[page.source_path] = _MarkdownEntry(
-                self._body_key(page), converted.reads, self.values.put(kept), converted.card_reads,
+                self._body_key(page), converted.reads, self.values.put(kept), converted.slot_reads,
                 () if in_memory else self._lasting_fingerprints(converted))
         else:
             self._entries.pop(page.source_path, None)
@@ -674,7 +675,7 @@ def save_build_cache(disk, settings, cache: BuildCache) -> None:
     values = cache.values
     if not isinstance(values, PackedValues):
         return
-    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.cards_refilled or cache.stats.pages_rendered
+    if cache.loaded and not (cache.stats.markdown_rendered or cache.stats.slots_refilled or cache.stats.pages_rendered
                              or cache.pruned):
         values.abandon()
         return

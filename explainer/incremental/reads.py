@@ -40,6 +40,7 @@ Reads = dict[Read, Fingerprint]  # each read → the fingerprint of what it gave
 _ACTIVE: ContextVar["Recorder | None"] = ContextVar("reads_recorder", default=None)
 _MISSING = object()
 ALL_KEYS = "[*]"
+FIELDS_READ = "fields:"  # a read of some fields of a record at once: "fields:" and their names, by commas
 
 
 class Unrecordable(Exception):
@@ -267,7 +268,7 @@ class Recorder:
         except Unrecordable:
             self.unrecordable = True
 
-    def note_record(self, record: Recorded, name: str, value: Any) -> None:
+    def note_record(self, record: Recorded, name: str) -> None:
         """A field read of a record read whole (Recorded.READ_WHOLE): a read of the whole record."""
         token = _token_of(record)
         if token not in self.reads:
@@ -293,11 +294,14 @@ class FieldRecorder(Recorder):
         super().__init__(fingerprints)
         self._fields_read: dict[Token, tuple[Recorded, set[str]]] = {}
 
-    def note_record(self, record: Recorded, name: str, value: Any) -> None:
-        # Never in records_noted: each read comes here.
+    def note_record(self, record: Recorded, name: str) -> None:
+        # The record is never put in records_noted, so that every field read comes here and its name is gathered.
         token = _token_of(record)
         known = self._fields_read.get(token)
-        if known is None or known[0] is not record:  # one store's records in one recording: the last one is read again
+        # Another object with the same token (a record of another build's store): the names read of both are merged
+        # and the last object is fingerprinted. A kept result is checked against the registry's object, whatever was
+        # fingerprinted, and one conversion reads one store's records.
+        if known is None or known[0] is not record:
             known = self._fields_read[token] = (record, known[1] if known is not None else set())
         known[1].add(name)
 
@@ -310,8 +314,6 @@ class FieldRecorder(Recorder):
                 self.unrecordable = True
         self._fields_read = {}
 
-
-FIELDS_READ = "fields:"  # a read of some fields of a record at once: "fields:" and their names, by commas
 
 
 @contextmanager
@@ -392,7 +394,7 @@ class Recorded:
                     # The quickest test first: a template reads the same records hundreds of times a page.
                     if cls.READ_WHOLE:
                         if recorder.records_noted.get(id(self)) is not self:
-                            recorder.note_record(self, name, value)
+                            recorder.note_record(self, name)
                     else:
                         token = object.__getattribute__(self, "__dict__").get("_read_token") or _token_of(self)
                         if (token, name) not in recorder.reads:

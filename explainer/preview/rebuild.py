@@ -109,7 +109,8 @@ class Rebuilder:
         charts = result.charts.total if "charts" in stats.stages_rerun else 0
         milliseconds = (time.perf_counter() - started) * 1000
         warnings = sum(1 for p in result.problems if p.severity == "warning")
-        return (f"{stats.pages_rendered} page(s) re-rendered ({stats.markdown_rendered} from Markdown), "
+        refilled = f", {stats.slots_refilled} with facts written again" if stats.slots_refilled else ""
+        return (f"{stats.pages_rendered} page(s) re-rendered ({stats.markdown_rendered} from Markdown{refilled}), "
                 f"{charts} chart(s)" + (f", {warnings} warning(s)" if warnings else "") + f", {milliseconds:.0f} ms")
 
 

@@ -46,7 +46,7 @@ from ..render.cards import VERDICTS, card_element, claims_element, excerpt_eleme
 from ..render.words import gettext
 from ..store.facts import Citation, FactStore
 from ..site_folder.pages import Reference
-from .card_slots import slot
+from .fact_slots import slot, value_element
 from .token_marks import MARK, MARK_PATTERN, MarkPreprocessor, MarkStripTreeprocessor, bare_numbers, mark, \
     opener_offsets, unmarked
 
@@ -111,7 +111,7 @@ class FactsExtension(Extension):
                                    "explainer-strip-marks", 17)
         md.treeprocessors.register(FigureTilesTreeprocessor(md, self), "explainer-figure-tiles", 16)
         # After inline patterns (20) made the cards, before the table of contents (toc, 5) reads the headings.
-        md.treeprocessors.register(HeadingFactsTreeprocessor(md), "explainer-heading-facts", 10)
+        md.treeprocessors.register(HeadingFactsTreeprocessor(md, self), "explainer-heading-facts", 10)
 
     def reset(self) -> None:
         self.source_numbers: dict[str, int] = {}
@@ -288,10 +288,13 @@ class CitationInlineProcessor(InlineProcessor):
         card_id = extension.card_id()
         wrapper = etree.Element("span", {"class": "fact", "data-fact": fact_id})
         link = etree.SubElement(wrapper, "a", {"class": "fact-value", "aria-describedby": card_id})
-        value = etree.SubElement(link, "data", {"value": repr(fact.value)})
-        value.text = AtomicString(fact.display)
-        if fact.provisional:  # a first count that may be revised says so where it is read, not only in its card
-            value.tail = " "
+        # The value and the card's contents are the same on every page: their slots are stashed, for the page's
+        # serializer to put back, and filled once the page is converted (fact_slots.py), with what they read
+        # recorded apart.
+        value_slot = self.md.htmlStash.store(slot("value", fact_id))
+        # A first count that may be revised says so where it is read, not only in its card.
+        link.text = AtomicString(value_slot + " " if fact.provisional else value_slot)
+        if fact.provisional:
             flag = etree.SubElement(link, "small", {"class": "provisional-mark"})
             flag.text = AtomicString("(" + gettext("provisional") + ")")
         if fact.source_id is None:  # our own calculation: the link leads to its working below the references
@@ -305,10 +308,8 @@ class CitationInlineProcessor(InlineProcessor):
             link.set("id", mark_id)
             sup = etree.SubElement(link, "sup", {"class": "cite"})
             sup.text = AtomicString(f"[{number}]")
-        # The card's contents are the same on every page: its slot is stashed, for the page's serializer to put
-        # back, and filled once the page is converted (card_slots.py), with what the card reads recorded apart.
         card = card_element(card_id)
-        card.text = AtomicString(self.md.htmlStash.store(slot(fact_id)))
+        card.text = AtomicString(self.md.htmlStash.store(slot("card", fact_id)))
         wrapper.append(card)
         extension.placed[wrapper] = mention
         return wrapper
@@ -440,9 +441,14 @@ class FigureTilesTreeprocessor(Treeprocessor):
 
 class HeadingFactsTreeprocessor(Treeprocessor):
     """A fact in a heading keeps its value and its link, but not its card or citation mark: the heading's id
-    and its line in the table of contents are made from its text, which would otherwise be the whole card."""
+    and its line in the table of contents are made from its text, which would otherwise be the whole card. Its value
+    is written here rather than into its slot (fact_slots.py), so that they are made from the figure."""
 
     HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self, md: Markdown, extension: FactsExtension):
+        super().__init__(md)
+        self.extension = extension
 
     def run(self, root: etree.Element) -> None:
         for heading in (element for element in root.iter() if element.tag in self.HEADINGS):
@@ -450,6 +456,12 @@ class HeadingFactsTreeprocessor(Treeprocessor):
                 for child in list(wrapper):
                     if child.get("class") == "fact-card":
                         wrapper.remove(child)
+                value_link = next((link for link in wrapper if link.get("class") == "fact-value"), None)
+                if value_link is not None and wrapper.get("data-fact"):
+                    fact = self.extension.store.facts[wrapper.get("data-fact")]
+                    value = value_element(fact)
+                    value.tail, value_link.text = (" " if fact.provisional else None), None
+                    value_link.insert(0, value)
                 for link in list(wrapper.iter("a")):
                     link.attrib.pop("aria-describedby", None)
                     for citation_mark in [item for item in link if item.tag == "sup"]:

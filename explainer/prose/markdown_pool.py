@@ -19,7 +19,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 
-from .card_slots import CardPlaces, Cards
+from .fact_slots import FactSlots, SlotPlaces
 from .citations import FactsExtension, Mention
 from ..store.facts import FactStore
 from ..site_folder.pages import Reference, html_of, pack_html
@@ -45,11 +45,11 @@ class Converted:
     unknown: list[Mention] = field(default_factory=list)  # ids the store does not know, markup, misplaced facts
     bare_numbers: list[Mention] = field(default_factory=list)
     too_deep: bool = False  # nested past Python's recursion limit: nothing was converted
-    card_places: CardPlaces = ()  # where the facts' cards are in the HTML (card_slots.py), to write them again
+    slot_places: SlotPlaces = ()  # where the facts' values and cards are in the HTML (fact_slots.py)
     # What the conversion read of the store and the charts (incremental/reads.py), by which the build cache knows when it
     # may be reused; None when something it read could not be recorded.
     reads: Reads | None = None
-    card_reads: Reads | None = None  # what its cards read, the same way: cards are written again when it changes
+    slot_reads: Reads | None = None  # what its slots' contents read, the same way: written again when it changes
 
     @property
     def html(self) -> str:
@@ -73,25 +73,25 @@ def make_markdown(store: FactStore, chart_html: Mapping[str, str]) -> tuple[Mark
 
 
 class Converter:
-    """Converts bodies one after the other with one Markdown instance, made when first needed, and fills their
-    cards (card_slots.py)."""
+    """Converts bodies one after the other with one Markdown instance, made when first needed, and fills the slots
+    of their facts' values and cards (fact_slots.py)."""
 
     def __init__(self, store: FactStore, chart_html: Mapping[str, str]):
         self.store, self.chart_html = store, chart_html
         self._made: tuple[Markdown, FactsExtension] | None = None
         self._fingerprints = Fingerprints()
-        self.cards = Cards(store)
+        self.slots = FactSlots(store)
 
     def serve(self, store: FactStore, chart_html: Mapping[str, str], card_holds: Callable[[Reads], bool]) -> None:
         """Convert with this store and these charts' figures from now on (a later build's, in the same language),
-        keeping each card already made while card_holds(what making it read) says those reads give the same
-        answers there: a fact edit makes again the cards that read that fact, not every card of every page it
-        converts again."""
+        keeping each slot's contents already made (a fact's value, its card) while card_holds(what making them read)
+        says those reads give the same answers there: a fact edit makes again what read that fact, not every card of
+        every page."""
         self.store, self.chart_html = store, chart_html
         # Its fingerprints keep alive what they fingerprinted (reads.Fingerprints): kept, they would hold every
-        # earlier store. The cards' reads are plain fingerprints, which need none of it.
+        # earlier store. The slots' reads are plain fingerprints, which need none of it.
         self._fingerprints = Fingerprints()
-        self.cards.serve(store, card_holds)
+        self.slots.serve(store, card_holds)
         if self._made is not None:
             _, facts = self._made
             facts.store, facts.chart_html = store, chart_html
@@ -107,7 +107,7 @@ class Converter:
             self._made = make_markdown(self.store, self.chart_html)
         md, facts = self._made
         md.reset()
-        # Field by field: the page depends on what it shows of each fact, its cards on the rest (card_slots.py).
+        # Field by field: a fact's value and card are its slots' reads (fact_slots.py), the page's the few fields left.
         with recording(self._fingerprints, by_field=True) as recorder:
             try:
                 html = md.convert(body)
@@ -117,29 +117,29 @@ class Converter:
             except BaseException:  # the same, for a build that ends here (a converter may last from build to build)
                 self._made = None
                 raise
-        with recording(self._fingerprints) as card_recorder:
-            html, places = self.cards.fill(html)
+        with recording(self._fingerprints) as slot_recorder:
+            html, places = self.slots.fill(html)
         return Converted(pack_html(html), md.toc_tokens, facts.references(), list(dict.fromkeys(facts.facts_used)),
                          list(dict.fromkeys(facts.calculations)), list(dict.fromkeys(facts.charts_used)),
                          list(dict.fromkeys(facts.claims_cited)), list(dict.fromkeys(facts.claims_shown)),
-                         list(facts.unknown), list(facts.bare_numbers), card_places=places,
+                         list(facts.unknown), list(facts.bare_numbers), slot_places=places,
                          reads=None if recorder.unrecordable else recorder.reads,
-                         card_reads=_beside(card_recorder, recorder.reads))
+                         slot_reads=_beside(slot_recorder, recorder.reads))
 
     def refill(self, converted: Converted) -> Converted:
-        """converted, made with an earlier store, with its cards written again from this one; the rest of what it
+        """converted, made with an earlier store, with its slots written again from this one; the rest of what it
         gave (its reads too) is the same."""
-        with speaking(self.store.language), recording(self._fingerprints) as card_recorder:
-            html, places = self.cards.refill(converted.html, converted.card_places)
-        return dataclasses.replace(converted, packed_html=pack_html(html), card_places=places,
-                                   card_reads=_beside(card_recorder, converted.reads or {}))
+        with speaking(self.store.language), recording(self._fingerprints) as slot_recorder:
+            html, places = self.slots.refill(converted.html, converted.slot_places)
+        return dataclasses.replace(converted, packed_html=pack_html(html), slot_places=places,
+                                   slot_reads=_beside(slot_recorder, converted.reads or {}))
 
 
-def _beside(card_recorder: Recorder, reads: Reads) -> Reads | None:
-    """What the cards read besides what the conversion read (checked first, so never checked twice), or None."""
-    if card_recorder.unrecordable:
+def _beside(slot_recorder: Recorder, reads: Reads) -> Reads | None:
+    """What the slots read besides what the conversion read (checked first, so never checked twice), or None."""
+    if slot_recorder.unrecordable:
         return None
-    return {read: fingerprint for read, fingerprint in card_recorder.reads.items() if read not in reads}
+    return {read: fingerprint for read, fingerprint in slot_recorder.reads.items() if read not in reads}
 
 
 def convert_all(bodies: list[str], store: FactStore, chart_html: Mapping[str, str],

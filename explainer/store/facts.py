@@ -386,8 +386,9 @@ class Series(Recorded):
 
     def _read(self) -> Series:
         """The series, its reading recorded (incremental/reads.py) for the stage that asks a memo below: a memo's
-        own reads are not recorded, and only the first stage to ask built it."""
-        self.rows
+        own reads are not recorded, and only the first stage to ask built it. Every field the memos read: a
+        recording that notes fields (reads.FieldRecorder) would otherwise miss an edit to the key or the citation."""
+        self.rows, self.key, self.citation
         return self
 
     def column(self, name: str) -> Column | None:
