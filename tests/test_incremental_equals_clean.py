@@ -116,6 +116,7 @@ BODY_ADDITIONS = (
     "Library cards are held by {{card-holders}} residents.",
     "The rise was {{loans-growth}} books [@example-town-library].",
     "{{chart:loans}}",
+    "## Cards held: {{card-holders}}\n\n{{figures: card-holders, loans-growth \"Growth\"}}",  # written by the conversion
     "This cites a fact that does not exist: {{loans-2042}}.",  # the build fails, and the next edit may fix it
 )
 TITLES = ("Books lent, year by year", "Loans by year", "Example Town library loans", "The library in figures")

@@ -183,7 +183,7 @@ class CitationInlineProcessor(InlineProcessor):
     Each token comes with the mark token_marks wrote after it, which gives its offset in the page."""
 
     def __init__(self, extension: FactsExtension, md: Markdown):
-        super().__init__(f"(?:{FACT_PATTERN}|{SOURCE_PATTERN})(?:{MARK})?", md)  # md: its stash holds the cards
+        super().__init__(f"(?:{FACT_PATTERN}|{SOURCE_PATTERN})(?:{MARK})?", md)  # md: its stash holds the slots
         self.extension = extension
 
     def handleMatch(self, m: re.Match, data: str):

@@ -232,8 +232,9 @@ def fact_card(fact: Fact, store: FactStore, card_id: str) -> etree.Element:
 
 def contents_html(element: etree.Element) -> str:
     """The HTML of element's contents (its text and children, not its own tags), as the page's serializer writes
-    them in place: a fact's card is written once per Markdown worker and stashed whole into each page that shows
-    it, rather than copied as elements that every later pass of Python-Markdown walks and writes out again."""
+    them in place: a fact's card is written once per fact store and put whole into the slot of each page that shows
+    it (prose/fact_slots.py), rather than copied as elements that every later pass of Python-Markdown walks and
+    writes out again."""
     holder = etree.Element("div")
     holder.text = element.text
     holder.extend(list(element))
