@@ -198,6 +198,23 @@ def test_a_fact_in_a_heading_is_converted_again_when_its_figure_changes(session)
     assert session.outcome.files == full_build(root)
 
 
+def test_a_markdown_edit_checks_no_other_page_s_reads_again(session):
+    """The other pages' conversions read the same store and charts' figures, the very objects they were last found
+    to hold for (build_cache.MarkdownCache._valid_in): a Markdown edit makes none of their reads again; a data edit,
+    with a new store, makes them again; the site is what a build without a cache makes."""
+    root = session.root
+    markdown = session.rebuilder.cache.markdown
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
+    stats = session.rebuild()
+    assert stats.markdown_rendered == 1 and markdown._checked == {}
+    assert session.outcome.files == full_build(root)
+    edit(root / "data" / "facts" / "main.json", '"label": "Defectors living in South Korea"',
+         '"label": "Defectors resident in South Korea"')
+    session.rebuild()
+    assert markdown._checked
+    assert session.outcome.files == full_build(root)
+
+
 def test_the_kept_converter_lets_go_of_earlier_fact_stores(session):
     """The converter lasts from rebuild to rebuild; the fact stores of earlier builds must not (each data edit
     would keep one more alive for as long as the preview runs)."""
