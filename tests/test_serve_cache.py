@@ -24,6 +24,7 @@ from explainer.effects.boundary import BuildEffects
 from explainer.preview.access import AccessPolicy, Refused, site_path
 from explainer.preview.overlay import inject, overlay
 from explainer.preview.rebuild import Rebuilder
+from explainer.prose.markdown_pool import Converter
 from explainer.preview.source_watch import Changes, SourceWatcher
 
 
@@ -212,6 +213,29 @@ def test_a_markdown_edit_checks_no_other_page_s_reads_again(session):
          '"label": "Defectors resident in South Korea"')
     session.rebuild()
     assert markdown._checked
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_build_that_fails_while_writing_a_page_s_facts_again_leaves_that_page_to_be_checked(session, monkeypatch):
+    """A rebuild that raises while a page's slots are written again (an engine bug, memory running out) must not
+    leave the page marked as holding for the new store: the next rebuild, with that same store, writes its facts."""
+    root = session.root
+    calls = []
+    real_refill = Converter.refill
+
+    def refill_failing_once(self, converted):
+        calls.append(converted)
+        if len(calls) == 1:
+            raise MemoryError("while writing the facts again")
+        return real_refill(self, converted)
+
+    monkeypatch.setattr(Converter, "refill", refill_failing_once)
+    edit(root / "data" / "facts" / "main.json", '"value": 1.22', '"value": 1.25')
+    session.rebuild()
+    assert session.outcome.files is None  # the build failed
+    edit(root / "content" / "index.md", "## Jobs", "## Jobs\n\nA new paragraph.")
+    session.rebuild()
+    assert len(calls) == 2 and b'<data value="1.25">' in session.outcome.files["elite.html"]
     assert session.outcome.files == full_build(root)
 
 

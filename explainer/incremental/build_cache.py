@@ -422,10 +422,10 @@ class MarkdownCache(_KeptEntries):
         self._languages: set[str] = set()
         # Which store and charts' figures an entry's reads were last found to hold for (or made with): the same
         # objects, which never change once made, give the same answers, so a Markdown edit checks no other page's
-        # reads again (20 ms at 1,000 pages). One number per pair of objects, never reused; in memory only, so an entry
-        # read from disk is always checked.
+        # reads again (20 ms at 1,000 pages). An epoch is a number given each time an edition's store or figures
+        # change (a pair that comes back gets a new one), never reused; in memory only, so an entry read from disk is
+        # always checked.
         self._epochs = itertools.count(1)
-        self._epoch = 0  # that of the store and figures this edition's pages are converted with now (_converter)
         self._valid_in: dict[Path, int] = {}
 
     def start_build(self) -> None:
@@ -444,8 +444,8 @@ class MarkdownCache(_KeptEntries):
         the conversion read are the same."""
         # What this build's conversions read: the kept reads are made again on these.
         self._registry, self._checked = store_registry(store, [charts]), {}
-        converter = self._converter(store, charts)
-        results = {id(page): self._restore(page, converter) for page in pages}
+        converter, epoch = self._converter(store, charts)
+        results = {id(page): self._restore(page, converter, epoch) for page in pages}
         waiting = [page for page in pages if results[id(page)] is None]
         for page, converted in zip(waiting, convert_pages(waiting, store, charts, converter)):
             results[id(page)] = converted
@@ -453,18 +453,18 @@ class MarkdownCache(_KeptEntries):
             converted.reads, converted.slot_reads = self._shared(converted.reads), self._shared(converted.slot_reads)
             if not converted.too_deep:
                 self.owner.stats.markdown_rendered += 1
-                self._remember(page, converted)
+                self._remember(page, converted, epoch)
         for converted in results.values():  # handed to every build unchanged: their fingerprints can last
             for name in LASTING[1:]:
                 self.owner.lasting.adopt(getattr(converted, name))
         return [results[id(page)] for page in pages]
 
-    def _converter(self, store: FactStore, charts: RecordedMapping) -> Converter:
+    def _converter(self, store: FactStore, charts: RecordedMapping) -> tuple[Converter, int]:
         """The converter of the last build of this edition while its charts' figures are the same object (they never
         change once made): its Markdown instance and the cards it made once per fact (prose/fact_slots.py) serve
         the next edit's pages. A chapter with 40 cards converts in 11 ms rather than 19. With another fact store
         (a data file edited), a card is kept while what making it read gives the same answers in the new store,
-        checked as a kept page is (still_valid)."""
+        checked as a kept page is (still_valid). With the epoch of this store and these figures."""
         figures = charts._data if isinstance(charts, RecordedMapping) else charts
         self._languages.add(store.language)
         kept = self._converters.get(store.language)
@@ -474,8 +474,7 @@ class MarkdownCache(_KeptEntries):
             registry, fingerprints, checked = self._registry, self.owner.fingerprints, self._checked
             kept[2].serve(store, charts, lambda reads: still_valid(reads, registry, fingerprints, checked))
             kept = self._converters[store.language] = (store, figures, kept[2], next(self._epochs))
-        self._epoch = kept[3]
-        return kept[2]
+        return kept[2], kept[3]
 
     def _shared(self, reads: Reads | None) -> Reads | None:
         if reads is None:
@@ -483,28 +482,30 @@ class MarkdownCache(_KeptEntries):
         shared = self.owner.fingerprints.shared
         return {shared(read): shared(fingerprint) for read, fingerprint in reads.items()}
 
-    def _restore(self, page: Page, converter: Converter) -> Converted | None:
+    def _restore(self, page: Page, converter: Converter, epoch: int) -> Converted | None:
         """What converting the page gave last time, if its body and everything the conversion read are the same;
-        its facts' values and cards written again if what they read is not (prose/fact_slots.py)."""
+        its facts' values and cards written again if what they read is not (prose/fact_slots.py). epoch: of the
+        store and figures converted with (_valid_in)."""
         self._seen.add(page.source_path)
         entry = self._entries.get(page.source_path)
         if entry is None or entry.body != self._body_key(page) or self._registry is None:
             return None
-        known_valid = self._valid_in.get(page.source_path) == self._epoch
+        known_valid = self._valid_in.get(page.source_path) == epoch
         if not known_valid and not still_valid(entry.reads, self._registry, self.owner.fingerprints, self._checked):
             return None
         kept = self.values.get(entry.converted)
         if not isinstance(kept, Converted):  # its pack is damaged or gone
             return None
-        self._valid_in[page.source_path] = self._epoch  # its slots too, below: kept as they are, or written again
         if not known_valid and not still_valid(entry.slot_reads, self._registry, self.owner.fingerprints,
                                                self._checked):
             # With its reads (kept on disk without them), which refill leaves out of the slots' own.
             refilled = converter.refill(dataclasses.replace(kept, reads=entry.reads))
             refilled.slot_reads = self._shared(refilled.slot_reads)
             self.owner.stats.slots_refilled += 1
-            self._remember(page, refilled)
+            self._remember(page, refilled, epoch)
             return refilled
+        # Only now: a build that raised while the slots were checked or written again leaves the entry to be checked.
+        self._valid_in[page.source_path] = epoch
         if isinstance(self.values, InMemory):  # kept as it was made
             return kept
         converted = dataclasses.replace(kept, reads=entry.reads, slot_reads=entry.slot_reads)
@@ -513,8 +514,8 @@ class MarkdownCache(_KeptEntries):
                 self.owner.lasting.known(getattr(converted, name), fingerprint)
         return converted
 
-    def _remember(self, page: Page, converted: Converted) -> None:
-        """Keep what converting the page gave (or its slots written again), with its reads."""
+    def _remember(self, page: Page, converted: Converted, epoch: int) -> None:
+        """Keep what converting the page gave (or its slots written again), with its reads, found to hold in epoch."""
         if converted.reads is not None and converted.slot_reads is not None:  # None: a read that cannot be recorded
             in_memory = isinstance(self.values, InMemory)  # then the same objects go to every build
             # On disk, the reads are in the entry.
@@ -522,7 +523,7 @@ class MarkdownCache(_KeptEntries):
             self._entries[page.source_path] = _MarkdownEntry(
                 self._body_key(page), converted.reads, self.values.put(kept), converted.slot_reads,
                 () if in_memory else self._lasting_fingerprints(converted))
-            self._valid_in[page.source_path] = self._epoch
+            self._valid_in[page.source_path] = epoch
         else:
             self._entries.pop(page.source_path, None)
 
