@@ -82,16 +82,16 @@ class Converter:
         self._fingerprints = Fingerprints()
         self.slots = FactSlots(store)
 
-    def serve(self, store: FactStore, chart_html: Mapping[str, str], card_holds: Callable[[Reads], bool]) -> None:
+    def serve(self, store: FactStore, chart_html: Mapping[str, str], holds: Callable[[Reads], bool]) -> None:
         """Convert with this store and these charts' figures from now on (a later build's, in the same language),
-        keeping each slot's contents already made (a fact's value, its card) while card_holds(what making them read)
+        keeping each slot's contents already made (a fact's value, its card) while holds(what making them read)
         says those reads give the same answers there: a fact edit makes again what read that fact, not every card of
         every page."""
         self.store, self.chart_html = store, chart_html
         # Its fingerprints keep alive what they fingerprinted (reads.Fingerprints): kept, they would hold every
         # earlier store. The slots' reads are plain fingerprints, which need none of it.
         self._fingerprints = Fingerprints()
-        self.slots.serve(store, card_holds)
+        self.slots.serve(store, holds)
         if self._made is not None:
             _, facts = self._made
             facts.store, facts.chart_html = store, chart_html
