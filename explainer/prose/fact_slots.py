@@ -21,9 +21,6 @@ from ..incremental.reads import Reads, remembered, still_remembered
 from ..render.cards import contents_html, fact_card
 from ..store.facts import Fact, FactStore
 
-# STX and ETX around it: Python-Markdown takes both out of the text it converts, so no page can write a slot.
-_SLOT = re.compile("\x02(value|card):([^\x02\x03]*)\x03")
-
 # Where each slot's contents are in a page's HTML: (start, end, what it holds: "value:ID" or "card:ID"), in
 # characters, in order.
 SlotPlaces = tuple[tuple[int, int, str], ...]
@@ -46,6 +43,9 @@ _MAKERS: dict[str, Callable[[Fact, FactStore], str]] = {
     "value": lambda fact, store: to_html_string(value_element(fact)),
     "card": lambda fact, store: contents_html(fact_card(fact, store, "")),
 }
+# A slot's name, "kind:fact-id", between STX and ETX: Python-Markdown takes both out of the text it converts, so no
+# page can write a slot.
+_SLOT = re.compile("\x02((?:%s):[^\x02\x03]*)\x03" % "|".join(_MAKERS))
 
 
 class FactSlots:
@@ -65,8 +65,7 @@ class FactSlots:
     def fill(self, html: str) -> tuple[str, SlotPlaces]:
         """The converted page's HTML with each slot filled, and where the contents went. What they read is recorded
         by the caller's recording (incremental/reads.py), as any read is."""
-        return self._written(html, ((match.start(), match.end(), f"{match.group(1)}:{match.group(2)}")
-                                    for match in _SLOT.finditer(html)))
+        return self._written(html, ((match.start(), match.end(), match.group(1)) for match in _SLOT.finditer(html)))
 
     def refill(self, html: str, places: SlotPlaces) -> tuple[str, SlotPlaces]:
         """A page filled earlier, with each slot written again from this store."""
