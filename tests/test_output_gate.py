@@ -139,9 +139,10 @@ def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read
     from explainer.publish.output_gate import GateMemory, GateScans
 
     start_processes_early()  # as a first build of many pages does: without a fork server, scans stay here
-    files = _pages_linking_onward(150)  # two batches and a rest
+    count = 2 * GateScans.BATCH + GateScans.BATCH // 2  # two batches and a rest
+    files = _pages_linking_onward(count)
     expected = [problem.format() for problem in check_output(files)]
-    assert len(expected) == len(range(0, 150, 7))
+    assert len(expected) == len(range(0, count, 7))
     memory = GateMemory()
     with background_workers() as pool:
         workers = CountedWorkers(pool, dying=broken)
