@@ -25,6 +25,8 @@ from explainer.preview.access import AccessPolicy, Refused, site_path
 from explainer.preview.overlay import inject, overlay
 from explainer.preview.rebuild import Rebuilder
 from explainer.prose.markdown_pool import Converter
+from explainer.incremental.build_cache import TemplateCache
+from explainer.incremental.read_index import STORE_KINDS
 from explainer.preview.source_watch import Changes, SourceWatcher
 
 
@@ -213,6 +215,52 @@ def test_a_markdown_edit_checks_no_other_page_s_reads_again(session):
          '"label": "Defectors resident in South Korea"')
     session.rebuild()
     assert markdown._checked
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_markdown_edit_asks_the_kept_files_nothing_of_the_store_or_of_the_unchanged_pages(session):
+    """The kept files' reads are not made again where what they read cannot have changed (incremental/read_index.py):
+    the store is the very same object, and so are the other pages' fields; the edited page's are asked, and the
+    mappings each build makes afresh. The site is what a build without a cache makes."""
+    root = session.root
+    templates = session.rebuilder.cache.templates
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
+    stats = session.rebuild()
+    asked = {read if isinstance(read, str) else read[0] for read in templates._checked}
+    assert stats.pages_rendered == 1
+    assert not [token for token in asked if token.partition(":")[0] in STORE_KINDS]
+    assert [token for token in asked if token.startswith("page:")] == [f"page:{root.resolve() / 'content' / 'elite.md'}"]
+    assert "map:fact_pages" in asked
+    assert session.outcome.files == full_build(root)
+    # A fact's label: the store is another, so its records are asked again, and the files that show it are made again.
+    edit(root / "data" / "facts" / "main.json", '"label": "Defectors living in South Korea"',
+         '"label": "Defectors resident in South Korea"')
+    stats = session.rebuild()
+    assert stats.pages_rendered >= 2 and "fact:residents" in {
+        read if isinstance(read, str) else read[0] for read in templates._checked}
+    assert session.outcome.files == full_build(root)
+
+
+def test_a_build_that_fails_among_its_templates_leaves_every_kept_file_to_be_checked(session, monkeypatch):
+    """A rebuild that raises after making one of the files a fact edit changed, and before the others, must not leave
+    the others to be kept by the index at the next rebuild (read_index.py): it checks every file's reads."""
+    root = session.root
+    made = []
+    real_made = TemplateCache._made
+
+    def made_failing_once(self, make):
+        made.append(make)
+        if len(made) == 2:  # not an Exception, which the templates' stage reports as the file's problem and goes on
+            raise KeyboardInterrupt
+        return real_made(self, make)
+
+    monkeypatch.setattr(TemplateCache, "_made", made_failing_once)
+    edit(root / "data" / "facts" / "main.json", '"label": "Defectors living in South Korea"',
+         '"label": "Defectors resident in South Korea"')
+    session.rebuild()
+    assert session.outcome.files is None and len(made) == 2  # the build failed after one file, before the others
+    edit(root / "content" / "index.md", "## Jobs", "## Jobs\n\nA new paragraph.")
+    session.rebuild()
     assert session.outcome.files == full_build(root)
 
 

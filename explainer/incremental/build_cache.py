@@ -46,6 +46,7 @@ import jinja2
 from . import kept_pickle
 from .disk_store import content_key, engine_version
 from .kept_values import InMemory, PackedValues, Place, Stored
+from .read_index import ReadIndex
 from ..store.facts import STORE_TABLES, FactStore
 from ..store.loading import load_fact_store
 from ..site_folder.inputs import TemplateFolder
@@ -387,28 +388,6 @@ class _KeptEntries:
             del self._entries[name]
         return bool(gone)
 
-    def _checked_first(self, reads: Reads) -> Reads:
-        """The reads in the order a later build checks them (still_valid stops at the first that changed)."""
-        return reads
-
-    def _kept_or_made(self, name, key: Digest | None, registry: Callable[[], Registry],
-                      make: Callable[[], Any]) -> tuple[Any, bool]:
-        """(make()'s value, False), or (the value kept under name, True) while its key is this one and what making
-        it read, made again on registry()'s records, gives the same answers. key None: nothing is kept."""
-        self._seen.add(name)
-        entry = self._entries.get(name)
-        if key is not None and entry is not None and entry[0] == key and \
-                still_valid(entry[1], registry(), self.owner.fingerprints, self._checked):
-            kept = self.values.get(entry[2])
-            if kept is not None:  # None: its pack is damaged or gone, so it is made again
-                return kept, True
-        with recording(self.owner.fingerprints) as recorder:
-            made = make()
-        if key is not None and not recorder.unrecordable:
-            self._entries[name] = (key, self._checked_first(recorder.reads), self.values.put(made))
-        else:
-            self._entries.pop(name, None)
-        return made, False
 
 
 class MarkdownCache(_KeptEntries):
@@ -553,11 +532,30 @@ class TemplateCache(_KeptEntries):
         # (render/templates.TemplateSets), where kept files' reads of them are made again; set by BuildCache.environment.
         self.environment: jinja2.Environment | None = None
         self.sources: Mapping = {}
+        # The preview's: which files read what, so that an edit checks only the reads that can have changed
+        # (read_index.py). A build of `python build.py` reads its cache from disk: every record is new to it.
+        self.index = ReadIndex() if isinstance(values, InMemory) else None
+        self._lane = ""  # the edition of the view whose files are being made (its language)
+
+    def start_build(self) -> None:
+        super().start_build()
+        if self.index is not None:
+            self.index.start_build()
+
+    def finish_build(self) -> bool:
+        """After a good build."""
+        if self.index is not None:
+            for name in set(self._entries) - self._seen:
+                self.index.forgotten(name, self._entries[name][1])
+        gone = super().finish_build()
+        if self.index is not None:
+            self.index.finish_build(self._entries)
+        return gone
 
     def render_file(self, url: str, template_name: str, context: dict, view, make: Callable[[], str]) -> bytes:
         """make()'s bytes, or the kept ones while the templates, this context and what the last rendering read
         of the site (recorded as it read: incremental/reads.py) are unchanged."""
-        html, kept = self._kept_or_made(url, self.key(template_name, context), lambda: self._view_registry(view),
+        html, kept = self._kept_or_made(url, self.key(template_name, context), self._view_registry(view),
                                         lambda: self._made(make))
         if url.endswith(".html"):  # not robots.txt, sitemap.xml
             if kept:
@@ -565,6 +563,33 @@ class TemplateCache(_KeptEntries):
             else:
                 self.owner.stats.pages_rendered += 1
         return html
+
+    def _kept_or_made(self, name, key: Digest | None, registry: Registry, make: Callable[[], Any]) -> tuple[Any, bool]:
+        """(make()'s value, False), or (the value kept under name, True) while its key is this one and what making
+        it read, made again on the registry's records, gives the same answers (or the index says it does). key None:
+        nothing is kept."""
+        self._seen.add(name)
+        entry = self._entries.get(name)
+        if key is not None and entry is not None and entry[0] == key:
+            verdict = self.index.verdict(self._lane, name) if self.index is not None else None
+            if verdict if verdict is not None else still_valid(entry[1], registry, self.owner.fingerprints,
+                                                               self._checked):
+                kept = self.values.get(entry[2])
+                if kept is not None:  # None: its pack is damaged or gone, so it is made again
+                    if self.index is not None:
+                        self.index.kept(self._lane, name)
+                    return kept, True
+        with recording(self.owner.fingerprints) as recorder:
+            made = make()
+        if key is not None and not recorder.unrecordable:
+            self._entries[name] = (key, self._checked_first(recorder.reads), self.values.put(made))
+        else:
+            self._entries.pop(name, None)
+        if self.index is not None:
+            new = self._entries.get(name)
+            self.index.replaced(self._lane, name, entry[1] if entry is not None else None,
+                                new[1] if new is not None else None)
+        return made, False
 
     def _made(self, make: Callable[[], str]) -> bytes:
         """make()'s bytes, and a recorded read of the templates it loaded: one read for them all, rather than one
@@ -598,11 +623,15 @@ class TemplateCache(_KeptEntries):
         return {**first, **reads} if first else reads
 
     def _view_registry(self, view) -> Registry:
-        """The registry of this build's view, made once per view."""
+        """The registry of this build's view, made once per view, and the view's lane opened in the index."""
         if self._registry is None or self._registry[0] is not view:
             self._registry, self._checked = (view, store_registry(
                 view.store, [view, view.settings, self.sources, *(getattr(view, name) for name in VIEW_MAPPINGS)],
                 view.pages)), {}
+            self._lane = object.__getattribute__(view, "settings").language
+            if self.index is not None and not self.index.is_open(self._lane):
+                self.index.open_lane(self._lane, view.store, view.pages, self._registry[1], self.owner.fingerprints,
+                                     self._checked)
         return self._registry[1]
 
 

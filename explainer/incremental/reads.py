@@ -233,7 +233,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):  # in an order that does not change with Python's hash seed
         return ("set", sorted(repr(_plain(item)) for item in value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (kind.__qualname__, [(name, _plain(getattr(value, name))) for name in _field_names(kind)])
+        return (kind.__qualname__, [(name, _plain(getattr(value, name))) for name in field_names(kind)])
     if isinstance(value, enum.Enum):
         return repr(value)
     if callable(value) and hasattr(value, "__qualname__") and not hasattr(value, "__self__"):
@@ -242,7 +242,7 @@ def _plain(value: Any) -> Any:
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
     """A dataclass's field names, in order (dataclasses.fields builds them anew at each call)."""
     return tuple(field.name for field in dataclasses.fields(cls))
 
@@ -582,13 +582,13 @@ def still_valid(reads: Reads, registry: Registry, fingerprints: Fingerprints,
         for read, fingerprint in reads.items():
             now = checked.get(read, _MISSING)
             if now is _MISSING:
-                now = checked[read] = _read_again(read, registry, fingerprints)
+                now = checked[read] = read_again(read, registry, fingerprints)
             if now != fingerprint:
                 return False
     return True
 
 
-def _read_again(read: Read | Token, registry: Registry, fingerprints: Fingerprints) -> Fingerprint | None:
+def read_again(read: Read | Token, registry: Registry, fingerprints: Fingerprints) -> Fingerprint | None:
     if isinstance(read, str):  # a whole record
         holder = registry.resolve(read)
         return None if holder is _MISSING else fingerprints.record(holder)

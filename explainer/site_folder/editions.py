@@ -85,9 +85,10 @@ def link_counterparts(editions: tuple[Edition, ...], pages_by_edition: list[list
     for edition, pages in zip(editions, pages_by_edition):
         for page in pages:
             page.edition = edition.language
-            page.counterparts = {other.language: slugs[index][page.slug].url
-                                 for index, other in enumerate(editions)
-                                 if other != edition and page.slug in slugs[index]}
+            counterparts = {other.language: slugs[index][page.slug].url
+                            for index, other in enumerate(editions) if other != edition and page.slug in slugs[index]}
+            if counterparts != page.counterparts:  # the same object while the same: the preview's read index takes a
+                page.counterparts = counterparts  # page whose fields are the same objects as unchanged (read_index.py)
             if not edition.is_default and page.slug not in slugs[0]:
                 problems.append(Problem(page.source_path, 1, 1, f"content/{edition.language}/{page.source_path.name} "
                                         f"has no counterpart content/{page.source_path.name} in the default edition "
