@@ -264,6 +264,29 @@ def test_a_build_that_fails_among_its_templates_leaves_every_kept_file_to_be_che
     assert session.outcome.files == full_build(root)
 
 
+def test_pages_that_move_to_another_edition_are_checked_there(tmp_path):
+    """The index is kept per edition (read_index.py): when the default edition changes, index.html, made until then
+    in the English edition's lane, is made in the Korean one's, whose index never held it. It must be checked there,
+    not kept unchecked: its language and its links changed (found by a review of the index)."""
+    root = tmp_path / "two-editions"
+    shutil.copytree(SITES / "two-editions", root, ignore=shutil.ignore_patterns(".cache"))
+    with Session(root) as session:
+        assert session.outcome.files == full_build(root)
+        settings = json.loads((root / "site.json").read_text(encoding="utf-8"))
+        (root / "site.json").write_text(json.dumps({**settings, "language": "ko", "editions": ["ko", "en"]},
+                                                   ensure_ascii=False), encoding="utf-8")
+        shutil.move(root / "content" / "ko", root / "content" / "en")
+        session.rebuild()
+        assert session.outcome.files is not None, [p.format() for p in session.outcome.problems]
+        assert b'<html lang="ko"' in session.outcome.files["index.html"]
+        assert session.outcome.files == full_build(root)
+        # The edition moved back: each file is in its first lane again, and is checked there as it comes back.
+        (root / "site.json").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+        shutil.move(root / "content" / "en", root / "content" / "ko")
+        session.rebuild()
+        assert session.outcome.files == full_build(root)
+
+
 def test_a_build_that_fails_while_writing_a_page_s_facts_again_leaves_that_page_to_be_checked(session, monkeypatch):
     """A rebuild that raises while a page's slots are written again (an engine bug, memory running out) must not
     leave the page marked as holding for the new store: the next rebuild, with that same store, writes its facts."""

@@ -37,11 +37,39 @@ _MISSING = object()
 class _Lane:
     """One edition's index, as of the last good build."""
 
+    files: set[str] = field(default_factory=set)  # the files whose reads are in here
     readers: dict[Read, set[str]] = field(default_factory=dict)  # read → the files that made it
     answers: dict[Read, Any] = field(default_factory=dict)  # read → its fingerprint in the last good build
     reads_of: dict[Token, set[Read]] = field(default_factory=dict)  # token → its reads that some file made
     store: Any = None  # the last good build's store
     pages: dict[Token, tuple] = field(default_factory=dict)  # each page and its fields' objects then (page_fields)
+
+    def add(self, file: str, reads: Reads) -> bool:
+        """Index the file's reads; False where one of them has another answer here (never seen)."""
+        agreed = True
+        for read, answer in reads.items():
+            if self.answers.setdefault(read, answer) != answer:
+                agreed = False
+            self.readers.setdefault(read, set()).add(file)
+            self.reads_of.setdefault(read if isinstance(read, str) else read[0], set()).add(read)
+        self.files.add(file)
+        return agreed
+
+    def remove(self, file: str, reads: Reads) -> None:
+        self.files.discard(file)
+        for read in reads:
+            readers = self.readers.get(read)
+            if readers is None:
+                continue
+            readers.discard(file)
+            if not readers:
+                del self.readers[read]
+                del self.answers[read]
+                token = read if isinstance(read, str) else read[0]
+                token_reads = self.reads_of[token]
+                token_reads.discard(read)
+                if not token_reads:
+                    del self.reads_of[token]
 
 
 @dataclass
@@ -51,26 +79,27 @@ class _LaneBuild:
     pages: dict[Token, tuple]  # each page and its fields' objects now
     store: Any
     stale: set[str] | None  # the files one of whose reads answers differently now; None: each file is checked
-    # A file made now recorded an answer other than the index's: the index missed a change (never seen), so the
-    # lane is indexed again from its files at the end, and every file is checked next time if they disagree.
+    # A file made or checked now recorded an answer other than the index's: the index missed a change (never seen),
+    # so the lane is indexed again from its files at the end, and checked file by file next time if they disagree.
     disagreed: bool = False
 
 
 class ReadIndex:
     """The index of a memo's files, lane by lane: start_build; open_lane once a lane's view is known; verdict on each
     kept file; kept or replaced for each file the build asks for; forgotten for each file it did not; finish_build
-    after a good build, which alone leaves an index: a lane is checked file by file (verdict None) until a good build
-    has indexed it."""
+    after a good build. Only a good build leaves an index: a lane is checked file by file (verdict None) until one
+    has indexed it, and so is a file that its lane has not indexed (a file of another edition before)."""
 
     def __init__(self) -> None:
         self._lanes: dict[str, _Lane] = {}  # those indexed by the last good build
         self._building: dict[str, _LaneBuild] = {}
         self._lane_of: dict[str, str] = {}  # each file's lane
+        self._unfinished = False  # a build started and has not finished well
 
     def start_build(self) -> None:
-        if self._building:  # the last build opened lanes and never finished: it failed, or raised, after making and
-            self._lanes = {}  # checking files of records the next build may not have
-        self._building = {}
+        if self._unfinished:  # the last build failed, or raised, perhaps after making and checking files of records
+            self._lanes = {}  # the next build may not have
+        self._unfinished, self._building = True, {}
 
     def is_open(self, name: str) -> bool:
         return name in self._building
@@ -106,74 +135,58 @@ class ReadIndex:
         self._building[name] = _LaneBuild(pages_now, store, stale)
 
     def verdict(self, lane: str, file: str) -> bool | None:
-        """Whether the kept file (its key this build's) is still good: True or False where the index knows, None
-        where each of its reads must be checked."""
-        building = self._building.get(lane)
-        if building is None or building.stale is None:
+        """Whether the kept file (its key this build's) is still good: True or False where the lane's index holds the
+        file, None where each of its reads must be checked."""
+        building, index = self._building.get(lane), self._lanes.get(lane)
+        if building is None or building.stale is None or index is None or file not in index.files:
             return None
         return file not in building.stale
 
-    def kept(self, lane: str, file: str) -> None:
+    def kept(self, lane: str, file: str, reads: Reads) -> None:
+        """The file was kept in lane, its reads answering as they did (verdict, or checked)."""
+        index = self._indexing(lane)
+        if index is not None and file in index.files:
+            return
+        self.forgotten(file, reads)  # from another lane: it moved with its edition
         self._lane_of[file] = lane
+        if index is not None and not index.add(file, reads):
+            self._building[lane].disagreed = True
 
     def replaced(self, lane: str, file: str, old: Reads | None, new: Reads | None) -> None:
         """The file was made again: its entry's reads went from old to new (None: no entry kept)."""
         self.forgotten(file, old)
         self._lane_of[file] = lane
-        building, index = self._building.get(lane), self._lanes.get(lane)
-        if new is None or index is None or building is None or building.stale is None:
-            return  # a lane checked file by file is indexed whole at the end
-        for read, answer in new.items():
-            if index.answers.setdefault(read, answer) != answer:
-                building.disagreed = True
-            index.readers.setdefault(read, set()).add(file)
-            index.reads_of.setdefault(read if isinstance(read, str) else read[0], set()).add(read)
+        index = self._indexing(lane)
+        if new is not None and index is not None and not index.add(file, new):
+            self._building[lane].disagreed = True
 
     def forgotten(self, file: str, reads: Reads | None) -> None:
-        """The file's entry, which made these reads, is gone."""
+        """The file's entry, which made these reads, is gone (or leaves its lane)."""
         lane = self._lanes.get(self._lane_of.pop(file, ""))
-        if lane is None or reads is None:
-            return
-        for read in reads:
-            readers = lane.readers.get(read)
-            if readers is None:
-                continue
-            readers.discard(file)
-            if not readers:
-                del lane.readers[read]
-                del lane.answers[read]
-                token = read if isinstance(read, str) else read[0]
-                token_reads = lane.reads_of[token]
-                token_reads.discard(read)
-                if not token_reads:
-                    del lane.reads_of[token]
+        if lane is not None and reads is not None:
+            lane.remove(file, reads)
 
     def finish_build(self, entries: Mapping[str, tuple]) -> None:
         """After a good build: entries, the files kept (file → (key, reads, …)), every read's answer this build's.
         A lane checked file by file, or whose files disagreed, is indexed again from them."""
+        self._lane_of = {file: lane for file, lane in self._lane_of.items() if file in entries}
         lanes, self._lanes = self._lanes, {}
         for name, building in self._building.items():
             lane = lanes.get(name)
             if lane is None or building.stale is None or building.disagreed:
-                lane = _indexed([(file, entries[file][1]) for file, lane_name in self._lane_of.items()
-                                 if lane_name == name and file in entries])
-                if lane is None:  # two files recorded two answers to one read: never seen; checked file by file
-                    continue
+                lane = _Lane()
+                files = [file for file, lane_name in self._lane_of.items() if lane_name == name]
+                if not all([lane.add(file, entries[file][1]) for file in files]):
+                    continue  # two files recorded two answers to one read: never seen; checked file by file
             lane.store, lane.pages = building.store, building.pages
             self._lanes[name] = lane
-        self._building = {}
+        self._building, self._unfinished = {}, False
 
-
-def _indexed(files: list[tuple[str, Reads]]) -> _Lane | None:
-    """A lane of these files' reads, or None where two files recorded two answers to one read."""
-    lane = _Lane()
-    for file, reads in files:
-        for read, answer in reads.items():
-            if lane.answers.setdefault(read, answer) != answer:
-                return None
-            lane.readers.setdefault(read, set()).add(file)
-            lane.reads_of.setdefault(read if isinstance(read, str) else read[0], set()).add(read)
-    return lane
+    def _indexing(self, lane: str) -> _Lane | None:
+        """The lane's index, where this build adds to it as it goes (a lane it checks file by file is indexed at the
+        end)."""
+        building = self._building.get(lane)
+        return self._lanes.get(lane) if building is not None and building.stale is not None else None
 
 
 def page_fields(page) -> tuple:
