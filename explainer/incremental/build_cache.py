@@ -53,7 +53,7 @@ from ..site_folder.inputs import TemplateFolder
 from ..prose.markdown_pool import Converted, Converter, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
-from .reads import (Fingerprints, ImmutableMemo, Reads, RecordedMapping, Registry, Unrecordable, recording,
+from .reads import (Fingerprints, ImmutableMemo, Reads, Recorded, RecordedMapping, Registry, Unrecordable, recording,
                     still_remembered, still_valid, unkeepable)
 from ..render.share_images import render_cards
 from ..render.templates import LOADS_SEPARATOR, VIEW_MAPPINGS, RecordingEnvironment, TemplateSets, make_environment
@@ -536,9 +536,14 @@ class TemplateCache(_KeptEntries):
         # (read_index.py). A build of `python build.py` reads its cache from disk: every record is new to it.
         self.index = ReadIndex() if isinstance(values, InMemory) else None
         self._lane = ""  # the edition of the view whose files are being made (its language)
+        # key() of the contexts of records and texts, by their identities: this build's and the last one's
+        self._context_keys: dict[tuple, tuple[tuple, Digest]] = {}
+        self._context_keys_before: dict[tuple, tuple[tuple, Digest]] = {}
 
     def start_build(self) -> None:
         super().start_build()
+        if self._context_keys:  # a build that made no file (it failed early) forgets none
+            self._context_keys_before, self._context_keys = self._context_keys, {}
         if self.index is not None:
             self.index.start_build()
 
@@ -577,7 +582,7 @@ class TemplateCache(_KeptEntries):
                 kept = self.values.get(entry[2])
                 if kept is not None:  # None: its pack is damaged or gone, so it is made again
                     if self.index is not None:
-                        self.index.kept(self._lane, name)
+                        self.index.kept(self._lane, name, entry[1])
                     return kept, True
         with recording(self.owner.fingerprints) as recorder:
             made = make()
@@ -610,10 +615,24 @@ class TemplateCache(_KeptEntries):
         one recorded read (_made), so an edit to sources.html keeps every chapter."""
         if not isinstance(self.environment, RecordingEnvironment):
             return None
+        values = tuple(context.values())
+        # A chapter's context is its page, its neighbours and its root: records, whose fingerprint in it is their token,
+        # which never changes, and texts. Such a context is known by its objects' identities (kept alive here), from
+        # build to build: hashing a thousand contexts again cost 6-8 ms of every preview edit.
+        by_identity = all(isinstance(value, Recorded) or type(value) is str or value is None for value in values)
+        if by_identity:
+            memo_key = (template_name, *context, *map(id, values))
+            known = self._context_keys.get(memo_key) or self._context_keys_before.get(memo_key)
+            if known is not None and all(one is other for one, other in zip(known[0], values)):
+                self._context_keys[memo_key] = known
+                return known[1]
         try:
-            return digest(template_name, self.owner.fingerprints.of(context))
+            key = digest(template_name, self.owner.fingerprints.of(context))
         except Unrecordable:
             return None
+        if by_identity:
+            self._context_keys[memo_key] = (values, key)
+        return key
 
     def _checked_first(self, reads: Reads) -> Reads:
         """The read of the templates first: made last (_made), it was checked after a hundred reads of the site by

@@ -89,6 +89,14 @@ class Fingerprints:
             fingerprint = _digest(_plain(value))
             self._by_identity[id(value)] = (value, fingerprint)
             return fingerprint
+        params = getattr(kind, "__dataclass_params__", None)
+        if params is not None and params.frozen:  # by identity too: a thousand pages read the site's one share image
+            known = self._by_identity.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+            fingerprint = _digest(_plain(value))
+            self._by_identity[id(value)] = (value, fingerprint)
+            return fingerprint
         return _digest(_plain(value))
 
     def record(self, record: Recorded) -> Fingerprint:

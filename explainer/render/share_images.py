@@ -62,7 +62,8 @@ def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, by
 
     cards_for: what turns the cards' SVGs into PNGs (render_cards; a memo's keeps them in memory by their SVG).
     """
-    images = {page.url: share_picture(page, settings, files, chart_titles) for page in pages}
+    site_card = ShareImage(SITE_CARD, *CARD_SIZE, settings.title)  # one object for every page that shares it
+    images = {page.url: share_picture(page, settings, files, chart_titles, site_card) for page in pages}
     cards: dict[str, str] = {}  # card path → its SVG: the site's card, made once for all the pages that share it
     if any(image.path == SITE_CARD for image in images.values()):
         try:
@@ -74,9 +75,10 @@ def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, by
     return images, rendered, problems
 
 
-def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes],
-                  chart_titles: Mapping[str, str]) -> ShareImage:
-    """One page's share image: its first chart's PNG if it has a chart, or else the site's card (SITE_CARD)."""
+def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
+                  site_card: ShareImage | None = None) -> ShareImage:
+    """One page's share image: its first chart's PNG if it has a chart, or else the site's card (SITE_CARD; site_card,
+    the object for it)."""
     charts = getattr(page, "charts_used", None) or []
     if charts and (png := files.get(share_png_path(charts[0]))) is not None:
         title = chart_titles.get(charts[0])
@@ -85,7 +87,7 @@ def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes],
                                 else gettext("A chart from “%(page)s”", page=page.title))
         if picture is not None:
             return picture
-    return ShareImage(SITE_CARD, *CARD_SIZE, settings.title)
+    return site_card or ShareImage(SITE_CARD, *CARD_SIZE, settings.title)
 
 
 def card_svg(environment: jinja2.Environment, settings: SiteSettings) -> str:
