@@ -124,8 +124,9 @@ def build(inputs: SiteInputs, effects: BuildEffects = BuildEffects(), hashed_nam
                 # A broken source or record is known by its id: what names it is held back as an echo
                 # (hold_back_echoes).
                 if not one.store.unreadable:
-                    problems += render_markdown(one.pages, one.store, one.charts.html, one.charts.names,
-                                                memo.convert_pages)
+                    with unpacking_with(memo.unpacked_html):  # the preview's pages' HTML, kept with its packing
+                        problems += render_markdown(one.pages, one.store, one.charts.html, one.charts.names,
+                                                    memo.convert_pages)
         result.charts = built[0].charts.counts
         # The editions agree (editions/): each translation is current, and cites what its original cites.
         problems += check_translations_current(languages, pages_by_edition)
