@@ -567,3 +567,21 @@ def test_references_and_the_data_page_show_the_evidence_with_keyboard_links(tmp_
     data = tree(result.files["data.html"].decode("utf-8"))
     ids = {node.attrs["id"] for node in data.all("tr") if "id" in node.attrs}
     assert {"fact-public-sector-2024", "fact-public-sector-2023", "fact-public-sector-rise"} <= ids
+
+
+def test_the_lists_of_where_a_fact_is_used_link_each_page_by_its_title_escaped():
+    """render/templates.py page_links, which the Sources and Corrections pages use for their "Used in" lists, writes
+    what the template loop it replaced wrote: titles and addresses escaped, the links separated by commas."""
+    import jinja2
+    from types import SimpleNamespace
+
+    from explainer.render.templates import page_links
+
+    pages = [SimpleNamespace(url="a.html", title='Arrivals <b>"2009"</b> & after'),
+             SimpleNamespace(url='b".html', title="Women's share"), SimpleNamespace(url="c.html", title="")]
+    loop = jinja2.Environment(autoescape=True).from_string(
+        '{% for used in pages %}<a href="{{ used.url }}">{{ used.title }}</a>{% if not loop.last %}, {% endif %}'
+        '{% endfor %}')
+    for count in range(len(pages) + 1):
+        assert str(page_links(pages[:count])) == loop.render(pages=pages[:count])
+    assert "<b>" not in page_links(pages) and "&lt;b&gt;" in page_links(pages)

@@ -13,14 +13,14 @@ import traceback
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import xml.etree.ElementTree as etree
 
 import jinja2
 from jinja2.loaders import split_template_path
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import cards, claim_review
 from ..store.dates import date_label
@@ -380,11 +380,19 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
                                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                                        bytecode_cache=_COMPILED)
     environment.filters["date_label"] = date_label
+    environment.filters["page_links"] = page_links
     from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (render/words.py)
 
     words.install(environment)
     environment.template_class = RecordingTemplate  # words' SpokenTemplate, which says what its imports loaded
     return environment
+
+
+def page_links(pages: Iterable) -> Markup:
+    """Links to these pages by their titles, separated by commas (`pages | page_links`): the Sources and Corrections
+    pages' lists of where each fact and source is used, 8,000 links at 1,000 pages, where a loop in the template took
+    three times as long."""
+    return Markup(", ".join(f'<a href="{escape(page.url)}">{escape(page.title)}</a>' for page in pages))
 
 
 def _counterpart(page, current: Edition, edition: Edition) -> str | None:
