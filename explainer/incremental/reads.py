@@ -83,21 +83,19 @@ class Fingerprints:
         if isinstance(value, (list, tuple, dict, set, frozenset, str, bytes)):
             if self._lasting is not None and (lasting := self._lasting.adopted(value)) is not None:
                 return lasting
-            known = self._by_identity.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-            fingerprint = _digest(_plain(value))
-            self._by_identity[id(value)] = (value, fingerprint)
-            return fingerprint
+            return self._by_its_identity(value)
         params = getattr(kind, "__dataclass_params__", None)
         if params is not None and params.frozen:  # by identity too: a thousand pages read the site's one share image
-            known = self._by_identity.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-            fingerprint = _digest(_plain(value))
-            self._by_identity[id(value)] = (value, fingerprint)
-            return fingerprint
+            return self._by_its_identity(value)
         return _digest(_plain(value))
+
+    def _by_its_identity(self, value: Any) -> Fingerprint:
+        known = self._by_identity.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        fingerprint = _digest(_plain(value))
+        self._by_identity[id(value)] = (value, fingerprint)
+        return fingerprint
 
     def record(self, record: Recorded) -> Fingerprint:
         """A whole record's fingerprint: every field (records inside it as their tokens). A frozen record (a fact, a
