@@ -17,8 +17,9 @@ only the reads of records that may have changed are asked again:
 The files that made a read that answers differently now are made again; the others are kept unchecked.
 
 Each edition is a lane of its own: its files read its own view and store under the same tokens ("view",
-"fact:…"). A build that fails leaves no good build behind: the next checks every file's reads (still_valid), and
-the lane is indexed again from the files that build keeps.
+"fact:…"), and a file is kept unchecked only by the lane whose index holds it (a page that moves with its edition,
+when the default edition changes, is checked in its new lane). A build that fails leaves no good build behind: the
+next checks every file's reads (still_valid), and the lane is indexed again from the files that build keeps.
 """
 from __future__ import annotations
 
