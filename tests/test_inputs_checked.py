@@ -259,6 +259,10 @@ def test_ctrl_c_during_start_up_says_stopped_never_a_traceback(site, tmp_path, c
             # It came while Python itself started, or build.py imported explainer.cli before that module's first
             # line: out of the engine's reach (see cli.py).
             continue
+        if process.returncode == -signal.SIGINT and not stderr.strip():
+            # It came before Python had set its own handler (a busy machine: 30 ms were not enough to start), whose
+            # default action ended the command silently, before it had read or written anything: also out of reach.
+            continue
         assert "Traceback" not in stderr and "internal error" not in stderr, (delay, stderr)
         finished = process.returncode == 0 and command != "serve" and not stderr.strip()
         assert finished or "Stopped." in stderr, (delay, process.returncode, stderr)
