@@ -54,7 +54,7 @@ from ..prose.markdown_pool import Converted, Converter, convert_pages
 from ..publish.output_gate import GateMemory
 from ..site_folder.pages import Page
 from .reads import (Fingerprints, ImmutableMemo, Reads, Recorded, RecordedMapping, Registry, Unrecordable, recording,
-                    still_remembered, still_valid, unkeepable)
+                    same_objects, still_remembered, still_valid, unkeepable)
 from ..render.share_images import render_cards
 from ..render.templates import LOADS_SEPARATOR, VIEW_MAPPINGS, RecordingEnvironment, TemplateSets, make_environment
 
@@ -71,6 +71,7 @@ def digest(*parts: Any) -> Digest:
 
 
 TEMPLATES_TOKEN = "map:templates"  # the texts of the templates, by the names a rendering loaded (TemplateSets)
+
 
 @dataclass
 class BuildStats:
@@ -389,7 +390,6 @@ class _KeptEntries:
         return bool(gone)
 
 
-
 class MarkdownCache(_KeptEntries):
     """Each page's converted Markdown, one entry per source file (its path), kept with what the conversion read."""
 
@@ -623,7 +623,7 @@ class TemplateCache(_KeptEntries):
         if by_identity:
             memo_key = (template_name, *context, *map(id, values))
             known = self._context_keys.get(memo_key) or self._context_keys_before.get(memo_key)
-            if known is not None and all(one is other for one, other in zip(known[0], values)):
+            if known is not None and same_objects(known[0], values):
                 self._context_keys[memo_key] = known
                 return known[1]
         try:

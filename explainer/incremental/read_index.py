@@ -27,7 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .reads import Fingerprints, Read, Reads, Registry, Token, field_names, not_recording, read_again, record_token
+from .reads import (Fingerprints, Read, Reads, Registry, Token, field_names, not_recording, read_again, record_token,
+                    same_objects)
 
 # The tokens of the store's records: what they answer cannot change while the store is the same object.
 STORE_KINDS = frozenset({"store", "table", "fact", "source", "series", "claim"})
@@ -52,7 +53,7 @@ class _Lane:
             if self.answers.setdefault(read, answer) != answer:
                 agreed = False
             self.readers.setdefault(read, set()).add(file)
-            self.reads_of.setdefault(read if isinstance(read, str) else read[0], set()).add(read)
+            self.reads_of.setdefault(_token(read), set()).add(read)
         self.files.add(file)
         return agreed
 
@@ -66,11 +67,10 @@ class _Lane:
             if not readers:
                 del self.readers[read]
                 del self.answers[read]
-                token = read if isinstance(read, str) else read[0]
-                token_reads = self.reads_of[token]
+                token_reads = self.reads_of[_token(read)]
                 token_reads.discard(read)
                 if not token_reads:
-                    del self.reads_of[token]
+                    del self.reads_of[_token(read)]
 
 
 @dataclass
@@ -124,7 +124,7 @@ class ReadIndex:
                 kind = token.partition(":")[0]
                 if kind in STORE_KINDS and same_store:
                     continue
-                if kind == "page" and _same_objects(pages_now.get(token), lane.pages.get(token)):
+                if kind == "page" and same_objects(pages_now.get(token), lane.pages.get(token)):
                     continue
                 for read in reads:
                     answer = checked.get(read, _MISSING)
@@ -195,12 +195,13 @@ class ReadIndex:
             not building.indexed_at_end else None
 
 
+def _token(read: Read) -> Token:
+    """The record a read is of: a whole record's read is its token."""
+    return read if isinstance(read, str) else read[0]
+
+
 def page_fields(page) -> tuple:
     """The page and the objects its fields hold now (what its reads can answer from)."""
     own = object.__getattribute__(page, "__dict__")
     return (page, *map(own.get, field_names(type(page))))
 
-
-def _same_objects(now: tuple | None, before: tuple | None) -> bool:
-    return now is not None and before is not None and len(now) == len(before) and \
-        all(one is other for one, other in zip(now, before))

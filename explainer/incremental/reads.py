@@ -247,6 +247,12 @@ def _plain(value: Any) -> Any:
     raise Unrecordable(type(value).__qualname__)
 
 
+def same_objects(now: tuple | None, before: tuple | None) -> bool:
+    """Whether two tuples hold the very same objects, one for one (None: never the same)."""
+    return now is not None and before is not None and len(now) == len(before) and \
+        all(one is other for one, other in zip(now, before))
+
+
 @functools.cache
 def field_names(cls: type) -> tuple[str, ...]:
     """A dataclass's field names, in order (dataclasses.fields builds them anew at each call)."""

@@ -63,7 +63,7 @@ def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, by
     cards_for: what turns the cards' SVGs into PNGs (render_cards; a memo's keeps them in memory by their SVG).
     """
     site_card = ShareImage(SITE_CARD, *CARD_SIZE, settings.title)  # one object for every page that shares it
-    images = {page.url: share_picture(page, settings, files, chart_titles, site_card) for page in pages}
+    images = {page.url: share_picture(page, files, chart_titles, site_card) for page in pages}
     cards: dict[str, str] = {}  # card path → its SVG: the site's card, made once for all the pages that share it
     if any(image.path == SITE_CARD for image in images.values()):
         try:
@@ -75,10 +75,9 @@ def share_images(pages: Iterable, settings: SiteSettings, files: Mapping[str, by
     return images, rendered, problems
 
 
-def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
-                  site_card: ShareImage | None = None) -> ShareImage:
-    """One page's share image: its first chart's PNG if it has a chart, or else the site's card (SITE_CARD; site_card,
-    the object for it)."""
+def share_picture(page, files: Mapping[str, bytes], chart_titles: Mapping[str, str],
+                  site_card: ShareImage) -> ShareImage:
+    """One page's share image: its first chart's PNG if it has a chart, or else the site's card (site_card)."""
     charts = getattr(page, "charts_used", None) or []
     if charts and (png := files.get(share_png_path(charts[0]))) is not None:
         title = chart_titles.get(charts[0])
@@ -87,7 +86,7 @@ def share_picture(page, settings: SiteSettings, files: Mapping[str, bytes], char
                                 else gettext("A chart from “%(page)s”", page=page.title))
         if picture is not None:
             return picture
-    return site_card or ShareImage(SITE_CARD, *CARD_SIZE, settings.title)
+    return site_card
 
 
 def card_svg(environment: jinja2.Environment, settings: SiteSettings) -> str:
