@@ -289,6 +289,7 @@ def _edition_files(one: EditionBuild, built: list[EditionBuild], effects: BuildE
                                         memo.render_cards)
     problems += found
     view = site_view(inputs.settings, one.pages, one.store, one.charts.html, memo.evidence_memo(one.store),
+                     memo.kept_lists,
                      chart_embeds=one.charts.embeds,
                      share_images=images, downloads=tuple(sorted(downloads)),
                      **edition_fields(one.edition, tuple(each.edition for each in built),

@@ -584,4 +584,6 @@ def test_the_lists_of_where_a_fact_is_used_link_each_page_by_its_title_escaped()
         '{% endfor %}')
     for count in range(len(pages) + 1):
         assert str(page_links(pages[:count])) == loop.render(pages=pages[:count])
+        memo: dict = {}  # a build's: each page's link made once
+        assert str(page_links(pages[:count] * 2, memo)) == loop.render(pages=pages[:count] * 2)
     assert "<b>" not in page_links(pages) and "&lt;b&gt;" in page_links(pages)

@@ -241,6 +241,39 @@ def test_a_markdown_edit_asks_the_kept_files_nothing_of_the_store_or_of_the_unch
     assert session.outcome.files == full_build(root)
 
 
+def test_the_view_s_lists_of_pages_last_while_the_same_and_follow_a_page_that_starts_showing_a_fact(session):
+    """The site view's lists of the pages that show each fact are the very lists of the last build while they hold the
+    same pages (BuildCache.kept_lists), so their fingerprints last (an edited page is a new object); a page that starts showing a fact gets a new list,
+    and the Sources page, whose links to each page are made once per build (render/templates.py page_links), lists it,
+    and then its new title. Each time, the site is what a build without a cache makes."""
+    root = session.root
+    lists = session.rebuilder.cache._lists
+    before = dict(lists["fact_pages en"])
+    edit(root / "content" / "elite.md", "## Share", "## Share\n\nA new paragraph.")
+    session.rebuild()
+    # The edited page is a new object: the lists it is in are new; every other list is the last build's.
+    kept = {key for key, value in before.items() if lists["fact_pages en"][key] is value}
+    assert kept == {key for key, value in before.items() if "elite" not in [page.slug for page in value]} != set()
+    assert session.outcome.files == full_build(root)
+
+    def used_in(files):  # the Sources page's "Used in" list of elite-share
+        return files["sources.html"].decode("utf-8").split('id="fact-elite-share"')[1].split("</li>")[0]
+
+    link = '<a href="index.html">Overview</a>'
+    assert link not in used_in(session.outcome.files)
+    edit(root / "content" / "index.md", "live in the South.", "live in the South, {{elite-share}} of them elites.")
+    session.rebuild()
+    shown = lists["fact_pages en"]["elite-share"]
+    assert shown is not before["elite-share"] and [page.slug for page in shown] == ["index", "elite"]
+    assert link in used_in(session.outcome.files)
+    assert session.outcome.files == full_build(root)
+
+    edit(root / "content" / "index.md", "title: Overview", "title: At a glance")
+    session.rebuild()
+    assert '<a href="index.html">At a glance</a>' in used_in(session.outcome.files)
+    assert session.outcome.files == full_build(root)
+
+
 def test_a_build_that_fails_among_its_templates_leaves_every_kept_file_to_be_checked(session, monkeypatch):
     """A rebuild that raises after making one of the files a fact edit changed, and before the others, must not leave
     the others to be kept by the index at the next rebuild (read_index.py): it checks every file's reads."""

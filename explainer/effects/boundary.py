@@ -45,6 +45,11 @@ class NoMemo:
     def pages_rendered(self) -> None:
         """Told when the templates are done with the pages (BuildCache.pages_rendered): nothing to let go."""
 
+    def kept_lists(self, name: str, lists: dict) -> dict:
+        """The site view's lists of pages, each as kept from the last build if the same (BuildCache.kept_lists): as
+        made."""
+        return lists
+
     def evidence_memo(self, store) -> dict:
         """Where the site view keeps each fact's evidence (BuildCache.evidence_memo): a new one each build."""
         return {}

@@ -380,7 +380,7 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
                                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                                        bytecode_cache=_COMPILED)
     environment.filters["date_label"] = date_label
-    environment.filters["page_links"] = page_links
+    environment.filters["page_links"] = _page_links_filter
     from . import words  # the readers' words: _() and {% trans %}, each file in its site's language (render/words.py)
 
     words.install(environment)
@@ -388,11 +388,26 @@ def make_environment(templates: tuple[TemplateFolder, ...]) -> jinja2.Environmen
     return environment
 
 
-def page_links(pages: Iterable) -> Markup:
-    """Links to these pages by their titles, separated by commas (`pages | page_links`): the Sources and Corrections
-    pages' lists of where each fact and source is used, 8,000 links at 1,000 pages, where a loop in the template took
-    three times as long."""
-    return Markup(", ".join(f'<a href="{escape(page.url)}">{escape(page.title)}</a>' for page in pages))
+def page_links(pages: Iterable, memo: dict | None = None) -> Markup:
+    """Links to these pages by their titles, separated by commas: the Sources and Corrections pages' lists of where
+    each fact and source is used, 8,000 links at 1,000 pages, where a loop in the template took three times as long.
+    memo: the build's (SiteView._memo): each page's link is made once, and its reads handed to every list that shows
+    it (reads.remembered), rather than its title and address read again for each of its 8 links."""
+    if memo is None:
+        return Markup(", ".join(_page_link(page) for page in pages))
+    return Markup(", ".join(remembered(memo, ("page link", id(page)), lambda page=page: _page_link(page))
+                            for page in pages))
+
+
+@jinja2.pass_context
+def _page_links_filter(context: jinja2.runtime.Context, pages: Iterable) -> Markup:
+    """`pages | page_links` in a template: page_links with the memo of the view it renders."""
+    view = context.get("site")
+    return page_links(pages, view._memo if isinstance(view, SiteView) else None)
+
+
+def _page_link(page) -> str:
+    return f'<a href="{escape(page.url)}">{escape(page.title)}</a>'
 
 
 def _counterpart(page, current: Edition, edition: Edition) -> str | None:
@@ -433,9 +448,11 @@ def edition_fields(edition: Edition, editions: tuple[Edition, ...], pages_by_edi
 
 
 def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart_html: dict[str, str],
-              evidence: dict | None = None, **extra) -> SiteView:
+              evidence: dict | None = None, kept_lists: Callable[[str, dict], dict] | None = None,
+              **extra) -> SiteView:
     """extra: SiteView's other fields (chart_embeds, share_images, downloads), by name. evidence: the facts'
-    evidence made for this store by an earlier view (a memo's), else a new memo."""
+    evidence made for this store by an earlier view (a memo's), else a new memo. kept_lists(name, lists): the lists of
+    pages by fact and by source, each replaced by an earlier view's where the same (a memo's)."""
     fact_pages: dict[str, list[Page]] = {}
     source_pages: dict[str, list[Page]] = {}
     for page in pages:
@@ -443,6 +460,9 @@ def site_view(settings: SiteSettings, pages: list[Page], store: FactStore, chart
             fact_pages.setdefault(fact_id, []).append(page)
         for reference in page.references:
             source_pages.setdefault(reference.source_id, []).append(page)
+    if kept_lists is not None:
+        fact_pages = kept_lists(f"fact_pages {store.language}", fact_pages)
+        source_pages = kept_lists(f"source_pages {store.language}", source_pages)
     mappings = {"chart_html": chart_html, "fact_pages": fact_pages, "source_pages": source_pages,
                 "chart_embeds": extra.pop("chart_embeds", {}), "share_images": extra.pop("share_images", {})}
     return SiteView(settings, pages, store, slugs=frozenset(page.slug for page in pages), **extra,
