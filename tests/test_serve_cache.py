@@ -274,6 +274,36 @@ def test_the_view_s_lists_of_pages_last_while_the_same_and_follow_a_page_that_st
     assert session.outcome.files == full_build(root)
 
 
+def test_a_fact_s_value_edited_keeps_the_contents_page_and_a_correction_dates_it_again(session, monkeypatch):
+    """The contents page shows no fact, only the date the site was last checked or corrected, which reads the facts'
+    corrections and not their values (SiteView.updated_on, recorded field by field): a value edited leaves it kept; a
+    correction added makes it again with the new date. Each time, the site is what a build without a cache makes."""
+    root = session.root
+    made: list[str] = []
+    kept_or_made = TemplateCache._kept_or_made
+
+    def noting(self, name, key, registry, make):
+        result = kept_or_made(self, name, key, registry, make)
+        if not result[1]:
+            made.append(name)
+        return result
+
+    monkeypatch.setattr(TemplateCache, "_kept_or_made", noting)
+    facts = root / "data" / "facts" / "main.json"
+    edit(facts, '"value": 1.22', '"value": 1.25')
+    session.rebuild()
+    assert "sources.html" in made and "elite.html" in made and "contents.html" not in made
+    assert session.outcome.files == full_build(root)
+
+    made.clear()
+    edit(facts, '"source": "desk",\n      "excerpt": "excerpt-2"\n', '"source": "desk",\n      "excerpt": "excerpt-2",\n'
+         '      "corrections": [{"value": 1.22, "date": "2026-12-01", "reason": "A test.", "source": "desk", '
+         '"excerpt": "excerpt-2"}]\n')
+    session.rebuild()
+    assert "contents.html" in made and b'"2026-12-01"' in session.outcome.files["contents.html"]
+    assert session.outcome.files == full_build(root)
+
+
 def test_a_build_that_fails_among_its_templates_leaves_every_kept_file_to_be_checked(session, monkeypatch):
     """A rebuild that raises after making one of the files a fact edit changed, and before the others, must not leave
     the others to be kept by the index at the next rebuild (read_index.py): it checks every file's reads."""

@@ -357,8 +357,10 @@ def not_recording() -> Iterator[None]:
 _OWN_FINGERPRINTS = object()  # remembered()'s key, in a memo, of the fingerprints it takes without a recorder
 
 
-def remembered(memo: dict, key: Any, compute: Callable[[], Any]) -> Any:
-    """compute(), once per key: a later call returns the same value and records again what the first one read."""
+def remembered(memo: dict, key: Any, compute: Callable[[], Any], by_field: bool = False) -> Any:
+    """compute(), once per key: a later call returns the same value and records again what the first one read.
+    by_field: compute's reads are recorded field by field (FieldRecorder), for a value made of a few fields of records
+    read whole elsewhere."""
     entry = memo.get(key)
     if entry is None:
         recorder = _ACTIVE.get()
@@ -366,7 +368,7 @@ def remembered(memo: dict, key: Any, compute: Callable[[], Any]) -> Any:
         # rows) again for every key.
         fingerprints = recorder.fingerprints if recorder is not None else memo.setdefault(_OWN_FINGERPRINTS,
                                                                                            Fingerprints())
-        with recording(fingerprints) as inner:
+        with recording(fingerprints, by_field) as inner:
             value = compute()
         entry = memo[key] = (value, inner.reads, inner.unrecordable)
     else:

@@ -131,9 +131,11 @@ class SiteView(Recorded):
 
     def updated_on(self, page) -> str | None:
         """When what the page shows was last checked or corrected, as an ISO date (rule: render/page_meta.py).
-        Worked out once per page: its head, its meta line and its citation all show it."""
+        Worked out once per page: its head, its meta line and its citation all show it. It reads the facts'
+        corrections, not their values: recorded field by field, so that a fact's value or words edited leave the
+        files that show only this date (the contents page, which dates itself by every fact) to be kept."""
         return remembered(self._memo, ("updated", type(page).__name__, page.url),
-                          lambda: sharing.updated(page, self.store))
+                          lambda: sharing.updated(page, self.store), by_field=True)
 
     def citation(self, page) -> str:
         return sharing.citation(self.settings, page, self.updated_on(page))
