@@ -157,6 +157,30 @@ def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read
         assert workers.submitted == 3  # the rebuild found every scan kept
 
 
+def test_a_big_page_goes_to_the_workers_at_once_and_small_ones_a_batch_at_a_time():
+    """GateScans hands a page over as soon as the pages waiting reach BATCH_BYTES (the corpus' Sources page, scanned while
+    the templates make the chapters), or BATCH pages; the scans are those of the files read at the end."""
+    from explainer.effects.worker_pool import background_workers, start_processes_early
+    from explainer.publish.output_gate import GateMemory, GateScans
+
+    start_processes_early()
+    files = _pages_linking_onward(GateScans.BATCH + 1)
+    big = PAGE.format('<a href="p1.html#top">next</a>' + "<p>words</p>" * (GateScans.BATCH_BYTES // 12)).encode()
+    assert len(big) >= GateScans.BATCH_BYTES
+    files["p0.html"] = big
+    expected = [problem.format() for problem in check_output(files)]
+    with background_workers() as pool:
+        workers = CountedWorkers(pool)
+        memory = GateMemory()
+        scans = GateScans(memory, workers)
+        scans.add("p0.html", big)
+        assert workers.submitted == 1  # alone, at once
+        for name in sorted(files.keys() - {"p0.html"}, key=lambda name: int(name[1:-5])):
+            scans.add(name, files[name])
+        assert workers.submitted == 2  # then BATCH pages together
+        assert [problem.format() for problem in check_output(files, memory=memory, scans=scans)] == expected
+
+
 def test_without_a_fork_server_the_pages_are_scanned_here(monkeypatch):
     """Starting the fork server would hold the build up longer than scanning a fact edit's pages takes: a program
     that has started no process hands nothing to background workers."""

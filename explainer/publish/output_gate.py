@@ -69,9 +69,9 @@ class GateMemory:
 
 class GateScans:
     """The scans of the HTML and SVG files of one build, made as the build hands each file over (add): a file
-    whose bytes memory has scanned is not scanned again; the others go to worker processes BATCH at a time
-    (workers: effects/worker_pool.py), so that they are scanned while the templates make the next pages, and
-    what is left when the build is done (finished) is scanned here. No file is kept: each batch's bytes go
+    whose bytes memory has scanned is not scanned again; the others go to worker processes BATCH at a time, or
+    BATCH_BYTES (workers: effects/worker_pool.py), so that they are scanned while the templates make the next pages,
+    and what is left when the build is done (finished) is scanned here. No file is kept: each batch's bytes go
     as soon as its scans are back. held_in_memory: the files stay in memory anyway (the preview's dict), so
     each one's hash may be kept by its identity (GateMemory.hashes)."""
 
@@ -79,6 +79,9 @@ class GateScans:
     # worker that started late: with 64, a preview fact edit's 80 changed pages started the worker near the end of
     # the templates and then waited 60-70 ms for it; with 16, 20-25 ms.
     BATCH = 16
+    # …or fewer, once they hold this many bytes: a big page (the corpus' Sources page, 450 KB, 20 ms to scan, made
+    # first) goes at once, rather than with the next fifteen pages near the end of a fact edit's templates.
+    BATCH_BYTES = 256 * 1024
 
     def __init__(self, memory: GateMemory | None = None, workers: BackgroundWorkers | None = None,
                  held_in_memory: bool = False):
@@ -87,6 +90,7 @@ class GateScans:
         self._known_hashes = memory.hashes if memory is not None and held_in_memory else None
         self._hashes: dict[int, tuple[bytes, bytes]] = {}
         self._waiting: list[tuple[ScanKey, bytes]] = []
+        self._waiting_bytes = 0
         self._sent: deque[tuple[Handed, list[ScanKey]]] = deque()
         self._workers_started = False
         self._read_tags: dict[str, TagFindings | None] = {}
@@ -104,7 +108,8 @@ class GateScans:
             return
         self.found.pop(name, None)
         self._waiting.append((key, data))
-        if len(self._waiting) >= self.BATCH:
+        self._waiting_bytes += len(data)
+        if len(self._waiting) >= self.BATCH or self._waiting_bytes >= self.BATCH_BYTES:
             self._send()
 
     def handed_over(self, name: str) -> bool:
@@ -118,7 +123,7 @@ class GateScans:
                 self._send()
             else:
                 self._take([key for key, _ in self._waiting], [scan(data, self._read_tags) for _, data in self._waiting])
-                self._waiting = []
+                self._waiting, self._waiting_bytes = [], 0
         self._collect(wait=True)
         if self.memory is not None and self._known_hashes is not None:
             self.memory.hashes = self._hashes
@@ -133,7 +138,7 @@ class GateScans:
         return digest
 
     def _send(self) -> None:
-        batch, self._waiting = self._waiting, []
+        batch, self._waiting, self._waiting_bytes = self._waiting, [], 0
         handed = self.workers.hand_over(scan_files, [data for _, data in batch]) if self.workers is not None else None
         if handed is None or not handed.taken:  # no workers here (one core, no fork server): scanned now
             self._take([key for key, _ in batch], [scan(data, self._read_tags) for _, data in batch])
