@@ -106,3 +106,24 @@ def test_a_table_s_keys_are_fingerprinted_apart_from_its_value():
     grown = RecordedTable("table:figures", {"a": Figure("a", 1), "b": Figure("b", 2)})
     later = Fingerprints()
     assert later.of(grown) == as_value and later.keys_of(grown) != fingerprints.keys_of(table)
+
+
+def test_a_block_rendered_once_a_build_hands_what_it_read_to_every_file_that_shows_it():
+    """SiteView.once (`{% call site.once(key) %}`: a fact's line in the references of every page that cites it)
+    renders the block for the first file that shows it; each later file gets the same text and records the same
+    reads, so that it is made again when what the block showed changes, as if it had rendered the block itself."""
+    import jinja2
+    from types import SimpleNamespace
+
+    from explainer.render.templates import SiteView
+
+    template = jinja2.Environment().from_string(
+        '{% call site.once("chapter", chapter.id) %}<li>{{ chapter.title }}</li>{% endcall %}')
+    view, chapter, blocks = SimpleNamespace(_memo={}), Chapter("c", "Arrivals", ""), []
+    view.once = lambda *key, caller: SiteView.once(view, *key, caller=lambda: blocks.append(key) or caller())
+    files = []
+    for _ in range(2):
+        with recording(Fingerprints()) as recorder:
+            files.append(template.render(site=view, chapter=chapter))
+        assert set(recorder.reads) == {("chapter:c", "id"), ("chapter:c", "title")}
+    assert files == ["<li>Arrivals</li>"] * 2 and blocks == [("chapter", "c")]

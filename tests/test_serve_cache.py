@@ -304,6 +304,30 @@ def test_a_fact_s_value_edited_keeps_the_contents_page_and_a_correction_dates_it
     assert session.outcome.files == full_build(root)
 
 
+def test_a_fact_s_line_in_the_references_is_rendered_once_a_build_and_follows_the_fact_on_every_page(session, monkeypatch):
+    """Both pages cite "residents": its line in their references is rendered once a build (SiteView.once) and given to
+    both, with what rendering it read: a label edited makes both pages again, each with the new label, as a build
+    without a cache makes them."""
+    from explainer.render.templates import SiteView
+
+    root = session.root
+    rendered: list[tuple] = []
+    once = SiteView.once
+
+    def counting(self, *key, caller):
+        return once(self, *key, caller=lambda: rendered.append(key) or caller())
+
+    monkeypatch.setattr(SiteView, "once", counting)
+    edit(root / "data" / "facts" / "main.json", '"label": "Defectors living in South Korea"',
+         '"label": "Defectors resident in South Korea"')
+    stats = session.rebuild()
+    assert rendered.count(("reference fact", "residents")) == 1 and stats.pages_rendered >= 2
+    for page in ("index.html", "elite.html"):
+        line = session.outcome.files[page].decode("utf-8").split('<section class="references"')[1]
+        assert "Defectors resident in South Korea" in line and "Defectors living in South Korea" not in line
+    assert session.outcome.files == full_build(root)
+
+
 def test_a_build_that_fails_among_its_templates_leaves_every_kept_file_to_be_checked(session, monkeypatch):
     """A rebuild that raises after making one of the files a fact edit changed, and before the others, must not leave
     the others to be kept by the index at the next rebuild (read_index.py): it checks every file's reads."""

@@ -152,6 +152,13 @@ class SiteView(Recorded):
         """The pages readers land on from outside, as sitemap.xml lists them (outputs.reader_pages)."""
         return reader_pages(self.pages)
 
+    def once(self, *key: str, caller: Callable[[], str]) -> Markup:
+        """`{% call site.once("fact", fact.id) %}…{% endcall %}`: the block rendered once per build and key, and that
+        rendering given to every later call with the key, its reads handed to each file that shows it
+        (reads.remembered). For a block that shows only what its key names: a fact's line in the references, which
+        each of the forty pages that cite the fact show (a third of a chapter's rendering)."""
+        return Markup(remembered(self._memo, ("once", *key), caller))
+
     def evidence(self, fact: Fact) -> Markup:
         """What supports a fact, as its card shows it, with links a keyboard can reach (references, Sources).
         Made once per fact and fact store: a fact shown on forty pages is in forty pages' references."""
