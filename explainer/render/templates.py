@@ -132,10 +132,11 @@ class SiteView(Recorded):
     def updated_on(self, page) -> str | None:
         """When what the page shows was last checked or corrected, as an ISO date (rule: render/page_meta.py).
         Worked out once per page: its head, its meta line and its citation all show it. It reads the facts'
-        corrections, not their values: recorded field by field, so that a fact's value or words edited leave the
-        files that show only this date (the contents page, which dates itself by every fact) to be kept."""
+        corrections, not their values: for a page made from a table of outputs (the contents page, which dates itself
+        by every fact), recorded field by field, so that a fact's value or words edited leave it kept. A chapter reads
+        its facts whole anyway (their cards and references), and each field read would cost more than the reads."""
         return remembered(self._memo, ("updated", type(page).__name__, page.url),
-                          lambda: sharing.updated(page, self.store), by_field=True)
+                          lambda: sharing.updated(page, self.store), by_field=not isinstance(page, Page))
 
     def citation(self, page) -> str:
         return sharing.citation(self.settings, page, self.updated_on(page))
