@@ -181,6 +181,37 @@ def test_a_big_page_goes_to_the_workers_at_once_and_small_ones_a_batch_at_a_time
         assert [problem.format() for problem in check_output(files, memory=memory, scans=scans)] == expected
 
 
+def test_what_the_worker_has_not_started_when_the_build_ends_is_half_scanned_here(monkeypatch):
+    """GateScans.finished: of the batches the worker has not started, the last half is taken back and scanned by the
+    build while the worker does the others (a template edit's pages left the worker behind the templates); the
+    problems are those of the files read at the end."""
+    import time
+
+    from explainer.effects.worker_pool import BackgroundWorkers, Handed, start_processes_early
+    from explainer.publish.output_gate import GateMemory, GateScans
+
+    start_processes_early()
+    taken_back = []
+    take_back = Handed.take_back
+    monkeypatch.setattr(Handed, "take_back", lambda self: taken_back.append(take_back(self)) or taken_back[-1])
+    files = _pages_linking_onward(4 * GateScans.BATCH)
+    expected = [problem.format() for problem in check_output(files)]
+    workers = BackgroundWorkers(1)
+    try:
+        workers.submit(time.sleep, 0.5)  # the worker is busy
+        memory = GateMemory()
+        scans = GateScans(memory, workers)
+        for name, data in files.items():
+            scans.add(name, data)
+        scans.finished()
+        # Four batches behind a busy worker: one may already be on its way to it (a pool queues one ahead); of the
+        # others, the last half came back.
+        assert taken_back.count(True) == 2
+        assert [problem.format() for problem in check_output(files, memory=memory, scans=scans)] == expected
+    finally:
+        workers.close()
+
+
 def test_without_a_fork_server_the_pages_are_scanned_here(monkeypatch):
     """Starting the fork server would hold the build up longer than scanning a fact edit's pages takes: a program
     that has started no process hands nothing to background workers."""

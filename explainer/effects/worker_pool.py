@@ -140,6 +140,13 @@ class Handed:
     def done(self) -> bool:
         return self._future is None or self._future.done()
 
+    def take_back(self) -> bool:
+        """Take the piece back if no worker has started it: result() then works it out on the calling thread."""
+        if self._future is not None and self._future.cancel():
+            self._future = None
+            return True
+        return False
+
     def result(self):
         if self._future is not None:
             try:

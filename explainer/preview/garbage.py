@@ -14,10 +14,12 @@ import gc
 
 IDLE = 2.0  # seconds without a change before what was frozen is collected
 # Containers allocated (less those freed) before a young collection (Python's default: 700). A rebuild allocates
-# millions and keeps few: at 700, eight page edits of the corpus ran 98 young collections, at this none (106 → 97 ms
-# a rebuild in process), and a template edit took 1,054 → 971 ms of CPU. `python build.py` showed no difference
-# (bench/README.md), so it keeps Python's default.
-YOUNG_OBJECTS = 50_000
+# millions and keeps few: at 700, eight page edits of the corpus ran 98 young collections, at 50,000 none (106 → 97 ms
+# a rebuild in process), and a template edit took 1,054 → 971 ms of CPU. At 50,000 a template edit of the corpus still
+# ran two, 55 ms; at this, none (rebuild in process 1,323 / 1,319 → 1,189 / 1,038 ms), and what it leaves in cycles,
+# 20,000 objects (a few MB), waits for the pause in the edits. `python build.py` showed no difference (bench/README.md),
+# so it keeps Python's default.
+YOUNG_OBJECTS = 1_000_000
 
 
 class Collector:
