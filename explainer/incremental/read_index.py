@@ -49,11 +49,16 @@ class _Lane:
     def add(self, file: str, reads: Reads) -> bool:
         """Index the file's reads; False where one of them has another answer here (never seen)."""
         agreed = True
+        answers, readers = self.answers, self.readers
         for read, answer in reads.items():
-            if self.answers.setdefault(read, answer) != answer:
+            known = answers.get(read, _MISSING)
+            if known is _MISSING:  # a read no file made yet: most are not (11,500 distinct of 54,000 at 1,000 pages)
+                answers[read], readers[read] = answer, {file}
+                self.reads_of.setdefault(_token(read), set()).add(read)
+                continue
+            if known != answer:
                 agreed = False
-            self.readers.setdefault(read, set()).add(file)
-            self.reads_of.setdefault(_token(read), set()).add(read)
+            readers[read].add(file)
         self.files.add(file)
         return agreed
 
