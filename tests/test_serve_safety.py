@@ -70,7 +70,9 @@ def test_symlinks_out_of_the_site_are_never_served(tmp_path):
             status, body, _ = server.request(path)
             assert status != 200 and b"TOP SECRET" not in body, (path, status)
         # the build refuses the link, and the server says so in its log and on the page
-        assert "assets/secret.txt:1:1: this asset is a link to a file outside assets/" in server.log()
+        # (printed just after the first build's log line, which start_server waits for)
+        server.wait_until(lambda: "assets/secret.txt:1:1: this asset is a link to a file outside assets/"
+                          in server.log(), "the problem in the log")
         assert b"this asset is a link to a file outside assets/" in server.request("/index.html")[1]
     finally:
         stop(server.process)
@@ -143,7 +145,8 @@ def test_deleting_a_page_removes_it_from_the_served_site(tmp_path):
         (server.root / "content" / "elite.md").unlink()
         server.wait_until(lambda: server.request("/elite.html")[0] == 404, "elite.html to be gone")
         assert b"elite.html" not in server.request("/index.html")[1]  # nor in the navigation
-        assert "content/elite.md deleted →" in server.log()
+        # The log line comes just after the build is served (serve.py _publish: the browser first)
+        server.wait_until(lambda: "content/elite.md deleted →" in server.log(), "the log line of the deletion")
     finally:
         stop(server.process)
 
