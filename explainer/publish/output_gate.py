@@ -90,7 +90,6 @@ class GateScans:
         self._known_hashes = memory.hashes if memory is not None and held_in_memory else None
         self._hashes: dict[int, tuple[bytes, bytes]] = {}
         self._waiting: list[tuple[ScanKey, bytes]] = []
-        self._waiting_bytes = 0
         self._sent: deque[tuple[Handed, list[ScanKey]]] = deque()
         self._workers_started = False
         self._read_tags: dict[str, TagFindings | None] = {}
@@ -108,8 +107,7 @@ class GateScans:
             return
         self.found.pop(name, None)
         self._waiting.append((key, data))
-        self._waiting_bytes += len(data)
-        if len(self._waiting) >= self.BATCH or self._waiting_bytes >= self.BATCH_BYTES:
+        if len(self._waiting) >= self.BATCH or sum(len(waiting) for _, waiting in self._waiting) >= self.BATCH_BYTES:
             self._send()
 
     def handed_over(self, name: str) -> bool:
@@ -123,7 +121,7 @@ class GateScans:
                 self._send()
             else:
                 self._take([key for key, _ in self._waiting], [scan(data, self._read_tags) for _, data in self._waiting])
-                self._waiting, self._waiting_bytes = [], 0
+                self._waiting = []
         # The last half of what the worker has not started is scanned here, while it does the first: a template edit's
         # thousand pages left the worker 90 ms of scans behind the templates, which the build waited for.
         taken_back = []
@@ -145,7 +143,7 @@ class GateScans:
         return digest
 
     def _send(self) -> None:
-        batch, self._waiting, self._waiting_bytes = self._waiting, [], 0
+        batch, self._waiting = self._waiting, []
         handed = self.workers.hand_over(scan_files, [data for _, data in batch]) if self.workers is not None else None
         if handed is None or not handed.taken:  # no workers here (one core, no fork server): scanned now
             self._take([key for key, _ in batch], [scan(data, self._read_tags) for _, data in batch])

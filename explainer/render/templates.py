@@ -403,8 +403,7 @@ def page_links(pages: Iterable, memo: dict | None = None) -> Markup:
     each fact and source is used, 8,000 links at 1,000 pages, where a loop in the template took three times as long.
     memo: the build's (SiteView._memo): each page's link is made once, and its reads handed to every list that shows
     it (reads.remembered), rather than its title and address read again for each of its 8 links."""
-    if memo is None:
-        return Markup(", ".join(_page_link(page) for page in pages))
+    memo = {} if memo is None else memo
     return Markup(", ".join(remembered(memo, ("page link", id(page)), lambda page=page: _page_link(page))
                             for page in pages))
 
