@@ -1,4 +1,5 @@
-"""bench/compare_generators.py and its floor (bench/floor_build.py) on tiny corpora: the report's shape, not speed.
+"""bench/compare_generators.py and its floor (bench/floor_build.py), and bench/lower_bounds.py, on tiny corpora: the
+report's shape, not speed.
 
 No peer is installed or run here (no network): the end-to-end run picks only ours, beside the floor that always
 runs. Figures are never asserted, only that each is there and what each ratio is measured against.
@@ -92,3 +93,27 @@ def test_the_floor_and_ours_in_the_same_rounds(tmp_path):
     assert all("--no-cache" not in rows[name]["commands"][0] for name in OURS[1:])
     header = result.stdout.splitlines()[0]
     assert "× floor" in header and "× ours (cold)" in header and "peak MB" in header
+
+
+def test_the_least_builds_add_up_the_parts_they_name(tmp_path):
+    report = tmp_path / "bounds.json"
+    result = subprocess.run([sys.executable, str(PROJECT / "bench" / "lower_bounds.py"), "--pages", "12", "--runs", "1",
+                             "--json", str(report)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    bounds = json.loads(report.read_text(encoding="utf-8"))
+    assert bounds["pages"] == 12 and bounds["runs"] == 1 and bounds["cores"] >= 1
+    assert bounds["pagefind_all_pages"]["pages"] >= 12  # the chapters, and the Sources, Data and Corrections pages
+    assert 1 <= bounds["pagefind_shard_then_vocabulary"]["shard_pages"] <= bounds["pagefind_all_pages"]["pages"]
+    for part in (bounds["floor"]["wall"], bounds["floor"]["cpu"], bounds["pagefind_all_pages"]["cpu"],
+                 bounds["pagefind_shard_then_vocabulary"]["wall"], bounds["start_with_the_engine"],
+                 bounds["gate_scans_cpu"], bounds["reduction_cpu"], bounds["no_change_build"]):
+        assert part > 0
+    cores = bounds["cores"]
+    assert bounds["least_cold"] == pytest.approx((bounds["floor"]["cpu"] + bounds["pagefind_all_pages"]["cpu"]) / cores)
+    assert bounds["least_cold_checked"] == pytest.approx(
+        bounds["least_cold"] + (bounds["gate_scans_cpu"] + bounds["reduction_cpu"]) / cores)
+    assert bounds["least_edit"] == pytest.approx(bounds["start_with_the_engine"]
+                                                 + bounds["pagefind_shard_then_vocabulary"]["wall"])
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("least cold build") and "× the floor" in line for line in lines)
+    assert any(line.startswith("least edit of a page's words") and "× the floor" in line for line in lines)
