@@ -44,18 +44,23 @@ EDITED_FACT = "arrivals-2009"
 
 def timed_build(root: Path, out: Path, *options: str) -> tuple[float, float, float]:
     """(seconds, peak MB, CPU seconds) of one `python build.py` in a new process; fails loudly if it fails."""
-    # Its warnings go to a file, not a pipe: a page with thousands of typed numbers fills a pipe's buffer, and
-    # the build would wait for a reader that waits for it.
+    return timed_process([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--out", str(out), *options])
+
+
+def timed_process(command: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak MB, CPU seconds: user + system of it and of the processes it waited for) of one new process;
+    fails loudly if it fails."""
+    # Its messages go to a file, not a pipe: a page with thousands of typed numbers fills a pipe's buffer with
+    # warnings, and the build would wait for a reader that waits for it.
     with tempfile.TemporaryFile() as said:
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--out",
-                                    str(out), *options], stdout=subprocess.DEVNULL, stderr=said)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=said)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         said.seek(0)
         errors = said.read().decode("utf-8", errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"the build failed:\n{errors}")
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors}")
     return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
