@@ -105,21 +105,39 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run_command(arguments)
     except KeyboardInterrupt:
-        print("Stopped.", file=sys.stderr)
-        if argv is None:  # the program itself (build.py), not a caller in the same process
-            # End now: the build's own clean-up has run, and what its threads still do is not wanted. Python's
-            # exit would wait for them, for ever if Ctrl+C came inside ThreadPoolExecutor.submit (the thread is
-            # started before the pool records it, so it is never told to stop).
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(EXIT_PROBLEMS)
-        return EXIT_PROBLEMS
+        return stopped(ending_the_process=argv is None)
     except Exception as error:  # noqa: BLE001 — the last guard: every known fault is a path:line:col problem
+        if caused_by_ctrl_c(error):
+            return stopped(ending_the_process=argv is None)
         if arguments.debug:
             traceback.print_exc()
         print(f"internal error ({type(error).__name__}: {str(error)[:200]}): {INTERNAL_ERROR_HINT}.",
               file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+def stopped(ending_the_process: bool) -> int:
+    print("Stopped.", file=sys.stderr)
+    if ending_the_process:  # the program itself (build.py), not a caller in the same process
+        # End now: the build's own clean-up has run, and what its threads still do is not wanted. Python's
+        # exit would wait for them, for ever if Ctrl+C came inside ThreadPoolExecutor.submit (the thread is
+        # started before the pool records it, so it is never told to stop).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_PROBLEMS)
+    return EXIT_PROBLEMS
+
+
+def caused_by_ctrl_c(error: BaseException) -> bool:
+    """Python 3.11 hands on a Ctrl+C that lands while a class is being made (a dataclass field's __set_name__, in a
+    module imported on first use) as a RuntimeError raised from it: CI once printed that as an internal error."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def run_command(arguments: argparse.Namespace) -> int:

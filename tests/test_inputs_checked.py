@@ -222,6 +222,24 @@ def test_each_chart_folder_gets_its_own_helper_and_nothing_stays_imported(tmp_pa
 # inherits that; a serve started so never saw the Ctrl+C sent before its own handler was set, and served on). So each
 # command is started through this: SIGINT put back to its default and unblocked, a byte written to the test's pipe
 # (the delay runs from then: a Ctrl+C sent before would still be ignored), then the command exec'd.
+def test_ctrl_c_handed_on_inside_another_error_says_stopped(monkeypatch, capsys):
+    """Python 3.11 turns a KeyboardInterrupt raised while a class is made (a dataclass field's __set_name__, in a
+    module imported on first use) into a RuntimeError raised from it: CI once printed that as an internal error."""
+    from explainer import cli
+
+    def making_a_class(arguments):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance 'chart_html' in 'SiteView'") \
+                from interrupt
+
+    monkeypatch.setattr(cli, "run_command", making_a_class)
+    assert cli.main(["check"]) == cli.EXIT_PROBLEMS
+    errors = capsys.readouterr().err
+    assert errors == "Stopped.\n", errors
+
+
 AS_A_TERMINAL_STARTS_IT = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
                            "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); ready = int(sys.argv[1]); "
                            "os.write(ready, b'.'); os.close(ready); "
