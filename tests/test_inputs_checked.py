@@ -217,11 +217,6 @@ def test_each_chart_folder_gets_its_own_helper_and_nothing_stays_imported(tmp_pa
 
 # --- Ctrl+C ----------------------------------------------------------------------------------------------
 
-# A terminal starts a command with Ctrl+C deliverable: at its default, not ignored, not blocked. The process that runs
-# the tests may not have it so (a job started in the background of a script has SIGINT ignored, and a process
-# inherits that; a serve started so never saw the Ctrl+C sent before its own handler was set, and served on). So each
-# command is started through this: SIGINT put back to its default and unblocked, a byte written to the test's pipe
-# (the delay runs from then: a Ctrl+C sent before would still be ignored), then the command exec'd.
 def test_ctrl_c_handed_on_inside_another_error_says_stopped(monkeypatch, capsys):
     """Python 3.11 turns a KeyboardInterrupt raised while a class is made (a dataclass field's __set_name__, in a
     module imported on first use) into a RuntimeError raised from it: CI once printed that as an internal error."""
@@ -240,6 +235,11 @@ def test_ctrl_c_handed_on_inside_another_error_says_stopped(monkeypatch, capsys)
     assert errors == "Stopped.\n", errors
 
 
+# A terminal starts a command with Ctrl+C deliverable: at its default, not ignored, not blocked. The process that runs
+# the tests may not have it so (a job started in the background of a script has SIGINT ignored, and a process
+# inherits that; a serve started so never saw the Ctrl+C sent before its own handler was set, and served on). So each
+# command is started through this: SIGINT put back to its default and unblocked, a byte written to the test's pipe
+# (the delay runs from then: a Ctrl+C sent before would still be ignored), then the command exec'd.
 AS_A_TERMINAL_STARTS_IT = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
                            "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); ready = int(sys.argv[1]); "
                            "os.write(ready, b'.'); os.close(ready); "

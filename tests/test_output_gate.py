@@ -158,8 +158,8 @@ def test_pages_scanned_by_workers_as_they_are_finished_are_checked_as_pages_read
 
 
 def test_a_big_page_goes_to_the_workers_at_once_and_small_ones_a_batch_at_a_time():
-    """GateScans hands a page over as soon as the pages waiting reach BATCH_BYTES (the corpus' Sources page, scanned while
-    the templates make the chapters), or BATCH pages; the scans are those of the files read at the end."""
+    """GateScans hands a page over as soon as the pages waiting reach BATCH_BYTES (the corpus' Sources page, scanned
+    while the templates make the chapters), or BATCH pages; the scans are those of the files read at the end."""
     from explainer.effects.worker_pool import background_workers, start_processes_early
     from explainer.publish.output_gate import GateMemory, GateScans
 

@@ -243,9 +243,10 @@ def test_a_markdown_edit_asks_the_kept_files_nothing_of_the_store_or_of_the_unch
 
 def test_the_view_s_lists_of_pages_last_while_the_same_and_follow_a_page_that_starts_showing_a_fact(session):
     """The site view's lists of the pages that show each fact are the very lists of the last build while they hold the
-    same pages (BuildCache.kept_lists), so their fingerprints last (an edited page is a new object); a page that starts showing a fact gets a new list,
-    and the Sources page, whose links to each page are made once per build (render/templates.py page_links), lists it,
-    and then its new title. Each time, the site is what a build without a cache makes."""
+    same pages (BuildCache.kept_lists), so their fingerprints last (an edited page is a new object); a page that
+    starts showing a fact gets a new list, and the Sources page, whose links to each page are made once per build
+    (render/templates.py page_links), lists it, and then its new title. Each time, the site is what a build without
+    a cache makes."""
     root = session.root
     lists = session.rebuilder.cache._lists
     before = dict(lists["fact_pages en"])

@@ -72,10 +72,11 @@ class _Lane:
             if not readers:
                 del self.readers[read]
                 del self.answers[read]
-                token_reads = self.reads_of[_token(read)]
+                token = _token(read)
+                token_reads = self.reads_of[token]
                 token_reads.discard(read)
                 if not token_reads:
-                    del self.reads_of[_token(read)]
+                    del self.reads_of[token]
 
 
 @dataclass
